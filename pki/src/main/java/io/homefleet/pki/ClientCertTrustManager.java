@@ -1,0 +1,71 @@
+package io.homefleet.pki;
+
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The controller's trust manager for client certificates: applies {@link CertificateRules} and
+ * a revocation check during the handshake. Calls are checked again per call by the server's
+ * interceptor, so a revocation after the handshake still takes effect.
+ */
+public final class ClientCertTrustManager extends X509ExtendedTrustManager {
+  private final X509Certificate ca;
+  private final Clock clock;
+  private final Predicate<X509Certificate> revoked;
+
+  public ClientCertTrustManager(X509Certificate ca, Clock clock, Predicate<X509Certificate> revoked) {
+    this.ca = ca;
+    this.clock = clock;
+    this.revoked = revoked;
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    if (chain == null || chain.length == 0) {
+      throw new CertificateException("no client certificate");
+    }
+    try {
+      CertificateRules.checkClient(chain[0], ca, clock.instant());
+    } catch (PkiException e) {
+      throw new CertificateException(e.getMessage());
+    }
+    if (revoked.test(chain[0])) {
+      throw new CertificateException("client certificate " + CertificateAuthority.serialHex(chain[0]) + " is revoked");
+    }
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    checkClientTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    throw new CertificateException("this trust manager only checks clients");
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    checkServerTrusted(chain, authType);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    checkServerTrusted(chain, authType);
+  }
+
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return new X509Certificate[] {ca};
+  }
+}
