@@ -1,0 +1,53 @@
+package io.homefleet.controller.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code homefleet}: the controller server and the operator CLI in one tool.
+ *
+ * <p>Exit codes: 0 success; 1 error; 2 usage error or a host failed; 3 the controller could not
+ * be reached; 4 a host was unreachable (2 and 4 follow ansible's ad-hoc convention).
+ */
+@Command(name = "homefleet", mixinStandardHelpOptions = true, versionProvider = HomefleetMain.VersionProvider.class,
+    description = "Run a homelab from one controller: enroll agents, run commands, look at results.",
+    subcommands = {CaCommand.class, ServerCommand.class, TokenCommand.class, RevokeCommand.class, HostsCommand.class,
+        RunCommand.class, RunsCommand.class, CommandLine.HelpCommand.class})
+public final class HomefleetMain {
+  @Option(names = "--home", scope = CommandLine.ScopeType.INHERIT,
+      description = "Operator credentials and CLI config (default: $HOMEFLEET_HOME or ~/.homefleet).")
+  Path home;
+
+  @Option(names = "--controller", scope = CommandLine.ScopeType.INHERIT,
+      description = "Controller address HOST:PORT (default: from config.yaml, or $HOMEFLEET_CONTROLLER).")
+  String controller;
+
+  CliHome cliHome() {
+    return CliHome.load(home, controller);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new HomefleetMain());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof CliException ce) {
+        cmd.getErr().println("homefleet: " + ce.getMessage());
+        return ce.exitCode();
+      }
+      throw e;
+    });
+    return cl.execute(args);
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"homefleet " + io.homefleet.controller.server.Version.current()};
+    }
+  }
+}

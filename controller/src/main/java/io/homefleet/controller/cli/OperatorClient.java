@@ -1,0 +1,74 @@
+package io.homefleet.controller.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.homefleet.pki.KeyMaterial;
+import io.homefleet.pki.Pem;
+import io.homefleet.pki.PinnedServerTrustManager;
+import io.homefleet.pki.PkiException;
+import io.homefleet.proto.v1.OperatorGrpc;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/** An mTLS channel to the controller with the operator's certificate. */
+final class OperatorClient implements AutoCloseable {
+  private final ManagedChannel channel;
+  private final String address;
+
+  OperatorClient(CliHome home) {
+    this.address = home.controller();
+    try {
+      KeyMaterial km = KeyMaterial.load(home.dir(), "operator");
+      X509Certificate ca = Pem.parseCertificates(Files.readString(home.dir().resolve("ca.crt"))).get(0);
+      var ssl = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+          .keyManager(km.key(), km.chain().toArray(X509Certificate[]::new))
+          .trustManager(new PinnedServerTrustManager(ca, home.caFingerprint(), Clock.systemUTC()))
+          .build();
+      channel = NettyChannelBuilder.forTarget(address).sslContext(ssl).build();
+    } catch (IOException | PkiException e) {
+      throw new CliException(1, "cannot load operator credentials from " + home.dir() + ": " + e.getMessage());
+    }
+  }
+
+  OperatorGrpc.OperatorBlockingStub blocking() {
+    return OperatorGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS);
+  }
+
+  /** A stub without a deadline, for streams that last as long as a run. */
+  OperatorGrpc.OperatorBlockingStub streaming() {
+    return OperatorGrpc.newBlockingStub(channel).withWaitForReady().withDeadlineAfter(1, TimeUnit.DAYS);
+  }
+
+  /** Turns an RPC failure into a message for the operator. */
+  CliException explain(StatusRuntimeException e) {
+    Status s = e.getStatus();
+    String d = s.getDescription() == null ? "" : s.getDescription();
+    return switch (s.getCode()) {
+      case UNAVAILABLE -> new CliException(3, "cannot reach the controller at " + address + ": " + d
+          + (s.getCause() != null ? " (" + s.getCause().getMessage() + ")" : "")
+          + "\n  is it running ('homefleet server')? is 'controller' in " + "config.yaml right?");
+      case DEADLINE_EXCEEDED -> new CliException(3, "the controller at " + address + " did not answer in time");
+      case NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS -> new CliException(1, d);
+      case PERMISSION_DENIED, UNAUTHENTICATED -> new CliException(1, "the controller refused this operator: " + d);
+      default -> new CliException(1, "controller error " + s.getCode() + ": " + d);
+    };
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.homefleet.controller.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The controller's configuration ({@code controller.yaml}): where it listens, where its data
+ * lives, and the lifetimes and keepalive settings it uses.
+ */
+public record ControllerConfig(String listenHost, int listenPort, Path dataDir, List<String> serverNames,
+    Duration agentCertLifetime, int heartbeatSeconds, Duration keepAliveTime, Duration keepAliveTimeout,
+    Duration permitKeepAliveTime) {
+
+  public static final int DEFAULT_PORT = 7443;
+  public static final String FILE_NAME = "controller.yaml";
+
+  /** The YAML shape, field names as users write them. */
+  record Yaml(@JsonProperty("listen") String listen, @JsonProperty("data_dir") String dataDir,
+      @JsonProperty("server_names") List<String> serverNames,
+      @JsonProperty("agent_cert_lifetime") String agentCertLifetime,
+      @JsonProperty("heartbeat_seconds") Integer heartbeatSeconds,
+      @JsonProperty("keepalive_time") String keepAliveTime,
+      @JsonProperty("keepalive_timeout") String keepAliveTimeout,
+      @JsonProperty("permit_keepalive_time") String permitKeepAliveTime) {}
+
+  public Path pkiDir() {
+    return dataDir.resolve("pki");
+  }
+
+  public String listenAddress() {
+    return listenHost + ":" + listenPort;
+  }
+
+  public static ControllerConfig defaults(Path dataDir, String listen) throws ConfigException {
+    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null), dataDir, "defaults");
+  }
+
+  public static ControllerConfig load(Path file) throws ConfigException {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(file + ": no such file (create it with 'homefleet ca init --data-dir DIR')");
+    }
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    Yaml y;
+    try {
+      y = yaml.readValue(file.toFile(), Yaml.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr()
+          + ": unknown field '" + e.getPropertyName() + "' (known fields: "
+          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
+    } catch (JsonMappingException e) {
+      throw new ConfigException(file + ":" + (e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ":"
+          + e.getLocation().getColumnNr()) + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    if (y == null) {
+      throw new ConfigException(file + ": the file is empty");
+    }
+    return from(y, file.toAbsolutePath().getParent(), file.toString());
+  }
+
+  private static ControllerConfig from(Yaml y, Path baseDir, String source) throws ConfigException {
+    String listen = y.listen() == null ? "127.0.0.1:" + DEFAULT_PORT : y.listen();
+    int colon = listen.lastIndexOf(':');
+    int port;
+    try {
+      port = Integer.parseInt(listen.substring(colon + 1));
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      port = -1;
+    }
+    if (colon <= 0 || port < 0 || port > 65535) {
+      throw new ConfigException(source + ": listen: '" + listen + "' is not HOST:PORT (example: 0.0.0.0:7443)");
+    }
+    String host = listen.substring(0, colon).replace("[", "").replace("]", "");
+    Path dataDir = y.dataDir() == null ? baseDir : baseDir.resolve(y.dataDir());
+    List<String> names = y.serverNames() == null || y.serverNames().isEmpty()
+        ? List.of("localhost", "127.0.0.1") : List.copyOf(y.serverNames());
+    int heartbeat = y.heartbeatSeconds() == null ? 15 : y.heartbeatSeconds();
+    if (heartbeat < 1 || heartbeat > 3600) {
+      throw new ConfigException(source + ": heartbeat_seconds: must be between 1 and 3600, got " + heartbeat);
+    }
+    Duration permit = duration(source, "permit_keepalive_time", y.permitKeepAliveTime(), "10s");
+    Duration lifetime = duration(source, "agent_cert_lifetime", y.agentCertLifetime(), "24h");
+    if (lifetime.compareTo(Duration.ofMinutes(1)) < 0) {
+      throw new ConfigException(source + ": agent_cert_lifetime: must be at least 1m, got " + Durations.format(lifetime));
+    }
+    return new ControllerConfig(host, port, dataDir, names, lifetime, heartbeat,
+        duration(source, "keepalive_time", y.keepAliveTime(), "30s"),
+        duration(source, "keepalive_timeout", y.keepAliveTimeout(), "10s"), permit);
+  }
+
+  private static Duration duration(String source, String field, String value, String dflt) throws ConfigException {
+    try {
+      return Durations.parse(value == null ? dflt : value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(source + ": " + field + ": " + e.getMessage());
+    }
+  }
+
+  /** The YAML text for this configuration, as written by {@code homefleet ca init}. */
+  public String toYaml() {
+    return "# homefleet controller configuration (docs/configuration.md)\n"
+        + "listen: " + listenAddress() + "\n"
+        + "data_dir: .\n"
+        + "server_names: [" + String.join(", ", serverNames) + "]\n"
+        + "agent_cert_lifetime: " + Durations.format(agentCertLifetime) + "\n"
+        + "heartbeat_seconds: " + heartbeatSeconds + "\n"
+        + "keepalive_time: " + Durations.format(keepAliveTime) + "\n"
+        + "keepalive_timeout: " + Durations.format(keepAliveTimeout) + "\n"
+        + "permit_keepalive_time: " + Durations.format(permitKeepAliveTime) + "\n";
+  }
+}

@@ -1,0 +1,283 @@
+package io.homefleet.controller.rpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.homefleet.controller.auth.CallerContext;
+import io.homefleet.controller.auth.RevocationList;
+import io.homefleet.controller.enroll.EnrollmentAuthority;
+import io.homefleet.controller.run.RunCoordinator;
+import io.homefleet.controller.run.RunListener;
+import io.homefleet.controller.run.RunSummary;
+import io.homefleet.controller.run.TaskOutcome;
+import io.homefleet.controller.run.UnknownTargetException;
+import io.homefleet.controller.run.Targets;
+import io.homefleet.controller.session.SessionRegistry;
+import io.homefleet.controller.session.Structs;
+import io.homefleet.controller.store.Records;
+import io.homefleet.controller.store.Store;
+import io.homefleet.proto.v1.AdhocRequest;
+import io.homefleet.proto.v1.CreateTokenRequest;
+import io.homefleet.proto.v1.CreateTokenResponse;
+import io.homefleet.proto.v1.Facts;
+import io.homefleet.proto.v1.GetHostRequest;
+import io.homefleet.proto.v1.GetRunRequest;
+import io.homefleet.proto.v1.HostDetail;
+import io.homefleet.proto.v1.HostEvent;
+import io.homefleet.proto.v1.HostResult;
+import io.homefleet.proto.v1.HostSummary;
+import io.homefleet.proto.v1.ListHostsRequest;
+import io.homefleet.proto.v1.ListHostsResponse;
+import io.homefleet.proto.v1.ListRunsRequest;
+import io.homefleet.proto.v1.ListRunsResponse;
+import io.homefleet.proto.v1.OperatorGrpc;
+import io.homefleet.proto.v1.OutputChunk;
+import io.homefleet.proto.v1.Presence;
+import io.homefleet.proto.v1.RevokeRequest;
+import io.homefleet.proto.v1.RevokeResponse;
+import io.homefleet.proto.v1.RunDetail;
+import io.homefleet.proto.v1.RunEvent;
+import io.homefleet.proto.v1.RunFinished;
+import io.homefleet.proto.v1.RunStarted;
+import io.homefleet.proto.v1.RunState;
+import io.homefleet.proto.v1.TaskResult;
+import io.homefleet.proto.v1.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The operator API: hosts, ad-hoc runs, tokens, revocation, run history. */
+public final class OperatorService extends OperatorGrpc.OperatorImplBase {
+  private static final Logger log = LoggerFactory.getLogger(OperatorService.class);
+
+  private final Store store;
+  private final SessionRegistry sessions;
+  private final RunCoordinator runs;
+  private final EnrollmentAuthority authority;
+  private final RevocationList revocations;
+  private final Clock clock;
+
+  public OperatorService(Store store, SessionRegistry sessions, RunCoordinator runs, EnrollmentAuthority authority,
+      RevocationList revocations, Clock clock) {
+    this.store = store;
+    this.sessions = sessions;
+    this.runs = runs;
+    this.authority = authority;
+    this.revocations = revocations;
+    this.clock = clock;
+  }
+
+  @Override
+  public void listHosts(ListHostsRequest request, StreamObserver<ListHostsResponse> out) {
+    String target = request.getTarget().isBlank() ? "all" : request.getTarget();
+    ListHostsResponse.Builder b = ListHostsResponse.newBuilder();
+    for (Records.Host h : store.hosts()) {
+      if (Targets.matches(target, h)) {
+        b.addHosts(summary(h));
+      }
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getHost(GetHostRequest request, StreamObserver<HostDetail> out) {
+    var host = store.host(request.getName());
+    if (host.isEmpty()) {
+      out.onError(Status.NOT_FOUND.withDescription("no host named '" + request.getName() + "' ('homefleet hosts' lists them)")
+          .asRuntimeException());
+      return;
+    }
+    Records.Host h = host.get();
+    HostDetail.Builder b = HostDetail.newBuilder().setSummary(summary(h)).setEnrolledUnixMillis(h.enrolledAt());
+    try {
+      if (h.facts().length > 0) {
+        b.setFacts(Facts.parseFrom(h.facts()));
+      }
+    } catch (InvalidProtocolBufferException e) {
+      log.warn("stored facts of {} are unreadable: {}", h.name(), e.getMessage());
+    }
+    store.latestCertificate(h.name()).ifPresent(c -> b.setCertSerial(c.serial()));
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  private HostSummary summary(Records.Host h) {
+    Presence p;
+    if (h.decommissioned()) {
+      p = Presence.DECOMMISSIONED;
+    } else if (sessions.isOnline(h.name())) {
+      p = Presence.ONLINE;
+    } else if (h.lastSeen().isEmpty()) {
+      p = Presence.NEVER_CONNECTED;
+    } else {
+      p = Presence.OFFLINE;
+    }
+    HostSummary.Builder b = HostSummary.newBuilder().setName(h.name()).setRole(h.role()).setPresence(p)
+        .putAllLabels(h.labels()).setAgentVersion(h.agentVersion()).setLastSeenUnixMillis(h.lastSeen().orElse(0L));
+    store.latestCertificate(h.name()).ifPresent(c -> b.setCertNotAfterUnixMillis(c.notAfter()));
+    return b.build();
+  }
+
+  @Override
+  public void runAdhoc(AdhocRequest request, StreamObserver<RunEvent> responseObserver) {
+    ServerCallStreamObserver<RunEvent> out = (ServerCallStreamObserver<RunEvent>) responseObserver;
+    if (request.getModule().isBlank()) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("a module is required (-m command)").asRuntimeException());
+      return;
+    }
+    if (request.getTarget().isBlank()) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("a target is required (a host, a role, or 'all')").asRuntimeException());
+      return;
+    }
+    Map<String, Object> args = new HashMap<>(Structs.toMap(request.getArgs()));
+    if (!request.getRawArgs().isBlank()) {
+      args.put("_raw_params", request.getRawArgs());
+    }
+    Duration timeout = Duration.ofSeconds(request.getTimeoutSeconds() == 0 ? 600 : request.getTimeoutSeconds());
+    String[] runId = {""};
+    RunListener listener = new RunListener() {
+      @Override
+      public void started(String id, List<String> hosts) {
+        runId[0] = id;
+        send(RunEvent.newBuilder().setRunId(id).setStarted(RunStarted.newBuilder().addAllHosts(hosts)).build());
+      }
+
+      @Override
+      public void output(String host, boolean stderr, byte[] data) {
+        send(RunEvent.newBuilder().setRunId(runId[0]).setHost(HostEvent.newBuilder().setHost(host)
+            .setOutput(OutputChunk.newBuilder().setStream(stderr ? OutputChunk.Stream.STDERR : OutputChunk.Stream.STDOUT)
+                .setData(ByteString.copyFrom(data)))).build());
+      }
+
+      @Override
+      public void result(String host, TaskOutcome o) {
+        send(RunEvent.newBuilder().setRunId(runId[0]).setHost(HostEvent.newBuilder().setHost(host).setResult(toProto(o)))
+            .build());
+      }
+
+      @Override
+      public void finished(RunSummary s) {
+        send(RunEvent.newBuilder().setRunId(s.runId()).setFinished(RunFinished.newBuilder()
+            .setState(s.state().equals("succeeded") ? RunState.SUCCEEDED : RunState.RUN_FAILED)
+            .setOk(s.ok()).setChanged(s.changed()).setFailed(s.failed()).setUnreachable(s.unreachable())).build());
+        synchronized (out) {
+          if (!out.isCancelled()) {
+            out.onCompleted();
+          }
+        }
+      }
+
+      private void send(RunEvent e) {
+        synchronized (out) {
+          if (!out.isCancelled()) {
+            out.onNext(e);
+          }
+        }
+      }
+    };
+    try {
+      runs.start(new RunCoordinator.AdhocSpec(request.getTarget(), request.getModule(), args, timeout,
+          request.getCheckMode()), CallerContext.IDENTITY.get().toString(), listener);
+    } catch (UnknownTargetException e) {
+      out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  static TaskResult toProto(TaskOutcome o) {
+    TaskStatus status = switch (o.status()) {
+      case OK -> TaskStatus.OK;
+      case CHANGED -> TaskStatus.CHANGED;
+      case FAILED -> TaskStatus.FAILED;
+      case SKIPPED -> TaskStatus.SKIPPED;
+      case UNREACHABLE -> TaskStatus.UNREACHABLE;
+      case TIMED_OUT -> TaskStatus.TIMED_OUT;
+      case CANCELLED -> TaskStatus.CANCELLED;
+    };
+    return TaskResult.newBuilder().setStatus(status).setRc(o.rc()).setStdout(o.stdout()).setStderr(o.stderr())
+        .setMsg(o.msg()).setStartedUnixMillis(o.startedMillis()).setFinishedUnixMillis(o.finishedMillis()).build();
+  }
+
+  @Override
+  public void createToken(CreateTokenRequest request, StreamObserver<CreateTokenResponse> out) {
+    try {
+      Duration ttl = Duration.ofSeconds(request.getTtlSeconds() == 0 ? 3600 : request.getTtlSeconds());
+      EnrollmentAuthority.MintedToken t = authority.mint(request.getHostName(), request.getRole(),
+          request.getLabelsMap(), ttl);
+      log.info("{} minted a token for host {}", CallerContext.IDENTITY.get(), t.host());
+      out.onNext(CreateTokenResponse.newBuilder().setToken(t.token()).setCaFingerprint(t.caFingerprint())
+          .setExpiresUnixMillis(t.expiresAtMillis()).build());
+      out.onCompleted();
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  @Override
+  public void revoke(RevokeRequest request, StreamObserver<RevokeResponse> out) {
+    String host = request.getHostName();
+    if (store.host(host).isEmpty()) {
+      out.onError(Status.NOT_FOUND.withDescription("no host named '" + host + "'").asRuntimeException());
+      return;
+    }
+    String reason = request.getReason().isBlank() ? "revoked by " + CallerContext.IDENTITY.get() : request.getReason();
+    List<String> serials = store.decommission(host, reason, clock.millis());
+    revocations.addAll(serials);
+    boolean closed = sessions.close(host, Status.PERMISSION_DENIED.withDescription("host " + host + " was revoked: " + reason));
+    log.warn("host {} revoked by {} ({} certificate(s)); live session closed: {}", host, CallerContext.IDENTITY.get(),
+        serials.size(), closed);
+    out.onNext(RevokeResponse.newBuilder().addAllRevokedSerials(serials).setStreamClosed(closed).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> out) {
+    int limit = request.getLimit() == 0 ? 20 : (int) Math.min(request.getLimit(), 1000);
+    ListRunsResponse.Builder b = ListRunsResponse.newBuilder();
+    for (Records.Run r : store.runs(limit)) {
+      b.addRuns(runSummary(r, store.tasks(r.id())));
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getRun(GetRunRequest request, StreamObserver<RunDetail> out) {
+    var run = store.run(request.getId());
+    if (run.isEmpty()) {
+      out.onError(Status.NOT_FOUND.withDescription("no run with id '" + request.getId() + "' ('homefleet runs' lists them)")
+          .asRuntimeException());
+      return;
+    }
+    List<Records.Task> tasks = store.tasks(run.get().id());
+    RunDetail.Builder b = RunDetail.newBuilder().setSummary(runSummary(run.get(), tasks));
+    for (Records.Task t : tasks) {
+      TaskResult.Builder r = TaskResult.newBuilder().setRc(t.rc().orElse(-1)).setStdout(t.stdout()).setStderr(t.stderr())
+          .setMsg(t.msg()).setStartedUnixMillis(t.startedAt().orElse(0L)).setFinishedUnixMillis(t.finishedAt().orElse(0L));
+      b.addResults(HostResult.newBuilder().setHost(t.host()).setTaskId(t.id()).setState(t.state()).setResult(r));
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  private static io.homefleet.proto.v1.RunSummary runSummary(Records.Run r, List<Records.Task> tasks) {
+    RunState state = switch (r.state()) {
+      case "succeeded" -> RunState.SUCCEEDED;
+      case "failed" -> RunState.RUN_FAILED;
+      case "cancelled" -> RunState.RUN_CANCELLED;
+      case "queued" -> RunState.QUEUED;
+      default -> RunState.RUNNING;
+    };
+    long failed = tasks.stream().filter(t -> !t.state().equals("ok") && !t.state().equals("changed")
+        && !t.state().equals("skipped")).count();
+    return io.homefleet.proto.v1.RunSummary.newBuilder().setId(r.id()).setTarget(r.target()).setModule(r.module())
+        .setArgs(r.args()).setState(state).setCreatedUnixMillis(r.createdAt()).setFinishedUnixMillis(r.finishedAt().orElse(0L))
+        .setHosts(tasks.size()).setFailed((int) failed).setRequestedBy(r.requestedBy()).build();
+  }
+}

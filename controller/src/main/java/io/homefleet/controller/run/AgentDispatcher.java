@@ -1,0 +1,9 @@
+package io.homefleet.controller.run;
+
+/** Hands tasks to connected agents; implemented by the session layer. */
+public interface AgentDispatcher {
+  boolean isOnline(String host);
+
+  /** Sends {@code task} to {@code host}'s live stream; false when the host has none. */
+  boolean dispatch(String host, TaskSpec task);
+}

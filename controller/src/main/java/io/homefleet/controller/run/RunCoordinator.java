@@ -1,0 +1,212 @@
+package io.homefleet.controller.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.homefleet.controller.store.Records.Host;
+import io.homefleet.controller.store.Records.Run;
+import io.homefleet.controller.store.Records.Task;
+import io.homefleet.controller.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs ad-hoc tasks across hosts: records the run and its tasks before anything is sent, hands
+ * each online host its task, collects results as they arrive, and closes the run when every host
+ * has answered, disconnected or timed out. Every outcome is persisted before a listener sees it.
+ */
+public final class RunCoordinator {
+  private static final Logger log = LoggerFactory.getLogger(RunCoordinator.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Extra time the controller grants past the agent's own timeout before calling a task lost. */
+  private static final Duration GRACE = Duration.ofSeconds(15);
+
+  /** What to run where. */
+  public record AdhocSpec(String target, String module, Map<String, Object> args, Duration timeout, boolean checkMode) {
+    public AdhocSpec {
+      args = Map.copyOf(args);
+    }
+  }
+
+  private final class ActiveRun {
+    final String id;
+    final RunListener listener;
+    final Map<String, String> pendingByTask = new ConcurrentHashMap<>();
+    int ok;
+    int changed;
+    int failed;
+    int unreachable;
+    ScheduledFuture<?> deadline;
+
+    ActiveRun(String id, RunListener listener) {
+      this.id = id;
+      this.listener = listener;
+    }
+  }
+
+  private final Store store;
+  private final AgentDispatcher dispatcher;
+  private final Clock clock;
+  private final ScheduledExecutorService timer;
+  private final Map<String, ActiveRun> runsByTask = new ConcurrentHashMap<>();
+
+  public RunCoordinator(Store store, AgentDispatcher dispatcher, Clock clock, ScheduledExecutorService timer) {
+    this.store = store;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+    this.timer = timer;
+  }
+
+  /** Starts a run; returns its id. The listener hears of every host, then of the end. */
+  public String start(AdhocSpec spec, String requestedBy, RunListener listener) throws UnknownTargetException {
+    List<Host> hosts = Targets.select(spec.target(), store.hosts());
+    if (hosts.isEmpty()) {
+      throw new UnknownTargetException("no enrolled host matches '" + spec.target()
+          + "' (use a host name, a role, key=value for a label, or 'all'; 'homefleet hosts' lists them)");
+    }
+    long now = clock.millis();
+    String runId = Ids.next(now);
+    List<Task> tasks = new ArrayList<>();
+    for (Host h : hosts) {
+      tasks.add(new Task(runId + "-" + h.name(), runId, h.name(), "queued", Optional.empty(), "", "", "",
+          Optional.empty(), Optional.empty()));
+    }
+    store.insertRun(new Run(runId, "adhoc", spec.target(), spec.module(), json(spec.args()), "running", requestedBy, now,
+        Optional.empty()), tasks);
+    ActiveRun run = new ActiveRun(runId, listener);
+    synchronized (run) {
+      for (Task t : tasks) {
+        run.pendingByTask.put(t.id(), t.host());
+        runsByTask.put(t.id(), run);
+      }
+      listener.started(runId, hosts.stream().map(Host::name).toList());
+      int timeoutSeconds = (int) spec.timeout().toSeconds();
+      for (Task t : tasks) {
+        boolean sent = dispatcher.isOnline(t.host())
+            && dispatcher.dispatch(t.host(), new TaskSpec(t.id(), runId, spec.module(), spec.args(), timeoutSeconds, spec.checkMode()));
+        if (sent) {
+          store.markTask(t.id(), "sent", null);
+        } else {
+          complete(run, t.id(), TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
+              "host is not connected to the controller", clock.millis()));
+        }
+      }
+      if (timeoutSeconds > 0 && !run.pendingByTask.isEmpty()) {
+        run.deadline = timer.schedule(() -> expire(run), spec.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+    log.info("run {}: {} '{}' on {} host(s) matching '{}' for {}", runId, spec.module(), spec.args(), hosts.size(),
+        spec.target(), requestedBy);
+    return runId;
+  }
+
+  /** The agent reports that it began a task. */
+  public void started(String host, String taskId, long startedMillis) {
+    ActiveRun run = runsByTask.get(taskId);
+    if (run != null && host.equals(run.pendingByTask.get(taskId))) {
+      store.markTask(taskId, "running", startedMillis);
+    }
+  }
+
+  /** A chunk of a task's output. */
+  public void output(String host, String taskId, boolean stderr, byte[] data) {
+    ActiveRun run = runsByTask.get(taskId);
+    if (run != null && host.equals(run.pendingByTask.get(taskId))) {
+      synchronized (run) {
+        run.listener.output(host, stderr, data);
+      }
+    }
+  }
+
+  /**
+   * A task's final result from {@code host}. Returns true when the result is recorded (now or
+   * earlier), so the agent may be told it can forget it.
+   */
+  public boolean result(String host, String taskId, TaskOutcome outcome) {
+    ActiveRun run = runsByTask.get(taskId);
+    if (run == null) {
+      // Not active (controller restarted, or already closed): record it if the task is ours and open.
+      boolean recorded = store.finishTask(taskId, outcome.status().state(), outcome.rc(), outcome.stdout(),
+          outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
+          outcome.finishedMillis());
+      log.debug("late result for task {} from {}: {}", taskId, host, recorded ? "recorded" : "already closed");
+      return true;
+    }
+    if (!host.equals(run.pendingByTask.get(taskId))) {
+      log.warn("host {} reported a result for task {} that is not its own; ignored", host, taskId);
+      return false;
+    }
+    synchronized (run) {
+      complete(run, taskId, outcome);
+    }
+    return true;
+  }
+
+  /** Every open task of a host that drops its stream is unreachable: the agent cannot report it now. */
+  public void disconnected(String host) {
+    for (Map.Entry<String, ActiveRun> e : runsByTask.entrySet()) {
+      ActiveRun run = e.getValue();
+      if (host.equals(run.pendingByTask.get(e.getKey()))) {
+        synchronized (run) {
+          complete(run, e.getKey(), TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
+              "the agent disconnected before reporting a result", clock.millis()));
+        }
+      }
+    }
+  }
+
+  private void expire(ActiveRun run) {
+    synchronized (run) {
+      for (String taskId : List.copyOf(run.pendingByTask.keySet())) {
+        complete(run, taskId, TaskOutcome.controllerSide(TaskOutcome.Status.TIMED_OUT,
+            "no result within the task timeout", clock.millis()));
+      }
+    }
+  }
+
+  /** Must hold the run's lock. */
+  private void complete(ActiveRun run, String taskId, TaskOutcome outcome) {
+    String host = run.pendingByTask.remove(taskId);
+    if (host == null) {
+      return;
+    }
+    runsByTask.remove(taskId);
+    store.finishTask(taskId, outcome.status().state(), outcome.rc() < 0 ? null : outcome.rc(), outcome.stdout(),
+        outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
+        outcome.finishedMillis());
+    switch (outcome.status()) {
+      case OK, SKIPPED -> run.ok++;
+      case CHANGED -> run.changed++;
+      case UNREACHABLE -> run.unreachable++;
+      case FAILED, TIMED_OUT, CANCELLED -> run.failed++;
+    }
+    run.listener.result(host, outcome);
+    if (run.pendingByTask.isEmpty()) {
+      if (run.deadline != null) {
+        run.deadline.cancel(false);
+      }
+      String state = run.failed + run.unreachable == 0 ? "succeeded" : "failed";
+      store.finishRun(run.id, state, clock.millis());
+      run.listener.finished(new RunSummary(run.id, state, run.ok, run.changed, run.failed, run.unreachable));
+      log.info("run {} {}: ok={} changed={} failed={} unreachable={}", run.id, state, run.ok, run.changed, run.failed,
+          run.unreachable);
+    }
+  }
+
+  private static String json(Map<String, Object> args) {
+    try {
+      return JSON.writeValueAsString(args);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("arguments are not serialisable: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.homefleet.controller.server;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyServerBuilder;
+import io.homefleet.controller.auth.AuthInterceptor;
+import io.homefleet.controller.auth.RevocationList;
+import io.homefleet.controller.config.ControllerConfig;
+import io.homefleet.controller.enroll.EnrollmentAuthority;
+import io.homefleet.controller.rpc.EnrollmentService;
+import io.homefleet.controller.rpc.OperatorService;
+import io.homefleet.controller.run.RunCoordinator;
+import io.homefleet.controller.session.AgentSessionService;
+import io.homefleet.controller.session.SessionRegistry;
+import io.homefleet.controller.store.Store;
+import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.ClientCertTrustManager;
+import io.homefleet.pki.KeyMaterial;
+import io.homefleet.pki.PkiException;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller process: store, CA, enrollment, agent sessions, runs and the operator API
+ * behind one mutually authenticated TLS port. Owns their lifecycle.
+ */
+public final class ControllerServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControllerServer.class);
+
+  private final ControllerConfig config;
+  private final Clock clock;
+  private Store store;
+  private Server server;
+  private SessionRegistry sessions;
+  private ScheduledExecutorService timer;
+
+  public ControllerServer(ControllerConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public ControllerServer start() throws IOException, PkiException {
+    if (!ControllerPki.exists(config.pkiDir())) {
+      throw new PkiException("no CA in " + config.pkiDir() + ": run 'homefleet ca init --data-dir " + config.dataDir() + "' first");
+    }
+    CertificateAuthority ca = CertificateAuthority.load(config.pkiDir());
+    KeyMaterial serverKeys = KeyMaterial.load(config.pkiDir(), ControllerPki.SERVER);
+    store = Store.open(config.dataDir());
+    int interrupted = store.closeInterruptedRuns(clock.millis());
+    if (interrupted > 0) {
+      log.warn("{} task(s) were in flight when the controller last stopped; marked unreachable", interrupted);
+    }
+    RevocationList revocations = new RevocationList(store.revokedSerials());
+    timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "homefleet-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    sessions = new SessionRegistry();
+    RunCoordinator runs = new RunCoordinator(store, sessions, clock, timer);
+    sessions.onDisconnect(runs::disconnected);
+    EnrollmentAuthority authority = new EnrollmentAuthority(store, ca, clock, config.agentCertLifetime());
+
+    SslContext ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(serverKeys.key(),
+            serverKeys.chain().toArray(java.security.cert.X509Certificate[]::new)), SslProvider.JDK)
+        .trustManager(new ClientCertTrustManager(ca.certificate(), clock, revocations::isRevoked))
+        .clientAuth(ClientAuth.OPTIONAL)
+        .protocols("TLSv1.3", "TLSv1.2")
+        .build();
+    AuthInterceptor auth = new AuthInterceptor(ca.certificate(), revocations, store, clock);
+    server = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()))
+        .sslContext(ssl)
+        .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+        .keepAliveTimeout(config.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveTime(config.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .maxInboundMessageSize(16 * 1024 * 1024)
+        .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth))
+        .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, authority, clock,
+            config.heartbeatSeconds(), Version.current()), auth))
+        .addService(ServerInterceptors.intercept(new OperatorService(store, sessions, runs, authority, revocations, clock),
+            auth))
+        .build()
+        .start();
+    log.info("homefleet controller {} listening on {}:{} (data {}, CA {})", Version.current(), config.listenHost(),
+        port(), config.dataDir(), ca.fingerprint());
+    return this;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public SessionRegistry sessions() {
+    return sessions;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      sessions.closeAll("controller is shutting down");
+      server.shutdown();
+      try {
+        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+          server.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        server.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.homefleet.controller.session;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.homefleet.controller.auth.CallerContext;
+import io.homefleet.controller.enroll.EnrollmentAuthority;
+import io.homefleet.controller.enroll.EnrollmentException;
+import io.homefleet.controller.run.RunCoordinator;
+import io.homefleet.controller.run.TaskOutcome;
+import io.homefleet.controller.store.Store;
+import io.homefleet.pki.Identity;
+import io.homefleet.proto.v1.Ack;
+import io.homefleet.proto.v1.AgentMessage;
+import io.homefleet.proto.v1.AgentSessionGrpc;
+import io.homefleet.proto.v1.ControllerMessage;
+import io.homefleet.proto.v1.OutputChunk;
+import io.homefleet.proto.v1.RenewRequest;
+import io.homefleet.proto.v1.RenewResponse;
+import io.homefleet.proto.v1.TaskEvent;
+import io.homefleet.proto.v1.TaskResult;
+import io.homefleet.proto.v1.Welcome;
+import java.security.cert.CertificateEncodingException;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent-facing service: one session stream per agent (hello, heartbeats, task events in;
+ * welcome, tasks, acknowledgements out) and certificate renewal.
+ */
+public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImplBase {
+  private static final Logger log = LoggerFactory.getLogger(AgentSessionService.class);
+
+  private final SessionRegistry registry;
+  private final Store store;
+  private final RunCoordinator runs;
+  private final EnrollmentAuthority authority;
+  private final Clock clock;
+  private final int heartbeatSeconds;
+  private final String version;
+
+  public AgentSessionService(SessionRegistry registry, Store store, RunCoordinator runs, EnrollmentAuthority authority,
+      Clock clock, int heartbeatSeconds, String version) {
+    this.registry = registry;
+    this.store = store;
+    this.runs = runs;
+    this.authority = authority;
+    this.clock = clock;
+    this.heartbeatSeconds = heartbeatSeconds;
+    this.version = version;
+  }
+
+  @Override
+  public StreamObserver<AgentMessage> connect(StreamObserver<ControllerMessage> responseObserver) {
+    Identity id = CallerContext.IDENTITY.get();
+    String remote = CallerContext.REMOTE.get();
+    ServerCallStreamObserver<ControllerMessage> out = (ServerCallStreamObserver<ControllerMessage>) responseObserver;
+    AgentStream stream = new AgentStream(id.name(), clock.millis(), out);
+    if (!registry.register(stream)) {
+      log.error("ALERT: refused a second concurrent session for {} from {}: another session is open. "
+          + "A cloned VM or a copied agent state dir? Revoke with 'homefleet revoke {}' if unexpected.", id, remote, id.name());
+      out.onError(Status.ALREADY_EXISTS.withDescription("another session for " + id
+          + " is already open; only one agent may hold this identity").asRuntimeException());
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(AgentMessage value) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+      };
+    }
+    log.info("session opened for {} from {}", id, remote);
+    AtomicBoolean ended = new AtomicBoolean();
+    Runnable end = () -> {
+      if (ended.compareAndSet(false, true)) {
+        stream.closedByPeer();
+        if (registry.unregister(stream)) {
+          safeSeen(id.name());
+          log.info("session closed for {}", id);
+        }
+      }
+    };
+    out.setOnCancelHandler(end);
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(AgentMessage msg) {
+        try {
+          handle(id.name(), stream, msg);
+        } catch (RuntimeException e) {
+          log.error("session of {}: cannot handle {}: {}", id, msg.getKindCase(), e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        end.run();
+      }
+
+      @Override
+      public void onCompleted() {
+        end.run();
+        stream.complete();
+      }
+    };
+  }
+
+  private void handle(String host, AgentStream stream, AgentMessage msg) {
+    switch (msg.getKindCase()) {
+      case HELLO -> {
+        var hello = msg.getHello();
+        store.recordHello(host, hello.getFacts().toByteArray(), hello.getAgentVersion(), hello.getLabelsMap(), clock.millis());
+        String role = store.host(host).map(h -> h.role()).orElse("");
+        stream.send(ControllerMessage.newBuilder().setWelcome(Welcome.newBuilder().setHostName(host).setRole(role)
+            .setHeartbeatSeconds(heartbeatSeconds).setControllerVersion(version)).build());
+      }
+      case HEARTBEAT -> store.recordSeen(host, clock.millis());
+      case TASK_EVENT -> taskEvent(host, stream, msg.getTaskEvent());
+      case KIND_NOT_SET -> log.warn("session of {}: empty message ignored", host);
+    }
+  }
+
+  private void taskEvent(String host, AgentStream stream, TaskEvent ev) {
+    switch (ev.getKindCase()) {
+      case STARTED -> runs.started(host, ev.getTaskId(), ev.getStarted().getUnixMillis());
+      case OUTPUT -> runs.output(host, ev.getTaskId(), ev.getOutput().getStream() == OutputChunk.Stream.STDERR,
+          ev.getOutput().getData().toByteArray());
+      case RESULT -> {
+        TaskResult r = ev.getResult();
+        if (runs.result(host, ev.getTaskId(), outcome(r))) {
+          stream.send(ControllerMessage.newBuilder().setAck(Ack.newBuilder().setTaskId(ev.getTaskId())).build());
+        }
+      }
+      case KIND_NOT_SET -> log.warn("session of {}: empty task event for {} ignored", host, ev.getTaskId());
+    }
+  }
+
+  static TaskOutcome outcome(TaskResult r) {
+    TaskOutcome.Status status = switch (r.getStatus()) {
+      case OK -> TaskOutcome.Status.OK;
+      case CHANGED -> TaskOutcome.Status.CHANGED;
+      case SKIPPED -> TaskOutcome.Status.SKIPPED;
+      case UNREACHABLE -> TaskOutcome.Status.UNREACHABLE;
+      case TIMED_OUT -> TaskOutcome.Status.TIMED_OUT;
+      case CANCELLED -> TaskOutcome.Status.CANCELLED;
+      case FAILED, TASK_STATUS_UNSPECIFIED, UNRECOGNIZED -> TaskOutcome.Status.FAILED;
+    };
+    return new TaskOutcome(status, r.getRc(), r.getStdout(), r.getStderr(), r.getMsg(), r.getStartedUnixMillis(),
+        r.getFinishedUnixMillis());
+  }
+
+  private void safeSeen(String host) {
+    try {
+      store.recordSeen(host, clock.millis());
+    } catch (RuntimeException e) {
+      log.warn("cannot record last-seen of {}: {}", host, e.getMessage());
+    }
+  }
+
+  @Override
+  public void renew(RenewRequest request, StreamObserver<RenewResponse> responseObserver) {
+    Identity id = CallerContext.IDENTITY.get();
+    try {
+      EnrollmentAuthority.Issued issued = authority.renew(id.name(), request.getCsrDer().toByteArray());
+      responseObserver.onNext(RenewResponse.newBuilder()
+          .setCertificateDer(ByteString.copyFrom(issued.certificate().getEncoded()))
+          .addCaChainDer(ByteString.copyFrom(issued.ca().getEncoded())).build());
+      responseObserver.onCompleted();
+    } catch (EnrollmentException e) {
+      responseObserver.onError((e.reason() == EnrollmentException.Reason.INVALID ? Status.INVALID_ARGUMENT
+          : Status.PERMISSION_DENIED).withDescription(e.getMessage()).asRuntimeException());
+    } catch (CertificateEncodingException e) {
+      responseObserver.onError(Status.INTERNAL.withDescription("cannot encode certificate").asRuntimeException());
+    }
+  }
+}

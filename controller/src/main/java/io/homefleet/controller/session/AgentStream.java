@@ -1,0 +1,66 @@
+package io.homefleet.controller.session;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.homefleet.proto.v1.ControllerMessage;
+import io.homefleet.proto.v1.Goodbye;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The controller's end of one agent's session stream; sends are serialised. */
+final class AgentStream {
+  final String host;
+  final long openedMillis;
+  private final ServerCallStreamObserver<ControllerMessage> out;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  AgentStream(String host, long openedMillis, ServerCallStreamObserver<ControllerMessage> out) {
+    this.host = host;
+    this.openedMillis = openedMillis;
+    this.out = out;
+  }
+
+  /** Sends {@code msg}; false when the stream is already closed. */
+  synchronized boolean send(ControllerMessage msg) {
+    if (closed.get() || out.isCancelled()) {
+      return false;
+    }
+    try {
+      out.onNext(msg);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Says goodbye and ends the stream with {@code status}; true if this call closed it. */
+  synchronized boolean close(Status status) {
+    if (!closed.compareAndSet(false, true)) {
+      return false;
+    }
+    try {
+      if (!out.isCancelled()) {
+        out.onNext(ControllerMessage.newBuilder()
+            .setGoodbye(Goodbye.newBuilder().setReason(String.valueOf(status.getDescription()))).build());
+        out.onError(status.asRuntimeException());
+      }
+    } catch (RuntimeException ignored) {
+      // Already gone: nothing left to close.
+    }
+    return true;
+  }
+
+  /** Marks the stream closed by the peer (no further sends). */
+  void closedByPeer() {
+    closed.set(true);
+  }
+
+  synchronized void complete() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        out.onCompleted();
+      } catch (RuntimeException ignored) {
+        // Peer already gone.
+      }
+    }
+  }
+}

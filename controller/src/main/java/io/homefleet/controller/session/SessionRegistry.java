@@ -1,0 +1,84 @@
+package io.homefleet.controller.session;
+
+import io.grpc.Status;
+import io.homefleet.controller.run.AgentDispatcher;
+import io.homefleet.controller.run.TaskSpec;
+import io.homefleet.proto.v1.ControllerMessage;
+import io.homefleet.proto.v1.TaskAssignment;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** The live agent streams, at most one per host identity. */
+public final class SessionRegistry implements AgentDispatcher {
+  private final ConcurrentHashMap<String, AgentStream> streams = new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
+
+  /** Registers a stream; false when the host already has one (the second is refused). */
+  boolean register(AgentStream stream) {
+    return streams.putIfAbsent(stream.host, stream) == null;
+  }
+
+  /** Removes {@code stream} if it is still the host's; notifies listeners once. */
+  boolean unregister(AgentStream stream) {
+    if (streams.remove(stream.host, stream)) {
+      disconnectListeners.forEach(l -> l.accept(stream.host));
+      return true;
+    }
+    return false;
+  }
+
+  public void onDisconnect(Consumer<String> listener) {
+    disconnectListeners.add(listener);
+  }
+
+  @Override
+  public boolean isOnline(String host) {
+    return streams.containsKey(host);
+  }
+
+  public Set<String> online() {
+    return Set.copyOf(streams.keySet());
+  }
+
+  public int size() {
+    return streams.size();
+  }
+
+  public Optional<Long> connectedSince(String host) {
+    return Optional.ofNullable(streams.get(host)).map(s -> s.openedMillis);
+  }
+
+  @Override
+  public boolean dispatch(String host, TaskSpec task) {
+    AgentStream s = streams.get(host);
+    return s != null && s.send(ControllerMessage.newBuilder().setAssign(TaskAssignment.newBuilder()
+        .setTaskId(task.taskId())
+        .setRunId(task.runId())
+        .setModule(task.module())
+        .setArgs(Structs.toStruct(task.args()))
+        .setTimeoutSeconds(task.timeoutSeconds())
+        .setCheckMode(task.checkMode())).build());
+  }
+
+  /** Ends the host's live stream with {@code status}; true when there was one. */
+  public boolean close(String host, Status status) {
+    AgentStream s = streams.get(host);
+    if (s == null) {
+      return false;
+    }
+    s.close(status);
+    unregister(s);
+    return true;
+  }
+
+  /** Ends every stream (controller shutdown); agents reconnect to the next controller. */
+  public void closeAll(String reason) {
+    for (AgentStream s : streams.values()) {
+      s.close(Status.UNAVAILABLE.withDescription(reason));
+      unregister(s);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.homefleet.controller.store;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Plain rows of the store. */
+public final class Records {
+  private Records() {}
+
+  /** An enrolled host. {@code facts} is the last reported facts message, opaque to the store. */
+  public record Host(String name, String role, Map<String, String> labels, byte[] facts, String agentVersion,
+      long enrolledAt, Optional<Long> lastSeen, Optional<Long> decommissionedAt) {
+    public Host {
+      labels = Map.copyOf(labels);
+    }
+
+    public boolean decommissioned() {
+      return decommissionedAt.isPresent();
+    }
+  }
+
+  /** A minted enrollment token; only its hash is stored. */
+  public record Token(String hash, String host, String role, Map<String, String> labels, long createdAt,
+      long expiresAt, Optional<Long> usedAt, Optional<String> publicKeyHash, Optional<String> certSerial) {
+    public Token {
+      labels = Map.copyOf(labels);
+    }
+  }
+
+  /** A certificate the CA issued. */
+  public record IssuedCertificate(String serial, String identity, Optional<String> host, String publicKeyHash,
+      long notBefore, long notAfter, String pem, long issuedAt) {}
+
+  /** An ad-hoc (later: playbook) run. */
+  public record Run(String id, String kind, String target, String module, String args, String state,
+      String requestedBy, long createdAt, Optional<Long> finishedAt) {}
+
+  /** One host's part of a run. */
+  public record Task(String id, String runId, String host, String state, Optional<Integer> rc, String stdout,
+      String stderr, String msg, Optional<Long> startedAt, Optional<Long> finishedAt) {}
+}

@@ -1,0 +1,435 @@
+package io.homefleet.controller.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.homefleet.controller.store.Records.Host;
+import io.homefleet.controller.store.Records.IssuedCertificate;
+import io.homefleet.controller.store.Records.Run;
+import io.homefleet.controller.store.Records.Task;
+import io.homefleet.controller.store.Records.Token;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The controller's state in one embedded SQLite file (WAL mode) with numbered schema migrations
+ * ({@code V<n>__*.sql} on the class path). One connection, serialised access: SQLite has one
+ * writer at a time anyway, and every call here is short.
+ */
+public final class Store implements AutoCloseable {
+  public static final String FILE_NAME = "homefleet.db";
+  /** Migrations in order; append, never edit a released one. */
+  private static final List<String> MIGRATIONS = List.of("V1__initial.sql");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Connection db;
+  private final Path file;
+
+  private Store(Connection db, Path file) {
+    this.db = db;
+    this.file = file;
+  }
+
+  /** Opens (creating if needed) {@code dataDir/homefleet.db} and applies pending migrations. */
+  public static Store open(Path dataDir) {
+    Path file = dataDir.resolve(FILE_NAME);
+    try {
+      Files.createDirectories(dataDir);
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=NORMAL");
+        s.execute("PRAGMA foreign_keys=ON");
+        s.execute("PRAGMA busy_timeout=5000");
+      }
+      Store store = new Store(c, file);
+      store.migrate();
+      return store;
+    } catch (SQLException | IOException e) {
+      throw new StoreException("cannot open the store at " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The schema version now in force. */
+  public synchronized int schemaVersion() {
+    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    } catch (SQLException e) {
+      throw fail("read schema version", e);
+    }
+  }
+
+  private synchronized void migrate() throws SQLException {
+    int current = schemaVersion();
+    for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
+      String sql = resource(MIGRATIONS.get(v - 1));
+      db.setAutoCommit(false);
+      try (Statement s = db.createStatement()) {
+        for (String stmt : sql.split(";\\s*\\n")) {
+          String trimmed = stripComments(stmt).trim();
+          if (!trimmed.isEmpty()) {
+            s.execute(trimmed);
+          }
+        }
+        s.execute("PRAGMA user_version=" + v);
+        db.commit();
+      } catch (SQLException e) {
+        db.rollback();
+        throw new SQLException("migration " + MIGRATIONS.get(v - 1) + " failed: " + e.getMessage(), e);
+      } finally {
+        db.setAutoCommit(true);
+      }
+    }
+  }
+
+  private static String stripComments(String sql) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : sql.split("\n")) {
+      if (!line.trim().startsWith("--")) {
+        sb.append(line).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = Store.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new StoreException("migration " + name + " is missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new StoreException("cannot read migration " + name, e);
+    }
+  }
+
+  // ------------------------------------------------------------------ tokens
+
+  public synchronized void insertToken(Token t) {
+    update("insert token", "INSERT INTO tokens(hash, host, role, labels, created_at, expires_at) VALUES (?,?,?,?,?,?)",
+        t.hash(), t.host(), t.role(), json(t.labels()), t.createdAt(), t.expiresAt());
+  }
+
+  public synchronized Optional<Token> token(String hash) {
+    return queryOne("read token", "SELECT * FROM tokens WHERE hash = ?", Store::token, hash);
+  }
+
+  /**
+   * Enrollment, all or nothing: marks the token used by {@code publicKeyHash}, records the issued
+   * certificate and creates (or re-activates) the host. Fails if another transaction consumed
+   * the token first.
+   */
+  public synchronized boolean consumeTokenAndEnroll(Token token, String publicKeyHash, IssuedCertificate cert, long now) {
+    return inTransaction("enroll " + token.host(), () -> {
+      int n = update("consume token",
+          "UPDATE tokens SET used_at = ?, public_key_hash = ?, cert_serial = ? WHERE hash = ? AND used_at IS NULL",
+          now, publicKeyHash, cert.serial(), token.hash());
+      if (n != 1) {
+        return false;
+      }
+      insertCertificate0(cert);
+      update("upsert host",
+          "INSERT INTO hosts(name, role, labels, enrolled_at) VALUES (?,?,?,?) "
+              + "ON CONFLICT(name) DO UPDATE SET role = excluded.role, labels = excluded.labels, "
+              + "enrolled_at = excluded.enrolled_at, decommissioned_at = NULL",
+          token.host(), token.role(), json(token.labels()), now);
+      return true;
+    });
+  }
+
+  // ------------------------------------------------------------ certificates
+
+  public synchronized void insertCertificate(IssuedCertificate c) {
+    insertCertificate0(c);
+  }
+
+  private void insertCertificate0(IssuedCertificate c) {
+    update("insert certificate",
+        "INSERT INTO certificates(serial, identity, host, public_key_hash, not_before, not_after, pem, issued_at) "
+            + "VALUES (?,?,?,?,?,?,?,?)",
+        c.serial(), c.identity(), c.host().orElse(null), c.publicKeyHash(), c.notBefore(), c.notAfter(), c.pem(),
+        c.issuedAt());
+  }
+
+  public synchronized Optional<IssuedCertificate> certificate(String serial) {
+    return queryOne("read certificate", "SELECT * FROM certificates WHERE serial = ?", Store::certificate, serial);
+  }
+
+  /** The newest certificate issued to {@code host}, if any. */
+  public synchronized Optional<IssuedCertificate> latestCertificate(String host) {
+    return queryOne("read certificate",
+        "SELECT * FROM certificates WHERE host = ? ORDER BY issued_at DESC, rowid DESC LIMIT 1", Store::certificate, host);
+  }
+
+  // ------------------------------------------------------------- revocations
+
+  /**
+   * Revokes every certificate of {@code host} and marks the host decommissioned, in one
+   * transaction. Returns the serials revoked now.
+   */
+  public synchronized List<String> decommission(String host, String reason, long now) {
+    return inTransaction("revoke " + host, () -> {
+      List<String> serials = query("list certificates",
+          "SELECT serial FROM certificates WHERE host = ? AND serial NOT IN (SELECT serial FROM revocations)",
+          rs -> rs.getString(1), host);
+      for (String s : serials) {
+        update("revoke", "INSERT INTO revocations(serial, identity, revoked_at, reason) VALUES (?,?,?,?)",
+            s, "agent://" + host, now, reason);
+      }
+      update("decommission", "UPDATE hosts SET decommissioned_at = ? WHERE name = ?", now, host);
+      return serials;
+    });
+  }
+
+  public synchronized void revokeSerial(String serial, String identity, String reason, long now) {
+    update("revoke", "INSERT OR IGNORE INTO revocations(serial, identity, revoked_at, reason) VALUES (?,?,?,?)",
+        serial, identity, now, reason);
+  }
+
+  public synchronized Set<String> revokedSerials() {
+    return new HashSet<>(query("list revocations", "SELECT serial FROM revocations", rs -> rs.getString(1)));
+  }
+
+  // ------------------------------------------------------------------- hosts
+
+  public synchronized Optional<Host> host(String name) {
+    return queryOne("read host", "SELECT * FROM hosts WHERE name = ?", Store::host, name);
+  }
+
+  public synchronized List<Host> hosts() {
+    return query("list hosts", "SELECT * FROM hosts ORDER BY name", Store::host);
+  }
+
+  /** Records what an agent said in its hello. */
+  public synchronized void recordHello(String name, byte[] facts, String agentVersion, Map<String, String> labels, long now) {
+    update("record hello", "UPDATE hosts SET facts = ?, agent_version = ?, labels = ?, last_seen = ? WHERE name = ?",
+        facts, agentVersion, json(labels), now, name);
+  }
+
+  public synchronized void recordSeen(String name, long now) {
+    update("record last seen", "UPDATE hosts SET last_seen = ? WHERE name = ?", now, name);
+  }
+
+  // -------------------------------------------------------------------- runs
+
+  /** Stores a run and its tasks together. */
+  public synchronized void insertRun(Run run, List<Task> tasks) {
+    inTransaction("insert run " + run.id(), () -> {
+      update("insert run",
+          "INSERT INTO runs(id, kind, target, module, args, state, requested_by, created_at) VALUES (?,?,?,?,?,?,?,?)",
+          run.id(), run.kind(), run.target(), run.module(), run.args(), run.state(), run.requestedBy(), run.createdAt());
+      for (Task t : tasks) {
+        update("insert task", "INSERT INTO tasks(id, run_id, host, state, msg) VALUES (?,?,?,?,?)",
+            t.id(), t.runId(), t.host(), t.state(), t.msg());
+      }
+      return null;
+    });
+  }
+
+  public synchronized void markTask(String taskId, String state, Long startedAt) {
+    update("update task", "UPDATE tasks SET state = ?, started_at = COALESCE(?, started_at) WHERE id = ?",
+        state, startedAt, taskId);
+  }
+
+  /** Records a task's final result; returns false when it already had one (a duplicate report). */
+  public synchronized boolean finishTask(String taskId, String state, Integer rc, String stdout, String stderr,
+      String msg, Long startedAt, long finishedAt) {
+    return update("finish task",
+        "UPDATE tasks SET state = ?, rc = ?, stdout = ?, stderr = ?, msg = ?, started_at = COALESCE(?, started_at), "
+            + "finished_at = ? WHERE id = ? AND finished_at IS NULL",
+        state, rc, stdout, stderr, msg, startedAt, finishedAt, taskId) == 1;
+  }
+
+  public synchronized void finishRun(String runId, String state, long finishedAt) {
+    update("finish run", "UPDATE runs SET state = ?, finished_at = ? WHERE id = ?", state, finishedAt, runId);
+  }
+
+  /**
+   * After a controller restart, work that was in flight has no one waiting for it: such tasks
+   * become {@code unreachable} with a message saying why, and their runs {@code failed}.
+   */
+  public synchronized int closeInterruptedRuns(long now) {
+    return inTransaction("close interrupted runs", () -> {
+      int n = update("close tasks",
+          "UPDATE tasks SET state = 'unreachable', msg = 'the controller stopped before the result arrived', "
+              + "finished_at = ? WHERE finished_at IS NULL", now);
+      update("close runs", "UPDATE runs SET state = 'failed', finished_at = ? WHERE finished_at IS NULL", now);
+      return n;
+    });
+  }
+
+  public synchronized List<Run> runs(int limit) {
+    return query("list runs", "SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?", Store::run, limit);
+  }
+
+  public synchronized Optional<Run> run(String id) {
+    return queryOne("read run", "SELECT * FROM runs WHERE id = ?", Store::run, id);
+  }
+
+  public synchronized List<Task> tasks(String runId) {
+    return query("list tasks", "SELECT * FROM tasks WHERE run_id = ? ORDER BY host", Store::task, runId);
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      db.close();
+    } catch (SQLException e) {
+      throw fail("close", e);
+    }
+  }
+
+  // ----------------------------------------------------------------- mapping
+
+  private static Token token(ResultSet rs) throws SQLException {
+    return new Token(rs.getString("hash"), rs.getString("host"), rs.getString("role"), labels(rs.getString("labels")),
+        rs.getLong("created_at"), rs.getLong("expires_at"), optLong(rs, "used_at"),
+        Optional.ofNullable(rs.getString("public_key_hash")), Optional.ofNullable(rs.getString("cert_serial")));
+  }
+
+  private static IssuedCertificate certificate(ResultSet rs) throws SQLException {
+    return new IssuedCertificate(rs.getString("serial"), rs.getString("identity"), Optional.ofNullable(rs.getString("host")),
+        rs.getString("public_key_hash"), rs.getLong("not_before"), rs.getLong("not_after"), rs.getString("pem"),
+        rs.getLong("issued_at"));
+  }
+
+  private static Host host(ResultSet rs) throws SQLException {
+    byte[] facts = rs.getBytes("facts");
+    return new Host(rs.getString("name"), rs.getString("role"), labels(rs.getString("labels")),
+        facts == null ? new byte[0] : facts, rs.getString("agent_version"), rs.getLong("enrolled_at"),
+        optLong(rs, "last_seen"), optLong(rs, "decommissioned_at"));
+  }
+
+  private static Run run(ResultSet rs) throws SQLException {
+    return new Run(rs.getString("id"), rs.getString("kind"), rs.getString("target"), rs.getString("module"),
+        rs.getString("args"), rs.getString("state"), rs.getString("requested_by"), rs.getLong("created_at"),
+        optLong(rs, "finished_at"));
+  }
+
+  private static Task task(ResultSet rs) throws SQLException {
+    int rc = rs.getInt("rc");
+    Optional<Integer> rcOpt = rs.wasNull() ? Optional.empty() : Optional.of(rc);
+    return new Task(rs.getString("id"), rs.getString("run_id"), rs.getString("host"), rs.getString("state"), rcOpt,
+        nz(rs.getString("stdout")), nz(rs.getString("stderr")), nz(rs.getString("msg")), optLong(rs, "started_at"),
+        optLong(rs, "finished_at"));
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static Optional<Long> optLong(ResultSet rs, String col) throws SQLException {
+    long v = rs.getLong(col);
+    return rs.wasNull() ? Optional.empty() : Optional.of(v);
+  }
+
+  private static String json(Map<String, String> labels) {
+    try {
+      return JSON.writeValueAsString(labels);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, String> labels(String json) {
+    try {
+      return json == null ? Map.of() : JSON.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new StoreException("corrupt labels column: " + e.getMessage(), e);
+    }
+  }
+
+  // ------------------------------------------------------------------- jdbc
+
+  @FunctionalInterface
+  private interface Row<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run();
+  }
+
+  private <T> T inTransaction(String what, Work<T> work) {
+    try {
+      db.setAutoCommit(false);
+      try {
+        T result = work.run();
+        db.commit();
+        return result;
+      } catch (RuntimeException e) {
+        db.rollback();
+        throw e;
+      } finally {
+        db.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw fail(what, e);
+    }
+  }
+
+  private int update(String what, String sql, Object... args) {
+    try (PreparedStatement ps = prepare(sql, args)) {
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw fail(what, e);
+    }
+  }
+
+  private <T> List<T> query(String what, String sql, Row<T> row, Object... args) {
+    try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+      List<T> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(row.map(rs));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw fail(what, e);
+    }
+  }
+
+  private <T> Optional<T> queryOne(String what, String sql, Row<T> row, Object... args) {
+    List<T> all = query(what, sql, row, args);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+  }
+
+  private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+    PreparedStatement ps = db.prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) {
+        ps.setNull(i + 1, Types.NULL);
+      } else if (a instanceof byte[] b) {
+        ps.setBytes(i + 1, b);
+      } else {
+        ps.setObject(i + 1, a);
+      }
+    }
+    return ps;
+  }
+
+  private StoreException fail(String what, SQLException e) {
+    return new StoreException("store: cannot " + what + " in " + file + ": " + e.getMessage(), e);
+  }
+}
