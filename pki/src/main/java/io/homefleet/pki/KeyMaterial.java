@@ -29,6 +29,24 @@ public record KeyMaterial(PrivateKey key, List<X509Certificate> chain) {
     SecureFiles.writePublic(dir.resolve(name + ".crt"), Pem.certificates(chain));
   }
 
+  /**
+   * Writes key and chain into one file (0600) in a single atomic rename, so a crash can never
+   * leave a certificate beside the wrong key.
+   */
+  public void saveBundle(Path file) throws IOException {
+    SecureFiles.writePrivate(file, Pem.privateKey(key) + Pem.certificates(chain));
+  }
+
+  /** Reads a file written by {@link #saveBundle(Path)}. */
+  public static KeyMaterial loadBundle(Path file) throws IOException, PkiException {
+    String text = Files.readString(file);
+    try {
+      return new KeyMaterial(Pem.parsePrivateKey(text), Pem.parseCertificates(text));
+    } catch (PkiException e) {
+      throw new PkiException(file + ": " + e.getMessage());
+    }
+  }
+
   public static boolean exists(Path dir, String name) {
     return Files.exists(dir.resolve(name + ".key")) && Files.exists(dir.resolve(name + ".crt"));
   }

@@ -15,7 +15,7 @@ import io.homefleet.controller.run.TaskOutcome;
 import io.homefleet.controller.run.UnknownTargetException;
 import io.homefleet.controller.run.Targets;
 import io.homefleet.controller.session.SessionRegistry;
-import io.homefleet.controller.session.Structs;
+import io.homefleet.proto.Structs;
 import io.homefleet.controller.store.Records;
 import io.homefleet.controller.store.Store;
 import io.homefleet.proto.v1.AdhocRequest;

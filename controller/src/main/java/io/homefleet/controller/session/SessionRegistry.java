@@ -3,6 +3,7 @@ package io.homefleet.controller.session;
 import io.grpc.Status;
 import io.homefleet.controller.run.AgentDispatcher;
 import io.homefleet.controller.run.TaskSpec;
+import io.homefleet.proto.Structs;
 import io.homefleet.proto.v1.ControllerMessage;
 import io.homefleet.proto.v1.TaskAssignment;
 import java.util.Optional;

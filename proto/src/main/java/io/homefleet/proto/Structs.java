@@ -1,4 +1,4 @@
-package io.homefleet.controller.session;
+package io.homefleet.proto;
 
 import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;
@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Conversions between protobuf {@link Struct} and plain Java maps, lists and scalars. */
+/**
+ * Conversions between protobuf {@link Struct} and plain Java maps, lists and scalars: the one
+ * hand-written class in this module, shared by both ends of the wire so they cannot disagree.
+ */
 public final class Structs {
   private Structs() {}
 

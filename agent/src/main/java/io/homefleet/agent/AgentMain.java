@@ -1,0 +1,281 @@
+package io.homefleet.agent;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.homefleet.agent.config.AgentConfig;
+import io.homefleet.agent.config.ConfigException;
+import io.homefleet.agent.facts.FactsCollector;
+import io.homefleet.agent.identity.IdentityException;
+import io.homefleet.agent.identity.IdentityStore;
+import io.homefleet.agent.module.Modules;
+import io.homefleet.agent.session.AgentStatus;
+import io.homefleet.agent.session.Backoff;
+import io.homefleet.agent.session.Channels;
+import io.homefleet.agent.session.Enroller;
+import io.homefleet.agent.session.SessionClient;
+import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.KeyMaterial;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code homefleet-agent}: enrolls on first start, then holds one session with the controller.
+ *
+ * <p>Exit codes: 0 stopped; 1 unexpected error; 2 configuration error; 3 certificate expired
+ * (needs a new token); 4 controller unreachable (enroll with a time limit); 5 refused or revoked.
+ */
+@Command(name = "homefleet-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
+    description = "The homefleet agent: enrolls itself, keeps one session with the controller, runs tasks locally.",
+    subcommands = {AgentMain.Run.class, AgentMain.Enroll.class, AgentMain.StatusCmd.class, AgentMain.FactsCmd.class,
+        CommandLine.HelpCommand.class})
+public final class AgentMain {
+  static final int EXIT_CONFIG = 2;
+  static final int EXIT_UNREACHABLE = 4;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new AgentMain()).execute(args));
+  }
+
+  static String version() {
+    String v = AgentMain.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"homefleet-agent " + version()};
+    }
+  }
+
+  /** Options shared by the commands that read the config. */
+  static class ConfigOption {
+    @Option(names = {"-c", "--config"}, description = "Agent config (default: ${DEFAULT-VALUE}).",
+        defaultValue = "/etc/homefleet/agent.yaml")
+    Path config;
+
+    AgentConfig load() {
+      try {
+        return AgentConfig.load(config);
+      } catch (ConfigException e) {
+        System.err.println("homefleet-agent: " + e.getMessage());
+        throw new Exit(EXIT_CONFIG);
+      }
+    }
+  }
+
+  /** Ends a command with an exit code after its message was printed. */
+  static final class Exit extends RuntimeException {
+    final int code;
+
+    Exit(int code) {
+      super(null, null, false, false);
+      this.code = code;
+    }
+  }
+
+  static int guarded(Callable<Integer> body) throws Exception {
+    try {
+      return body.call();
+    } catch (Exit e) {
+      return e.code;
+    }
+  }
+
+  /**
+   * Enrolls if there is no identity yet. With {@code deadline} null, retries an unreachable
+   * controller forever (a booting VM may come up before its controller).
+   */
+  static int ensureIdentity(AgentConfig cfg, Enroller enroller, IdentityStore ids, AgentStatus status, Duration deadline)
+      throws InterruptedException {
+    if (ids.hasIdentity()) {
+      return 0;
+    }
+    status.set(AgentStatus.State.ENROLLING, cfg.hostName(), cfg.controller(), "");
+    Backoff backoff = new Backoff(Duration.ofMillis(500), cfg.reconnectMax());
+    long until = deadline == null ? Long.MAX_VALUE : System.currentTimeMillis() + deadline.toMillis();
+    while (true) {
+      try {
+        enroller.enrollOnce();
+        return 0;
+      } catch (IdentityException e) {
+        switch (e.kind()) {
+          case UNREACHABLE -> {
+            Duration wait = backoff.next();
+            if (System.currentTimeMillis() + wait.toMillis() > until) {
+              System.err.println("homefleet-agent: " + e.getMessage() + " (gave up after " + deadline.toSeconds() + "s)");
+              status.set(AgentStatus.State.ENROLLING, cfg.hostName(), cfg.controller(), e.getMessage());
+              return EXIT_UNREACHABLE;
+            }
+            org.slf4j.LoggerFactory.getLogger(AgentMain.class).warn("{}; retrying in {} ms", e.getMessage(), wait.toMillis());
+            Thread.sleep(wait.toMillis());
+          }
+          case REFUSED, LOCAL -> {
+            System.err.println("homefleet-agent: " + e.getMessage());
+            status.set(AgentStatus.State.REFUSED, cfg.hostName(), cfg.controller(), e.getMessage());
+            return e.kind() == IdentityException.Kind.LOCAL ? EXIT_CONFIG : SessionClient.EXIT_REFUSED;
+          }
+        }
+      }
+    }
+  }
+
+  @Command(name = "run", description = "Enroll if needed, then hold the session with the controller (foreground).")
+  static final class Run extends ConfigOption implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      return guarded(() -> {
+        AgentConfig cfg = load();
+        Files.createDirectories(cfg.stateDir());
+        Clock clock = Clock.systemUTC();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "homefleet-timer");
+          t.setDaemon(true);
+          return t;
+        });
+        AgentStatus status = new AgentStatus(cfg.stateDir());
+        IdentityStore ids = new IdentityStore(cfg);
+        java.util.concurrent.ExecutorService grpcExecutor = Executors.newCachedThreadPool(r -> {
+          Thread t = new Thread(r, "homefleet-grpc");
+          t.setDaemon(true);
+          return t;
+        });
+        try (Channels channels = new Channels(cfg, clock, grpcExecutor)) {
+          int rc = ensureIdentity(cfg, new Enroller(cfg, ids, channels, clock), ids, status, null);
+          if (rc != 0) {
+            return rc;
+          }
+          FactsCollector collector = FactsCollector.system();
+          SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
+              Modules.builtin());
+          Thread main = Thread.currentThread();
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            client.close();
+            try {
+              main.join(3000);
+            } catch (InterruptedException ignored) {
+              // exiting anyway
+            }
+          }, "homefleet-shutdown"));
+          return client.run();
+        } finally {
+          timer.shutdownNow();
+          grpcExecutor.shutdownNow();
+        }
+      });
+    }
+  }
+
+  @Command(name = "enroll", description = "Enroll once and exit (0 enrolled or already enrolled, 4 unreachable, 5 refused).")
+  static final class Enroll extends ConfigOption implements Callable<Integer> {
+    @Option(names = "--timeout", defaultValue = "30", description = "Seconds to keep retrying an unreachable controller (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(() -> {
+        AgentConfig cfg = load();
+        Files.createDirectories(cfg.stateDir());
+        IdentityStore ids = new IdentityStore(cfg);
+        if (ids.hasIdentity()) {
+          System.out.println("already enrolled as " + IdentityStore.hostOf(ids.load()));
+          return 0;
+        }
+        java.util.concurrent.ExecutorService ex = Executors.newCachedThreadPool();
+        try (Channels channels = new Channels(cfg, Clock.systemUTC(), ex)) {
+          int rc = ensureIdentity(cfg, new Enroller(cfg, ids, channels, Clock.systemUTC()), ids,
+              new AgentStatus(cfg.stateDir()), Duration.ofSeconds(timeoutSeconds));
+          if (rc == 0) {
+            System.out.println("enrolled as " + cfg.hostName());
+          }
+          return rc;
+        } finally {
+          ex.shutdownNow();
+        }
+      });
+    }
+  }
+
+  @Command(name = "status", description = "Show identity and health; exit 0 healthy, 3 expired, 5 refused/revoked, 1 not enrolled.")
+  static final class StatusCmd extends ConfigOption implements Callable<Integer> {
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(() -> {
+        AgentConfig cfg = load();
+        IdentityStore ids = new IdentityStore(cfg);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("host", cfg.hostName());
+        m.put("controller", cfg.controller());
+        m.put("state_dir", cfg.stateDir().toString());
+        int rc;
+        if (!ids.hasIdentity()) {
+          m.put("health", "not-enrolled");
+          m.put("message", cfg.token().isPresent() ? "has a token; 'homefleet-agent run' will enroll"
+              : "no identity and no token in " + cfg.source());
+          rc = 1;
+        } else {
+          try {
+            KeyMaterial km = ids.load();
+            Instant notAfter = km.leaf().getNotAfter().toInstant();
+            m.put("identity", IdentityStore.hostOf(km));
+            m.put("cert_serial", CertificateAuthority.serialHex(km.leaf()));
+            m.put("cert_not_after", notAfter.toString());
+            if (IdentityStore.expired(km, Instant.now())) {
+              m.put("health", "expired");
+              m.put("message", "certificate expired at " + notAfter + "; issue a new token with 'homefleet token create --host "
+                  + cfg.hostName() + " --role ROLE'");
+              rc = SessionClient.EXIT_EXPIRED;
+            } else {
+              m.put("health", "ok");
+              rc = 0;
+            }
+          } catch (IdentityException e) {
+            m.put("health", "broken");
+            m.put("message", e.getMessage());
+            rc = SessionClient.EXIT_REFUSED;
+          }
+        }
+        Path statusFile = AgentStatus.file(cfg.stateDir());
+        if (Files.exists(statusFile)) {
+          Map<?, ?> s = new ObjectMapper().readValue(statusFile.toFile(), Map.class);
+          m.put("session", s);
+          if (rc == 0 && ("revoked".equals(s.get("state")) || "refused".equals(s.get("state")))) {
+            m.put("health", String.valueOf(s.get("state")));
+            m.put("message", s.get("message"));
+            rc = SessionClient.EXIT_REFUSED;
+          }
+        }
+        if (json) {
+          System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+        } else {
+          m.forEach((k, v) -> System.out.println(k + ": " + v));
+        }
+        return rc;
+      });
+    }
+  }
+
+  @Command(name = "facts", description = "Print this host's facts as JSON (what the agent reports on connect).")
+  static final class FactsCmd implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(FactsCollector.system().collect()));
+      return 0;
+    }
+  }
+}

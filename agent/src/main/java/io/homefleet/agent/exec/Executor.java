@@ -1,0 +1,113 @@
+package io.homefleet.agent.exec;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks on a small bounded pool (threads are created on demand and die when idle, so an
+ * idle agent holds none), at most once per task id within this process's memory of recent ids.
+ */
+public final class Executor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Executor.class);
+  private static final int REMEMBERED_IDS = 4096;
+
+  private final Map<String, Module> modules;
+  private final TaskSink sink;
+  private final Path workDir;
+  private final ExecutorService pool;
+  private final Map<String, TaskContext> running = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> seen = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED_IDS;
+    }
+  });
+
+  public Executor(Map<String, Module> modules, int maxConcurrent, TaskSink sink, Path workDir) {
+    this.modules = Map.copyOf(modules);
+    this.sink = sink;
+    this.workDir = workDir;
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor tpe = new ThreadPoolExecutor(maxConcurrent, maxConcurrent, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "homefleet-task-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    tpe.allowCoreThreadTimeOut(true);
+    this.pool = tpe;
+  }
+
+  public int runningCount() {
+    return running.size();
+  }
+
+  /** Queues {@code task}; returns false for an id already seen (a duplicate delivery). */
+  public boolean submit(Task task) {
+    if (seen.putIfAbsent(task.id(), Boolean.TRUE) != null) {
+      log.info("task {} was already received; duplicate ignored", task.id());
+      return false;
+    }
+    TaskContext ctx = new TaskContext(task, sink, LoggerFactory.getLogger("homefleet.task." + task.module()), workDir);
+    running.put(task.id(), ctx);
+    pool.execute(() -> execute(task, ctx));
+    return true;
+  }
+
+  public void cancel(String taskId) {
+    TaskContext ctx = running.get(taskId);
+    if (ctx != null) {
+      log.info("cancelling task {}", taskId);
+      ctx.cancel();
+    }
+  }
+
+  private void execute(Task task, TaskContext ctx) {
+    long started = System.currentTimeMillis();
+    sink.started(task, started);
+    Outcome outcome;
+    Module module = modules.get(task.module().startsWith("ansible.builtin.")
+        ? task.module().substring("ansible.builtin.".length()) : task.module());
+    try {
+      if (module == null) {
+        outcome = Outcome.failed("unknown module '" + task.module() + "' (available: "
+            + String.join(", ", new java.util.TreeSet<>(modules.keySet())) + ")");
+      } else if (ctx.cancelled()) {
+        outcome = Outcome.of(Outcome.Status.CANCELLED, "cancelled before it started");
+      } else {
+        outcome = module.run(task.args(), ctx);
+      }
+    } catch (TaskException e) {
+      outcome = Outcome.failed(e.getMessage());
+    } catch (InterruptedException e) {
+      outcome = Outcome.of(Outcome.Status.CANCELLED, "interrupted");
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("module {} crashed on task {}", task.module(), task.id(), e);
+      outcome = Outcome.failed("module " + task.module() + " failed unexpectedly: " + e);
+    } finally {
+      running.remove(task.id());
+    }
+    if (ctx.cancelled() && outcome.status() != Outcome.Status.TIMED_OUT) {
+      outcome = new Outcome(Outcome.Status.CANCELLED, outcome.rc(), outcome.stdout(), outcome.stderr(), "cancelled",
+          outcome.data(), outcome.stdoutTruncated(), outcome.stderrTruncated());
+    }
+    sink.finished(task, outcome, started, System.currentTimeMillis());
+  }
+
+  @Override
+  public void close() {
+    running.values().forEach(TaskContext::cancel);
+    pool.shutdownNow();
+  }
+}

@@ -1,0 +1,106 @@
+package io.homefleet.agent.module.command;
+
+import io.homefleet.agent.exec.Outcome;
+import io.homefleet.agent.exec.Processes;
+import io.homefleet.agent.exec.TaskContext;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a child process with stdin from /dev/null, streams stdout and stderr as they come, keeps
+ * up to {@link #CAPTURE_LIMIT} bytes of each for the result, and enforces the task's timeout.
+ */
+final class ProcessRunner {
+  static final int CAPTURE_LIMIT = 1 << 20;
+
+  private ProcessRunner() {}
+
+  static Outcome run(List<String> argv, Path chdir, Map<String, String> env, TaskContext ctx)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    if (chdir != null) {
+      pb.directory(chdir.toFile());
+    }
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    ctx.attach(p);
+    Capture out = new Capture(p.getInputStream(), false, ctx);
+    Capture err = new Capture(p.getErrorStream(), true, ctx);
+    Thread tOut = daemon("homefleet-stdout", out);
+    Thread tErr = daemon("homefleet-stderr", err);
+    boolean timedOut = false;
+    long limit = ctx.timeout().toMillis();
+    if (limit > 0) {
+      if (!p.waitFor(limit, TimeUnit.MILLISECONDS)) {
+        timedOut = true;
+        Processes.stop(p);
+      }
+    }
+    int rc = p.waitFor();
+    tOut.join(5000);
+    tErr.join(5000);
+    String stdout = out.text();
+    String stderr = err.text();
+    if (timedOut) {
+      return new Outcome(Outcome.Status.TIMED_OUT, rc, stdout, stderr, "timed out after " + ctx.timeout().toSeconds() + "s",
+          Map.of("cmd", argv), out.truncated, err.truncated);
+    }
+    return new Outcome(rc == 0 ? Outcome.Status.CHANGED : Outcome.Status.FAILED, rc, stdout, stderr,
+        rc == 0 ? "" : "non-zero return code", Map.of("cmd", argv), out.truncated, err.truncated);
+  }
+
+  private static Thread daemon(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** Reads one stream to its end, forwarding chunks and keeping a bounded copy. */
+  private static final class Capture implements Runnable {
+    private final InputStream in;
+    private final boolean stderr;
+    private final TaskContext ctx;
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    volatile boolean truncated;
+
+    Capture(InputStream in, boolean stderr, TaskContext ctx) {
+      this.in = in;
+      this.stderr = stderr;
+      this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+      byte[] buf = new byte[16 * 1024];
+      try (in) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          ctx.output(stderr, buf, n);
+          int room = CAPTURE_LIMIT - kept.size();
+          if (room > 0) {
+            kept.write(buf, 0, Math.min(room, n));
+          }
+          if (n > room) {
+            truncated = true;
+          }
+        }
+      } catch (IOException e) {
+        // The process went away; what was read is what there is.
+      }
+    }
+
+    String text() {
+      synchronized (kept) {
+        return kept.toString(StandardCharsets.UTF_8);
+      }
+    }
+  }
+}

@@ -1,0 +1,393 @@
+package io.homefleet.agent.session;
+
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.homefleet.agent.config.AgentConfig;
+import io.homefleet.agent.exec.Executor;
+import io.homefleet.agent.exec.Outcome;
+import io.homefleet.agent.exec.Task;
+import io.homefleet.agent.exec.TaskSink;
+import io.homefleet.agent.facts.HostFacts;
+import io.homefleet.agent.identity.IdentityException;
+import io.homefleet.agent.identity.IdentityStore;
+import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Csr;
+import io.homefleet.pki.KeyMaterial;
+import io.homefleet.pki.Keys;
+import io.homefleet.pki.Pem;
+import io.homefleet.pki.PkiException;
+import io.homefleet.proto.Structs;
+import io.homefleet.proto.v1.AgentMessage;
+import io.homefleet.proto.v1.AgentSessionGrpc;
+import io.homefleet.proto.v1.ControllerMessage;
+import io.homefleet.proto.v1.Heartbeat;
+import io.homefleet.proto.v1.Hello;
+import io.homefleet.proto.v1.OutputChunk;
+import io.homefleet.proto.v1.RenewRequest;
+import io.homefleet.proto.v1.RenewResponse;
+import io.homefleet.proto.v1.TaskAssignment;
+import io.homefleet.proto.v1.TaskEvent;
+import io.homefleet.proto.v1.TaskResult;
+import io.homefleet.proto.v1.TaskStarted;
+import io.homefleet.proto.v1.TaskStatus;
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's one session with the controller: connect with its certificate, say hello with
+ * facts, heartbeat, run assigned tasks and stream their events back, renew the certificate at
+ * about two thirds of its lifetime, and reconnect with backoff and jitter whenever the stream
+ * ends. Results not yet acknowledged are kept and sent again after a reconnect.
+ */
+public final class SessionClient implements TaskSink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SessionClient.class);
+
+  /** Exit codes of {@code homefleet-agent run}. */
+  public static final int EXIT_STOPPED = 0;
+  public static final int EXIT_EXPIRED = 3;
+  public static final int EXIT_REFUSED = 5;
+
+  private final AgentConfig config;
+  private final IdentityStore identities;
+  private final Channels channels;
+  private final Supplier<HostFacts> facts;
+  private final Clock clock;
+  private final ScheduledExecutorService timer;
+  private final AgentStatus status;
+  private final String version;
+  private final Executor executor;
+  private final Map<String, AgentMessage> unacked = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+
+  private volatile boolean stopped;
+  private volatile ClientCallStreamObserver<AgentMessage> current;
+  private volatile CompletableFuture<Status> ended;
+  private volatile boolean renewedSinceConnect;
+  private volatile String role = "";
+
+  public SessionClient(AgentConfig config, IdentityStore identities, Channels channels, Supplier<HostFacts> facts,
+      Clock clock, ScheduledExecutorService timer, AgentStatus status, String version,
+      Map<String, io.homefleet.agent.exec.Module> modules) {
+    this.config = config;
+    this.identities = identities;
+    this.channels = channels;
+    this.facts = facts;
+    this.clock = clock;
+    this.timer = timer;
+    this.status = status;
+    this.version = version;
+    this.executor = new Executor(modules, config.maxConcurrentTasks(), this, config.stateDir());
+  }
+
+  /** Holds the session until {@link #close()} or a state only a person can fix; returns the exit code. */
+  public int run() throws InterruptedException {
+    Backoff backoff = new Backoff(Duration.ofMillis(500), config.reconnectMax());
+    while (!stopped) {
+      KeyMaterial km;
+      X509Certificate ca;
+      try {
+        km = identities.load();
+        ca = identities.ca();
+      } catch (IdentityException | IOException | PkiException e) {
+        log.error("{}", e.getMessage());
+        status.set(AgentStatus.State.REFUSED, config.hostName(), config.controller(), e.getMessage());
+        return EXIT_REFUSED;
+      }
+      if (IdentityStore.expired(km, clock.instant())) {
+        String msg = "the agent certificate expired at " + km.leaf().getNotAfter().toInstant()
+            + " (the host was off or could not renew in time). Issue a new token with 'homefleet token create --host "
+            + config.hostName() + " --role ROLE', put it in " + config.source() + " and restart the agent";
+        log.error("{}", msg);
+        status.set(AgentStatus.State.EXPIRED, config.hostName(), config.controller(), msg);
+        return EXIT_EXPIRED;
+      }
+      status.set(AgentStatus.State.CONNECTING, config.hostName(), config.controller(), "");
+      long openedAt = clock.millis();
+      Status end;
+      try {
+        end = session(km, ca);
+      } catch (SSLException | PkiException e) {
+        log.error("cannot set up TLS with the stored identity: {}", e.getMessage());
+        status.set(AgentStatus.State.REFUSED, config.hostName(), config.controller(), e.getMessage());
+        return EXIT_REFUSED;
+      }
+      if (stopped) {
+        break;
+      }
+      if (renewedSinceConnect) {
+        log.info("reconnecting with the renewed certificate");
+        backoff.reset();
+        continue;
+      }
+      switch (end.getCode()) {
+        case PERMISSION_DENIED, UNAUTHENTICATED -> {
+          String msg = "the controller refused this agent: " + end.getDescription()
+              + ". If the host was revoked, enroll it again: 'homefleet token create --host " + config.hostName()
+              + " --role ROLE', set the token in " + config.source() + ", remove " + config.identityFile()
+              + " and restart";
+          log.error("{}", msg);
+          status.set(AgentStatus.State.REVOKED, config.hostName(), config.controller(), msg);
+          return EXIT_REFUSED;
+        }
+        default -> {
+          if (clock.millis() - openedAt > 30_000) {
+            backoff.reset();
+          }
+          Duration wait = backoff.next();
+          String why = describe(end);
+          log.warn("session with {} ended: {}; reconnecting in {} ms (attempt {})", config.controller(), why,
+              wait.toMillis(), backoff.attempts());
+          status.set(AgentStatus.State.CONNECTING, config.hostName(), config.controller(), why);
+          sleep(wait);
+        }
+      }
+    }
+    status.set(AgentStatus.State.STOPPED, config.hostName(), config.controller(), "");
+    return EXIT_STOPPED;
+  }
+
+  private static String describe(Status s) {
+    String d = s.getDescription();
+    Throwable c = s.getCause();
+    while (c != null && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return s.getCode() + (d == null ? "" : ": " + d) + (c != null && c.getMessage() != null ? " (" + c.getMessage() + ")" : "");
+  }
+
+  private synchronized void sleep(Duration d) throws InterruptedException {
+    long until = System.currentTimeMillis() + d.toMillis();
+    while (!stopped) {
+      long left = until - System.currentTimeMillis();
+      if (left <= 0) {
+        return;
+      }
+      wait(left);
+    }
+  }
+
+  /** One connection, from open to end; returns how it ended. */
+  private Status session(KeyMaterial km, X509Certificate ca) throws SSLException, PkiException, InterruptedException {
+    ManagedChannel channel = channels.session(km, ca);
+    CompletableFuture<Status> done = new CompletableFuture<>();
+    ended = done;
+    renewedSinceConnect = false;
+    ScheduledFuture<?>[] heartbeat = new ScheduledFuture<?>[1];
+    ScheduledFuture<?> renewal = scheduleRenewal(km, channel);
+    try {
+      AgentSessionGrpc.newStub(channel).connect(new ClientResponseObserver<AgentMessage, ControllerMessage>() {
+        @Override
+        public void beforeStart(ClientCallStreamObserver<AgentMessage> requestStream) {
+          current = requestStream;
+        }
+
+        @Override
+        public void onNext(ControllerMessage msg) {
+          switch (msg.getKindCase()) {
+            case WELCOME -> {
+              role = msg.getWelcome().getRole();
+              int every = Math.max(1, msg.getWelcome().getHeartbeatSeconds());
+              heartbeat[0] = timer.scheduleAtFixedRate(SessionClient.this::heartbeat, every, every, TimeUnit.SECONDS);
+              log.info("connected to {} as {} (role {})", config.controller(), msg.getWelcome().getHostName(), role);
+              status.set(AgentStatus.State.CONNECTED, config.hostName(), config.controller(), "");
+              List<AgentMessage> replay;
+              synchronized (unacked) {
+                replay = new ArrayList<>(unacked.values());
+              }
+              if (!replay.isEmpty()) {
+                log.info("re-sending {} unacknowledged result(s)", replay.size());
+                replay.forEach(SessionClient.this::send);
+              }
+            }
+            case ASSIGN -> {
+              TaskAssignment a = msg.getAssign();
+              executor.submit(new Task(a.getTaskId(), a.getRunId(), a.getModule(), Structs.toMap(a.getArgs()),
+                  Duration.ofSeconds(a.getTimeoutSeconds()), a.getCheckMode()));
+            }
+            case ACK -> unacked.remove(msg.getAck().getTaskId());
+            case CANCEL -> executor.cancel(msg.getCancel().getTaskId());
+            case GOODBYE -> log.warn("controller says goodbye: {}", msg.getGoodbye().getReason());
+            case KIND_NOT_SET -> log.debug("empty controller message");
+          }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          done.complete(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+          done.complete(Status.UNAVAILABLE.withDescription("the controller closed the session"));
+        }
+      });
+      HostFacts hf = facts.get();
+      send(AgentMessage.newBuilder().setHello(Hello.newBuilder()
+          .setFacts(FactsMessages.toProto(hf, version, role, config.labels()))
+          .setAgentVersion(version)
+          .putAllLabels(config.labels())
+          .addAllUnackedTaskIds(List.copyOf(unacked.keySet()))).build());
+      while (true) {
+        try {
+          return done.get(1, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          if (stopped) {
+            return Status.CANCELLED;
+          }
+        } catch (ExecutionException e) {
+          return Status.fromThrowable(e.getCause());
+        }
+      }
+    } finally {
+      current = null;
+      if (heartbeat[0] != null) {
+        heartbeat[0].cancel(false);
+      }
+      if (renewal != null) {
+        renewal.cancel(false);
+      }
+      channel.shutdownNow();
+    }
+  }
+
+  private void heartbeat() {
+    send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setUnixMillis(clock.millis())
+        .setRunningTasks(executor.runningCount())).build());
+  }
+
+  /** Sends on the live stream; a message sent while disconnected is dropped (results are kept in {@link #unacked}). */
+  private void send(AgentMessage msg) {
+    ClientCallStreamObserver<AgentMessage> s = current;
+    if (s == null) {
+      return;
+    }
+    synchronized (s) {
+      try {
+        s.onNext(msg);
+      } catch (RuntimeException e) {
+        log.debug("send failed: {}", e.getMessage());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ renewal
+
+  private ScheduledFuture<?> scheduleRenewal(KeyMaterial km, ManagedChannel channel) {
+    Instant notBefore = km.leaf().getNotBefore().toInstant().plus(CertificateAuthority.BACKDATE);
+    Instant notAfter = km.leaf().getNotAfter().toInstant();
+    Instant renewAt = notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
+    long delay = Math.max(0, Duration.between(clock.instant(), renewAt).toMillis());
+    log.debug("certificate {} renews at {}", CertificateAuthority.serialHex(km.leaf()), renewAt);
+    return timer.schedule(() -> renew(channel), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void renew(ManagedChannel channel) {
+    try {
+      KeyPair kp = Keys.generateP256();
+      RenewResponse r = AgentSessionGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
+          .renew(RenewRequest.newBuilder().setCsrDer(ByteString.copyFrom(Csr.create(kp, config.hostName()))).build());
+      X509Certificate cert = Pem.certificateFromDer(r.getCertificateDer().toByteArray());
+      X509Certificate ca = identities.ca();
+      if (!cert.getPublicKey().equals(kp.getPublic())) {
+        throw new PkiException("the renewed certificate is not for the new key");
+      }
+      identities.saveRenewed(new KeyMaterial(kp.getPrivate(), List.of(cert, ca)));
+      log.info("certificate renewed: serial {} valid until {}", CertificateAuthority.serialHex(cert),
+          cert.getNotAfter().toInstant());
+      renewedSinceConnect = true;
+      ClientCallStreamObserver<AgentMessage> s = current;
+      if (s != null) {
+        synchronized (s) {
+          s.onCompleted();
+        }
+      }
+      CompletableFuture<Status> e = ended;
+      if (e != null) {
+        e.complete(Status.OK.withDescription("renewed"));
+      }
+    } catch (StatusRuntimeException | PkiException | IOException e) {
+      log.warn("certificate renewal failed, retrying in 30 s: {}", e.getMessage());
+      timer.schedule(() -> renew(channel), 30, TimeUnit.SECONDS);
+    } catch (RuntimeException e) {
+      log.error("certificate renewal failed", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- task sink
+
+  @Override
+  public void started(Task task, long unixMillis) {
+    send(AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(task.id()).setRunId(task.runId())
+        .setStarted(TaskStarted.newBuilder().setUnixMillis(unixMillis))).build());
+  }
+
+  @Override
+  public void output(Task task, boolean stderr, byte[] data, long seq) {
+    send(AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(task.id()).setRunId(task.runId())
+        .setOutput(OutputChunk.newBuilder().setStream(stderr ? OutputChunk.Stream.STDERR : OutputChunk.Stream.STDOUT)
+            .setData(ByteString.copyFrom(data)).setSeq(seq))).build());
+  }
+
+  @Override
+  public void finished(Task task, Outcome o, long startedMillis, long finishedMillis) {
+    TaskStatus st = switch (o.status()) {
+      case OK -> TaskStatus.OK;
+      case CHANGED -> TaskStatus.CHANGED;
+      case FAILED -> TaskStatus.FAILED;
+      case SKIPPED -> TaskStatus.SKIPPED;
+      case TIMED_OUT -> TaskStatus.TIMED_OUT;
+      case CANCELLED -> TaskStatus.CANCELLED;
+    };
+    AgentMessage msg = AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(task.id())
+        .setRunId(task.runId()).setResult(TaskResult.newBuilder().setStatus(st).setRc(o.rc()).setStdout(o.stdout())
+            .setStderr(o.stderr()).setMsg(o.msg()).setStartedUnixMillis(startedMillis)
+            .setFinishedUnixMillis(finishedMillis).setData(Structs.toStruct(o.data()))
+            .setStdoutTruncated(o.stdoutTruncated()).setStderrTruncated(o.stderrTruncated()))).build();
+    unacked.put(task.id(), msg);
+    send(msg);
+    log.info("task {} ({}) finished: {} rc={}", task.id(), task.module(), o.status(), o.rc());
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    synchronized (this) {
+      notifyAll();
+    }
+    ClientCallStreamObserver<AgentMessage> s = current;
+    if (s != null) {
+      synchronized (s) {
+        try {
+          s.onCompleted();
+        } catch (RuntimeException ignored) {
+          // already closed
+        }
+      }
+    }
+    CompletableFuture<Status> e = ended;
+    if (e != null) {
+      e.complete(Status.CANCELLED.withDescription("agent stopping"));
+    }
+    executor.close();
+  }
+}
