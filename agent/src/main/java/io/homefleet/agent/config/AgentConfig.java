@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.homefleet.pki.EnrollmentTokens;
 import io.homefleet.pki.Identity;
 import io.homefleet.pki.Keys;
 import io.homefleet.pki.PkiException;
@@ -56,7 +57,7 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     try {
       y = yaml.readValue(file.toFile(), Yaml.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(at(file, e) + "unknown field '" + e.getPropertyName() + "' (known fields: "
+      throw new ConfigException(keyAt(file, e) + "unknown field '" + e.getPropertyName() + "' (known fields: "
           + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
     } catch (JsonMappingException e) {
       throw new ConfigException(at(file, e) + e.getOriginalMessage());
@@ -110,6 +111,11 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
         throw new ConfigException(where + "token_file: cannot read " + tf + ": " + e.getMessage());
       }
     }
+    if (token.isPresent() && !token.get().isEmpty() && !EnrollmentTokens.wellFormed(token.get())) {
+      throw new ConfigException(where + (y.tokenFile() != null ? "token_file" : "token")
+          + ": malformed enrollment token: expected 'hf1.' followed by 43 base64url characters, as printed by"
+          + " 'homefleet token create'");
+    }
     Path stateDir = y.stateDir() == null ? Path.of("/var/lib/homefleet-agent")
         : file.toAbsolutePath().getParent().resolve(y.stateDir());
     int max = y.maxConcurrentTasks() == null ? 4 : y.maxConcurrentTasks();
@@ -150,5 +156,26 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /**
+   * Where an unknown key is written. Jackson reports the position after the key's value, so
+   * look the key up in the text: the first line that starts with it (after indentation).
+   */
+  private static String keyAt(Path file, UnrecognizedPropertyException e) {
+    try {
+      java.util.List<String> lines = Files.readAllLines(file);
+      java.util.regex.Pattern key = java.util.regex.Pattern.compile("^(\\s*)" + java.util.regex.Pattern.quote(e.getPropertyName())
+          + "\\s*:");
+      for (int i = 0; i < lines.size(); i++) {
+        java.util.regex.Matcher m = key.matcher(lines.get(i));
+        if (m.find()) {
+          return file + ":" + (i + 1) + ":" + (m.group(1).length() + 1) + ": ";
+        }
+      }
+    } catch (IOException ignored) {
+      // Fall back to the parser's position.
+    }
+    return e.getLocation() == null ? file + ": " : file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() + ": ";
   }
 }

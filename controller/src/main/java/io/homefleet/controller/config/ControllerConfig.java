@@ -55,8 +55,7 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
     try {
       y = yaml.readValue(file.toFile(), Yaml.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr()
-          + ": unknown field '" + e.getPropertyName() + "' (known fields: "
+      throw new ConfigException(keyAt(file, e) + "unknown field '" + e.getPropertyName() + "' (known fields: "
           + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
     } catch (JsonMappingException e) {
       throw new ConfigException(file + ":" + (e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ":"
@@ -119,5 +118,26 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
         + "keepalive_time: " + Durations.format(keepAliveTime) + "\n"
         + "keepalive_timeout: " + Durations.format(keepAliveTimeout) + "\n"
         + "permit_keepalive_time: " + Durations.format(permitKeepAliveTime) + "\n";
+  }
+
+  /**
+   * Where an unknown key is written. Jackson reports the position after the key's value, so
+   * look the key up in the text: the first line that starts with it (after indentation).
+   */
+  private static String keyAt(Path file, UnrecognizedPropertyException e) {
+    try {
+      java.util.List<String> lines = Files.readAllLines(file);
+      java.util.regex.Pattern key = java.util.regex.Pattern.compile("^(\\s*)" + java.util.regex.Pattern.quote(e.getPropertyName())
+          + "\\s*:");
+      for (int i = 0; i < lines.size(); i++) {
+        java.util.regex.Matcher m = key.matcher(lines.get(i));
+        if (m.find()) {
+          return file + ":" + (i + 1) + ":" + (m.group(1).length() + 1) + ": ";
+        }
+      }
+    } catch (IOException ignored) {
+      // Fall back to the parser's position.
+    }
+    return e.getLocation() == null ? file + ": " : file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() + ": ";
   }
 }

@@ -5,6 +5,7 @@ import io.homefleet.controller.store.Records.Token;
 import io.homefleet.controller.store.Store;
 import io.homefleet.pki.CertificateAuthority;
 import io.homefleet.pki.Csr;
+import io.homefleet.pki.EnrollmentTokens;
 import io.homefleet.pki.Identity;
 import io.homefleet.pki.Keys;
 import io.homefleet.pki.Pem;
@@ -61,9 +62,9 @@ public final class EnrollmentAuthority {
     if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(30)) > 0) {
       throw new IllegalArgumentException("token TTL must be between 1 second and 30 days, got " + ttl);
     }
-    String token = Tokens.mint();
+    String token = EnrollmentTokens.mint();
     long now = clock.millis();
-    store.insertToken(new Token(Tokens.hash(token), host, role, labels, now, now + ttl.toMillis(),
+    store.insertToken(new Token(EnrollmentTokens.hash(token), host, role, labels, now, now + ttl.toMillis(),
         Optional.empty(), Optional.empty(), Optional.empty()));
     log.info("minted an enrollment token for host {} (role {}), valid until {}", host, role,
         java.time.Instant.ofEpochMilli(now + ttl.toMillis()));
@@ -91,7 +92,7 @@ public final class EnrollmentAuthority {
   }
 
   private Issued enroll0(String token, String hostName, byte[] csrDer, String source) throws EnrollmentException {
-    if (!Tokens.wellFormed(token)) {
+    if (!EnrollmentTokens.wellFormed(token)) {
       throw new EnrollmentException(EnrollmentException.Reason.INVALID,
           "malformed enrollment token: expected 'hf1.' followed by 43 base64url characters, as printed by 'homefleet token create'");
     }
@@ -105,7 +106,7 @@ public final class EnrollmentAuthority {
       throw new EnrollmentException(EnrollmentException.Reason.INVALID, e.getMessage());
     }
     String keyHash = Keys.publicKeyHash(key);
-    Token t = store.token(Tokens.hash(token)).orElseThrow(() ->
+    Token t = store.token(EnrollmentTokens.hash(token)).orElseThrow(() ->
         new EnrollmentException(EnrollmentException.Reason.DENIED, "unknown enrollment token"));
     if (!t.host().equals(hostName)) {
       throw new EnrollmentException(EnrollmentException.Reason.DENIED,

@@ -1,19 +1,22 @@
-package io.homefleet.controller.enroll;
+package io.homefleet.pki;
 
-import io.homefleet.pki.Keys;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
-/** Enrollment token syntax: {@code hf1.} followed by 256 random bits, base64url. Only hashes are stored. */
-public final class Tokens {
-  static final String PREFIX = "hf1.";
+/**
+ * Enrollment tokens: {@code hf1.} followed by 256 random bits in base64url. Shared by the
+ * controller (mint, hash; only hashes are stored) and the agent (check a configured token
+ * before using it).
+ */
+public final class EnrollmentTokens {
+  public static final String PREFIX = "hf1.";
   private static final Pattern SHAPE = Pattern.compile("hf1\\.[A-Za-z0-9_-]{43}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private Tokens() {}
+  private EnrollmentTokens() {}
 
   public static String mint() {
     byte[] b = new byte[32];

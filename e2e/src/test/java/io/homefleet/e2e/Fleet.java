@@ -1,0 +1,217 @@
+package io.homefleet.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A controller and agents as real processes, started through the packaged launchers
+ * ({@code bin/homefleet}, {@code bin/homefleet-agent}), in one temporary directory.
+ */
+final class Fleet implements AutoCloseable {
+  static final Path ROOT = Path.of(System.getProperty("homefleet.root", "..")).toAbsolutePath().normalize();
+
+  /** The result of one CLI invocation. */
+  record Result(int exitCode, String stdout, String stderr) {
+    String all() {
+      return stdout + stderr;
+    }
+  }
+
+  final Path dir;
+  final Path dataDir;
+  final Path home;
+  final int port;
+  private Process controller;
+  private final Map<String, Process> agents = new LinkedHashMap<>();
+  private final List<Process> all = new ArrayList<>();
+
+  Fleet(Path dir) throws IOException {
+    this.dir = dir;
+    this.dataDir = dir.resolve("controller");
+    this.home = dir.resolve("home");
+    this.port = freePort();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  Result cli(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ROOT.resolve("bin/homefleet").toString());
+    cmd.addAll(List.of(args));
+    return exec(cmd, Duration.ofSeconds(90));
+  }
+
+  Result agentCli(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ROOT.resolve("bin/homefleet-agent").toString());
+    cmd.addAll(List.of(args));
+    return exec(cmd, Duration.ofSeconds(90));
+  }
+
+  private Result exec(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().put("HOMEFLEET_HOME", home.toString());
+    pb.environment().remove("HOMEFLEET_CONTROLLER");
+    Path out = Files.createTempFile(dir, "cli", ".out");
+    Path err = Files.createTempFile(dir, "cli", ".err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("command timed out: " + cmd);
+    }
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  void init() throws IOException, InterruptedException {
+    Result r = cli("ca", "init", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port);
+    assertThat(r.exitCode()).as(r.all()).isZero();
+  }
+
+  void startController() throws IOException, InterruptedException {
+    Path log = dir.resolve("controller.log");
+    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/homefleet").toString(), "server", "--data-dir",
+        dataDir.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    controller = pb.start();
+    all.add(controller);
+    waitForLog(log, "listening on", Duration.ofSeconds(60), controller);
+  }
+
+  /** SIGKILL: no shutdown hook, no goodbye; the agents find out by themselves. */
+  void killController() throws InterruptedException {
+    controller.destroyForcibly();
+    controller.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Mints a token through the CLI; returns {token, fingerprint}. */
+  String[] token(String host, String role) throws IOException, InterruptedException {
+    Result r = cli("token", "create", "--host", host, "--role", role, "--ttl", "10m");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    return new String[] {field(r.stdout(), "token"), field(r.stdout(), "ca_fingerprint")};
+  }
+
+  static String field(String text, String name) {
+    Matcher m = Pattern.compile("(?m)^" + name + ":\\s+(\\S+)").matcher(text);
+    assertThat(m.find()).as("no %s in %s", name, text).isTrue();
+    return m.group(1);
+  }
+
+  static String jsonField(String json, String name) {
+    Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\" : \"([^\"]*)\"").matcher(json);
+    assertThat(m.find()).as("no %s in %s", name, json).isTrue();
+    return m.group(1);
+  }
+
+  Path agentConfig(String host, String token, String fingerprint) throws IOException {
+    Path d = dir.resolve("agents").resolve(host);
+    Files.createDirectories(d);
+    Path cfg = d.resolve("agent.yaml");
+    Files.writeString(cfg, "controller: 127.0.0.1:" + port + "\n"
+        + "host: " + host + "\n"
+        + (token == null ? "" : "token: " + token + "\n")
+        + "ca_fingerprint: \"" + fingerprint + "\"\n"
+        + "state_dir: ./state\n"
+        + "reconnect_max: 2s\n"
+        + "labels:\n  suite: e2e\n");
+    return cfg;
+  }
+
+  Path agentLog(String host) {
+    return dir.resolve("agents").resolve(host).resolve("agent.log");
+  }
+
+  Process startAgent(String host, Path config) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/homefleet-agent").toString(), "run", "--config",
+        config.toString()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(agentLog(host).toFile()));
+    Process p = pb.start();
+    agents.put(host, p);
+    all.add(p);
+    return p;
+  }
+
+  void stopAgent(String host) throws InterruptedException {
+    Process p = agents.remove(host);
+    p.destroy();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+  }
+
+  /** Waits until {@code hosts --json} shows every host in {@code names} online. */
+  void awaitOnline(Duration timeout, String... names) throws IOException, InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    Result last = null;
+    while (System.nanoTime() < until) {
+      last = cli("hosts", "--json");
+      if (last.exitCode() == 0) {
+        boolean allOnline = true;
+        for (String n : names) {
+          allOnline &= Pattern.compile("\"name\" : \"" + Pattern.quote(n) + "\",\\s*\"role\" : \"[^\"]*\",\\s*\"status\" : \"online\"")
+              .matcher(last.stdout()).find();
+        }
+        if (allOnline) {
+          return;
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("hosts not online within " + timeout + ": " + (last == null ? "" : last.all()) + "\n"
+        + logs());
+  }
+
+  static void waitForLog(Path log, String needle, Duration timeout, Process p) throws IOException, InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < until) {
+      if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(needle)) {
+        return;
+      }
+      if (p != null && !p.isAlive()) {
+        throw new AssertionError("process exited (" + p.exitValue() + ") before logging '" + needle + "':\n"
+            + (Files.exists(log) ? Files.readString(log) : ""));
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("'" + needle + "' not logged within " + timeout + " in " + log + ":\n"
+        + (Files.exists(log) ? Files.readString(log) : ""));
+  }
+
+  String logs() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.filter(f -> f.toString().endsWith(".log")).toList()) {
+        sb.append("--- ").append(p).append('\n').append(Files.readString(p)).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Process p : all) {
+      p.destroy();
+    }
+    for (Process p : all) {
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+}
