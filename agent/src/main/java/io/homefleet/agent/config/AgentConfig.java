@@ -55,14 +55,18 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     Yaml y;
     try {
-      y = yaml.readValue(file.toFile(), Yaml.class);
+      if (Files.readString(file).isBlank()) {
+        y = null;
+      } else {
+        y = yaml.readValue(file.toFile(), Yaml.class);
+      }
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(keyAt(file, e) + "unknown field '" + e.getPropertyName() + "' (known fields: "
           + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
     } catch (JsonMappingException e) {
-      throw new ConfigException(at(file, e) + e.getOriginalMessage());
+      throw new ConfigException(at(file, e) + firstLine(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
-      throw new ConfigException(at(file, e) + "not valid YAML: " + e.getOriginalMessage());
+      throw new ConfigException(at(file, e) + "not valid YAML: " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage());
     }
@@ -177,5 +181,10 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
       // Fall back to the parser's position.
     }
     return e.getLocation() == null ? file + ": " : file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() + ": ";
+  }
+
+  private static String firstLine(String s) {
+    int nl = s == null ? -1 : s.indexOf('\n');
+    return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
   }
 }

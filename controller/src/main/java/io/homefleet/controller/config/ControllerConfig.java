@@ -53,13 +53,20 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     Yaml y;
     try {
-      y = yaml.readValue(file.toFile(), Yaml.class);
+      if (Files.readString(file).isBlank()) {
+        y = null;
+      } else {
+        y = yaml.readValue(file.toFile(), Yaml.class);
+      }
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(keyAt(file, e) + "unknown field '" + e.getPropertyName() + "' (known fields: "
           + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
     } catch (JsonMappingException e) {
       throw new ConfigException(file + ":" + (e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ":"
-          + e.getLocation().getColumnNr()) + ": " + e.getOriginalMessage());
+          + e.getLocation().getColumnNr()) + ": " + firstLine(e.getOriginalMessage()));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ConfigException(file + ":" + (e.getLocation() == null ? "?" : e.getLocation().getLineNr() + ":"
+          + e.getLocation().getColumnNr()) + ": not valid YAML: " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage());
     }
@@ -139,5 +146,10 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
       // Fall back to the parser's position.
     }
     return e.getLocation() == null ? file + ": " : file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() + ": ";
+  }
+
+  private static String firstLine(String s) {
+    int nl = s == null ? -1 : s.indexOf('\n');
+    return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
   }
 }
