@@ -104,8 +104,10 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
 
       @Override
       public void onCompleted() {
-        end.run();
+        // Complete our side first: end.run() marks the stream closed, after which complete() is a no-op
+        // and the call would stay open until the agent cancels it.
         stream.complete();
+        end.run();
       }
     };
   }
