@@ -4,6 +4,7 @@ import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -17,26 +18,46 @@ public final class ClientCertTrustManager extends X509ExtendedTrustManager {
   private final X509Certificate ca;
   private final Clock clock;
   private final Predicate<X509Certificate> revoked;
+  private final BiConsumer<X509Certificate, String> onReject;
 
   public ClientCertTrustManager(X509Certificate ca, Clock clock, Predicate<X509Certificate> revoked) {
+    this(ca, clock, revoked, (cert, why) -> { });
+  }
+
+  /**
+   * As above; {@code onReject} hears of every refused certificate (the certificate, or null when
+   * none was sent, and the reason), so the controller can log handshakes it turned away.
+   */
+  public ClientCertTrustManager(X509Certificate ca, Clock clock, Predicate<X509Certificate> revoked,
+      BiConsumer<X509Certificate, String> onReject) {
     this.ca = ca;
     this.clock = clock;
     this.revoked = revoked;
+    this.onReject = onReject;
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
     if (chain == null || chain.length == 0) {
-      throw new CertificateException("no client certificate");
+      throw reject(null, "no client certificate");
     }
     try {
       CertificateRules.checkClient(chain[0], ca, clock.instant());
     } catch (PkiException e) {
-      throw new CertificateException(e.getMessage());
+      throw reject(chain[0], e.getMessage());
     }
     if (revoked.test(chain[0])) {
-      throw new CertificateException("client certificate " + CertificateAuthority.serialHex(chain[0]) + " is revoked");
+      throw reject(chain[0], "client certificate " + CertificateAuthority.serialHex(chain[0]) + " is revoked");
     }
+  }
+
+  private CertificateException reject(X509Certificate cert, String why) {
+    try {
+      onReject.accept(cert, why);
+    } catch (RuntimeException ignored) {
+      // A listener must never change the verdict.
+    }
+    return new CertificateException(why);
   }
 
   @Override

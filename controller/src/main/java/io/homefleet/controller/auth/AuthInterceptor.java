@@ -76,7 +76,11 @@ public final class AuthInterceptor implements ServerInterceptor {
             id + " called " + call.getMethodDescriptor().getFullMethodName());
       }
       var host = store.host(id.name());
-      if (host.isEmpty() || host.get().decommissioned()) {
+      if (host.isEmpty()) {
+        return refuse(call, Status.PERMISSION_DENIED.withDescription("host " + id.name()
+            + " is not enrolled with this controller"), remote, id + " is not enrolled");
+      }
+      if (host.get().decommissioned()) {
         return refuse(call, Status.PERMISSION_DENIED.withDescription("host " + id.name()
             + " is decommissioned; enroll it again with a new token"), remote, id + " is decommissioned");
       }

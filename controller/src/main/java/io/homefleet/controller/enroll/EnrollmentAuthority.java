@@ -14,7 +14,9 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ public final class EnrollmentAuthority {
   private final Clock clock;
   private final Duration certLifetime;
   private final FailureLimiter limiter;
+  private volatile BiConsumer<String, List<String>> onSuperseded = (host, serials) -> { };
 
   public EnrollmentAuthority(Store store, CertificateAuthority ca, Clock clock, Duration certLifetime) {
     this.store = store;
@@ -45,6 +48,11 @@ public final class EnrollmentAuthority {
     this.clock = clock;
     this.certLifetime = certLifetime;
     this.limiter = new FailureLimiter(10, Duration.ofMinutes(1), clock);
+  }
+
+  /** Called after a host enrolls again, with the serials of the identities it replaced. */
+  public void onSuperseded(BiConsumer<String, List<String>> listener) {
+    this.onSuperseded = listener;
   }
 
   public Duration certLifetime() {
@@ -122,9 +130,14 @@ public final class EnrollmentAuthority {
     }
     X509Certificate cert = issue(key, hostName);
     IssuedCertificate rec = record(cert, hostName, keyHash, now);
-    if (!store.consumeTokenAndEnroll(t, keyHash, rec, now)) {
+    Optional<List<String>> superseded = store.consumeTokenAndEnroll(t, keyHash, rec, now);
+    if (superseded.isEmpty()) {
       // Lost a race with a concurrent use of the same token: treat it as a retry.
       return reissueForRetry(store.token(t.hash()).orElseThrow(), keyHash);
+    }
+    if (!superseded.get().isEmpty()) {
+      log.warn("host {} enrolled again: its {} earlier certificate(s) are revoked", hostName, superseded.get().size());
+      onSuperseded.accept(hostName, superseded.get());
     }
     log.info("enrolled host {} (role {}) from {}, certificate {} valid until {}", hostName, t.role(), source,
         rec.serial(), cert.getNotAfter().toInstant());

@@ -71,10 +71,17 @@ public final class ControllerServer implements AutoCloseable {
     RunCoordinator runs = new RunCoordinator(store, sessions, clock, timer);
     sessions.onDisconnect(runs::disconnected);
     EnrollmentAuthority authority = new EnrollmentAuthority(store, ca, clock, config.agentCertLifetime());
+    authority.onSuperseded((host, serials) -> {
+      // A host enrolled again: whatever identity it had before is void, and so is its session.
+      revocations.addAll(serials);
+      sessions.close(host, io.grpc.Status.PERMISSION_DENIED.withDescription("host " + host + " was enrolled again"));
+    });
 
     SslContext ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(serverKeys.key(),
             serverKeys.chain().toArray(java.security.cert.X509Certificate[]::new)), SslProvider.JDK)
-        .trustManager(new ClientCertTrustManager(ca.certificate(), clock, revocations::isRevoked))
+        .trustManager(new ClientCertTrustManager(ca.certificate(), clock, revocations::isRevoked,
+            (cert, why) -> log.warn("TLS handshake refused {}: {}", cert == null ? "a client without a certificate"
+                : cert.getSubjectX500Principal() + " (serial " + CertificateAuthority.serialHex(cert) + ")", why)))
         .clientAuth(ClientAuth.OPTIONAL)
         .protocols("TLSv1.3", "TLSv1.2")
         .build();

@@ -135,17 +135,27 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Enrollment, all or nothing: marks the token used by {@code publicKeyHash}, records the issued
-   * certificate and creates (or re-activates) the host. Fails if another transaction consumed
-   * the token first.
+   * Enrollment, all or nothing: marks the token used by {@code publicKeyHash}, revokes the host's
+   * earlier certificates, records the issued one and creates (or re-activates) the host. Returns
+   * the serials revoked, or empty if another transaction consumed the token first.
    */
-  public synchronized boolean consumeTokenAndEnroll(Token token, String publicKeyHash, IssuedCertificate cert, long now) {
+  public synchronized Optional<List<String>> consumeTokenAndEnroll(Token token, String publicKeyHash,
+      IssuedCertificate cert, long now) {
     return inTransaction("enroll " + token.host(), () -> {
       int n = update("consume token",
           "UPDATE tokens SET used_at = ?, public_key_hash = ?, cert_serial = ? WHERE hash = ? AND used_at IS NULL",
           now, publicKeyHash, cert.serial(), token.hash());
       if (n != 1) {
-        return false;
+        return Optional.<List<String>>empty();
+      }
+      // A new enrollment supersedes every earlier identity of the host (a rebuilt or cloned VM,
+      // or a certificate renewed while the host was being revoked).
+      List<String> superseded = query("list certificates",
+          "SELECT serial FROM certificates WHERE host = ? AND serial NOT IN (SELECT serial FROM revocations)",
+          rs -> rs.getString(1), token.host());
+      for (String s : superseded) {
+        update("revoke", "INSERT INTO revocations(serial, identity, revoked_at, reason) VALUES (?,?,?,?)",
+            s, "agent://" + token.host(), now, "superseded by a new enrollment");
       }
       insertCertificate0(cert);
       update("upsert host",
@@ -153,7 +163,7 @@ public final class Store implements AutoCloseable {
               + "ON CONFLICT(name) DO UPDATE SET role = excluded.role, labels = excluded.labels, "
               + "enrolled_at = excluded.enrolled_at, decommissioned_at = NULL",
           token.host(), token.role(), json(token.labels()), now);
-      return true;
+      return Optional.of(superseded);
     });
   }
 

@@ -206,4 +206,23 @@ class SecurityCasesEnrollmentTest {
     RANDOM.nextBytes(b);
     return "hf1." + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
+
+  @Test
+  void reEnrollment_revokesEarlierIdentities_andClosesTheirLiveSession() throws Exception {
+    EnrolledAgent first = controller.enrollAgent("web1");
+    var session = controller.openSession(first.credentials());
+    session.helloAndAwaitWelcome();
+
+    // The VM is rebuilt (or cloned) and enrolled again with a new token and a new key.
+    EnrolledAgent second = controller.enrollAgent("web1");
+    assertThat(second.serial()).isNotEqualTo(first.serial());
+
+    Status ended = session.awaitEnd(Duration.ofSeconds(5));
+    assertThat(ended.getCode()).isEqualTo(Code.PERMISSION_DENIED);
+    assertThat(ended.getDescription()).contains("enrolled again");
+    ControllerHarness.assertCertificateRefused(statusOf(() -> ControllerHarness.agentSession(
+        controller.channel(first.credentials())).renew(io.homefleet.proto.v1.RenewRequest.getDefaultInstance())),
+        "the superseded certificate");
+    assertThat(controller.openSession(second.credentials()).helloAndAwaitWelcome().getHostName()).isEqualTo("web1");
+  }
 }
