@@ -83,6 +83,24 @@ class ControllerAndAgentsIT {
       assertThat(Fleet.jsonField(facts2.stdout(), "cert_serial")).isEqualTo(serialBefore);
       Fleet.Result run3 = fleet.cli("run", "agent-a", "-a", "true");
       assertThat(run3.exitCode()).as(run3.all()).isZero();
+
+      // A failing command: the host is FAILED, the CLI exits 2 (as ansible does).
+      Fleet.Result failed = fleet.cli("run", "dev", "-m", "shell", "-a", "echo oops >&2; exit 7");
+      assertThat(failed.exitCode()).as(failed.all()).isEqualTo(2);
+      assertThat(failed.stdout()).contains("agent-a | FAILED | rc=7", "oops");
+
+      // An agent that is down: UNREACHABLE, exit 4, and the others still run.
+      fleet.stopAgent("agent-b");
+      Fleet.Result unreachable = fleet.cli("run", "all", "-a", "true");
+      assertThat(unreachable.exitCode()).as(unreachable.all()).isEqualTo(4);
+      assertThat(unreachable.stdout()).contains("agent-b | UNREACHABLE!", "agent-a | CHANGED | rc=0");
+      Fleet.Result hosts = fleet.cli("hosts");
+      assertThat(hosts.stdout()).containsPattern("agent-b\\s+sandbox\\s+offline");
+
+      // A target that matches nothing is an error, not an empty success.
+      Fleet.Result nothing = fleet.cli("run", "no-such-role", "-a", "true");
+      assertThat(nothing.exitCode()).isEqualTo(1);
+      assertThat(nothing.stderr()).contains("no enrolled host matches 'no-such-role'");
     }
   }
 }

@@ -98,8 +98,9 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
     }
     Duration permit = duration(source, "permit_keepalive_time", y.permitKeepAliveTime(), "10s");
     Duration lifetime = duration(source, "agent_cert_lifetime", y.agentCertLifetime(), "24h");
-    if (lifetime.compareTo(Duration.ofMinutes(1)) < 0) {
-      throw new ConfigException(source + ": agent_cert_lifetime: must be at least 1m, got " + Durations.format(lifetime));
+    if (lifetime.compareTo(Duration.ofSeconds(30)) < 0 || lifetime.compareTo(Duration.ofDays(365)) > 0) {
+      throw new ConfigException(source + ": agent_cert_lifetime: must be between 30s and 365d, got "
+          + Durations.format(lifetime) + " (24h is the default; minutes only make sense for tests)");
     }
     return new ControllerConfig(host, port, dataDir, names, lifetime, heartbeat,
         duration(source, "keepalive_time", y.keepAliveTime(), "30s"),

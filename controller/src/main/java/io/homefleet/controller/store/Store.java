@@ -52,15 +52,20 @@ public final class Store implements AutoCloseable {
     try {
       Files.createDirectories(dataDir);
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA synchronous=NORMAL");
-        s.execute("PRAGMA foreign_keys=ON");
-        s.execute("PRAGMA busy_timeout=5000");
+      try {
+        try (Statement s = c.createStatement()) {
+          s.execute("PRAGMA journal_mode=WAL");
+          s.execute("PRAGMA synchronous=NORMAL");
+          s.execute("PRAGMA foreign_keys=ON");
+          s.execute("PRAGMA busy_timeout=5000");
+        }
+        Store store = new Store(c, file);
+        store.migrate();
+        return store;
+      } catch (SQLException | RuntimeException e) {
+        c.close();
+        throw e;
       }
-      Store store = new Store(c, file);
-      store.migrate();
-      return store;
     } catch (SQLException | IOException e) {
       throw new StoreException("cannot open the store at " + file + ": " + e.getMessage(), e);
     }
