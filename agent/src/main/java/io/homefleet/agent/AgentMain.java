@@ -159,16 +159,21 @@ public final class AgentMain {
           FactsCollector collector = FactsCollector.system();
           SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
               Modules.builtin());
-          Thread main = Thread.currentThread();
+          java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();
             try {
-              main.join(3000);
+              // Let run() write its final status; main then exits through the signal.
+              finished.await(5, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
               // exiting anyway
             }
           }, "homefleet-shutdown"));
-          return client.run();
+          try {
+            return client.run();
+          } finally {
+            finished.countDown();
+          }
         } finally {
           timer.shutdownNow();
           grpcExecutor.shutdownNow();

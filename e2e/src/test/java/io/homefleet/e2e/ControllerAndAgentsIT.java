@@ -101,6 +101,22 @@ class ControllerAndAgentsIT {
       Fleet.Result nothing = fleet.cli("run", "no-such-role", "-a", "true");
       assertThat(nothing.exitCode()).isEqualTo(1);
       assertThat(nothing.stderr()).contains("no enrolled host matches 'no-such-role'");
+
+      // Revocation: the live session is cut, the agent says why and exits 5; restarted, it is
+      // refused in the handshake and exits 5 again instead of retrying for ever.
+      Process agentA = fleet.agentProcess("agent-a");
+      Fleet.Result revoke = fleet.cli("revoke", "agent-a", "--reason", "e2e");
+      assertThat(revoke.exitCode()).as(revoke.all()).isZero();
+      assertThat(revoke.stdout()).contains("live session closed");
+      assertThat(agentA.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(agentA.exitValue()).isEqualTo(5);
+      Process again = fleet.startAgent("agent-a", noToken);
+      assertThat(again.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(again.exitValue()).isEqualTo(5);
+      Fleet.Result agentStatus = fleet.agentCli("status", "--config", noToken.toString());
+      assertThat(agentStatus.exitCode()).as(agentStatus.all()).isEqualTo(5);
+      assertThat(agentStatus.stdout()).contains("health: revoked", "homefleet token create --host agent-a");
+      assertThat(fleet.cli("hosts").stdout()).containsPattern("agent-a\\s+dev\\s+decommissioned");
     }
   }
 }

@@ -147,6 +147,10 @@ final class Fleet implements AutoCloseable {
     return p;
   }
 
+  Process agentProcess(String host) {
+    return agents.get(host);
+  }
+
   void stopAgent(String host) throws InterruptedException {
     Process p = agents.remove(host);
     p.destroy();

@@ -102,6 +102,7 @@ public final class Executor implements AutoCloseable {
       outcome = new Outcome(Outcome.Status.CANCELLED, outcome.rc(), outcome.stdout(), outcome.stderr(), "cancelled",
           outcome.data(), outcome.stdoutTruncated(), outcome.stderrTruncated());
     }
+    ctx.finish();
     sink.finished(task, outcome, started, System.currentTimeMillis());
   }
 

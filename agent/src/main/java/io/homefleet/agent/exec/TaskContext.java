@@ -19,6 +19,7 @@ public final class TaskContext {
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicReference<Process> process = new AtomicReference<>();
   private final AtomicLong seq = new AtomicLong();
+  private volatile boolean finished;
 
   public TaskContext(Task task, TaskSink sink, Logger log, Path workDir) {
     this.task = task;
@@ -49,6 +50,10 @@ public final class TaskContext {
 
   /** Streams a chunk of output to the controller as it happens. */
   public void output(boolean stderr, byte[] data, int len) {
+    if (finished) {
+      // A background child kept the pipe open after the task ended: its output is not the task's.
+      return;
+    }
     byte[] copy = len == data.length ? data : java.util.Arrays.copyOf(data, len);
     sink.output(task, stderr, copy, seq.getAndIncrement());
   }
@@ -63,6 +68,10 @@ public final class TaskContext {
     if (cancelled.get()) {
       Processes.stop(p);
     }
+  }
+
+  void finish() {
+    finished = true;
   }
 
   void cancel() {

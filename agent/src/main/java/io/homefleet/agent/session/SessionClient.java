@@ -83,6 +83,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
   private volatile ClientCallStreamObserver<AgentMessage> current;
   private volatile CompletableFuture<Status> ended;
   private volatile boolean renewedSinceConnect;
+  private volatile ScheduledFuture<?> renewal;
   private volatile String role = "";
 
   public SessionClient(AgentConfig config, IdentityStore identities, Channels channels, Supplier<HostFacts> facts,
@@ -139,6 +140,15 @@ public final class SessionClient implements TaskSink, AutoCloseable {
         backoff.reset();
         continue;
       }
+      if (certificateRefused(end)) {
+        String msg = "the TLS handshake with " + config.controller() + " failed on a certificate: " + describe(end)
+            + ". If this host was revoked or re-enrolled elsewhere, enroll it again: 'homefleet token create --host "
+            + config.hostName() + " --role ROLE', set the token in " + config.source() + ", remove "
+            + config.identityFile() + " and restart";
+        log.error("{}", msg);
+        status.set(AgentStatus.State.REVOKED, config.hostName(), config.controller(), msg);
+        return EXIT_REFUSED;
+      }
       switch (end.getCode()) {
         case PERMISSION_DENIED, UNAUTHENTICATED -> {
           String msg = "the controller refused this agent: " + end.getDescription()
@@ -164,6 +174,23 @@ public final class SessionClient implements TaskSink, AutoCloseable {
     }
     status.set(AgentStatus.State.STOPPED, config.hostName(), config.controller(), "");
     return EXIT_STOPPED;
+  }
+
+  /**
+   * True when the stream ended because a certificate was refused in the TLS handshake (by the
+   * controller: revoked, superseded, expired; or by us: the controller is not the pinned one).
+   * Retrying cannot fix that, so it is not a reason to back off and try again.
+   */
+  static boolean certificateRefused(Status s) {
+    for (Throwable c = s.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLHandshakeException) {
+        String m = String.valueOf(c.getMessage());
+        return m.contains("certificate_unknown") || m.contains("bad_certificate") || m.contains("certificate_revoked")
+            || m.contains("certificate_expired") || m.contains("unsupported_certificate")
+            || m.contains("the controller's");
+      }
+    }
+    return false;
   }
 
   private static String describe(Status s) {
@@ -193,7 +220,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
     ended = done;
     renewedSinceConnect = false;
     ScheduledFuture<?>[] heartbeat = new ScheduledFuture<?>[1];
-    ScheduledFuture<?> renewal = scheduleRenewal(km, channel);
+    renewal = scheduleRenewal(km, channel);
     try {
       AgentSessionGrpc.newStub(channel).connect(new ClientResponseObserver<AgentMessage, ControllerMessage>() {
         @Override
@@ -225,7 +252,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
                   Duration.ofSeconds(a.getTimeoutSeconds()), a.getCheckMode()));
             }
             case ACK -> unacked.remove(msg.getAck().getTaskId());
-            case CANCEL -> executor.cancel(msg.getCancel().getTaskId());
+            case CANCEL -> timer.execute(() -> executor.cancel(msg.getCancel().getTaskId()));
             case GOODBYE -> log.warn("controller says goodbye: {}", msg.getGoodbye().getReason());
             case KIND_NOT_SET -> log.debug("empty controller message");
           }
@@ -263,8 +290,9 @@ public final class SessionClient implements TaskSink, AutoCloseable {
       if (heartbeat[0] != null) {
         heartbeat[0].cancel(false);
       }
-      if (renewal != null) {
-        renewal.cancel(false);
+      ScheduledFuture<?> r = renewal;
+      if (r != null) {
+        r.cancel(false);
       }
       channel.shutdownNow();
     }
@@ -315,21 +343,37 @@ public final class SessionClient implements TaskSink, AutoCloseable {
       log.info("certificate renewed: serial {} valid until {}", CertificateAuthority.serialHex(cert),
           cert.getNotAfter().toInstant());
       renewedSinceConnect = true;
-      ClientCallStreamObserver<AgentMessage> s = current;
-      if (s != null) {
-        synchronized (s) {
-          s.onCompleted();
-        }
-      }
-      CompletableFuture<Status> e = ended;
-      if (e != null) {
-        e.complete(Status.OK.withDescription("renewed"));
-      }
+      reconnectIfRenewedAndIdle();
     } catch (StatusRuntimeException | PkiException | IOException e) {
       log.warn("certificate renewal failed, retrying in 30 s: {}", e.getMessage());
-      timer.schedule(() -> renew(channel), 30, TimeUnit.SECONDS);
+      // Replaces the finished renewal future, so the session's end cancels the retry with it.
+      renewal = timer.schedule(() -> renew(channel), 30, TimeUnit.SECONDS);
     } catch (RuntimeException e) {
       log.error("certificate renewal failed", e);
+    }
+  }
+
+  /**
+   * After a renewal the session reconnects with the new certificate, but only between tasks:
+   * a running task's result goes out on the stream it started on.
+   */
+  private void reconnectIfRenewedAndIdle() {
+    if (!renewedSinceConnect || executor.runningCount() > 0) {
+      return;
+    }
+    ClientCallStreamObserver<AgentMessage> s = current;
+    if (s != null) {
+      synchronized (s) {
+        try {
+          s.onCompleted();
+        } catch (RuntimeException ignored) {
+          // already closed
+        }
+      }
+    }
+    CompletableFuture<Status> e = ended;
+    if (e != null) {
+      e.complete(Status.OK.withDescription("renewed"));
     }
   }
 
@@ -366,6 +410,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
     unacked.put(task.id(), msg);
     send(msg);
     log.info("task {} ({}) finished: {} rc={}", task.id(), task.module(), o.status(), o.rc());
+    reconnectIfRenewedAndIdle();
   }
 
   @Override

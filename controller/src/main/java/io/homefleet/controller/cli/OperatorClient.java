@@ -44,7 +44,8 @@ final class OperatorClient implements AutoCloseable {
 
   /** A stub without a deadline, for streams that last as long as a run. */
   OperatorGrpc.OperatorBlockingStub streaming() {
-    return OperatorGrpc.newBlockingStub(channel).withWaitForReady().withDeadlineAfter(1, TimeUnit.DAYS);
+    // No waitForReady: an unreachable controller must fail at once (exit 3), not hang.
+    return OperatorGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.DAYS);
   }
 
   /** Turns an RPC failure into a message for the operator. */

@@ -162,8 +162,13 @@ public final class EnrollmentAuthority {
     }
   }
 
-  /** Renewal over mTLS: a fresh key for an identity that already holds a valid certificate. */
-  public Issued renew(String hostName, byte[] csrDer) throws EnrollmentException {
+  /**
+   * Renewal over mTLS: a fresh key for an identity that already holds a valid certificate
+   * ({@code callerSerial}). The new certificate is recorded only if, at that moment, the caller's
+   * certificate is still the host's, unrevoked, and the host not decommissioned, so a renewal
+   * racing a revocation or a re-enrollment cannot outlive it.
+   */
+  public Issued renew(String hostName, String callerSerial, byte[] csrDer) throws EnrollmentException {
     PublicKey key;
     try {
       key = Csr.verifiedPublicKey(csrDer);
@@ -174,7 +179,10 @@ public final class EnrollmentAuthority {
         new EnrollmentException(EnrollmentException.Reason.DENIED, "host " + hostName + " is not enrolled"));
     long now = clock.millis();
     X509Certificate cert = issue(key, hostName);
-    store.insertCertificate(record(cert, hostName, Keys.publicKeyHash(key), now));
+    if (!store.insertRenewal(record(cert, hostName, Keys.publicKeyHash(key), now), callerSerial)) {
+      throw new EnrollmentException(EnrollmentException.Reason.DENIED,
+          "certificate " + callerSerial + " of host " + hostName + " was revoked or superseded; enroll again");
+    }
     log.info("renewed the certificate of host {}: serial {} valid until {}", hostName,
         CertificateAuthority.serialHex(cert), cert.getNotAfter().toInstant());
     return new Issued(cert, ca.certificate(), hostName, host.role());

@@ -134,11 +134,12 @@ public final class RunCoordinator {
   public boolean result(String host, String taskId, TaskOutcome outcome) {
     ActiveRun run = runsByTask.get(taskId);
     if (run == null) {
-      // Not active (controller restarted, or already closed): record it if the task is ours and open.
-      boolean recorded = store.finishTask(taskId, outcome.status().state(), outcome.rc(), outcome.stdout(),
+      // Not active (the host reconnected, or the controller restarted): the agent's word replaces
+      // the unreachable or timed-out state the controller recorded in its absence.
+      boolean known = store.recordLateResult(taskId, outcome.status().state(), outcome.rc(), outcome.stdout(),
           outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
           outcome.finishedMillis());
-      log.debug("late result for task {} from {}: {}", taskId, host, recorded ? "recorded" : "already closed");
+      log.info("late result for task {} from {}: {}", taskId, host, known ? "recorded" : "unknown task, dropped");
       return true;
     }
     if (!host.equals(run.pendingByTask.get(taskId))) {

@@ -59,7 +59,8 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
     String remote = CallerContext.REMOTE.get();
     ServerCallStreamObserver<ControllerMessage> out = (ServerCallStreamObserver<ControllerMessage>) responseObserver;
     AgentStream stream = new AgentStream(id.name(), clock.millis(), out);
-    if (!registry.register(stream)) {
+    // Two missed heartbeats and a half: the old stream is a dead link, not a clone.
+    if (!registry.register(stream, heartbeatSeconds * 2500L, clock.millis())) {
       log.error("ALERT: refused a second concurrent session for {} from {}: another session is open. "
           + "A cloned VM or a copied agent state dir? Revoke with 'homefleet revoke {}' if unexpected.", id, remote, id.name());
       out.onError(Status.ALREADY_EXISTS.withDescription("another session for " + id
@@ -113,6 +114,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
   }
 
   private void handle(String host, AgentStream stream, AgentMessage msg) {
+    stream.lastHeardMillis = clock.millis();
     switch (msg.getKindCase()) {
       case HELLO -> {
         var hello = msg.getHello();
@@ -168,7 +170,8 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
   public void renew(RenewRequest request, StreamObserver<RenewResponse> responseObserver) {
     Identity id = CallerContext.IDENTITY.get();
     try {
-      EnrollmentAuthority.Issued issued = authority.renew(id.name(), request.getCsrDer().toByteArray());
+      EnrollmentAuthority.Issued issued = authority.renew(id.name(), CallerContext.SERIAL.get(),
+          request.getCsrDer().toByteArray());
       responseObserver.onNext(RenewResponse.newBuilder()
           .setCertificateDer(ByteString.copyFrom(issued.certificate().getEncoded()))
           .addCaChainDer(ByteString.copyFrom(issued.ca().getEncoded())).build());

@@ -10,12 +10,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class AgentStream {
   final String host;
   final long openedMillis;
+  /** When the agent last said anything on this stream (hello, heartbeat, task event). */
+  volatile long lastHeardMillis;
   private final ServerCallStreamObserver<ControllerMessage> out;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   AgentStream(String host, long openedMillis, ServerCallStreamObserver<ControllerMessage> out) {
     this.host = host;
     this.openedMillis = openedMillis;
+    this.lastHeardMillis = openedMillis;
     this.out = out;
   }
 

@@ -17,9 +17,28 @@ public final class SessionRegistry implements AgentDispatcher {
   private final ConcurrentHashMap<String, AgentStream> streams = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
 
-  /** Registers a stream; false when the host already has one (the second is refused). */
-  boolean register(AgentStream stream) {
-    return streams.putIfAbsent(stream.host, stream) == null;
+  /**
+   * Registers a stream. When the host already has one that spoke within {@code staleAfterMillis}
+   * the new one is refused (false). An existing stream silent for longer is a dead link whose
+   * keepalive has not fired yet (a VM that was reset): it is closed and replaced.
+   */
+  boolean register(AgentStream stream, long staleAfterMillis, long nowMillis) {
+    AgentStream[] stale = new AgentStream[1];
+    AgentStream winner = streams.compute(stream.host, (host, existing) -> {
+      if (existing == null) {
+        return stream;
+      }
+      if (nowMillis - existing.lastHeardMillis > staleAfterMillis) {
+        stale[0] = existing;
+        return stream;
+      }
+      return existing;
+    });
+    if (stale[0] != null) {
+      stale[0].close(Status.UNAVAILABLE.withDescription("replaced by a newer session of the same agent"));
+      disconnectListeners.forEach(l -> l.accept(stale[0].host));
+    }
+    return winner == stream;
   }
 
   /** Removes {@code stream} if it is still the host's; notifies listeners once. */

@@ -186,6 +186,23 @@ public final class Store implements AutoCloseable {
         c.issuedAt());
   }
 
+  /**
+   * Records a renewed certificate if, in the same transaction, {@code callerSerial} is still a
+   * certificate of that host, not revoked, and the host is not decommissioned.
+   */
+  public synchronized boolean insertRenewal(IssuedCertificate c, String callerSerial) {
+    return inTransaction("renew " + c.host().orElse("?"), () -> {
+      boolean current = !query("check renewal",
+          "SELECT c.serial FROM certificates c JOIN hosts h ON h.name = c.host WHERE c.serial = ? AND c.host = ? "
+              + "AND h.decommissioned_at IS NULL AND c.serial NOT IN (SELECT serial FROM revocations)",
+          rs -> rs.getString(1), callerSerial, c.host().orElse("")).isEmpty();
+      if (current) {
+        insertCertificate0(c);
+      }
+      return current;
+    });
+  }
+
   public synchronized Optional<IssuedCertificate> certificate(String serial) {
     return queryOne("read certificate", "SELECT * FROM certificates WHERE serial = ?", Store::certificate, serial);
   }
@@ -261,9 +278,11 @@ public final class Store implements AutoCloseable {
     });
   }
 
+  /** Moves an open task forward (queued, sent, running); never backwards and never out of a final state. */
   public synchronized void markTask(String taskId, String state, Long startedAt) {
-    update("update task", "UPDATE tasks SET state = ?, started_at = COALESCE(?, started_at) WHERE id = ?",
-        state, startedAt, taskId);
+    update("update task", "UPDATE tasks SET state = ?, started_at = COALESCE(?, started_at) WHERE id = ? "
+        + "AND finished_at IS NULL AND (state = 'queued' OR (state = 'sent' AND ? = 'running'))",
+        state, startedAt, taskId, state);
   }
 
   /** Records a task's final result; returns false when it already had one (a duplicate report). */
@@ -273,6 +292,29 @@ public final class Store implements AutoCloseable {
         "UPDATE tasks SET state = ?, rc = ?, stdout = ?, stderr = ?, msg = ?, started_at = COALESCE(?, started_at), "
             + "finished_at = ? WHERE id = ? AND finished_at IS NULL",
         state, rc, stdout, stderr, msg, startedAt, finishedAt, taskId) == 1;
+  }
+
+  /**
+   * Records the result an agent reported late, after the controller had closed the task on its
+   * own (unreachable, timed out): what the host says it did beats what the controller guessed.
+   * Returns true when the task exists (whether or not this report changed it), so the agent may
+   * stop re-sending it.
+   */
+  public synchronized boolean recordLateResult(String taskId, String state, Integer rc, String stdout, String stderr,
+      String msg, Long startedAt, long finishedAt) {
+    return inTransaction("record late result", () -> {
+      int n = update("record late result",
+          "UPDATE tasks SET state = ?, rc = ?, stdout = ?, stderr = ?, msg = ?, started_at = COALESCE(?, started_at), "
+              + "finished_at = ? WHERE id = ? AND (finished_at IS NULL OR state IN ('unreachable', 'timed_out'))",
+          state, rc, stdout, stderr, msg, startedAt, finishedAt, taskId);
+      if (n == 1) {
+        update("refresh run state",
+            "UPDATE runs SET state = CASE WHEN EXISTS (SELECT 1 FROM tasks t WHERE t.run_id = runs.id AND t.state NOT IN "
+                + "('ok', 'changed', 'skipped')) THEN 'failed' ELSE 'succeeded' END "
+                + "WHERE id = (SELECT run_id FROM tasks WHERE id = ?) AND finished_at IS NOT NULL", taskId);
+      }
+      return n == 1 || !query("find task", "SELECT id FROM tasks WHERE id = ?", rs -> rs.getString(1), taskId).isEmpty();
+    });
   }
 
   public synchronized void finishRun(String runId, String state, long finishedAt) {

@@ -92,6 +92,27 @@ class StoreTest {
   }
 
   @Test
+  void recordLateResult_replacesWhatTheControllerGuessed_notARealResult(@TempDir Path dir) {
+    try (Store s = Store.open(dir)) {
+      s.insertRun(new Run("r1", "adhoc", "all", "command", "{}", "running", "operator://admin", 1, Optional.empty()),
+          List.of(new Task("t1", "r1", "a", "queued", Optional.empty(), "", "", "", Optional.empty(), Optional.empty()),
+              new Task("t2", "r1", "b", "queued", Optional.empty(), "", "", "", Optional.empty(), Optional.empty())));
+      s.finishTask("t1", "unreachable", null, "", "", "the agent disconnected", null, 5);
+      s.finishTask("t2", "changed", 0, "real", "", "", 2L, 3);
+      s.finishRun("r1", "failed", 6);
+
+      assertThat(s.recordLateResult("t1", "changed", 0, "late but real", "", "", 2L, 7)).isTrue();
+      assertThat(s.recordLateResult("t2", "failed", 1, "forged", "", "", 2L, 8)).as("known task, unchanged").isTrue();
+      assertThat(s.recordLateResult("nope", "ok", 0, "", "", "", null, 9)).isFalse();
+
+      assertThat(s.tasks("r1")).extracting(Task::state, Task::stdout)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("changed", "late but real"),
+              org.assertj.core.groups.Tuple.tuple("changed", "real"));
+      assertThat(s.run("r1").orElseThrow().state()).isEqualTo("succeeded");
+    }
+  }
+
+  @Test
   void open_whenFileIsNotADatabase_failsClearlyAndLeavesItAlone(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve(Store.FILE_NAME), "this is not sqlite, it is a text file of some length........");
     assertThatThrownBy(() -> Store.open(dir)).isInstanceOf(StoreException.class)
