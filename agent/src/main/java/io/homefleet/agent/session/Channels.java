@@ -6,6 +6,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.homefleet.agent.config.AgentConfig;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.PinnedServerTrustManager;
+import io.homefleet.pki.StaticKeyManager;
 import io.homefleet.pki.PkiException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -50,7 +51,7 @@ public final class Channels implements AutoCloseable {
   /** A channel for the session: the agent's certificate, the stored CA as anchor (checked against the pin). */
   public ManagedChannel session(KeyMaterial identity, X509Certificate ca) throws SSLException, PkiException {
     SslContext ssl = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-        .keyManager(identity.key(), identity.chain().toArray(X509Certificate[]::new))
+        .keyManager(new StaticKeyManager(identity.key(), identity.chain()))
         .trustManager(new PinnedServerTrustManager(ca, config.caFingerprint(), clock))
         .build();
     return builder(ssl)

@@ -8,6 +8,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.Pem;
 import io.homefleet.pki.PinnedServerTrustManager;
+import io.homefleet.pki.StaticKeyManager;
 import io.homefleet.pki.PkiException;
 import io.homefleet.proto.v1.OperatorGrpc;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -29,7 +30,7 @@ final class OperatorClient implements AutoCloseable {
       KeyMaterial km = KeyMaterial.load(home.dir(), "operator");
       X509Certificate ca = Pem.parseCertificates(Files.readString(home.dir().resolve("ca.crt"))).get(0);
       var ssl = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
-          .keyManager(km.key(), km.chain().toArray(X509Certificate[]::new))
+          .keyManager(new StaticKeyManager(km.key(), km.chain()))
           .trustManager(new PinnedServerTrustManager(ca, home.caFingerprint(), Clock.systemUTC()))
           .build();
       channel = NettyChannelBuilder.forTarget(address).sslContext(ssl).build();

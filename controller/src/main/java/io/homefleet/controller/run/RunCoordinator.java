@@ -54,13 +54,16 @@ public final class RunCoordinator {
   }
 
   private final Store store;
+  private final GroupCommit writes;
   private final AgentDispatcher dispatcher;
   private final Clock clock;
   private final ScheduledExecutorService timer;
   private final Map<String, ActiveRun> runsByTask = new ConcurrentHashMap<>();
 
-  public RunCoordinator(Store store, AgentDispatcher dispatcher, Clock clock, ScheduledExecutorService timer) {
+  public RunCoordinator(Store store, GroupCommit writes, AgentDispatcher dispatcher, Clock clock,
+      ScheduledExecutorService timer) {
     this.store = store;
+    this.writes = writes;
     this.dispatcher = dispatcher;
     this.clock = clock;
     this.timer = timer;
@@ -90,16 +93,19 @@ public final class RunCoordinator {
       }
       listener.started(runId, hosts.stream().map(Host::name).toList());
       int timeoutSeconds = (int) spec.timeout().toSeconds();
+      List<String> sentIds = new ArrayList<>();
       for (Task t : tasks) {
         boolean sent = dispatcher.isOnline(t.host())
             && dispatcher.dispatch(t.host(), new TaskSpec(t.id(), runId, spec.module(), spec.args(), timeoutSeconds, spec.checkMode()));
         if (sent) {
-          store.markTask(t.id(), "sent", null);
+          sentIds.add(t.id());
         } else {
           complete(run, t.id(), TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
-              "host is not connected to the controller", clock.millis()));
+              "host is not connected to the controller", clock.millis()), NOTHING);
         }
       }
+      // Queued before any result can be (results wait for this lock), so committed before them.
+      writes.submit(s -> sentIds.forEach(id -> s.markTask(id, "sent", null)));
       if (timeoutSeconds > 0 && !run.pendingByTask.isEmpty()) {
         run.deadline = timer.schedule(() -> expire(run), spec.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -113,7 +119,7 @@ public final class RunCoordinator {
   public void started(String host, String taskId, long startedMillis) {
     ActiveRun run = runsByTask.get(taskId);
     if (run != null && host.equals(run.pendingByTask.get(taskId))) {
-      store.markTask(taskId, "running", startedMillis);
+      writes.submit(s -> s.markTask(taskId, "running", startedMillis));
     }
   }
 
@@ -128,10 +134,10 @@ public final class RunCoordinator {
   }
 
   /**
-   * A task's final result from {@code host}. Returns true when the result is recorded (now or
-   * earlier), so the agent may be told it can forget it.
+   * A task's final result from {@code host}. {@code recorded} runs once the result is in the
+   * store (now or earlier), so the agent may be told it can forget it.
    */
-  public boolean result(String host, String taskId, TaskOutcome outcome) {
+  public void result(String host, String taskId, TaskOutcome outcome, Runnable recorded) {
     ActiveRun run = runsByTask.get(taskId);
     if (run == null) {
       // Not active (the host reconnected, or the controller restarted): the agent's word replaces
@@ -140,16 +146,16 @@ public final class RunCoordinator {
           outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
           outcome.finishedMillis());
       log.info("late result for task {} from {}: {}", taskId, host, known ? "recorded" : "unknown task, dropped");
-      return true;
+      recorded.run();
+      return;
     }
     if (!host.equals(run.pendingByTask.get(taskId))) {
       log.warn("host {} reported a result for task {} that is not its own; ignored", host, taskId);
-      return false;
+      return;
     }
     synchronized (run) {
-      complete(run, taskId, outcome);
+      complete(run, taskId, outcome, recorded);
     }
-    return true;
   }
 
   /** Every open task of a host that drops its stream is unreachable: the agent cannot report it now. */
@@ -159,7 +165,7 @@ public final class RunCoordinator {
       if (host.equals(run.pendingByTask.get(e.getKey()))) {
         synchronized (run) {
           complete(run, e.getKey(), TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
-              "the agent disconnected before reporting a result", clock.millis()));
+              "the agent disconnected before reporting a result", clock.millis()), NOTHING);
         }
       }
     }
@@ -169,35 +175,49 @@ public final class RunCoordinator {
     synchronized (run) {
       for (String taskId : List.copyOf(run.pendingByTask.keySet())) {
         complete(run, taskId, TaskOutcome.controllerSide(TaskOutcome.Status.TIMED_OUT,
-            "no result within the task timeout", clock.millis()));
+            "no result within the task timeout", clock.millis()), NOTHING);
       }
     }
   }
 
-  /** Must hold the run's lock. */
-  private void complete(ActiveRun run, String taskId, TaskOutcome outcome) {
+  private static final Runnable NOTHING = () -> { };
+
+  /**
+   * Must hold the run's lock. The outcome is written through the group commit; the operator
+   * hears of it, and {@code recorded} runs, only once it is committed.
+   */
+  private void complete(ActiveRun run, String taskId, TaskOutcome outcome, Runnable recorded) {
     String host = run.pendingByTask.remove(taskId);
     if (host == null) {
       return;
     }
     runsByTask.remove(taskId);
-    store.finishTask(taskId, outcome.status().state(), outcome.rc() < 0 ? null : outcome.rc(), outcome.stdout(),
-        outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
-        outcome.finishedMillis());
     switch (outcome.status()) {
       case OK, SKIPPED -> run.ok++;
       case CHANGED -> run.changed++;
       case UNREACHABLE -> run.unreachable++;
       case FAILED, TIMED_OUT, CANCELLED -> run.failed++;
     }
-    run.listener.result(host, outcome);
+    writes.submit(s -> s.finishTask(taskId, outcome.status().state(), outcome.rc() < 0 ? null : outcome.rc(),
+        outcome.stdout(), outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
+        outcome.finishedMillis()), () -> {
+          synchronized (run) {
+            run.listener.result(host, outcome);
+          }
+          recorded.run();
+        });
     if (run.pendingByTask.isEmpty()) {
       if (run.deadline != null) {
         run.deadline.cancel(false);
       }
       String state = run.failed + run.unreachable == 0 ? "succeeded" : "failed";
-      store.finishRun(run.id, state, clock.millis());
-      run.listener.finished(new RunSummary(run.id, state, run.ok, run.changed, run.failed, run.unreachable));
+      RunSummary summary = new RunSummary(run.id, state, run.ok, run.changed, run.failed, run.unreachable);
+      long now = clock.millis();
+      writes.submit(s -> s.finishRun(run.id, state, now), () -> {
+        synchronized (run) {
+          run.listener.finished(summary);
+        }
+      });
       log.info("run {} {}: ok={} changed={} failed={} unreachable={}", run.id, state, run.ok, run.changed, run.failed,
           run.unreachable);
     }

@@ -10,6 +10,7 @@ import io.homefleet.controller.config.ControllerConfig;
 import io.homefleet.controller.enroll.EnrollmentAuthority;
 import io.homefleet.controller.rpc.EnrollmentService;
 import io.homefleet.controller.rpc.OperatorService;
+import io.homefleet.controller.run.GroupCommit;
 import io.homefleet.controller.run.RunCoordinator;
 import io.homefleet.controller.session.AgentSessionService;
 import io.homefleet.controller.session.SessionRegistry;
@@ -44,6 +45,7 @@ public final class ControllerServer implements AutoCloseable {
   private Server server;
   private SessionRegistry sessions;
   private ScheduledExecutorService timer;
+  private GroupCommit writes;
 
   public ControllerServer(ControllerConfig config, Clock clock) {
     this.config = config;
@@ -68,7 +70,8 @@ public final class ControllerServer implements AutoCloseable {
       return t;
     });
     sessions = new SessionRegistry();
-    RunCoordinator runs = new RunCoordinator(store, sessions, clock, timer);
+    writes = new GroupCommit(store);
+    RunCoordinator runs = new RunCoordinator(store, writes, sessions, clock, timer);
     sessions.onDisconnect(runs::disconnected);
     EnrollmentAuthority authority = new EnrollmentAuthority(store, ca, clock, config.agentCertLifetime());
     authority.onSuperseded((host, serials) -> {
@@ -94,7 +97,7 @@ public final class ControllerServer implements AutoCloseable {
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(16 * 1024 * 1024)
         .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth))
-        .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, authority, clock,
+        .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, writes, authority, clock,
             config.heartbeatSeconds(), Version.current()), auth))
         .addService(ServerInterceptors.intercept(new OperatorService(store, sessions, runs, authority, revocations, clock),
             auth))
@@ -133,6 +136,9 @@ public final class ControllerServer implements AutoCloseable {
     }
     if (timer != null) {
       timer.shutdownNow();
+    }
+    if (writes != null) {
+      writes.close();
     }
     if (store != null) {
       store.close();

@@ -7,6 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.homefleet.controller.auth.CallerContext;
 import io.homefleet.controller.enroll.EnrollmentAuthority;
 import io.homefleet.controller.enroll.EnrollmentException;
+import io.homefleet.controller.run.GroupCommit;
 import io.homefleet.controller.run.RunCoordinator;
 import io.homefleet.controller.run.TaskOutcome;
 import io.homefleet.controller.store.Store;
@@ -37,13 +38,15 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
   private final SessionRegistry registry;
   private final Store store;
   private final RunCoordinator runs;
+  private final GroupCommit writes;
   private final EnrollmentAuthority authority;
   private final Clock clock;
   private final int heartbeatSeconds;
   private final String version;
 
-  public AgentSessionService(SessionRegistry registry, Store store, RunCoordinator runs, EnrollmentAuthority authority,
-      Clock clock, int heartbeatSeconds, String version) {
+  public AgentSessionService(SessionRegistry registry, Store store, RunCoordinator runs, GroupCommit writes,
+      EnrollmentAuthority authority, Clock clock, int heartbeatSeconds, String version) {
+    this.writes = writes;
     this.registry = registry;
     this.store = store;
     this.runs = runs;
@@ -123,7 +126,10 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
         stream.send(ControllerMessage.newBuilder().setWelcome(Welcome.newBuilder().setHostName(host).setRole(role)
             .setHeartbeatSeconds(heartbeatSeconds).setControllerVersion(version)).build());
       }
-      case HEARTBEAT -> store.recordSeen(host, clock.millis());
+      case HEARTBEAT -> {
+        long now = clock.millis();
+        writes.submit(s -> s.recordSeen(host, now));
+      }
       case TASK_EVENT -> taskEvent(host, stream, msg.getTaskEvent());
       case KIND_NOT_SET -> log.warn("session of {}: empty message ignored", host);
     }
@@ -136,9 +142,8 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
           ev.getOutput().getData().toByteArray());
       case RESULT -> {
         TaskResult r = ev.getResult();
-        if (runs.result(host, ev.getTaskId(), outcome(r))) {
-          stream.send(ControllerMessage.newBuilder().setAck(Ack.newBuilder().setTaskId(ev.getTaskId())).build());
-        }
+        runs.result(host, ev.getTaskId(), outcome(r),
+            () -> stream.send(ControllerMessage.newBuilder().setAck(Ack.newBuilder().setTaskId(ev.getTaskId())).build()));
       }
       case KIND_NOT_SET -> log.warn("session of {}: empty task event for {} ignored", host, ev.getTaskId());
     }

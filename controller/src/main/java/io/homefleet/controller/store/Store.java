@@ -262,6 +262,17 @@ public final class Store implements AutoCloseable {
     update("record last seen", "UPDATE hosts SET last_seen = ? WHERE name = ?", now, name);
   }
 
+  /**
+   * Runs {@code body} — calls to this store's single-statement methods — as one transaction.
+   * Not for methods that open transactions of their own.
+   */
+  public synchronized void atomically(Runnable body) {
+    inTransaction("batch", () -> {
+      body.run();
+      return null;
+    });
+  }
+
   // -------------------------------------------------------------------- runs
 
   /** Stores a run and its tasks together. */

@@ -19,6 +19,7 @@ import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.Keys;
 import io.homefleet.pki.Pem;
 import io.homefleet.pki.PinnedServerTrustManager;
+import io.homefleet.pki.StaticKeyManager;
 import io.homefleet.proto.v1.AgentSessionGrpc;
 import io.homefleet.proto.v1.CreateTokenRequest;
 import io.homefleet.proto.v1.CreateTokenResponse;
@@ -186,7 +187,7 @@ public final class ControllerHarness implements BeforeEachCallback, AfterEachCal
     SslContextBuilder b = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
         .trustManager(new PinnedServerTrustManager(ca.certificate(), ca.fingerprint(), clock));
     if (credentials != null) {
-      b.keyManager(new FixedKeyManager(credentials.key(), credentials.chain()));
+      b.keyManager(new StaticKeyManager(credentials.key(), credentials.chain()));
     }
     SslContext ssl = b.build();
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port())

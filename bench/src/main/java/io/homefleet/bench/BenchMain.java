@@ -1,0 +1,154 @@
+package io.homefleet.bench;
+
+import io.grpc.ManagedChannel;
+import io.homefleet.proto.v1.AdhocRequest;
+import io.homefleet.proto.v1.CreateTokenRequest;
+import io.homefleet.proto.v1.OperatorGrpc;
+import io.homefleet.proto.v1.RunEvent;
+import io.homefleet.proto.v1.TaskStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmarks. {@code fanout N RUNS}: a real controller process and N simulated agents;
+ * measures enrollment rate, ad-hoc {@code ping} fan-out latency, controller memory and idle CPU,
+ * and a reconnect storm. {@code agent RUNS}: one real agent process's footprint and per-task
+ * overhead. Results print as {@code key=value} lines; the last line is a markdown table row.
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      System.err.println("usage: homefleet-bench fanout AGENTS [RUNS] | agent [RUNS]");
+      System.exit(2);
+    }
+    Path root = Path.of(System.getProperty("homefleet.root", ".")).toAbsolutePath().normalize();
+    Path dir = Files.createTempDirectory("homefleet-bench");
+    Map<String, Object> r = switch (args[0]) {
+      case "fanout" -> fanout(root, dir, Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 5,
+          !Boolean.getBoolean("bench.noStorm"));
+      case "agent" -> AgentFootprint.measure(root, dir, args.length > 1 ? Integer.parseInt(args[1]) : 20);
+      default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
+    };
+    r.forEach((k, v) -> System.out.println(k + "=" + v));
+    System.exit(0);
+  }
+
+  static String ms(double nanos) {
+    return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+  }
+
+  static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f", bytes / 1048576.0);
+  }
+
+  /** One ad-hoc ping to every host: per-host result latencies (ns) and the whole run's latency (ns). */
+  static long pingAll(OperatorGrpc.OperatorBlockingStub op, int expected, List<Long> perHost) {
+    long t0 = System.nanoTime();
+    Iterator<RunEvent> events = op.withDeadlineAfter(120, TimeUnit.SECONDS)
+        .runAdhoc(AdhocRequest.newBuilder().setTarget("all").setModule("ping").setTimeoutSeconds(60).build());
+    int ok = 0;
+    int results = 0;
+    while (events.hasNext()) {
+      RunEvent e = events.next();
+      if (e.hasHost() && e.getHost().hasResult()) {
+        perHost.add(System.nanoTime() - t0);
+        results++;
+        if (e.getHost().getResult().getStatus() == TaskStatus.OK) {
+          ok++;
+        }
+      }
+    }
+    long elapsed = System.nanoTime() - t0;
+    if (results != expected || ok != expected) {
+      throw new IllegalStateException("ping run: " + ok + " ok of " + results + " results, expected " + expected);
+    }
+    return elapsed;
+  }
+
+  static Map<String, Object> fanout(Path root, Path dir, int n, int runs, boolean storm) throws Exception {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("agents", n);
+    try (ControllerProcess ctl = new ControllerProcess(root, dir)) {
+      ctl.init();
+      ctl.start();
+      ManagedChannel opCh = ctl.operatorChannel();
+      try {
+        OperatorGrpc.OperatorBlockingStub op = OperatorGrpc.newBlockingStub(opCh);
+        List<String> hosts = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          String h = String.format("sim-%05d", i);
+          hosts.add(h);
+          tokens.add(op.withDeadlineAfter(30, TimeUnit.SECONDS).createToken(CreateTokenRequest.newBuilder()
+              .setHostName(h).setRole(i % 2 == 0 ? "sandbox" : "batch").setTtlSeconds(3600).build()).getToken());
+        }
+        try (SimFleet fleet = new SimFleet(ctl.target(), ctl.ca(), ctl.fingerprint(), 2)) {
+          long enrollNs = fleet.enroll(hosts, tokens, 32);
+          out.put("enroll_per_s", String.format(Locale.ROOT, "%.0f", n / (enrollNs / 1e9)));
+          long c0 = System.nanoTime();
+          fleet.connectAll();
+          awaitConnected(fleet, n, Duration.ofMinutes(5));
+          out.put("connect_all_ms", ms(System.nanoTime() - c0));
+
+          pingAll(op, n, new ArrayList<>()); // warm-up, not counted
+          List<Long> runNs = new ArrayList<>();
+          List<Long> hostNs = new ArrayList<>();
+          for (int i = 0; i < runs; i++) {
+            runNs.add(pingAll(op, n, hostNs));
+          }
+          out.put("run_p50_ms", ms(Stats.percentile(runNs, 50)));
+          out.put("run_p99_ms", ms(Stats.percentile(runNs, 99)));
+          out.put("host_result_p50_ms", ms(Stats.percentile(hostNs, 50)));
+          out.put("host_result_p99_ms", ms(Stats.percentile(hostNs, 99)));
+
+          Thread.sleep(Integer.getInteger("bench.settleSeconds", 5) * 1000L);
+          out.put("controller_idle_cpu_pct", String.format(Locale.ROOT, "%.1f",
+              ProcStats.cpuPercent(ctl.pid(), Integer.getInteger("bench.idleSeconds", 10))));
+          out.put("controller_rss_mib", mib(ProcStats.rssBytes(ctl.pid())));
+          out.put("controller_heap_used_mib", mib(ProcStats.heapUsedAfterGc(ctl.pid())));
+
+          if (storm) {
+            opCh.shutdownNow();
+            int before = fleet.reconnects.get();
+            ctl.kill();
+            long s0 = System.nanoTime();
+            ctl.start();
+            awaitConnected(fleet, n, Duration.ofMinutes(5));
+            opCh = ctl.operatorChannel();
+            op = OperatorGrpc.newBlockingStub(opCh);
+            pingAll(op, n, new ArrayList<>());
+            out.put("storm_all_back_and_ran_ms", ms(System.nanoTime() - s0));
+            out.put("storm_reconnect_attempts", fleet.reconnects.get() - before);
+          }
+        }
+      } finally {
+        opCh.shutdownNow();
+      }
+    }
+    out.put("row", "| " + n + " | " + out.get("run_p50_ms") + " | " + out.get("run_p99_ms") + " | "
+        + out.get("host_result_p99_ms") + " | " + out.get("enroll_per_s") + " | " + out.get("controller_heap_used_mib")
+        + " | " + out.get("controller_rss_mib") + " | " + out.get("controller_idle_cpu_pct") + " | "
+        + out.getOrDefault("storm_all_back_and_ran_ms", "-") + " |");
+    return out;
+  }
+
+  static void awaitConnected(SimFleet fleet, int n, Duration timeout) throws InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (fleet.connected.get() < n) {
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException("only " + fleet.connected.get() + " of " + n + " agents connected in " + timeout);
+      }
+      Thread.sleep(20);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.homefleet.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Memory and CPU of another process, from /proc and jcmd. */
+final class ProcStats {
+  private ProcStats() {}
+
+  /** Resident set size in bytes. */
+  static long rssBytes(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS for " + pid);
+  }
+
+  /** User + system CPU time in clock ticks (100 per second on Linux). */
+  static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** Share of one core used over {@code seconds}, in percent. */
+  static double cpuPercent(long pid, int seconds) throws IOException, InterruptedException {
+    long t0 = cpuTicks(pid);
+    long w0 = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    long t1 = cpuTicks(pid);
+    double wall = (System.nanoTime() - w0) / 1e9;
+    return (t1 - t0) / 100.0 / wall * 100.0;
+  }
+
+  /** Heap in use after a full GC, in bytes, via jcmd. */
+  static long heapUsedAfterGc(long pid) throws IOException, InterruptedException {
+    jcmd(pid, "GC.run");
+    String out = jcmd(pid, "GC.heap_info");
+    Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+    if (!m.find()) {
+      throw new IOException("cannot read heap from jcmd: " + out);
+    }
+    return Long.parseLong(m.group(2)) * 1024;
+  }
+
+  private static String jcmd(long pid, String cmd) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
+  }
+}

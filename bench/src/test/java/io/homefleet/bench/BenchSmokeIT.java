@@ -1,0 +1,39 @@
+package io.homefleet.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps the benchmarks from rotting: each runs end to end at a tiny size. No timing is asserted
+ * (timings belong in bench/README.md, measured on a quiet machine), only that every figure is
+ * produced and every task answered.
+ */
+class BenchSmokeIT {
+  static final Path ROOT = Path.of(System.getProperty("homefleet.root", "..")).toAbsolutePath().normalize();
+
+  @Test
+  void fanout_smallFleet_producesEveryFigure(@TempDir Path dir) throws Exception {
+    System.setProperty("bench.settleSeconds", "1");
+    System.setProperty("bench.idleSeconds", "1");
+    Map<String, Object> r = BenchMain.fanout(ROOT, dir, 20, 2, true);
+    assertThat(r).containsKeys("enroll_per_s", "connect_all_ms", "run_p50_ms", "run_p99_ms", "host_result_p99_ms",
+        "controller_idle_cpu_pct", "controller_rss_mib", "controller_heap_used_mib", "storm_all_back_and_ran_ms", "row");
+    assertThat(Double.parseDouble(r.get("controller_heap_used_mib").toString())).isPositive();
+    assertThat(r.get("row").toString()).startsWith("| 20 |").doesNotContain("null");
+  }
+
+  @Test
+  void agent_realProcess_producesEveryFigure(@TempDir Path dir) throws Exception {
+    System.setProperty("bench.settleSeconds", "1");
+    System.setProperty("bench.idleSeconds", "2");
+    Map<String, Object> r = AgentFootprint.measure(ROOT, dir, 3);
+    assertThat(r).containsKeys("first_start_enroll_connect_ms", "start_to_connected_ms", "ping_task_p50_ms",
+        "agent_idle_cpu_pct", "agent_idle_rss_mib", "row");
+    assertThat(Double.parseDouble(r.get("agent_idle_rss_mib").toString())).isPositive();
+    assertThat(r.get("row").toString()).doesNotContain("null");
+  }
+}
