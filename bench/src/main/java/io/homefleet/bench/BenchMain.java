@@ -96,7 +96,7 @@ public final class BenchMain {
           long enrollNs = fleet.enroll(hosts, tokens, 32);
           out.put("enroll_per_s", String.format(Locale.ROOT, "%.0f", n / (enrollNs / 1e9)));
           long c0 = System.nanoTime();
-          fleet.connectAll();
+          fleet.connectAll(64);
           awaitConnected(fleet, n, Duration.ofMinutes(5));
           out.put("connect_all_ms", ms(System.nanoTime() - c0));
 

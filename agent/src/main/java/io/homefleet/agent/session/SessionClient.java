@@ -361,6 +361,11 @@ public final class SessionClient implements TaskSink, AutoCloseable {
     if (!renewedSinceConnect || executor.runningCount() > 0) {
       return;
     }
+    endSession(Status.OK.withDescription("renewed"));
+  }
+
+  /** Half-closes the live stream and wakes {@link #session} with {@code why}. */
+  private void endSession(Status why) {
     ClientCallStreamObserver<AgentMessage> s = current;
     if (s != null) {
       synchronized (s) {
@@ -373,7 +378,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
     }
     CompletableFuture<Status> e = ended;
     if (e != null) {
-      e.complete(Status.OK.withDescription("renewed"));
+      e.complete(why);
     }
   }
 
@@ -419,20 +424,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
     synchronized (this) {
       notifyAll();
     }
-    ClientCallStreamObserver<AgentMessage> s = current;
-    if (s != null) {
-      synchronized (s) {
-        try {
-          s.onCompleted();
-        } catch (RuntimeException ignored) {
-          // already closed
-        }
-      }
-    }
-    CompletableFuture<Status> e = ended;
-    if (e != null) {
-      e.complete(Status.CANCELLED.withDescription("agent stopping"));
-    }
+    endSession(Status.CANCELLED.withDescription("agent stopping"));
     executor.close();
   }
 }

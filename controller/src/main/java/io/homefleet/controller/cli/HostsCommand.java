@@ -1,6 +1,5 @@
 package io.homefleet.controller.cli;
 
-import io.grpc.StatusRuntimeException;
 import io.homefleet.proto.v1.Facts;
 import io.homefleet.proto.v1.GetHostRequest;
 import io.homefleet.proto.v1.HostDetail;
@@ -37,33 +36,26 @@ final class HostsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    HomefleetMain root = (HomefleetMain) spec.root().userObject();
-    try (OperatorClient client = new OperatorClient(root.cliHome())) {
-      ListHostsResponse r;
-      try {
-        r = client.blocking().listHosts(ListHostsRequest.newBuilder().setTarget(target).build());
-      } catch (StatusRuntimeException e) {
-        throw client.explain(e);
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      long now = System.currentTimeMillis();
-      if (json) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (HostSummary h : r.getHostsList()) {
-          rows.add(summaryMap(h));
-        }
-        out.println(Json.write(rows));
-        return 0;
-      }
-      out.printf("%-20s %-12s %-16s %-10s %-12s %s%n", "NAME", "ROLE", "STATUS", "LAST SEEN", "AGENT", "LABELS");
+    ListHostsResponse r = OperatorClient.call(spec,
+        op -> op.listHosts(ListHostsRequest.newBuilder().setTarget(target).build()));
+    PrintWriter out = spec.commandLine().getOut();
+    long now = System.currentTimeMillis();
+    if (json) {
+      List<Map<String, Object>> rows = new ArrayList<>();
       for (HostSummary h : r.getHostsList()) {
-        out.printf("%-20s %-12s %-16s %-10s %-12s %s%n", h.getName(), h.getRole(), presence(h.getPresence()),
-            h.getPresence() == Presence.ONLINE ? "now" : Times.ago(h.getLastSeenUnixMillis(), now), h.getAgentVersion(),
-            h.getLabelsMap().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+        rows.add(summaryMap(h));
       }
-      if (r.getHostsCount() == 0) {
-        out.println("(no hosts" + (target.equals("all") ? "; enroll one: homefleet token create --host NAME --role ROLE)" : " match '" + target + "')"));
-      }
+      out.println(Json.write(rows));
+      return 0;
+    }
+    out.printf("%-20s %-12s %-16s %-10s %-12s %s%n", "NAME", "ROLE", "STATUS", "LAST SEEN", "AGENT", "LABELS");
+    for (HostSummary h : r.getHostsList()) {
+      out.printf("%-20s %-12s %-16s %-10s %-12s %s%n", h.getName(), h.getRole(), presence(h.getPresence()),
+          h.getPresence() == Presence.ONLINE ? "now" : Times.ago(h.getLastSeenUnixMillis(), now), h.getAgentVersion(),
+          h.getLabelsMap().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+    }
+    if (r.getHostsCount() == 0) {
+      out.println("(no hosts" + (target.equals("all") ? "; enroll one: homefleet token create --host NAME --role ROLE)" : " match '" + target + "')"));
     }
     return 0;
   }
@@ -103,24 +95,16 @@ final class HostsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      HomefleetMain root = (HomefleetMain) spec.root().userObject();
-      try (OperatorClient client = new OperatorClient(root.cliHome())) {
-        HostDetail d;
-        try {
-          d = client.blocking().getHost(GetHostRequest.newBuilder().setName(host).build());
-        } catch (StatusRuntimeException e) {
-          throw client.explain(e);
-        }
-        Map<String, Object> m = summaryMap(d.getSummary());
-        m.put("enrolled", Times.iso(d.getEnrolledUnixMillis()));
-        m.put("cert_serial", d.getCertSerial());
-        m.put("facts", facts(d.getFacts()));
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-          out.println(Json.write(m));
-        } else {
-          print(out, m, "");
-        }
+      HostDetail d = OperatorClient.call(spec, op -> op.getHost(GetHostRequest.newBuilder().setName(host).build()));
+      Map<String, Object> m = summaryMap(d.getSummary());
+      m.put("enrolled", Times.iso(d.getEnrolledUnixMillis()));
+      m.put("cert_serial", d.getCertSerial());
+      m.put("facts", facts(d.getFacts()));
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(Json.write(m));
+      } else {
+        print(out, m, "");
       }
       return 0;
     }

@@ -49,6 +49,22 @@ final class OperatorClient implements AutoCloseable {
     return OperatorGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.DAYS);
   }
 
+  /**
+   * One call for a command: opens a client from the root command's options, calls, closes, and
+   * turns an RPC failure into a message for the operator.
+   */
+  static <T> T call(picocli.CommandLine.Model.CommandSpec spec,
+      java.util.function.Function<OperatorGrpc.OperatorBlockingStub, T> rpc) {
+    HomefleetMain root = (HomefleetMain) spec.root().userObject();
+    try (OperatorClient client = new OperatorClient(root.cliHome())) {
+      try {
+        return rpc.apply(client.blocking());
+      } catch (StatusRuntimeException e) {
+        throw client.explain(e);
+      }
+    }
+  }
+
   /** Turns an RPC failure into a message for the operator. */
   CliException explain(StatusRuntimeException e) {
     Status s = e.getStatus();

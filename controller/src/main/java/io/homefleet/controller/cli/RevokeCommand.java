@@ -1,6 +1,5 @@
 package io.homefleet.controller.cli;
 
-import io.grpc.StatusRuntimeException;
 import io.homefleet.proto.v1.RevokeRequest;
 import io.homefleet.proto.v1.RevokeResponse;
 import java.util.concurrent.Callable;
@@ -25,17 +24,10 @@ final class RevokeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    HomefleetMain root = (HomefleetMain) spec.root().userObject();
-    try (OperatorClient client = new OperatorClient(root.cliHome())) {
-      RevokeResponse r;
-      try {
-        r = client.blocking().revoke(RevokeRequest.newBuilder().setHostName(host).setReason(reason).build());
-      } catch (StatusRuntimeException e) {
-        throw client.explain(e);
-      }
-      spec.commandLine().getOut().println("revoked " + host + ": " + r.getRevokedSerialsCount() + " certificate(s)"
-          + (r.getStreamClosed() ? ", live session closed" : ", no live session"));
-    }
+    RevokeResponse r = OperatorClient.call(spec,
+        op -> op.revoke(RevokeRequest.newBuilder().setHostName(host).setReason(reason).build()));
+    spec.commandLine().getOut().println("revoked " + host + ": " + r.getRevokedSerialsCount() + " certificate(s)"
+        + (r.getStreamClosed() ? ", live session closed" : ", no live session"));
     return 0;
   }
 }

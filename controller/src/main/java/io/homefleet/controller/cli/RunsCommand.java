@@ -1,6 +1,5 @@
 package io.homefleet.controller.cli;
 
-import io.grpc.StatusRuntimeException;
 import io.homefleet.proto.v1.GetRunRequest;
 import io.homefleet.proto.v1.HostResult;
 import io.homefleet.proto.v1.ListRunsRequest;
@@ -35,27 +34,20 @@ final class RunsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    HomefleetMain root = (HomefleetMain) spec.root().userObject();
-    try (OperatorClient client = new OperatorClient(root.cliHome())) {
-      ListRunsResponse r;
-      try {
-        r = client.blocking().listRuns(ListRunsRequest.newBuilder().setLimit(limit).build());
-      } catch (StatusRuntimeException e) {
-        throw client.explain(e);
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        r.getRunsList().forEach(s -> rows.add(summaryMap(s)));
-        out.println(Json.write(rows));
-        return 0;
-      }
-      out.printf("%-21s %-10s %-20s %-10s %5s %6s  %s%n", "ID", "STATE", "CREATED", "MODULE", "HOSTS", "FAILED", "TARGET / ARGS");
-      for (RunSummary s : r.getRunsList()) {
-        out.printf("%-21s %-10s %-20s %-10s %5d %6d  %s %s%n", s.getId(), state(s.getState()),
-            Times.iso(s.getCreatedUnixMillis()).replace("T", " ").replaceAll("\\.\\d+Z$", ""), s.getModule(), s.getHosts(),
-            s.getFailed(), s.getTarget(), s.getArgs());
-      }
+    ListRunsResponse r = OperatorClient.call(spec,
+        op -> op.listRuns(ListRunsRequest.newBuilder().setLimit(limit).build()));
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      r.getRunsList().forEach(s -> rows.add(summaryMap(s)));
+      out.println(Json.write(rows));
+      return 0;
+    }
+    out.printf("%-21s %-10s %-20s %-10s %5s %6s  %s%n", "ID", "STATE", "CREATED", "MODULE", "HOSTS", "FAILED", "TARGET / ARGS");
+    for (RunSummary s : r.getRunsList()) {
+      out.printf("%-21s %-10s %-20s %-10s %5d %6d  %s %s%n", s.getId(), state(s.getState()),
+          Times.iso(s.getCreatedUnixMillis()).replace("T", " ").replaceAll("\\.\\d+Z$", ""), s.getModule(), s.getHosts(),
+          s.getFailed(), s.getTarget(), s.getArgs());
     }
     return 0;
   }
@@ -99,38 +91,30 @@ final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      HomefleetMain root = (HomefleetMain) spec.root().userObject();
-      try (OperatorClient client = new OperatorClient(root.cliHome())) {
-        RunDetail d;
-        try {
-          d = client.blocking().getRun(GetRunRequest.newBuilder().setId(id).build());
-        } catch (StatusRuntimeException e) {
-          throw client.explain(e);
+      RunDetail d = OperatorClient.call(spec, op -> op.getRun(GetRunRequest.newBuilder().setId(id).build()));
+      PrintWriter out = spec.commandLine().getOut();
+      Map<String, Object> m = summaryMap(d.getSummary());
+      Map<String, Object> hosts = new LinkedHashMap<>();
+      for (HostResult h : d.getResultsList()) {
+        Map<String, Object> r = RunCommand.resultMap(h.getResult());
+        r.put("status", h.getState());
+        hosts.put(h.getHost(), r);
+      }
+      m.put("hosts", hosts);
+      if (json) {
+        out.println(Json.write(m));
+        return 0;
+      }
+      out.println("run " + d.getSummary().getId() + ": " + state(d.getSummary().getState()) + " — " + d.getSummary().getModule()
+          + " " + d.getSummary().getArgs() + " on '" + d.getSummary().getTarget() + "' by " + d.getSummary().getRequestedBy());
+      for (HostResult h : d.getResultsList()) {
+        out.println(h.getHost() + " | " + h.getState().toUpperCase(Locale.ROOT) + " | rc=" + h.getResult().getRc()
+            + (h.getResult().getMsg().isEmpty() ? "" : " | " + h.getResult().getMsg()));
+        if (!h.getResult().getStdout().isEmpty()) {
+          out.print(h.getResult().getStdout().endsWith("\n") ? h.getResult().getStdout() : h.getResult().getStdout() + "\n");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> m = summaryMap(d.getSummary());
-        Map<String, Object> hosts = new LinkedHashMap<>();
-        for (HostResult h : d.getResultsList()) {
-          Map<String, Object> r = RunCommand.resultMap(h.getResult());
-          r.put("status", h.getState());
-          hosts.put(h.getHost(), r);
-        }
-        m.put("hosts", hosts);
-        if (json) {
-          out.println(Json.write(m));
-          return 0;
-        }
-        out.println("run " + d.getSummary().getId() + ": " + state(d.getSummary().getState()) + " — " + d.getSummary().getModule()
-            + " " + d.getSummary().getArgs() + " on '" + d.getSummary().getTarget() + "' by " + d.getSummary().getRequestedBy());
-        for (HostResult h : d.getResultsList()) {
-          out.println(h.getHost() + " | " + h.getState().toUpperCase(Locale.ROOT) + " | rc=" + h.getResult().getRc()
-              + (h.getResult().getMsg().isEmpty() ? "" : " | " + h.getResult().getMsg()));
-          if (!h.getResult().getStdout().isEmpty()) {
-            out.print(h.getResult().getStdout().endsWith("\n") ? h.getResult().getStdout() : h.getResult().getStdout() + "\n");
-          }
-          if (!h.getResult().getStderr().isEmpty()) {
-            out.print(h.getResult().getStderr().endsWith("\n") ? h.getResult().getStderr() : h.getResult().getStderr() + "\n");
-          }
+        if (!h.getResult().getStderr().isEmpty()) {
+          out.print(h.getResult().getStderr().endsWith("\n") ? h.getResult().getStderr() : h.getResult().getStderr() + "\n");
         }
       }
       return 0;

@@ -1,6 +1,5 @@
 package io.homefleet.controller.cli;
 
-import io.grpc.StatusRuntimeException;
 import io.homefleet.controller.config.Durations;
 import io.homefleet.proto.v1.CreateTokenRequest;
 import io.homefleet.proto.v1.CreateTokenResponse;
@@ -46,26 +45,19 @@ final class TokenCommand {
       } catch (IllegalArgumentException e) {
         throw new CliException(2, "--ttl: " + e.getMessage());
       }
-      HomefleetMain root = (HomefleetMain) spec.root().userObject();
-      try (OperatorClient client = new OperatorClient(root.cliHome())) {
-        CreateTokenResponse r;
-        try {
-          r = client.blocking().createToken(CreateTokenRequest.newBuilder().setHostName(host).setRole(role)
-              .setTtlSeconds((int) d.toSeconds()).putAllLabels(labels).build());
-        } catch (StatusRuntimeException e) {
-          throw client.explain(e);
-        }
-        var out = spec.commandLine().getOut();
-        if (json) {
-          out.println(Json.write(Map.of("token", r.getToken(), "ca_fingerprint", r.getCaFingerprint(), "host", host,
-              "role", role, "expires", Times.iso(r.getExpiresUnixMillis()))));
-        } else {
-          out.println("token:          " + r.getToken());
-          out.println("ca_fingerprint: " + r.getCaFingerprint());
-          out.println("host:           " + host + " (role " + role + ")");
-          out.println("expires:        " + Times.iso(r.getExpiresUnixMillis()));
-          out.println("single use: put token and ca_fingerprint in the agent's /etc/homefleet/agent.yaml");
-        }
+      CreateTokenResponse r = OperatorClient.call(spec,
+          op -> op.createToken(CreateTokenRequest.newBuilder().setHostName(host).setRole(role)
+              .setTtlSeconds((int) d.toSeconds()).putAllLabels(labels).build()));
+      var out = spec.commandLine().getOut();
+      if (json) {
+        out.println(Json.write(Map.of("token", r.getToken(), "ca_fingerprint", r.getCaFingerprint(), "host", host,
+            "role", role, "expires", Times.iso(r.getExpiresUnixMillis()))));
+      } else {
+        out.println("token:          " + r.getToken());
+        out.println("ca_fingerprint: " + r.getCaFingerprint());
+        out.println("host:           " + host + " (role " + role + ")");
+        out.println("expires:        " + Times.iso(r.getExpiresUnixMillis()));
+        out.println("single use: put token and ca_fingerprint in the agent's /etc/homefleet/agent.yaml");
       }
       return 0;
     }

@@ -80,8 +80,9 @@ public final class ControllerServer implements AutoCloseable {
       sessions.close(host, io.grpc.Status.PERMISSION_DENIED.withDescription("host " + host + " was enrolled again"));
     });
 
+    SslProvider provider = tlsProvider();
     SslContext ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(serverKeys.key(),
-            serverKeys.chain().toArray(java.security.cert.X509Certificate[]::new)), SslProvider.JDK)
+            serverKeys.chain().toArray(java.security.cert.X509Certificate[]::new)), provider)
         .trustManager(new ClientCertTrustManager(ca.certificate(), clock, revocations::isRevoked,
             (cert, why) -> log.warn("TLS handshake refused {}: {}", cert == null ? "a client without a certificate"
                 : cert.getSubjectX500Principal() + " (serial " + CertificateAuthority.serialHex(cert) + ")", why)))
@@ -103,9 +104,23 @@ public final class ControllerServer implements AutoCloseable {
             auth))
         .build()
         .start();
-    log.info("homefleet controller {} listening on {}:{} (data {}, CA {})", Version.current(), config.listenHost(),
-        port(), config.dataDir(), ca.fingerprint());
+    log.info("homefleet controller {} listening on {}:{} (data {}, CA {}, TLS {})", Version.current(),
+        config.listenHost(), port(), config.dataDir(), ca.fingerprint(), provider);
     return this;
+  }
+
+  /**
+   * The JDK's TLS by default. {@code -Dhomefleet.tls=openssl} switches to BoringSSL when its
+   * native library loads: cheaper per handshake and per record (bench/README.md), but a client
+   * certificate refused in the handshake then reaches the agent as an {@code internal_error}
+   * alert, so an agent cannot tell "revoked" from a server fault and keeps retrying. Until the
+   * refusals map to proper alerts it stays opt-in.
+   */
+  static SslProvider tlsProvider() {
+    if ("openssl".equals(System.getProperty("homefleet.tls")) && io.netty.handler.ssl.OpenSsl.isAvailable()) {
+      return SslProvider.OPENSSL;
+    }
+    return SslProvider.JDK;
   }
 
   public int port() {
