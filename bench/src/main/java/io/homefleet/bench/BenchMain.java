@@ -111,7 +111,8 @@ public final class BenchMain {
           out.put("host_result_p50_ms", ms(Stats.percentile(hostNs, 50)));
           out.put("host_result_p99_ms", ms(Stats.percentile(hostNs, 99)));
 
-          Thread.sleep(Integer.getInteger("bench.settleSeconds", 5) * 1000L);
+          // Idle means idle: a minute after the last run, the JIT and the GC have finished with it.
+          Thread.sleep(Integer.getInteger("bench.settleSeconds", 60) * 1000L);
           out.put("controller_idle_cpu_pct", String.format(Locale.ROOT, "%.1f",
               ProcStats.cpuPercent(ctl.pid(), Integer.getInteger("bench.idleSeconds", 10))));
           out.put("controller_rss_mib", mib(ProcStats.rssBytes(ctl.pid())));
