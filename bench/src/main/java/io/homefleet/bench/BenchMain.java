@@ -81,6 +81,12 @@ public final class BenchMain {
     try (ControllerProcess ctl = new ControllerProcess(root, dir)) {
       ctl.init();
       ctl.start();
+      if (Boolean.getBoolean("bench.pinCores")) {
+        // The controller on core 0, the load generator on core 1: the controller's own figures.
+        pin(ctl.pid(), 0);
+        pin(ProcessHandle.current().pid(), 1);
+        out.put("pinned", "controller=cpu0,load=cpu1");
+      }
       ManagedChannel opCh = ctl.operatorChannel();
       try {
         OperatorGrpc.OperatorBlockingStub op = OperatorGrpc.newBlockingStub(opCh);
@@ -141,6 +147,16 @@ public final class BenchMain {
         + " | " + out.get("controller_rss_mib") + " | " + out.get("controller_idle_cpu_pct") + " | "
         + out.getOrDefault("storm_all_back_and_ran_ms", "-") + " |");
     return out;
+  }
+
+  /** Binds every thread of {@code pid} to one CPU with taskset (util-linux). */
+  static void pin(long pid, int cpu) throws Exception {
+    Process p = new ProcessBuilder("taskset", "-a", "-cp", Integer.toString(cpu), Long.toString(pid))
+        .redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("taskset failed: " + text);
+    }
   }
 
   static void awaitConnected(SimFleet fleet, int n, Duration timeout) throws InterruptedException {
