@@ -3,7 +3,6 @@ package io.homefleet.pki;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -177,10 +176,5 @@ public final class CertificateAuthority {
       }
     }
     return false;
-  }
-
-  /** Utility for tests and tools: the PEM text of the CA certificate. */
-  public String certificatePem() {
-    return new String(Pem.certificate(certificate).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
   }
 }

@@ -9,10 +9,8 @@ import io.homefleet.proto.v1.TaskResult;
 import io.homefleet.proto.v1.TaskStatus;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -143,9 +141,5 @@ final class RunCommand implements Callable<Integer> {
     m.put("started", Times.iso(r.getStartedUnixMillis()));
     m.put("finished", Times.iso(r.getFinishedUnixMillis()));
     return m;
-  }
-
-  static List<String> lines(String s) {
-    return new ArrayList<>(List.of(s.split("\n")));
   }
 }

@@ -115,19 +115,6 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
     }
   }
 
-  /** The YAML text for this configuration, as written by {@code homefleet ca init}. */
-  public String toYaml() {
-    return "# homefleet controller configuration (docs/configuration.md)\n"
-        + "listen: " + listenAddress() + "\n"
-        + "data_dir: .\n"
-        + "server_names: [" + String.join(", ", serverNames) + "]\n"
-        + "agent_cert_lifetime: " + Durations.format(agentCertLifetime) + "\n"
-        + "heartbeat_seconds: " + heartbeatSeconds + "\n"
-        + "keepalive_time: " + Durations.format(keepAliveTime) + "\n"
-        + "keepalive_timeout: " + Durations.format(keepAliveTimeout) + "\n"
-        + "permit_keepalive_time: " + Durations.format(permitKeepAliveTime) + "\n";
-  }
-
   /**
    * Where an unknown key is written. Jackson reports the position after the key's value, so
    * look the key up in the text: the first line that starts with it (after indentation).
