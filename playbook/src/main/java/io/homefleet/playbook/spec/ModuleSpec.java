@@ -1,0 +1,53 @@
+package io.homefleet.playbook.spec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the controller knows about a module before anything runs: its short name, the FQCNs it
+ * answers to, its arguments, and whether it takes Ansible's free-form string ({@code command: ls
+ * -l}). The controller validates every task against it; the agent implements the module.
+ *
+ * @param name the short name ({@code copy})
+ * @param aliases other names ({@code ansible.builtin.copy}, {@code ansible.legacy.copy})
+ * @param args the accepted arguments
+ * @param freeForm the argument a free-form string fills ({@code _raw_params}), or empty
+ * @param runsOnController true for action-only modules that need no agent ({@code debug},
+ *     {@code set_fact}, {@code assert}, {@code fail} still run on the agent, which holds the
+ *     variables; this is for future use and false for all of them today)
+ */
+public record ModuleSpec(String name, List<String> aliases, List<ArgSpec> args, Optional<String> freeForm,
+    boolean runsOnController) {
+
+  public ModuleSpec {
+    Objects.requireNonNull(name, "name");
+    aliases = List.copyOf(aliases);
+    args = List.copyOf(args);
+    Objects.requireNonNull(freeForm, "freeForm");
+  }
+
+  /** A module with {@code ansible.builtin.NAME} and {@code ansible.legacy.NAME} as aliases. */
+  public static ModuleSpec builtin(String name, ArgSpec... args) {
+    return new ModuleSpec(name, List.of("ansible.builtin." + name, "ansible.legacy." + name), List.of(args),
+        Optional.empty(), false);
+  }
+
+  public ModuleSpec withFreeForm(String argName) {
+    return new ModuleSpec(name, aliases, args, Optional.of(argName), runsOnController);
+  }
+
+  /** Arguments by every name they answer to (their own name and their aliases). */
+  public Map<String, ArgSpec> argsByName() {
+    Map<String, ArgSpec> byName = new LinkedHashMap<>();
+    for (ArgSpec a : args) {
+      byName.put(a.name(), a);
+      for (String alias : a.aliases()) {
+        byName.put(alias, a);
+      }
+    }
+    return byName;
+  }
+}

@@ -1,0 +1,62 @@
+package io.homefleet.playbook.spec;
+
+import static io.homefleet.playbook.spec.ArgSpec.Type.BOOL;
+import static io.homefleet.playbook.spec.ArgSpec.Type.LIST;
+import static io.homefleet.playbook.spec.ArgSpec.Type.PATH;
+import static io.homefleet.playbook.spec.ArgSpec.Type.RAW;
+import static io.homefleet.playbook.spec.ArgSpec.Type.STR;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every module homefleet knows, by short name and FQCN. The one list the controller validates
+ * against; each agent module has an entry here with the same argument names.
+ */
+public final class ModuleSpecs {
+  private static final List<ModuleSpec> ALL = List.of(
+      ModuleSpec.builtin("ping", ArgSpec.of("data", STR)),
+      ModuleSpec.builtin("command",
+          ArgSpec.of("_raw_params", STR), ArgSpec.of("cmd", STR), ArgSpec.of("argv", LIST),
+          ArgSpec.of("chdir", PATH), ArgSpec.of("creates", PATH), ArgSpec.of("removes", PATH),
+          ArgSpec.of("stdin", STR), ArgSpec.of("stdin_add_newline", BOOL), ArgSpec.of("strip_empty_ends", BOOL),
+          ArgSpec.of("expand_argument_vars", BOOL))
+          .withFreeForm("_raw_params"),
+      ModuleSpec.builtin("shell",
+          ArgSpec.of("_raw_params", STR), ArgSpec.of("cmd", STR), ArgSpec.of("chdir", PATH),
+          ArgSpec.of("creates", PATH), ArgSpec.of("removes", PATH), ArgSpec.of("executable", PATH),
+          ArgSpec.of("stdin", STR), ArgSpec.of("stdin_add_newline", BOOL), ArgSpec.of("warn", RAW))
+          .withFreeForm("_raw_params"));
+
+  private static final Map<String, ModuleSpec> BY_NAME = index(ALL);
+
+  private ModuleSpecs() {}
+
+  private static Map<String, ModuleSpec> index(List<ModuleSpec> specs) {
+    Map<String, ModuleSpec> byName = new LinkedHashMap<>();
+    for (ModuleSpec s : specs) {
+      byName.put(s.name(), s);
+      for (String alias : s.aliases()) {
+        byName.put(alias, s);
+      }
+    }
+    return byName;
+  }
+
+  /** The module a task names, by short name or FQCN. */
+  public static Optional<ModuleSpec> find(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  /** Every name a task may use, for "did you mean" suggestions. */
+  public static Collection<String> names() {
+    return BY_NAME.keySet();
+  }
+
+  public static List<ModuleSpec> all() {
+    return ALL;
+  }
+}
