@@ -13,7 +13,7 @@ import io.homefleet.agent.session.Backoff;
 import io.homefleet.agent.session.Channels;
 import io.homefleet.agent.session.Enroller;
 import io.homefleet.agent.session.SessionClient;
-import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Certificates;
 import io.homefleet.pki.KeyMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,7 +237,7 @@ public final class AgentMain {
             KeyMaterial km = ids.load();
             Instant notAfter = km.leaf().getNotAfter().toInstant();
             m.put("identity", IdentityStore.hostOf(km));
-            m.put("cert_serial", CertificateAuthority.serialHex(km.leaf()));
+            m.put("cert_serial", Certificates.serialHex(km.leaf()));
             m.put("cert_not_after", notAfter.toString());
             if (IdentityStore.expired(km, Instant.now())) {
               m.put("health", "expired");

@@ -38,8 +38,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * every field of what it issues.
  */
 public final class CertificateAuthority {
-  /** Issued certificates start this far in the past so small clock skew does not reject them. */
-  public static final Duration BACKDATE = Duration.ofMinutes(5);
+  private static final Duration BACKDATE = Certificates.BACKDATE;
 
   public static final String CA_CERT = "ca.crt";
   public static final String CA_KEY = "ca.key";
@@ -162,10 +161,6 @@ public final class CertificateAuthority {
   }
 
   /** The serial as lower-case hex, the form used in the store and in revocations. */
-  public static String serialHex(X509Certificate cert) {
-    return cert.getSerialNumber().toString(16);
-  }
-
   static boolean isIpLiteral(String s) {
     if (s.matches("[0-9.]+") || s.contains(":")) {
       try {

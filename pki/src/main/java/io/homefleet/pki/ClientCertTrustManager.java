@@ -47,7 +47,7 @@ public final class ClientCertTrustManager extends X509ExtendedTrustManager {
       throw reject(chain[0], e.getMessage());
     }
     if (revoked.test(chain[0])) {
-      throw reject(chain[0], "client certificate " + CertificateAuthority.serialHex(chain[0]) + " is revoked");
+      throw reject(chain[0], "client certificate " + Certificates.serialHex(chain[0]) + " is revoked");
     }
   }
 

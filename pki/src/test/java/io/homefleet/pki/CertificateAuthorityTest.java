@@ -79,7 +79,7 @@ class CertificateAuthorityTest {
     X509Certificate cert = ca.authority().issueClient(Keys.generateP256().getPublic(), Identity.agent("web-1"), now,
         Duration.ofHours(24));
 
-    assertThat(cert.getNotBefore().toInstant()).isEqualTo(now.minus(CertificateAuthority.BACKDATE));
+    assertThat(cert.getNotBefore().toInstant()).isEqualTo(now.minus(Certificates.BACKDATE));
     assertThat(cert.getNotAfter().toInstant()).isEqualTo(now.plus(Duration.ofHours(24)));
   }
 
@@ -107,7 +107,7 @@ class CertificateAuthorityTest {
     X509Certificate b = TestPki.agentCert(ca, "web-1");
 
     assertThat(a.getSerialNumber()).isPositive().isNotEqualTo(b.getSerialNumber());
-    assertThat(CertificateAuthority.serialHex(a)).matches("[0-9a-f]{32}");
+    assertThat(Certificates.serialHex(a)).matches("[0-9a-f]{32}");
   }
 
   @Test

@@ -81,7 +81,7 @@ class CertificateRulesTest {
   void checkClient_whenNotBeforeOneHourInFuture_rejects() throws Exception {
     Instant now = Instant.now();
     // issueClient backdates notBefore by BACKDATE, so this gives notBefore = now + 1h.
-    X509Certificate cert = agentIssuedAt(now.plus(Duration.ofHours(1)).plus(CertificateAuthority.BACKDATE),
+    X509Certificate cert = agentIssuedAt(now.plus(Duration.ofHours(1)).plus(Certificates.BACKDATE),
         Duration.ofHours(24));
     assertThat(cert.getNotBefore().toInstant()).isAfter(now.plus(Duration.ofMinutes(59)));
 

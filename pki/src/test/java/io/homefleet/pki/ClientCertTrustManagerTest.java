@@ -25,7 +25,7 @@ class ClientCertTrustManagerTest {
 
   private static ClientCertTrustManager trustManager(Set<String> revokedSerials) {
     return new ClientCertTrustManager(ca.certificate(), Clock.systemUTC(),
-        cert -> revokedSerials.contains(CertificateAuthority.serialHex(cert)));
+        cert -> revokedSerials.contains(Certificates.serialHex(cert)));
   }
 
   @Test
@@ -53,7 +53,7 @@ class ClientCertTrustManagerTest {
   @Test
   void checkClientTrusted_whenRevoked_rejectsNamingTheSerial() throws Exception {
     X509Certificate cert = TestPki.agentCert(ca, "web-1");
-    String serial = CertificateAuthority.serialHex(cert);
+    String serial = Certificates.serialHex(cert);
 
     assertThatThrownBy(() -> trustManager(Set.of(serial)).checkClientTrusted(new X509Certificate[] {cert}, "ECDHE_ECDSA"))
         .isInstanceOf(CertificateException.class)
@@ -65,7 +65,7 @@ class ClientCertTrustManagerTest {
   void checkClientTrusted_whenAnotherSerialRevoked_accepts() throws Exception {
     X509Certificate revoked = TestPki.agentCert(ca, "web-1");
     X509Certificate cert = TestPki.agentCert(ca, "web-1");
-    ClientCertTrustManager tm = trustManager(Set.of(CertificateAuthority.serialHex(revoked)));
+    ClientCertTrustManager tm = trustManager(Set.of(Certificates.serialHex(revoked)));
 
     assertThatCode(() -> tm.checkClientTrusted(new X509Certificate[] {cert}, "ECDHE_ECDSA")).doesNotThrowAnyException();
   }

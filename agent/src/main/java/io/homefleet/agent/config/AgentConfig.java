@@ -1,23 +1,27 @@
 package io.homefleet.agent.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.homefleet.pki.EnrollmentTokens;
 import io.homefleet.pki.Identity;
 import io.homefleet.pki.Keys;
 import io.homefleet.pki.PkiException;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.TreeSet;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * The agent's configuration ({@code /etc/homefleet/agent.yaml}). Validated whole on load: a bad
@@ -29,12 +33,13 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
 
   public static final Path DEFAULT_FILE = Path.of("/etc/homefleet/agent.yaml");
 
-  record Yaml(@JsonProperty("controller") String controller, @JsonProperty("host") String host,
-      @JsonProperty("token") String token, @JsonProperty("token_file") String tokenFile,
-      @JsonProperty("ca_fingerprint") String caFingerprint, @JsonProperty("state_dir") String stateDir,
-      @JsonProperty("labels") Map<String, String> labels, @JsonProperty("keepalive_time") String keepAliveTime,
-      @JsonProperty("keepalive_timeout") String keepAliveTimeout, @JsonProperty("reconnect_max") String reconnectMax,
-      @JsonProperty("max_concurrent_tasks") Integer maxConcurrentTasks) {}
+  /** The file's fields as written; null where absent. */
+  record Yaml(String controller, String host, String token, String tokenFile, String caFingerprint, String stateDir,
+      Map<String, String> labels, String keepAliveTime, String keepAliveTimeout, String reconnectMax,
+      Integer maxConcurrentTasks) {}
+
+  private static final List<String> FIELDS = List.of("controller", "host", "token", "token_file", "ca_fingerprint",
+      "state_dir", "labels", "keepalive_time", "keepalive_timeout", "reconnect_max", "max_concurrent_tasks");
 
   public AgentConfig {
     labels = Map.copyOf(labels);
@@ -52,33 +57,108 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(file + ": no such file (write one from docs/configuration.md, or pass --config FILE)");
     }
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    Yaml y;
-    try {
-      if (Files.readString(file).isBlank()) {
-        y = null;
-      } else {
-        y = yaml.readValue(file.toFile(), Yaml.class);
-      }
-    } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(keyAt(file, e) + "unknown field '" + e.getPropertyName() + "' (known fields: "
-          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
-    } catch (JsonMappingException e) {
-      throw new ConfigException(at(file, e) + firstLine(e.getOriginalMessage()));
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(at(file, e) + "not valid YAML: " + firstLine(e.getOriginalMessage()));
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage());
-    }
+    Yaml y = parse(file);
     if (y == null) {
       throw new ConfigException(file + ": the file is empty; it needs at least controller, ca_fingerprint and token");
     }
     return validate(file, y);
   }
 
-  private static String at(Path file, JsonProcessingException e) {
-    return e.getLocation() == null ? file + ": "
-        : file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() + ": ";
+  /**
+   * Reads the file with SnakeYAML's node API (a real YAML parser that keeps every node's line and
+   * column) rather than a data binder: the agent is resident on every VM, and a binder's classes
+   * cost more memory than the rest of its configuration handling together.
+   */
+  private static Yaml parse(Path file) throws ConfigException {
+    Node root;
+    try (Reader r = Files.newBufferedReader(file)) {
+      root = new org.yaml.snakeyaml.Yaml(new LoaderOptions()).compose(r);
+    } catch (MarkedYAMLException e) {
+      throw new ConfigException(at(file, e.getProblemMark()) + "not valid YAML: " + e.getProblem());
+    } catch (YAMLException e) {
+      throw new ConfigException(file + ": not valid YAML: " + firstLine(e.getMessage()));
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    if (root == null) {
+      return null;
+    }
+    if (!(root instanceof MappingNode map)) {
+      throw new ConfigException(at(file, root.getStartMark()) + "expected 'field: value' lines, found "
+          + describe(root));
+    }
+    Map<String, String> scalars = new LinkedHashMap<>();
+    Map<String, String> labels = null;
+    for (NodeTuple t : map.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode keyNode)) {
+        throw new ConfigException(at(file, t.getKeyNode().getStartMark()) + "expected a field name");
+      }
+      String key = keyNode.getValue();
+      Node value = t.getValueNode();
+      if (scalars.containsKey(key) || (key.equals("labels") && labels != null)) {
+        throw new ConfigException(at(file, keyNode.getStartMark()) + key + ": given twice; keep one");
+      }
+      if (!FIELDS.contains(key)) {
+        throw new ConfigException(at(file, keyNode.getStartMark()) + "unknown field '" + key + "' (known fields: "
+            + String.join(", ", new TreeSet<>(FIELDS)) + ")");
+      }
+      if (key.equals("labels")) {
+        labels = labels(file, value);
+      } else if (value instanceof ScalarNode sv) {
+        scalars.put(key, isNull(sv) ? null : sv.getValue());
+      } else {
+        throw new ConfigException(at(file, value.getStartMark()) + key + ": expected a single value, found "
+            + describe(value));
+      }
+    }
+    Integer max = null;
+    if (scalars.get("max_concurrent_tasks") != null) {
+      try {
+        max = Integer.valueOf(scalars.get("max_concurrent_tasks").trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(file + ": max_concurrent_tasks: '" + scalars.get("max_concurrent_tasks")
+            + "' is not a whole number (example: 'max_concurrent_tasks: 4')");
+      }
+    }
+    return new Yaml(scalars.get("controller"), scalars.get("host"), scalars.get("token"), scalars.get("token_file"),
+        scalars.get("ca_fingerprint"), scalars.get("state_dir"), labels, scalars.get("keepalive_time"),
+        scalars.get("keepalive_timeout"), scalars.get("reconnect_max"), max);
+  }
+
+  private static Map<String, String> labels(Path file, Node value) throws ConfigException {
+    if (value instanceof ScalarNode sv && isNull(sv)) {
+      return Map.of();
+    }
+    if (!(value instanceof MappingNode m)) {
+      throw new ConfigException(at(file, value.getStartMark()) + "labels: expected 'key: value' pairs (example:"
+          + " 'labels: {rack: a}'), found " + describe(value));
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (NodeTuple t : m.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode k) || !(t.getValueNode() instanceof ScalarNode v)) {
+        throw new ConfigException(at(file, t.getKeyNode().getStartMark())
+            + "labels: each label is 'key: value' with plain values");
+      }
+      labels.put(k.getValue(), v.getValue());
+    }
+    return labels;
+  }
+
+  private static boolean isNull(ScalarNode n) {
+    return n.getTag().getValue().endsWith(":null");
+  }
+
+  private static String describe(Node n) {
+    return switch (n.getNodeId()) {
+      case mapping -> "a mapping";
+      case sequence -> "a list";
+      case scalar -> "'" + ((ScalarNode) n).getValue() + "'";
+      default -> "an alias";
+    };
+  }
+
+  private static String at(Path file, Mark mark) {
+    return mark == null ? file + ": " : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ";
   }
 
   private static AgentConfig validate(Path file, Yaml y) throws ConfigException {
@@ -160,27 +240,6 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     } catch (IOException e) {
       return "";
     }
-  }
-
-  /**
-   * Where an unknown key is written. Jackson reports the position after the key's value, so
-   * look the key up in the text: the first line that starts with it (after indentation).
-   */
-  private static String keyAt(Path file, UnrecognizedPropertyException e) {
-    try {
-      java.util.List<String> lines = Files.readAllLines(file);
-      java.util.regex.Pattern key = java.util.regex.Pattern.compile("^(\\s*)" + java.util.regex.Pattern.quote(e.getPropertyName())
-          + "\\s*:");
-      for (int i = 0; i < lines.size(); i++) {
-        java.util.regex.Matcher m = key.matcher(lines.get(i));
-        if (m.find()) {
-          return file + ":" + (i + 1) + ":" + (m.group(1).length() + 1) + ": ";
-        }
-      }
-    } catch (IOException ignored) {
-      // Fall back to the parser's position.
-    }
-    return e.getLocation() == null ? file + ": " : file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr() + ": ";
   }
 
   private static String firstLine(String s) {

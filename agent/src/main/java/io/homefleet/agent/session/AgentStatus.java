@@ -1,6 +1,5 @@
 package io.homefleet.agent.session;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -16,7 +15,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentStatus {
   private static final Logger log = LoggerFactory.getLogger(AgentStatus.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Health states; everything but CONNECTED and CONNECTING needs a person. */
   public enum State { STARTING, ENROLLING, CONNECTING, CONNECTED, EXPIRED, REVOKED, REFUSED, STOPPED }
@@ -42,10 +40,55 @@ public final class AgentStatus {
     m.put("message", message);
     m.put("pid", ProcessHandle.current().pid());
     try {
-      SecureFiles.writePublic(file, JSON.writeValueAsString(m) + "\n");
+      SecureFiles.writePublic(file, json(m) + "\n");
     } catch (IOException e) {
       log.warn("cannot write {}: {}", file, e.getMessage());
     }
+  }
+
+  /**
+   * Six flat fields do not need a JSON library: writing them by hand keeps a data binder's
+   * classes out of the resident agent.
+   */
+  static String json(Map<String, Object> fields) {
+    StringBuilder b = new StringBuilder("{");
+    for (Map.Entry<String, Object> e : fields.entrySet()) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      quote(b, e.getKey()).append(':');
+      Object v = e.getValue();
+      if (v == null) {
+        b.append("null");
+      } else if (v instanceof Number) {
+        b.append(v);
+      } else {
+        quote(b, v.toString());
+      }
+    }
+    return b.append('}').toString();
+  }
+
+  private static StringBuilder quote(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"');
   }
 
   public static Path file(Path stateDir) {

@@ -14,7 +14,7 @@ import io.homefleet.agent.exec.TaskSink;
 import io.homefleet.agent.facts.HostFacts;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
-import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Certificates;
 import io.homefleet.pki.Csr;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.Keys;
@@ -321,11 +321,11 @@ public final class SessionClient implements TaskSink, AutoCloseable {
   // ------------------------------------------------------------------ renewal
 
   private ScheduledFuture<?> scheduleRenewal(KeyMaterial km, ManagedChannel channel) {
-    Instant notBefore = km.leaf().getNotBefore().toInstant().plus(CertificateAuthority.BACKDATE);
+    Instant notBefore = km.leaf().getNotBefore().toInstant().plus(Certificates.BACKDATE);
     Instant notAfter = km.leaf().getNotAfter().toInstant();
     Instant renewAt = notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
     long delay = Math.max(0, Duration.between(clock.instant(), renewAt).toMillis());
-    log.debug("certificate {} renews at {}", CertificateAuthority.serialHex(km.leaf()), renewAt);
+    log.debug("certificate {} renews at {}", Certificates.serialHex(km.leaf()), renewAt);
     return timer.schedule(() -> renew(channel), delay, TimeUnit.MILLISECONDS);
   }
 
@@ -340,7 +340,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
         throw new PkiException("the renewed certificate is not for the new key");
       }
       identities.saveRenewed(new KeyMaterial(kp.getPrivate(), List.of(cert, ca)));
-      log.info("certificate renewed: serial {} valid until {}", CertificateAuthority.serialHex(cert),
+      log.info("certificate renewed: serial {} valid until {}", Certificates.serialHex(cert),
           cert.getNotAfter().toInstant());
       renewedSinceConnect = true;
       reconnectIfRenewedAndIdle();

@@ -97,4 +97,16 @@ class AgentConfigTest {
     assertThatThrownBy(() -> AgentConfig.load(dir.resolve("nope.yaml"))).hasMessageContaining("no such file");
     assertThatThrownBy(() -> AgentConfig.load(write(dir, ""))).hasMessageContaining("the file is empty");
   }
+
+  @Test
+  void load_labelsNotAMapping_namesFieldAndPlace(@TempDir Path dir) throws Exception {
+    Path f = write(dir, "controller: ctl.lab:7443\nca_fingerprint: \"" + FP + "\"\nlabels: [a, b]\n");
+    assertThatThrownBy(() -> AgentConfig.load(f)).hasMessageStartingWith(f + ":3:9: labels: expected 'key: value' pairs");
+  }
+
+  @Test
+  void load_duplicateField_isRefusedWithItsPlace(@TempDir Path dir) throws Exception {
+    Path f = write(dir, "controller: ctl.lab:7443\ncontroller: other:7443\n");
+    assertThatThrownBy(() -> AgentConfig.load(f)).hasMessageStartingWith(f + ":2:1: controller: given twice");
+  }
 }

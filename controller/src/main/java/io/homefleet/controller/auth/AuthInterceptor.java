@@ -9,7 +9,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.homefleet.controller.store.Store;
-import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Certificates;
 import io.homefleet.pki.CertificateRules;
 import io.homefleet.pki.Identity;
 import io.homefleet.pki.PkiException;
@@ -65,7 +65,7 @@ public final class AuthInterceptor implements ServerInterceptor {
       return refuse(call, Status.UNAUTHENTICATED.withDescription("client certificate rejected: " + e.getMessage()), remote,
           e.getMessage());
     }
-    String serial = CertificateAuthority.serialHex(leaf);
+    String serial = Certificates.serialHex(leaf);
     if (revocations.isRevoked(serial)) {
       return refuse(call, Status.UNAUTHENTICATED.withDescription("client certificate " + serial + " is revoked"), remote,
           id + " presented revoked certificate " + serial);

@@ -1,6 +1,6 @@
 package io.homefleet.controller.auth;
 
-import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Certificates;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Set;
@@ -23,6 +23,6 @@ public final class RevocationList {
   }
 
   public boolean isRevoked(X509Certificate cert) {
-    return isRevoked(CertificateAuthority.serialHex(cert));
+    return isRevoked(Certificates.serialHex(cert));
   }
 }

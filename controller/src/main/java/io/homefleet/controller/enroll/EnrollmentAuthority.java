@@ -4,6 +4,7 @@ import io.homefleet.controller.store.Records.IssuedCertificate;
 import io.homefleet.controller.store.Records.Token;
 import io.homefleet.controller.store.Store;
 import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Certificates;
 import io.homefleet.pki.Csr;
 import io.homefleet.pki.EnrollmentTokens;
 import io.homefleet.pki.Identity;
@@ -184,7 +185,7 @@ public final class EnrollmentAuthority {
           "certificate " + callerSerial + " of host " + hostName + " was revoked or superseded; enroll again");
     }
     log.info("renewed the certificate of host {}: serial {} valid until {}", hostName,
-        CertificateAuthority.serialHex(cert), cert.getNotAfter().toInstant());
+        Certificates.serialHex(cert), cert.getNotAfter().toInstant());
     return new Issued(cert, ca.certificate(), hostName, host.role());
   }
 
@@ -197,7 +198,7 @@ public final class EnrollmentAuthority {
   }
 
   private static IssuedCertificate record(X509Certificate cert, String host, String keyHash, long now) {
-    return new IssuedCertificate(CertificateAuthority.serialHex(cert), Identity.agent(host).toString(),
+    return new IssuedCertificate(Certificates.serialHex(cert), Identity.agent(host).toString(),
         Optional.of(host), keyHash, cert.getNotBefore().getTime(), cert.getNotAfter().getTime(), Pem.certificate(cert), now);
   }
 }

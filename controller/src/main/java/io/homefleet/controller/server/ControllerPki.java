@@ -3,6 +3,7 @@ package io.homefleet.controller.server;
 import io.homefleet.controller.store.Records.IssuedCertificate;
 import io.homefleet.controller.store.Store;
 import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Certificates;
 import io.homefleet.pki.Identity;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.Keys;
@@ -75,7 +76,7 @@ public final class ControllerPki {
     SecureFiles.writePublic(home.resolve("config.yaml"), "# homefleet CLI settings (written by 'homefleet ca init')\n"
         + "controller: " + controllerAddress + "\n"
         + "ca_fingerprint: \"" + ca.fingerprint() + "\"\n");
-    store.insertCertificate(new IssuedCertificate(CertificateAuthority.serialHex(cert), Identity.operator(name).toString(),
+    store.insertCertificate(new IssuedCertificate(Certificates.serialHex(cert), Identity.operator(name).toString(),
         Optional.empty(), Keys.publicKeyHash(kp.getPublic()), cert.getNotBefore().getTime(), cert.getNotAfter().getTime(),
         Pem.certificate(cert), System.currentTimeMillis()));
     return cert;

@@ -16,6 +16,7 @@ import io.homefleet.controller.session.AgentSessionService;
 import io.homefleet.controller.session.SessionRegistry;
 import io.homefleet.controller.store.Store;
 import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Certificates;
 import io.homefleet.pki.ClientCertTrustManager;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.PkiException;
@@ -85,7 +86,7 @@ public final class ControllerServer implements AutoCloseable {
             serverKeys.chain().toArray(java.security.cert.X509Certificate[]::new)), provider)
         .trustManager(new ClientCertTrustManager(ca.certificate(), clock, revocations::isRevoked,
             (cert, why) -> log.warn("TLS handshake refused {}: {}", cert == null ? "a client without a certificate"
-                : cert.getSubjectX500Principal() + " (serial " + CertificateAuthority.serialHex(cert) + ")", why)))
+                : cert.getSubjectX500Principal() + " (serial " + Certificates.serialHex(cert) + ")", why)))
         .clientAuth(ClientAuth.OPTIONAL)
         .protocols("TLSv1.3", "TLSv1.2")
         .build();

@@ -17,6 +17,7 @@ import io.homefleet.controller.testing.Forgery;
 import io.homefleet.controller.testing.Forgery.CertSpec;
 import io.homefleet.controller.testing.SessionStream;
 import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Certificates;
 import io.homefleet.pki.Csr;
 import io.homefleet.pki.Identity;
 import io.homefleet.pki.KeyMaterial;
@@ -200,7 +201,7 @@ class SecurityCasesAuthenticationTest {
   void case06_decommissionedHostWithStillValidCertificate_permissionDeniedEverywhere() throws Exception {
     EnrolledAgent web1 = controller.enrollAgent("web1");
     KeyMaterial unlisted = controller.issue(Identity.agent("web1"));
-    String unlistedSerial = CertificateAuthority.serialHex(unlisted.leaf());
+    String unlistedSerial = Certificates.serialHex(unlisted.leaf());
 
     // Control: while the host is active, the unlisted certificate is a perfectly good agent certificate.
     SessionStream before = controller.openSession(unlisted);

@@ -9,7 +9,7 @@ import io.homefleet.controller.testing.ControllerHarness;
 import io.homefleet.controller.testing.ControllerHarness.EnrolledAgent;
 import io.homefleet.controller.testing.Forgery;
 import io.homefleet.controller.testing.LogCapture;
-import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Certificates;
 import io.homefleet.pki.Csr;
 import io.homefleet.pki.Keys;
 import io.homefleet.pki.Pem;
@@ -152,7 +152,7 @@ class SecurityCasesEnrollmentTest {
     cert.verify(controller.ca().certificate().getPublicKey());
     assertThat(Duration.between(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()))
         .as("the controller's lifetime (24 h) plus the 5-minute backdate")
-        .isEqualTo(Duration.ofHours(24).plus(CertificateAuthority.BACKDATE));
+        .isEqualTo(Duration.ofHours(24).plus(Certificates.BACKDATE));
 
     // On the wire the certificate is web1's and nothing else.
     var agent = new io.homefleet.pki.KeyMaterial(keys.getPrivate(), List.of(cert, controller.ca().certificate()));

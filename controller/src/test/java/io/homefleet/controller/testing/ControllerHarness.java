@@ -13,6 +13,7 @@ import io.homefleet.controller.config.ControllerConfig;
 import io.homefleet.controller.server.ControllerPki;
 import io.homefleet.controller.server.ControllerServer;
 import io.homefleet.pki.CertificateAuthority;
+import io.homefleet.pki.Certificates;
 import io.homefleet.pki.Csr;
 import io.homefleet.pki.Identity;
 import io.homefleet.pki.KeyMaterial;
@@ -81,7 +82,7 @@ public final class ControllerHarness implements BeforeEachCallback, AfterEachCal
   /** An agent that enrolled through the Enroll RPC. */
   public record EnrolledAgent(String host, KeyPair keys, X509Certificate certificate, KeyMaterial credentials) {
     public String serial() {
-      return CertificateAuthority.serialHex(certificate);
+      return Certificates.serialHex(certificate);
     }
   }
 
@@ -152,7 +153,7 @@ public final class ControllerHarness implements BeforeEachCallback, AfterEachCal
     return issue(id, Instant.now(), Duration.ofDays(1));
   }
 
-  /** As {@link #issue(Identity)} with an explicit issuing time (the CA backdates it by {@link CertificateAuthority#BACKDATE}). */
+  /** As {@link #issue(Identity)} with an explicit issuing time (the CA backdates it by {@link Certificates#BACKDATE}). */
   public KeyMaterial issue(Identity id, Instant now, Duration lifetime) throws Exception {
     KeyPair kp = Keys.generateP256();
     X509Certificate cert = ca.issueClient(kp.getPublic(), id, now, lifetime);
