@@ -98,8 +98,9 @@ final class ModuleArgs {
       ArgSpec arg = byName.get(name);
       if (arg == null) {
         if (!anyKeys) {
-          s.error(at, "unknown argument '" + name + "' for module '" + action + "'" + Suggest.hint(name, known)
-              + (known.isEmpty() ? "" : " (it takes: " + String.join(", ", known) + ")"));
+          String hint = Suggest.hint(name, known);
+          s.error(at, "unknown argument '" + name + "' for module '" + action + "'" + (hint.isEmpty() && !known.isEmpty()
+              ? " (it takes: " + String.join(", ", known) + ")" : hint));
         }
         continue;
       }

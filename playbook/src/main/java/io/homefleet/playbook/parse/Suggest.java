@@ -16,12 +16,24 @@ final class Suggest {
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates) {
       int d = distance(n, c.toLowerCase(Locale.ROOT));
-      if (d < bestDistance || (d == bestDistance && best != null && c.length() < best.length())) {
+      // On a tie, a candidate that holds every letter of the name in order (taks: tasks, not tags) wins.
+      if (d < bestDistance || (d == bestDistance && best != null && subsequence(n, c.toLowerCase(Locale.ROOT))
+          && !subsequence(n, best.toLowerCase(Locale.ROOT)))) {
         best = c;
         bestDistance = d;
       }
     }
     return bestDistance <= limit ? Optional.of(best) : Optional.empty();
+  }
+
+  private static boolean subsequence(String small, String big) {
+    int i = 0;
+    for (int j = 0; j < big.length() && i < small.length(); j++) {
+      if (big.charAt(j) == small.charAt(i)) {
+        i++;
+      }
+    }
+    return i == small.length();
   }
 
   /** " (did you mean 'x'?)" or nothing. */

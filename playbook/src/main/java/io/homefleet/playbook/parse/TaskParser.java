@@ -518,12 +518,12 @@ final class TaskParser {
       return meta(m, kw, moduleValue, moduleAt, scope, loop);
     }
     Optional<ModuleSpec> spec = ModuleSpecs.find(action);
-    ModuleArgs.Located args = ModuleArgs.collect(s, spec, action, moduleValue, argsKeyword);
-    s.checkTemplates(args.args(), moduleAt);
     if (spec.isEmpty()) {
       s.error(moduleAt, "unknown module '" + action + "'" + Suggest.hint(action, moduleNames()));
       return Optional.empty();
     }
+    ModuleArgs.Located args = ModuleArgs.collect(s, spec, action, moduleValue, argsKeyword);
+    s.checkTemplates(args.args(), moduleAt);
     ModuleArgs.validate(s, spec.get(), action, args, moduleAt);
     Map<String, String> files = localFiles(spec.get().name(), args.args(), moduleAt, scope);
     Optional<String> role = scope.role().map(Scope.RoleScope::name);
