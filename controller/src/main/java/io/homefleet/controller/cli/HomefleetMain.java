@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "homefleet", mixinStandardHelpOptions = true, versionProvider = HomefleetMain.VersionProvider.class,
     description = "Run a homelab from one controller: enroll agents, run commands, look at results.",
     subcommands = {CaCommand.class, ServerCommand.class, TokenCommand.class, RevokeCommand.class, HostsCommand.class,
-        RunCommand.class, RunsCommand.class, CommandLine.HelpCommand.class})
+        RunCommand.class, RunsCommand.class, PlayCommand.class, CommandLine.HelpCommand.class})
 public final class HomefleetMain {
   @Option(names = "--home", scope = CommandLine.ScopeType.INHERIT,
       description = "Operator credentials and CLI config (default: $HOMEFLEET_HOME or ~/.homefleet).")
@@ -33,7 +33,18 @@ public final class HomefleetMain {
   }
 
   public static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /** Runs with the given output streams (tests); null keeps picocli's default. */
+  static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new HomefleetMain());
+    if (out != null) {
+      cl.setOut(out);
+    }
+    if (err != null) {
+      cl.setErr(err);
+    }
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof CliException ce) {
         cmd.getErr().println("homefleet: " + ce.getMessage());

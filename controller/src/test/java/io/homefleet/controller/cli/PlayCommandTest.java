@@ -1,0 +1,102 @@
+package io.homefleet.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlayCommandTest {
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int play(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "play";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return HomefleetMain.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
+  }
+
+  private Path write(String name, String text) throws Exception {
+    Path p = dir.resolve(name);
+    Files.createDirectories(p.getParent());
+    return Files.writeString(p, text);
+  }
+
+  @Test
+  void syntaxCheck_validPlaybook_printsItAndExitsZero() throws Exception {
+    Path pb = write("site.yml", "- hosts: all\n  tasks:\n    - command: uname -a\n");
+    assertThat(play("--syntax-check", pb.toString())).isEqualTo(0);
+    assertThat(out.toString()).contains("playbook: " + pb);
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void syntaxCheck_invalidPlaybook_printsEveryErrorAndExitsTwo() throws Exception {
+    Path pb = write("site.yml", "- hosts: all\n  tasks:\n    - commnd: ls\n    - shell: ls\n      whne: x\n");
+    assertThat(play("--syntax-check", pb.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("site.yml:3:7: unknown module 'commnd' (did you mean 'command'?)")
+        .contains("site.yml:5:7: unknown task keyword 'whne' (did you mean 'when'?)")
+        .contains("2 errors in " + pb);
+  }
+
+  @Test
+  void syntaxCheck_json_listsErrorsWithLocations() throws Exception {
+    Path pb = write("site.yml", "- hosts: all\n  tasks:\n    - commnd: ls\n");
+    assertThat(play("--syntax-check", "--json", pb.toString())).isEqualTo(2);
+    assertThat(out.toString()).contains("\"ok\" : false").contains("\"line\" : 3").contains("\"column\" : 7");
+  }
+
+  @Test
+  void listTasks_showsTasksWithInheritedTags_filteredByTags() throws Exception {
+    Path pb = write("site.yml", "- name: base\n  hosts: web\n  tags: [p]\n  roles: [{role: r, tags: rt}]\n"
+        + "  tasks:\n    - name: one\n      command: ls\n      tags: a\n    - name: two\n      command: ls\n");
+    write("roles/r/tasks/main.yml", "- name: in role\n  command: ls\n");
+    assertThat(play("--list-tasks", pb.toString())).isEqualTo(0);
+    assertThat(out.toString())
+        .contains("  play #1 (web): base\tTAGS: [p]")
+        .contains("      r : in role\tTAGS: [p, rt]")
+        .contains("      one\tTAGS: [a, p]")
+        .contains("      two\tTAGS: [p]");
+
+    out.getBuffer().setLength(0);
+    assertThat(play("--list-tasks", "-t", "a", pb.toString())).isEqualTo(0);
+    assertThat(out.toString()).contains("one").doesNotContain("two").doesNotContain("in role");
+  }
+
+  @Test
+  void listTags_showsEveryTaskTag() throws Exception {
+    Path pb = write("site.yml", "- hosts: all\n  tasks:\n    - command: ls\n      tags: [x, y]\n");
+    assertThat(play("--list-tags", pb.toString())).isEqualTo(0);
+    assertThat(out.toString()).contains("TASK TAGS: [x, y]");
+  }
+
+  @Test
+  void play_withoutSyntaxCheck_saysNotBuiltYet() throws Exception {
+    Path pb = write("site.yml", "- hosts: all\n  tasks: []\n");
+    assertThat(play("-i", "inv", "-l", "web", "--check", "--diff", "-e", "a=1", "-e", "{\"b\": 2}", pb.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("running plays against hosts is not built yet");
+  }
+
+  @Test
+  void play_badExtraVars_exitsTwo() throws Exception {
+    Path pb = write("site.yml", "- hosts: all\n  tasks: []\n");
+    assertThat(play("--syntax-check", "-e", "novalue", pb.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("-e novalue: expected key=value");
+  }
+
+  @Test
+  void extraVars_keyValueJsonAndFile_laterWins() throws Exception {
+    Path f = write("vars.yml", "c: 3\na: from-file\n");
+    assertThat(PlayCommand.ExtraVars.parse(java.util.List.of("a=1 b=2", "{\"b\": [1]}", "@" + f)))
+        .containsEntry("a", "from-file").containsEntry("b", java.util.List.of(1)).containsEntry("c", 3);
+  }
+}

@@ -1,0 +1,39 @@
+package io.homefleet.playbook.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The keywords plays, blocks, tasks, includes and role references share; each is inherited by
+ * what is inside (a block's {@code when} applies to each of its tasks). Nothing here is evaluated:
+ * conditions and values stay as written, templates included.
+ *
+ * @param when conditions, all of which must hold (bare Jinja expressions, {@code x is defined})
+ * @param tags tags as written
+ * @param vars variables set at this level
+ * @param environment environment variables for the commands run here
+ * @param ignoreErrors {@code ignore_errors}, when given
+ * @param checkMode {@code check_mode}, when given (overrides {@code --check} either way)
+ * @param diff {@code diff}, when given
+ * @param noLog {@code no_log}, when given
+ */
+public record Keywords(List<String> when, List<String> tags, Map<String, Object> vars, Map<String, Object> environment,
+    Optional<Flag> ignoreErrors, Optional<Flag> checkMode, Optional<Flag> diff, Optional<Flag> noLog) {
+
+  /** No keywords at all. */
+  public static final Keywords NONE = new Keywords(List.of(), List.of(), Map.of(), Map.of(), Optional.empty(),
+      Optional.empty(), Optional.empty(), Optional.empty());
+
+  public Keywords {
+    when = List.copyOf(when);
+    tags = List.copyOf(tags);
+    vars = Values.freeze(vars);
+    environment = Values.freeze(environment);
+    Objects.requireNonNull(ignoreErrors, "ignoreErrors");
+    Objects.requireNonNull(checkMode, "checkMode");
+    Objects.requireNonNull(diff, "diff");
+    Objects.requireNonNull(noLog, "noLog");
+  }
+}

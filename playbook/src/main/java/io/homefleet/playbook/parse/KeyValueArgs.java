@@ -1,0 +1,122 @@
+package io.homefleet.playbook.parse;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Ansible's one-line argument form: {@code copy: src=a dest="b c"} and {@code command: ls -l
+ * chdir=/tmp}. Splits on whitespace outside quotes and outside Jinja ({@code {{ a | b }}} stays
+ * one token), as Ansible's {@code split_args} does.
+ */
+final class KeyValueArgs {
+  private KeyValueArgs() {}
+
+  /** One token: its text as written, and for {@code k=v} the key and the unquoted value. */
+  record Token(String raw, String key, String value, int start, int end) {
+    boolean isKeyValue() {
+      return key != null;
+    }
+  }
+
+  /** Thrown for an unbalanced quote or Jinja delimiter. */
+  static final class SyntaxException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    SyntaxException(String message) {
+      super(message);
+    }
+  }
+
+  static List<Token> split(String text) throws SyntaxException {
+    List<Token> tokens = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    int start = 0;
+    char quote = 0;
+    int jinja = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+      if (cur.length() == 0) {
+        start = i;
+      }
+      if (quote == 0 && c == '{' && (next == '{' || next == '%' || next == '#')) {
+        jinja++;
+        cur.append(c).append(next);
+        i++;
+        continue;
+      }
+      if (jinja > 0 && (c == '}' || c == '%' || c == '#') && next == '}') {
+        jinja--;
+        cur.append(c).append(next);
+        i++;
+        continue;
+      }
+      if (jinja == 0) {
+        if (quote == 0 && (c == '"' || c == '\'')) {
+          quote = c;
+        } else if (quote != 0 && c == quote && (i == 0 || text.charAt(i - 1) != '\\')) {
+          quote = 0;
+        } else if (quote == 0 && Character.isWhitespace(c)) {
+          if (cur.length() > 0) {
+            tokens.add(token(cur.toString(), start, i));
+            cur.setLength(0);
+          }
+          continue;
+        }
+      }
+      cur.append(c);
+    }
+    if (quote != 0) {
+      throw new SyntaxException("unbalanced " + (quote == '"' ? "double" : "single") + " quote");
+    }
+    if (jinja != 0) {
+      throw new SyntaxException("unbalanced Jinja delimiters ({{ }} or {% %})");
+    }
+    if (cur.length() > 0) {
+      tokens.add(token(cur.toString(), start, text.length()));
+    }
+    return tokens;
+  }
+
+  private static Token token(String raw, int start, int end) {
+    int eq = raw.indexOf('=');
+    if (eq > 0 && raw.substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      return new Token(raw, raw.substring(0, eq), unquote(raw.substring(eq + 1)), start, end);
+    }
+    return new Token(raw, null, null, start, end);
+  }
+
+  static String unquote(String s) {
+    if (s.length() >= 2 && (s.charAt(0) == '"' || s.charAt(0) == '\'') && s.charAt(s.length() - 1) == s.charAt(0)) {
+      return s.substring(1, s.length() - 1).replace("\\" + s.charAt(0), String.valueOf(s.charAt(0)));
+    }
+    return s;
+  }
+
+  /**
+   * Splits a free-form module's string: {@code k=v} tokens whose key is in {@code options} become
+   * arguments, everything else is the raw parameters under {@code rawParam}, exactly as written
+   * (a multi-line shell script keeps its newlines and spacing).
+   */
+  static Map<String, Object> freeForm(String text, String rawParam, Set<String> options) throws SyntaxException {
+    Map<String, Object> args = new LinkedHashMap<>();
+    StringBuilder raw = new StringBuilder();
+    int copied = 0;
+    for (Token t : split(text)) {
+      if (t.isKeyValue() && options.contains(t.key())) {
+        args.put(t.key(), t.value());
+        raw.append(text, copied, t.start());
+        copied = t.end();
+      }
+    }
+    raw.append(text.substring(copied));
+    String params = raw.toString().strip();
+    if (!params.isEmpty()) {
+      args.put(rawParam, copied == 0 ? text : params);
+    }
+    return args;
+  }
+}

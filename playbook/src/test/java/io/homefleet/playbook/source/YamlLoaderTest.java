@@ -1,0 +1,74 @@
+package io.homefleet.playbook.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class YamlLoaderTest {
+
+  private final List<Diagnostic> problems = new ArrayList<>();
+
+  private YamlNode load(String text) {
+    return YamlLoader.load("p.yml", text, problems).orElseThrow();
+  }
+
+  @Test
+  void load_keepsLineAndColumnOfEveryNode() {
+    YamlNode.Sequence root = (YamlNode.Sequence) load("- hosts: all\n  tasks:\n    - debug: msg=hi\n");
+    YamlNode.Mapping play = (YamlNode.Mapping) root.items().get(0);
+    YamlNode.Sequence tasks = (YamlNode.Sequence) play.get("tasks").orElseThrow();
+    assertThat(play.entry("tasks").orElseThrow().keyLocation()).hasToString("p.yml:2:3");
+    assertThat(tasks.items().get(0).location()).hasToString("p.yml:3:7");
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void load_yaml11Scalars_likeAnsible() {
+    YamlNode.Mapping m = (YamlNode.Mapping) load("a: yes\nb: 0644\nc: '0644'\nd: ~\ne: 1.5\nf: off\n");
+    assertThat(m.toPlain()).isEqualTo(mapOf("a", true, "b", 420, "c", "0644", "d", null, "e", 1.5, "f", false));
+  }
+
+  @Test
+  void load_duplicateKey_isAnErrorWithBothLines() {
+    load("name: a\nwhen: x\nname: b\n");
+    assertThat(problems).extracting(Diagnostic::toString)
+        .containsExactly("p.yml:3:1: duplicate key 'name' (first at line 1; remove one of them)");
+  }
+
+  @Test
+  void load_vaultTag_isRefused() {
+    load("password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6135\n");
+    assertThat(problems).singleElement().asString()
+        .startsWith("p.yml:1:11: vault-encrypted values are not supported");
+  }
+
+  @Test
+  void load_unsafeTag_keepsTheStringUntemplated() {
+    YamlNode.Mapping m = (YamlNode.Mapping) load("x: !unsafe '{{ not a template }}'\n");
+    assertThat(m.toPlain()).isEqualTo(Map.of("x", new Unsafe("{{ not a template }}")));
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void load_syntaxError_reportsFileLineColumn() {
+    assertThat(YamlLoader.load("p.yml", "- hosts: all\n  tasks: [a\n", problems)).isEmpty();
+    assertThat(problems).singleElement().asString().matches("p\\.yml:3:1: YAML syntax error: .*");
+  }
+
+  @Test
+  void load_mergeKeys_explicitKeysWin() {
+    YamlNode.Mapping m = (YamlNode.Mapping) load("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n");
+    assertThat(m.toPlain()).isEqualTo(Map.of("base", Map.of("x", 1, "y", 2), "use", Map.of("x", 1, "y", 3)));
+  }
+
+  private static Map<String, Object> mapOf(Object... kv) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}
