@@ -1,6 +1,11 @@
 package io.homefleet.playbook.template;
 
+import com.hubspot.jinjava.el.ext.NamedParameter;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.objects.collections.PyList;
 
@@ -43,7 +48,17 @@ final class AnsibleTest implements ExpTest {
     if (var instanceof Undefined u && !acceptsUndefined) {
       throw u.error();
     }
-    Args a = new Args(name, unwrapNamed(args), null);
+    Object[] all = flatten(args);
+    List<Object> positional = new ArrayList<>();
+    Map<String, Object> keywords = new LinkedHashMap<>();
+    for (Object o : all) {
+      if (o instanceof NamedParameter p) {
+        keywords.put(p.getName(), p.getValue());
+      } else {
+        positional.add(o);
+      }
+    }
+    Args a = new Args(name, positional.toArray(), keywords);
     a.rejectUndefined();
     try {
       return body.test(var, a);
@@ -54,19 +69,15 @@ final class AnsibleTest implements ExpTest {
     }
   }
 
-  private static Object[] unwrapNamed(Object[] args) {
+  private static Object[] flatten(Object[] args) {
     if (args == null) {
       return new Object[0];
     }
-    Object[] out = new Object[args.length];
     // Jinjava hands 'x is t(a, b)' over as one tuple argument (exactly a PyList); a list literal
     // or a list variable is another type.
     if (args.length == 1 && args[0] != null && args[0].getClass() == PyList.class) {
-      return unwrapNamed(((PyList) args[0]).toArray());
+      return ((PyList) args[0]).toArray();
     }
-    for (int i = 0; i < args.length; i++) {
-      out[i] = args[i] instanceof com.hubspot.jinjava.el.ext.NamedParameter p ? p.getValue() : args[i];
-    }
-    return out;
+    return args;
   }
 }

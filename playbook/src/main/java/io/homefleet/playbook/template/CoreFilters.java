@@ -25,7 +25,8 @@ final class CoreFilters {
           }
           return v;
         }),
-        AnsibleFilter.of("bool", (v, a) -> bool(v)),
+        // Ansible's bool keeps None as None.
+        AnsibleFilter.of("bool", (v, a) -> v == null ? null : bool(v)),
         AnsibleFilter.of("int", (v, a) -> toInt(v, a.get(0, "default", 0L), ((Number) a.get(1, "base", 10L)).intValue())),
         AnsibleFilter.of("float", (v, a) -> toFloat(v, a.get(0, "default", 0.0))),
         AnsibleFilter.of("string", (v, a) -> Py.str(v)),

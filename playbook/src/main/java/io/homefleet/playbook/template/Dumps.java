@@ -157,10 +157,7 @@ final class Dumps {
   static String yaml(Object v, int indent, boolean nice) {
     int step = Math.max(2, indent);
     if (isScalar(v)) {
-      String scalar = yamlScalar(v);
-      // PyYAML ends a document whose root is a plain (unquoted) scalar with '...'.
-      boolean quoted = scalar.startsWith("'") || scalar.startsWith("\"");
-      return scalar + "\n" + (quoted ? "" : "...\n");
+      return yamlScalar(v) + "\n";
     }
     if (inline(v, nice)) {
       return flow(v) + "\n";
@@ -240,10 +237,11 @@ final class Dumps {
         out.append(pad);
       }
       first = false;
-      out.append('-').append(" ".repeat(indent - 1));
       if (inline(o, nice)) {
-        out.append(flow(o)).append('\n');
+        out.append("- ").append(flow(o)).append('\n');
       } else {
+        // A collection in a sequence starts on the dash's line, at the next indentation step.
+        out.append('-').append(" ".repeat(indent - 1));
         block(out, o, indent, nice, col + indent, true);
       }
     }
@@ -251,7 +249,7 @@ final class Dumps {
 
   private static final Pattern PLAIN_SAFE = Pattern.compile("[A-Za-z0-9_./\\-+=()$^<>@~%;][^\\n]*");
   private static final Pattern RESOLVES = Pattern.compile(
-      "(?i)(y|yes|n|no|true|false|on|off|null|~)"
+      "(?i)(yes|no|true|false|on|off|null|~)"
           + "|[-+]?(0|[1-9][0-9_]*)|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?0b[01_]+"
           + "|[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*([eE][-+]?[0-9]+)"
           + "|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?"

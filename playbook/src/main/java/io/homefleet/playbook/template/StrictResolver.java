@@ -38,8 +38,28 @@ final class StrictResolver extends ELResolver {
     if (base instanceof Undefined u) {
       throw u.error();
     }
+    Object[] args = params == null ? new Object[0] : params;
+    if (method instanceof String name && (Py.isString(base) || base instanceof Map<?, ?>)) {
+      for (Object arg : args) {
+        if (arg instanceof Undefined u) {
+          throw u.error();
+        }
+      }
+      Object result = NO_RESULT;
+      if (Py.isString(base)) {
+        result = PyMethods.string(base.toString(), name, args);
+      } else if (base instanceof Map<?, ?> map) {
+        result = PyMethods.dict(map, name, args);
+      }
+      if (result != NO_RESULT) {
+        context.setPropertyResolved(true);
+        return result;
+      }
+    }
     return delegate.invoke(context, base, method, paramTypes, params);
   }
+
+  static final Object NO_RESULT = new Object();
 
   @Override
   public Class<?> getCommonPropertyType(ELContext context, Object base) {

@@ -106,7 +106,7 @@ public final class Templar {
     JinjavaInterpreter interpreter = newInterpreter(vars);
     JinjavaInterpreter.pushCurrent(interpreter);
     try {
-      String output = interpreter.render(template);
+      String output = interpreter.render(Backslashes.inTemplate(template));
       check(template, interpreter);
       return output;
     } catch (RuntimeException e) {
@@ -118,10 +118,14 @@ public final class Templar {
 
   /** Evaluates a bare Jinja expression (no braces) to its native value. */
   public Object evaluate(String expression, Map<String, ?> vars) throws TemplateException {
+    return evaluate(expression, Backslashes.inExpression(expression), vars);
+  }
+
+  private Object evaluate(String expression, String prepared, Map<String, ?> vars) throws TemplateException {
     JinjavaInterpreter interpreter = newInterpreter(vars);
     JinjavaInterpreter.pushCurrent(interpreter);
     try {
-      Object value = interpreter.resolveELExpression(expression, 1);
+      Object value = interpreter.resolveELExpression(prepared, 1);
       check(expression, interpreter);
       return plain(value);
     } catch (RuntimeException e) {
@@ -140,8 +144,9 @@ public final class Templar {
   public Object template(Object value, Map<String, ?> vars) throws TemplateException {
     if (value instanceof String s) {
       Matcher m = SINGLE_EXPRESSION.matcher(s);
-      if (m.matches() && !m.group(1).contains("}}") && !m.group(1).contains("{{")) {
-        return evaluate(m.group(1), vars);
+      if (m.matches() && Backslashes.expressionEnd(s, 2) == s.length() - 2) {
+        String doubled = Backslashes.inTemplate(s);
+        return evaluate(s, doubled.substring(2, doubled.length() - 2), vars);
       }
       return render(s, vars);
     }

@@ -84,18 +84,19 @@ final class TextFilters {
         }));
   }
 
-  /** Python's {@code str.title()}: a letter after a non-letter starts a word. */
+  /** Jinja2's {@code title}: words begin after whitespace, hyphens and opening brackets. */
   static String title(String s) {
     StringBuilder out = new StringBuilder(s.length());
-    boolean previousCased = false;
+    boolean wordStart = true;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isLetter(c)) {
-        out.append(previousCased ? Character.toLowerCase(c) : Character.toUpperCase(c));
-        previousCased = true;
-      } else {
+      boolean boundary = Character.isWhitespace(c) || "-({[<".indexOf(c) >= 0;
+      if (boundary) {
         out.append(c);
-        previousCased = false;
+        wordStart = true;
+      } else {
+        out.append(wordStart ? Character.toUpperCase(c) : Character.toLowerCase(c));
+        wordStart = false;
       }
     }
     return out.toString();
