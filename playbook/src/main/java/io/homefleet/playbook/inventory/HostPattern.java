@@ -136,7 +136,7 @@ public final class HostPattern {
       return List.of();
     }
     Matcher sub = SUBSCRIPT.matcher(term);
-    if (sub.matches() && !inventory.host(term).isPresent() && !HostRanges.hasRange(term)) {
+    if (sub.matches() && !term.startsWith("~") && inventory.host(term).isEmpty()) {
       List<String> base = match(inventory, sub.group(1), warnings);
       return subscript(base, Integer.parseInt(sub.group(2)), sub.group(3));
     }

@@ -15,9 +15,6 @@ final class HostRanges {
 
   private HostRanges() {}
 
-  static boolean hasRange(String pattern) {
-    return RANGE.matcher(pattern).find();
-  }
 
   /** The host names a pattern stands for; a name without a range stands for itself. */
   static List<String> expand(String pattern) {
