@@ -27,6 +27,19 @@ final class AnsibleInterpreter extends JinjavaInterpreter {
     return new Undefined(variable);
   }
 
+  /** Output as Python's str() (True, None, ['a', 1]), as Jinja2 prints values. */
+  @Override
+  public String getAsString(Object object) {
+    if (object == null) {
+      return "";
+    }
+    if (object instanceof Boolean || object instanceof java.util.Map<?, ?> || object instanceof java.util.Collection<?>
+        || object instanceof Double || object instanceof Float) {
+      return Py.str(object);
+    }
+    return super.getAsString(object);
+  }
+
   private boolean definedInScope(String name) {
     for (Context c = getContext(); c != null; c = c.getParent()) {
       if (c.getScope().containsKey(name)) {

@@ -102,6 +102,16 @@ final class CollectionFilters {
           return total;
         }),
         AnsibleFilter.of("map", CollectionFilters::map),
+        AnsibleFilter.of("extract", (v, a) -> {
+          Object found = index(a.required(0, "container"), v);
+          Object more = a.get(1, "morekeys", null);
+          if (more != null) {
+            for (Object key : more instanceof List<?> l ? l : List.of(more)) {
+              found = index(found, key);
+            }
+          }
+          return found;
+        }),
         AnsibleFilter.of("select", (v, a) -> select(v, a, false, false)),
         AnsibleFilter.of("reject", (v, a) -> select(v, a, true, false)),
         AnsibleFilter.of("selectattr", (v, a) -> select(v, a, false, true)),
@@ -122,6 +132,26 @@ final class CollectionFilters {
       }
     }
     return current;
+  }
+
+  /** Python's {@code container[key]} for a dict or a list. */
+  private static Object index(Object container, Object key) {
+    if (container instanceof Map<?, ?> m) {
+      if (m.containsKey(key)) {
+        return m.get(key);
+      }
+      for (Object k : m.keySet()) {
+        if (Py.eq(k, key)) {
+          return m.get(k);
+        }
+      }
+      return new Undefined(String.valueOf(key));
+    }
+    if (container instanceof List<?> l && key instanceof Number n) {
+      int i = n.intValue() < 0 ? l.size() + n.intValue() : n.intValue();
+      return i >= 0 && i < l.size() ? l.get(i) : new Undefined("index " + n);
+    }
+    throw new IllegalArgumentException("cannot look up " + Py.repr(key) + " in " + Py.typeName(container));
   }
 
   private static Object combine(Object v, Args a) {
