@@ -63,13 +63,13 @@ public final class Lookups {
             }
             out.add(text);
           } catch (IOException e) {
-            throw new IllegalArgumentException("lookup('file'): could not read '" + term + "' (looked at "
-                + path + "): " + e.getMessage(), e);
+            throw new LookupException("lookup('file'): could not read '" + term + "' (looked at "
+                + path + "): " + e, e);
           }
         }
       }
-      default -> throw new IllegalArgumentException("lookup plugin '" + name
-          + "' is not supported (supported: env, file)");
+      default -> throw new LookupException("lookup plugin '" + name
+          + "' is not supported (supported: env, file)", null);
     }
     return out;
   }
@@ -115,6 +115,15 @@ public final class Lookups {
         }
       }
       return new Options(terms, keywords);
+    }
+  }
+
+  /** A lookup that cannot answer; Templar reports its message. */
+  static final class LookupException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LookupException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

@@ -211,7 +211,8 @@ public final class Templar {
   /** Our own exception (undefined name, filter error) somewhere in a cause chain, if any. */
   private static RuntimeException ours(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof Undefined.UndefinedVariableException || c instanceof AnsibleFilter.FilterException) {
+      if (c instanceof Undefined.UndefinedVariableException || c instanceof AnsibleFilter.FilterException
+          || c instanceof Lookups.LookupException) {
         return (RuntimeException) c;
       }
       if (c.getCause() == c) {

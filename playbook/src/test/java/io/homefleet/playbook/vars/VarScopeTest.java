@@ -18,9 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 class VarScopeTest {
   @TempDir Path dir;
 
-  /** The layers a test can set directly or through inventory files, lowest first (FACTS has its own test). */
-  private static final List<Precedence> CHAIN = List.of(Precedence.values()).stream()
-      .filter(p -> p != Precedence.FACTS).toList();
+  /**
+   * Ansible's documented order, lowest first, written out here rather than taken from the enum so
+   * that a reordered enum fails this test (FACTS has its own test).
+   */
+  private static final List<Precedence> CHAIN = List.of(
+      Precedence.ROLE_DEFAULTS, Precedence.INVENTORY_ALL, Precedence.INVENTORY_GROUPS, Precedence.GROUP_VARS_ALL,
+      Precedence.GROUP_VARS, Precedence.INVENTORY_HOST, Precedence.HOST_VARS, Precedence.PLAY_VARS,
+      Precedence.VARS_FILES, Precedence.ROLE_VARS, Precedence.BLOCK_VARS, Precedence.TASK_VARS,
+      Precedence.SET_FACTS, Precedence.EXTRA_VARS);
 
   /**
    * Layer i defines upto_k for every k >= i, valued with its own name; so upto_k must come out as
