@@ -77,7 +77,8 @@ public final class HostPattern {
     boolean regex = false;
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
-      if (term.length() == 0 && c == '~' || term.toString().matches("[&!]?") && c == '~') {
+      // A regex term (~..., &~..., !~...) may contain colons of its own: it runs to the end.
+      if (c == '~' && term.toString().strip().matches("[&!]?")) {
         regex = true;
       }
       if (c == '[') {
