@@ -61,7 +61,10 @@ public final class HostPattern {
     return new Selection(hosts, warnings);
   }
 
-  /** Splits a pattern on commas if it has any, else on colons outside brackets (ranges, subscripts). */
+  /**
+   * Splits a pattern on commas if it has any, else on colons outside brackets (subscripts,
+   * character classes), as Ansible does; a regex that needs a colon must use the comma form.
+   */
   static List<String> terms(String pattern) {
     List<String> out = new ArrayList<>();
     if (pattern.contains(",")) {
@@ -74,19 +77,14 @@ public final class HostPattern {
     }
     StringBuilder term = new StringBuilder();
     int depth = 0;
-    boolean regex = false;
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
-      // A regex term (~..., &~..., !~...) may contain colons of its own: it runs to the end.
-      if (c == '~' && term.toString().strip().matches("[&!]?")) {
-        regex = true;
-      }
       if (c == '[') {
         depth++;
       } else if (c == ']') {
         depth--;
       }
-      if (c == ':' && depth == 0 && !regex) {
+      if (c == ':' && depth == 0) {
         if (!term.toString().isBlank()) {
           out.add(term.toString().strip());
         }
