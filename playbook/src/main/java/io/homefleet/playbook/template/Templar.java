@@ -2,15 +2,21 @@ package io.homefleet.playbook.template;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.objects.SafeString;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Jinja2 templating with Ansible's semantics, on Jinjava. One instance is thread-safe and meant
@@ -25,20 +31,66 @@ import java.util.regex.Pattern;
  *       Ansible does.
  * </ul>
  *
- * <p>Undefined variables are errors, as in Ansible.
+ * <p>Undefined variables are errors, as in Ansible: a name no scope defines, or a key a mapping
+ * does not have, is Jinja2's strict undefined; {@code is defined}, {@code default} and
+ * {@code mandatory} look at it, any other use fails with the name. A variable that is defined as
+ * null is None. Ansible's everyday filters and tests are registered (see docs/templates.md) and
+ * override Jinjava's builtins of the same name where their semantics differ.
  */
 public final class Templar {
+  /**
+   * The value of {@code omit}. A module argument whose templated value is exactly this string is
+   * dropped, as if it had not been written ({@code mode: "{{ mode | default(omit) }}"}).
+   */
+  public static final String OMIT = "__omit_place_holder__homefleet";
+
   private static final Pattern SINGLE_EXPRESSION = Pattern.compile("^\\{\\{\\s*(.*?)\\s*}}$", Pattern.DOTALL);
 
   private final Jinjava jinjava;
+  private final JinjavaConfig config;
 
   public Templar() {
-    JinjavaConfig config = JinjavaConfig.newBuilder()
-        .withFailOnUnknownTokens(true)
+    this.config = JinjavaConfig.newBuilder()
+        .withFailOnUnknownTokens(false)
+        .withElResolver(new StrictResolver())
         .withTrimBlocks(true)
         .withLstripBlocks(false)
         .build();
     this.jinjava = new Jinjava(config);
+    Stream.of(CoreFilters.all(), TextFilters.all(), CollectionFilters.all(), DataFilters.all(), PathFilters.all())
+        .flatMap(List::stream)
+        .forEach(jinjava::registerFilter);
+    AnsibleTests.all().forEach(jinjava::registerExpTest);
+    try {
+      jinjava.registerFunction(new ELFunctionDefinition("", "lookup",
+          Lookups.class.getMethod("lookup", String.class, Object[].class)));
+      jinjava.registerFunction(new ELFunctionDefinition("", "query",
+          Lookups.class.getMethod("query", String.class, Object[].class)));
+      jinjava.registerFunction(new ELFunctionDefinition("", "q",
+          Lookups.class.getMethod("query", String.class, Object[].class)));
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
+    jinjava.getGlobalContext().put("omit", OMIT);
+  }
+
+  /** True if {@code value} is {@link #OMIT}: the argument holding it is to be left out. */
+  public static boolean isOmit(Object value) {
+    return OMIT.equals(value);
+  }
+
+  /** The names of all filters the engine knows (Ansible's and Jinjava's), sorted. */
+  public Set<String> filterNames() {
+    Set<String> names = new TreeSet<>();
+    jinjava.getGlobalContext().getAllFilters().forEach(f -> names.add(f.getName()));
+    return names;
+  }
+
+  /** The names of all tests the engine knows (Ansible's and Jinjava's), sorted. */
+  public Set<String> testNames() {
+    Set<String> names = new TreeSet<>();
+    jinjava.getGlobalContext().getAllExpTests().forEach(t -> names.add(t.getName()));
+    return names;
   }
 
   /** The engine, for registering Ansible's filters and tests. */
@@ -51,32 +103,33 @@ public final class Templar {
     if (template.indexOf('{') < 0) {
       return template;
     }
-    RenderResult result = jinjava.renderForResult(template, asObjects(vars));
-    List<TemplateError> errors = result.getErrors().stream()
-        .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
-        .toList();
-    if (!errors.isEmpty()) {
-      throw new TemplateException(describe(template, errors.get(0)));
+    JinjavaInterpreter interpreter = newInterpreter(vars);
+    JinjavaInterpreter.pushCurrent(interpreter);
+    try {
+      String output = interpreter.render(Backslashes.inTemplate(template));
+      check(template, interpreter);
+      return output;
+    } catch (RuntimeException e) {
+      throw new TemplateException(describe(template, e), e);
+    } finally {
+      JinjavaInterpreter.popCurrent();
     }
-    return result.getOutput();
   }
 
   /** Evaluates a bare Jinja expression (no braces) to its native value. */
   public Object evaluate(String expression, Map<String, ?> vars) throws TemplateException {
-    JinjavaInterpreter interpreter = jinjava.newInterpreter();
-    interpreter.getContext().putAll(asObjects(vars));
+    return evaluate(expression, Backslashes.inExpression(expression), vars);
+  }
+
+  private Object evaluate(String expression, String prepared, Map<String, ?> vars) throws TemplateException {
+    JinjavaInterpreter interpreter = newInterpreter(vars);
     JinjavaInterpreter.pushCurrent(interpreter);
     try {
-      Object value = interpreter.resolveELExpression(expression, 1);
-      List<TemplateError> errors = interpreter.getErrorsCopy().stream()
-          .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
-          .toList();
-      if (!errors.isEmpty()) {
-        throw new TemplateException(describe(expression, errors.get(0)));
-      }
-      return value;
+      Object value = interpreter.resolveELExpression(prepared, 1);
+      check(expression, interpreter);
+      return plain(value);
     } catch (RuntimeException e) {
-      throw new TemplateException("cannot evaluate '" + expression + "': " + e.getMessage(), e);
+      throw new TemplateException(describe(expression, e), e);
     } finally {
       JinjavaInterpreter.popCurrent();
     }
@@ -91,8 +144,9 @@ public final class Templar {
   public Object template(Object value, Map<String, ?> vars) throws TemplateException {
     if (value instanceof String s) {
       Matcher m = SINGLE_EXPRESSION.matcher(s);
-      if (m.matches() && !m.group(1).contains("}}") && !m.group(1).contains("{{")) {
-        return evaluate(m.group(1), vars);
+      if (m.matches() && Backslashes.expressionEnd(s, 2) == s.length() - 2) {
+        String doubled = Backslashes.inTemplate(s);
+        return evaluate(s, doubled.substring(2, doubled.length() - 2), vars);
       }
       return render(s, vars);
     }
@@ -138,14 +192,71 @@ public final class Templar {
     return true;
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> asObjects(Map<String, ?> vars) {
-    return (Map<String, Object>) vars;
+  private JinjavaInterpreter newInterpreter(Map<String, ?> vars) {
+    Context context = new StrictContext(jinjava.getGlobalContext(), vars);
+    return new AnsibleInterpreter(jinjava, context, config);
   }
 
-  private static String describe(String source, TemplateError error) {
-    String what = error.getMessage();
+  /** Fails on the first fatal error the engine recorded instead of throwing. */
+  private static void check(String source, JinjavaInterpreter interpreter) throws TemplateException {
+    for (TemplateError error : interpreter.getErrorsCopy()) {
+      if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
+        RuntimeException ours = ours(error.getException());
+        String what = ours != null ? ours.getMessage() : error.getMessage();
+        throw new TemplateException(describe(source, what, error.getLineno()));
+      }
+    }
+  }
+
+  /** Our own exception (undefined name, filter error) somewhere in a cause chain, if any. */
+  private static RuntimeException ours(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof Undefined.UndefinedVariableException || c instanceof AnsibleFilter.FilterException
+          || c instanceof Lookups.LookupException) {
+        return (RuntimeException) c;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private static String describe(String source, RuntimeException e) {
+    RuntimeException ours = ours(e);
+    return describe(source, ours != null ? ours.getMessage() : String.valueOf(e.getMessage()), -1);
+  }
+
+  private static String describe(String source, String what, int line) {
     String snippet = source.length() > 80 ? source.substring(0, 77) + "..." : source;
-    return what + " (in '" + snippet.replace("\n", "\\n") + "')";
+    String where = line > 1 || (line == 1 && source.contains("\n")) ? " at line " + line : "";
+    return what + " (in '" + snippet.replace("\n", "\\n") + "'" + where + ")";
+  }
+
+  /**
+   * The value as plain Java collections and strings (Jinjava's own list, map and safe-string
+   * types unwrapped); an undefined value anywhere inside is an error.
+   */
+  private static Object plain(Object value) {
+    if (value instanceof Undefined u) {
+      throw u.error();
+    }
+    if (value instanceof SafeString s) {
+      return s.toString();
+    }
+    if (value instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(plain(k), plain(v)));
+      return out;
+    }
+    if (value instanceof Collection<?> c) {
+      List<Object> out = new ArrayList<>(c.size());
+      c.forEach(o -> out.add(plain(o)));
+      return out;
+    }
+    if (value != null && value.getClass().isArray() && !(value instanceof byte[])) {
+      return plain(Py.list(value));
+    }
+    return value;
   }
 }

@@ -1,0 +1,129 @@
+package io.homefleet.playbook.template;
+
+import com.hubspot.jinjava.el.ext.NamedParameter;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The two lookups every playbook uses, {@code lookup('env', ...)} and {@code lookup('file', ...)},
+ * plus {@code query}/{@code q}, which return lists. They run where the template renders.
+ */
+public final class Lookups {
+  private Lookups() {}
+
+  /** {@code lookup(name, terms...)}: one string, several results joined with commas (Ansible's wantlist=False). */
+  public static Object lookup(String name, Object... terms) {
+    Options o = Options.of(terms);
+    List<Object> results = run(name, o);
+    if (o.keywords.containsKey("wantlist") && Templar.truthy(o.keywords.get("wantlist"))) {
+      return results;
+    }
+    if (results.size() == 1) {
+      return results.get(0);
+    }
+    List<String> parts = new ArrayList<>();
+    results.forEach(r -> parts.add(Py.str(r)));
+    return String.join(",", parts);
+  }
+
+  /** {@code query(name, terms...)}: always a list. */
+  public static Object query(String name, Object... terms) {
+    return run(name, Options.of(terms));
+  }
+
+  private static List<Object> run(String name, Options o) {
+    String plugin = name.startsWith("ansible.builtin.") ? name.substring("ansible.builtin.".length()) : name;
+    List<Object> out = new ArrayList<>();
+    switch (plugin) {
+      case "env" -> {
+        for (Object term : o.terms) {
+          String value = System.getenv(Py.str(term));
+          out.add(value != null ? value : o.keywords.getOrDefault("default", ""));
+        }
+      }
+      case "file" -> {
+        boolean rstrip = !o.keywords.containsKey("rstrip") || Templar.truthy(o.keywords.get("rstrip"));
+        boolean lstrip = o.keywords.containsKey("lstrip") && Templar.truthy(o.keywords.get("lstrip"));
+        for (Object term : o.terms) {
+          Path path = locate(Py.str(term));
+          try {
+            String text = Files.readString(path, StandardCharsets.UTF_8);
+            if (rstrip) {
+              text = text.stripTrailing();
+            }
+            if (lstrip) {
+              text = text.stripLeading();
+            }
+            out.add(text);
+          } catch (IOException e) {
+            throw new LookupException("lookup('file'): could not read '" + term + "' (looked at "
+                + path + "): " + e, e);
+          }
+        }
+      }
+      default -> throw new LookupException("lookup plugin '" + name
+          + "' is not supported (supported: env, file)", null);
+    }
+    return out;
+  }
+
+  /** Ansible's search path for files, cut down: role files/, playbook files/, the playbook directory. */
+  private static Path locate(String name) {
+    Path p = Path.of(name);
+    if (p.isAbsolute()) {
+      return p;
+    }
+    JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+    List<Path> candidates = new ArrayList<>();
+    if (interpreter != null) {
+      for (String base : List.of("role_path", "playbook_dir")) {
+        Object dir = interpreter.getContext().get(base);
+        if (dir != null && !(dir instanceof Undefined)) {
+          candidates.add(Path.of(dir.toString(), "files", name));
+          candidates.add(Path.of(dir.toString(), name));
+        }
+      }
+    }
+    for (Path c : candidates) {
+      if (Files.exists(c)) {
+        return c;
+      }
+    }
+    return candidates.isEmpty() ? p.toAbsolutePath() : candidates.get(candidates.size() - 1);
+  }
+
+  private record Options(List<Object> terms, Map<String, Object> keywords) {
+    static Options of(Object[] args) {
+      List<Object> terms = new ArrayList<>();
+      Map<String, Object> keywords = new LinkedHashMap<>();
+      for (Object a : args == null ? new Object[0] : args) {
+        if (a instanceof NamedParameter p) {
+          keywords.put(p.getName(), p.getValue());
+        } else if (a instanceof Undefined u) {
+          throw u.error();
+        } else if (a instanceof List<?> l) {
+          terms.addAll(l);
+        } else {
+          terms.add(a);
+        }
+      }
+      return new Options(terms, keywords);
+    }
+  }
+
+  /** A lookup that cannot answer; Templar reports its message. */
+  static final class LookupException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LookupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}
