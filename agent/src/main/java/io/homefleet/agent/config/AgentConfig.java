@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -22,6 +23,9 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * The agent's configuration ({@code /etc/homefleet/agent.yaml}). Validated whole on load: a bad
@@ -72,7 +76,9 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
   private static Yaml parse(Path file) throws ConfigException {
     Node root;
     try (Reader r = Files.newBufferedReader(file)) {
-      root = new org.yaml.snakeyaml.Yaml(new LoaderOptions()).compose(r);
+      // The composer alone: no object constructor (bean introspection, calendars, logging).
+      LoaderOptions options = new LoaderOptions();
+      root = new Composer(new ParserImpl(new StreamReader(r), options), new Resolver(), options).getSingleNode();
     } catch (MarkedYAMLException e) {
       throw new ConfigException(at(file, e.getProblemMark()) + "not valid YAML: " + e.getProblem());
     } catch (YAMLException e) {
