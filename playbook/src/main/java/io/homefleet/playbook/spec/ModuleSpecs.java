@@ -1,6 +1,7 @@
 package io.homefleet.playbook.spec;
 
 import static io.homefleet.playbook.spec.ArgSpec.Type.BOOL;
+import static io.homefleet.playbook.spec.ArgSpec.Type.INT;
 import static io.homefleet.playbook.spec.ArgSpec.Type.LIST;
 import static io.homefleet.playbook.spec.ArgSpec.Type.PATH;
 import static io.homefleet.playbook.spec.ArgSpec.Type.RAW;
@@ -29,7 +30,27 @@ public final class ModuleSpecs {
           ArgSpec.of("_raw_params", STR), ArgSpec.of("cmd", STR), ArgSpec.of("chdir", PATH),
           ArgSpec.of("creates", PATH), ArgSpec.of("removes", PATH), ArgSpec.of("executable", PATH),
           ArgSpec.of("stdin", STR), ArgSpec.of("stdin_add_newline", BOOL), ArgSpec.of("warn", RAW))
-          .withFreeForm("_raw_params"));
+          .withFreeForm("_raw_params"),
+      // The plan runner's tests need these; the modules branch carries the full specs (take its
+      // version of this list when merging).
+      ModuleSpec.builtin("file",
+          ArgSpec.of("path", PATH).mandatory().aliases("dest", "name"),
+          ArgSpec.of("state", STR).choices("absent", "directory", "file", "hard", "link", "touch"),
+          ArgSpec.of("src", PATH), ArgSpec.of("mode", RAW)),
+      ModuleSpec.builtin("copy",
+          ArgSpec.of("src", PATH), ArgSpec.of("content", STR), ArgSpec.of("dest", PATH).mandatory(),
+          ArgSpec.of("mode", RAW), ArgSpec.of("backup", BOOL), ArgSpec.of("force", BOOL)),
+      ModuleSpec.builtin("template",
+          ArgSpec.of("src", PATH).mandatory(), ArgSpec.of("dest", PATH).mandatory(), ArgSpec.of("mode", RAW)),
+      ModuleSpec.builtin("debug", ArgSpec.of("msg", RAW), ArgSpec.of("var", RAW), ArgSpec.of("verbosity", INT)),
+      ModuleSpec.builtin("set_fact", ArgSpec.of("cacheable", BOOL)),
+      ModuleSpec.builtin("assert",
+          ArgSpec.of("that", LIST).mandatory(), ArgSpec.of("fail_msg", RAW).aliases("msg"),
+          ArgSpec.of("success_msg", RAW), ArgSpec.of("quiet", BOOL)),
+      ModuleSpec.builtin("fail", ArgSpec.of("msg", RAW)),
+      ModuleSpec.builtin("setup",
+          ArgSpec.of("gather_subset", LIST), ArgSpec.of("gather_timeout", INT), ArgSpec.of("filter", LIST),
+          ArgSpec.of("fact_path", PATH)));
 
   private static final Map<String, ModuleSpec> BY_NAME = index(ALL);
 
