@@ -29,10 +29,14 @@ public record ModuleResult(TaskStatus status, Map<String, Object> result) {
     result = Values.freeze(r);
   }
 
-  /** A result read from an Ansible-style dictionary: failed, else skipped, else changed, else ok. */
+  /**
+   * A result read from an Ansible-style dictionary: failed (or, with no {@code failed} key, a
+   * non-zero {@code rc}), else skipped, else changed, else ok.
+   */
   public static ModuleResult of(Map<String, Object> result) {
     TaskStatus status;
-    if (isTrue(result.get("failed"))) {
+    boolean rcFailed = !result.containsKey("failed") && result.get("rc") instanceof Number rc && rc.intValue() != 0;
+    if (isTrue(result.get("failed")) || rcFailed) {
       status = TaskStatus.FAILED;
     } else if (isTrue(result.get("skipped"))) {
       status = TaskStatus.SKIPPED;
