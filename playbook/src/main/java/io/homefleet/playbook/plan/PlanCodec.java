@@ -76,7 +76,9 @@ public final class PlanCodec {
     return JsonMapper.builder()
         .addModule(new Jdk8Module())
         .addModule(values)
-        .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+        // Empty fields of the plan's records are left out; entries of maps (vars: x: ~) are kept.
+        .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY,
+            JsonInclude.Include.ALWAYS))
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .build();
   }
