@@ -18,6 +18,12 @@ import java.util.Optional;
  * against; each agent module has an entry here with the same argument names.
  */
 public final class ModuleSpecs {
+  /** Ansible's add_file_common_args: what every file-writing module takes. */
+  private static final List<ArgSpec> FILE_COMMON = List.of(
+      ArgSpec.of("mode", RAW), ArgSpec.of("owner", STR), ArgSpec.of("group", STR),
+      ArgSpec.of("seuser", STR), ArgSpec.of("serole", STR), ArgSpec.of("selevel", STR), ArgSpec.of("setype", STR),
+      ArgSpec.of("attributes", STR).aliases("attr"), ArgSpec.of("unsafe_writes", BOOL));
+
   private static final List<ModuleSpec> ALL = List.of(
       ModuleSpec.builtin("ping", ArgSpec.of("data", STR)),
       ModuleSpec.builtin("command",
@@ -33,15 +39,19 @@ public final class ModuleSpecs {
           .withFreeForm("_raw_params"),
       // The plan runner's tests need these; the modules branch carries the full specs (take its
       // version of this list when merging).
-      ModuleSpec.builtin("file",
+      fileModule("file",
           ArgSpec.of("path", PATH).mandatory().aliases("dest", "name"),
           ArgSpec.of("state", STR).choices("absent", "directory", "file", "hard", "link", "touch"),
-          ArgSpec.of("src", PATH), ArgSpec.of("mode", RAW)),
-      ModuleSpec.builtin("copy",
+          ArgSpec.of("src", PATH), ArgSpec.of("recurse", BOOL), ArgSpec.of("force", BOOL),
+          ArgSpec.of("follow", BOOL), ArgSpec.of("modification_time", STR),
+          ArgSpec.of("modification_time_format", STR), ArgSpec.of("access_time", STR),
+          ArgSpec.of("access_time_format", STR)),
+      fileModule("copy",
           ArgSpec.of("src", PATH), ArgSpec.of("content", STR), ArgSpec.of("dest", PATH).mandatory(),
-          ArgSpec.of("mode", RAW), ArgSpec.of("backup", BOOL), ArgSpec.of("force", BOOL)),
-      ModuleSpec.builtin("template",
-          ArgSpec.of("src", PATH).mandatory(), ArgSpec.of("dest", PATH).mandatory(), ArgSpec.of("mode", RAW)),
+          ArgSpec.of("backup", BOOL), ArgSpec.of("force", BOOL).aliases("thirsty"),
+          ArgSpec.of("directory_mode", RAW), ArgSpec.of("remote_src", BOOL), ArgSpec.of("follow", BOOL),
+          ArgSpec.of("local_follow", BOOL), ArgSpec.of("checksum", STR), ArgSpec.of("validate", STR),
+          ArgSpec.of("decrypt", BOOL)),
       ModuleSpec.builtin("debug", ArgSpec.of("msg", RAW), ArgSpec.of("var", RAW), ArgSpec.of("verbosity", INT)),
       ModuleSpec.builtin("set_fact", ArgSpec.of("cacheable", BOOL)),
       ModuleSpec.builtin("assert",
@@ -55,6 +65,12 @@ public final class ModuleSpecs {
   private static final Map<String, ModuleSpec> BY_NAME = index(ALL);
 
   private ModuleSpecs() {}
+
+  private static ModuleSpec fileModule(String name, ArgSpec... args) {
+    List<ArgSpec> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(FILE_COMMON);
+    return ModuleSpec.builtin(name, all.toArray(ArgSpec[]::new));
+  }
 
   private static Map<String, ModuleSpec> index(List<ModuleSpec> specs) {
     Map<String, ModuleSpec> byName = new LinkedHashMap<>();
