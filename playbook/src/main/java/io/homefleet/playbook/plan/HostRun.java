@@ -1,0 +1,953 @@
+package io.homefleet.playbook.plan;
+
+import io.homefleet.playbook.source.Unsafe;
+import io.homefleet.playbook.template.Templar;
+import io.homefleet.playbook.template.TemplateException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One host's run of one plan: the state ansible-playbook keeps per host while a play runs. */
+final class HostRun {
+  /** The value of {@code omit}; the same string the vars code uses. */
+  static final String OMIT = "__omit_place_holder__homefleet";
+  private static final String CENSORED =
+      "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+  private static final Set<String> SHIPS_FILES = Set.of("copy", "template", "unarchive", "script");
+  /** Variables never resolved as templates: other hosts' data, facts and inventory structure. */
+  private static final Set<String> NOT_LAZY = Set.of("hostvars", "groups", "ansible_facts", "group_names");
+
+  private enum Flow { CONTINUE, FAILED, END }
+
+  private final Templar templar;
+  private final HostPlan plan;
+  private final Path bundleDir;
+  private final ModuleInvoker invoker;
+  private final PlanListener listener;
+
+  private final Map<String, Object> globalDefaults = new LinkedHashMap<>();
+  private final Map<String, Object> globalRoleVars = new LinkedHashMap<>();
+  private final Map<Map<String, Object>, Set<String>> lazyKeys = new IdentityMap();
+
+  /** {@code set_fact} values and registered results. */
+  private final Map<String, Object> facts = new LinkedHashMap<>();
+  /** Facts modules returned, keys without {@code ansible_}. */
+  private final Map<String, Object> ansibleFacts = new LinkedHashMap<>();
+  private Map<String, Object> factsLayer = Map.of();
+  private final Set<Integer> notified = new LinkedHashSet<>();
+
+  private int ok;
+  private int changed;
+  private int skipped;
+  private int rescued;
+  private int ignored;
+  private PlayRecap.End end = PlayRecap.End.COMPLETED;
+
+  HostRun(Templar templar, HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener) {
+    this.templar = templar;
+    this.plan = plan;
+    this.bundleDir = bundleDir;
+    this.invoker = invoker;
+    this.listener = listener;
+    for (RoleScope s : plan.roles()) {
+      if (s.exported()) {
+        globalDefaults.putAll(s.defaults());
+        globalRoleVars.putAll(s.vars());
+      }
+    }
+    if (plan.vars().get("ansible_facts") instanceof Map<?, ?> known) {
+      known.forEach((k, v) -> ansibleFacts.put(String.valueOf(k), v));
+    }
+    rebuildFactsLayer();
+  }
+
+  PlayRecap play() throws InterruptedException {
+    Flow flow = items(plan.items(), List.of());
+    if (flow == Flow.CONTINUE) {
+      flow = flushHandlers();
+    } else if (flow == Flow.FAILED && plan.forceHandlers()) {
+      flushHandlers();
+    }
+    if (flow == Flow.FAILED) {
+      end = PlayRecap.End.FAILED;
+    }
+    return new PlayRecap(ok, changed, 0, end == PlayRecap.End.FAILED ? 1 : 0, skipped, rescued, ignored, end, facts,
+        ansibleFacts);
+  }
+
+  // ---- the tree
+
+  private Flow items(List<PlanItem> items, List<Map<String, Object>> frames) throws InterruptedException {
+    for (PlanItem item : items) {
+      Flow f;
+      if (item instanceof PlanTask t) {
+        f = task(t, frames, false);
+      } else if (item instanceof PlanBlock b) {
+        f = block(b, frames);
+      } else {
+        f = include((PlanInclude) item, frames);
+      }
+      if (f != Flow.CONTINUE) {
+        return f;
+      }
+    }
+    return Flow.CONTINUE;
+  }
+
+  private Flow block(PlanBlock b, List<Map<String, Object>> frames) throws InterruptedException {
+    Flow f = items(b.block(), frames);
+    if (f == Flow.FAILED && !b.rescue().isEmpty()) {
+      rescued++;
+      f = items(b.rescue(), frames);
+    }
+    if (f == Flow.END) {
+      return f;
+    }
+    Flow after = items(b.always(), frames);
+    return after != Flow.CONTINUE ? after : f;
+  }
+
+  private Flow include(PlanInclude inc, List<Map<String, Object>> frames) throws InterruptedException {
+    TaskRef ref = new TaskRef(inc.id(), inc.path(), inc.name(), inc.location(), false);
+    listener.taskStarted(ref);
+    Map<String, Object> vars = varsFor(inc.scope(), merged(inc.contextVars(), inc.params()), frames);
+    try {
+      if (!inc.resolved()) {
+        return fail(ref, Map.of("msg", inc.location() + ": " + inc.kind() + " '" + inc.file() + "' names its "
+            + (inc.kind().equals("include_role") ? "role" : "file") + " with a template, which homefleet cannot"
+            + " resolve on the host yet (write the name without a template, or list the choices with when:)"));
+      }
+      Map<String, Object> skip = whenFalse(inc.when(), vars);
+      if (skip != null) {
+        skipped++;
+        listener.taskFinished(new TaskResult(ref, TaskStatus.SKIPPED, false, skip, List.of()));
+        return Flow.CONTINUE;
+      }
+      List<Object> loopItems = inc.loop().isPresent() ? loopItems(inc.loop().get(), vars) : null;
+      listener.taskFinished(new TaskResult(ref, TaskStatus.OK, false, Map.of("changed", false, "failed", false,
+          "include", inc.file()), List.of()));
+      if (loopItems == null) {
+        return items(inc.items(), with(frames, inc.params()));
+      }
+      PlanLoop loop = inc.loop().get();
+      for (int i = 0; i < loopItems.size(); i++) {
+        Map<String, Object> frame = new LinkedHashMap<>(inc.params());
+        frame.put(loop.loopVar(), loopItems.get(i));
+        if (!loop.indexVar().isEmpty()) {
+          frame.put(loop.indexVar(), i);
+        }
+        Flow f = items(inc.items(), with(frames, frame));
+        if (f != Flow.CONTINUE) {
+          return f;
+        }
+      }
+      return Flow.CONTINUE;
+    } catch (TemplateException | LoopException e) {
+      return fail(ref, Map.of("msg", inc.location() + ": " + inc.name() + ": " + e.getMessage()));
+    }
+  }
+
+  private Flow fail(TaskRef ref, Map<String, Object> result) {
+    Map<String, Object> r = new LinkedHashMap<>(result);
+    r.put("failed", true);
+    r.putIfAbsent("changed", false);
+    listener.taskFinished(new TaskResult(ref, TaskStatus.FAILED, false, r, List.of()));
+    facts.put("ansible_failed_task", Map.of("name", ref.name(), "path", ref.path(), "location", ref.location()));
+    facts.put("ansible_failed_result", r);
+    return Flow.FAILED;
+  }
+
+  private Flow flushHandlers() throws InterruptedException {
+    List<PlanHandler> handlers = plan.handlers();
+    for (int pass = 0; pass <= handlers.size() && !notified.isEmpty(); pass++) {
+      for (int i = 0; i < handlers.size(); i++) {
+        if (notified.remove(i)) {
+          Flow f = task(handlers.get(i).task(), List.of(), true);
+          if (f != Flow.CONTINUE) {
+            return f;
+          }
+        }
+      }
+    }
+    return Flow.CONTINUE;
+  }
+
+  // ---- one task
+
+  private Flow task(PlanTask t, List<Map<String, Object>> frames, boolean handler) throws InterruptedException {
+    TaskRef ref = new TaskRef(t.id(), t.path(), t.name(), t.location(), handler);
+    if (t.module().equals("meta")) {
+      return meta(t, ref, frames);
+    }
+    listener.taskStarted(ref);
+    Map<String, Object> vars = varsFor(t.scope(), t.vars(), frames);
+    boolean noLog = flag(t.noLog(), vars, false);
+    boolean diff = flag(t.diff(), vars, plan.diff());
+    ModuleResult r;
+    if (t.loop().isPresent()) {
+      r = loopTask(t, ref, vars, noLog);
+    } else {
+      r = once(t, vars);
+    }
+    if (!t.register().isEmpty()) {
+      facts.put(t.register(), r.result());
+    }
+    boolean ignore = r.status() == TaskStatus.FAILED && flag(t.ignoreErrors(), vars, false);
+    switch (r.status()) {
+      case SKIPPED -> skipped++;
+      case OK -> ok++;
+      case CHANGED -> {
+        ok++;
+        changed++;
+        notify(t);
+      }
+      case FAILED -> {
+        if (ignore) {
+          ok++;
+          ignored++;
+          if (Boolean.TRUE.equals(r.result().get("changed"))) {
+            changed++;
+          }
+        }
+      }
+    }
+    List<Object> diffs = diff && !noLog ? diffs(r.result()) : List.of();
+    Map<String, Object> shown = noLog ? censor(r.result()) : r.result();
+    listener.taskFinished(new TaskResult(ref, r.status(), ignore, shown, diffs));
+    if (r.status() == TaskStatus.FAILED && !ignore) {
+      Map<String, Object> failedTask = new LinkedHashMap<>();
+      failedTask.put("name", t.name());
+      failedTask.put("action", t.module());
+      failedTask.put("path", t.path());
+      failedTask.put("location", t.location());
+      facts.put("ansible_failed_task", failedTask);
+      facts.put("ansible_failed_result", r.result());
+      return Flow.FAILED;
+    }
+    return Flow.CONTINUE;
+  }
+
+  private void notify(PlanTask t) {
+    for (String name : t.notifies()) {
+      List<PlanHandler> handlers = plan.handlers();
+      for (int i = 0; i < handlers.size(); i++) {
+        if (handlers.get(i).answers(name)) {
+          notified.add(i);
+        }
+      }
+    }
+  }
+
+  private Flow meta(PlanTask t, TaskRef ref, List<Map<String, Object>> frames) throws InterruptedException {
+    String action = String.valueOf(t.args().get("_raw_params"));
+    if (!t.implicit()) {
+      listener.taskStarted(ref);
+    }
+    Map<String, Object> vars = varsFor(t.scope(), t.vars(), frames);
+    try {
+      Map<String, Object> skip = whenFalse(t.when(), vars);
+      if (skip != null) {
+        skipped++;
+        listener.taskFinished(new TaskResult(ref, TaskStatus.SKIPPED, false, skip, List.of()));
+        return Flow.CONTINUE;
+      }
+    } catch (TemplateException e) {
+      return fail(ref, Map.of("msg", t.location() + ": task '" + t.name() + "': " + e.getMessage()));
+    }
+    if (!t.implicit()) {
+      listener.taskFinished(new TaskResult(ref, TaskStatus.OK, false, Map.of("changed", false, "failed", false,
+          "msg", "meta: " + action), List.of()));
+    }
+    switch (action) {
+      case "flush_handlers":
+        return flushHandlers();
+      case "end_host":
+        end = PlayRecap.End.END_HOST;
+        return Flow.END;
+      case "end_play":
+        end = PlayRecap.End.END_PLAY;
+        return Flow.END;
+      case "end_batch":
+        end = PlayRecap.End.END_BATCH;
+        return Flow.END;
+      default:
+        return Flow.CONTINUE; // noop, and the ones with nothing to do on one host
+    }
+  }
+
+  private ModuleResult loopTask(PlanTask t, TaskRef ref, Map<String, Object> vars, boolean noLog)
+      throws InterruptedException {
+    PlanLoop loop = t.loop().get();
+    List<Object> items;
+    try {
+      items = loopItems(loop, vars);
+    } catch (TemplateException | LoopException e) {
+      // As Ansible: a loop that cannot be evaluated is no error when the task is skipped anyway.
+      try {
+        Map<String, Object> skip = whenFalse(t.when(), vars);
+        if (skip != null) {
+          return new ModuleResult(TaskStatus.SKIPPED, skip);
+        }
+      } catch (TemplateException ignoredToo) {
+        // report the loop's error
+      }
+      return ModuleResult.failed(t.location() + ": task '" + t.name() + "': cannot evaluate the loop: "
+          + e.getMessage());
+    }
+    if (items.isEmpty()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("results", List.of());
+      r.put("skipped_reason", "No items in the list");
+      return new ModuleResult(TaskStatus.SKIPPED, r);
+    }
+    List<Object> results = new ArrayList<>();
+    boolean anyChanged = false;
+    boolean anyFailed = false;
+    boolean allSkipped = true;
+    double pause = 0;
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      Map<String, Object> iv = new HashMap<>(vars);
+      iv.put(loop.loopVar(), item);
+      iv.put("ansible_loop_var", loop.loopVar());
+      if (!loop.indexVar().isEmpty()) {
+        iv.put(loop.indexVar(), i);
+        iv.put("ansible_index_var", loop.indexVar());
+      }
+      if (loop.extended()) {
+        iv.put("ansible_loop", extended(items, i));
+      }
+      ModuleResult r = once(t, iv);
+      if (t.module().equals("set_fact") && r.status() != TaskStatus.FAILED
+          && r.result().get("ansible_facts") instanceof Map<?, ?> set) {
+        set.forEach((k, v) -> vars.put(String.valueOf(k), v)); // later items see them, as in Ansible
+      }
+      Map<String, Object> ir = new LinkedHashMap<>(r.result());
+      ir.put(loop.loopVar(), item);
+      ir.put("ansible_loop_var", loop.loopVar());
+      if (!loop.indexVar().isEmpty()) {
+        ir.put(loop.indexVar(), i);
+        ir.put("ansible_index_var", loop.indexVar());
+      }
+      results.add(Collections.unmodifiableMap(ir));
+      String label;
+      try {
+        label = loop.label().isEmpty() ? display(item) : display(templar.template(loop.label(), iv));
+      } catch (TemplateException e) {
+        label = display(item);
+      }
+      listener.itemFinished(new ItemResult(ref, i, noLog ? "(censored)" : label, r.status(), noLog ? censor(ir) : ir));
+      anyChanged |= r.status() == TaskStatus.CHANGED || Boolean.TRUE.equals(ir.get("changed"));
+      anyFailed |= r.status() == TaskStatus.FAILED;
+      allSkipped &= r.status() == TaskStatus.SKIPPED;
+      if (i == 0) {
+        try {
+          pause = number(templar.template(loop.pause(), vars), 0);
+        } catch (TemplateException e) {
+          pause = 0;
+        }
+      }
+      if (pause > 0 && i < items.size() - 1) {
+        Thread.sleep((long) (pause * 1000));
+      }
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("changed", anyChanged);
+    r.put("msg", anyFailed ? "One or more items failed" : allSkipped ? "All items skipped" : "All items completed");
+    r.put("results", results);
+    TaskStatus status = anyFailed ? TaskStatus.FAILED : allSkipped ? TaskStatus.SKIPPED
+        : anyChanged ? TaskStatus.CHANGED : TaskStatus.OK;
+    return new ModuleResult(status, r);
+  }
+
+  /** One run of a task (one loop item): when, then the module with retries, changed_when, failed_when. */
+  private ModuleResult once(PlanTask t, Map<String, Object> vars) throws InterruptedException {
+    String where = t.location() + ": task '" + t.name() + "': ";
+    try {
+      Map<String, Object> skip = whenFalse(t.when(), vars);
+      if (skip != null) {
+        return new ModuleResult(TaskStatus.SKIPPED, skip);
+      }
+    } catch (TemplateException e) {
+      return ModuleResult.failed(where + e.getMessage());
+    }
+    boolean check;
+    boolean diff;
+    int attempts = 1;
+    double delay = 0;
+    try {
+      check = flagStrict(t.checkMode(), vars, plan.check());
+      diff = flagStrict(t.diff(), vars, plan.diff());
+      if (t.retry().isPresent()) {
+        int retries = (int) number(templar.template(t.retry().get().retries(), vars), 3);
+        attempts = retries <= 0 ? 1 : retries + 1;
+        delay = number(templar.template(t.retry().get().delay(), vars), 5);
+      }
+    } catch (TemplateException e) {
+      return ModuleResult.failed(where + e.getMessage());
+    }
+    vars.put("ansible_check_mode", check);
+    vars.put("ansible_diff_mode", diff);
+    ModuleResult r = null;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      r = execute(t, vars, check, diff);
+      r = conditions(t, r, vars, where);
+      if (t.retry().isEmpty()) {
+        break;
+      }
+      Map<String, Object> res = new LinkedHashMap<>(r.result());
+      res.put("attempts", attempt);
+      r = new ModuleResult(r.status(), res);
+      Map<String, Object> bound = bind(vars, t.register(), r.result());
+      boolean done;
+      try {
+        done = all(t.retry().get().until(), bound);
+      } catch (TemplateException e) {
+        return ModuleResult.failed(where + "until: " + e.getMessage());
+      }
+      if (done) {
+        break;
+      }
+      if (attempt == attempts) {
+        res.put("failed", true);
+        res.putIfAbsent("msg", "");
+        if (String.valueOf(res.get("msg")).isEmpty()) {
+          res.put("msg", "the until condition did not hold after " + attempts + " attempts");
+        }
+        r = new ModuleResult(TaskStatus.FAILED, res);
+      } else if (delay > 0) {
+        Thread.sleep((long) (delay * 1000));
+      }
+    }
+    return r;
+  }
+
+  private ModuleResult execute(PlanTask t, Map<String, Object> vars, boolean check, boolean diff)
+      throws InterruptedException {
+    String where = t.location() + ": task '" + t.name() + "': ";
+    Map<String, Object> args;
+    Map<String, String> env;
+    try {
+      args = args(t, vars);
+      env = environment(t, vars);
+    } catch (TemplateException e) {
+      return ModuleResult.failed(where + "cannot template its arguments: " + e.getMessage());
+    }
+    switch (t.module()) {
+      case "set_fact": {
+        Map<String, Object> set = new LinkedHashMap<>(args);
+        set.remove("cacheable");
+        facts.putAll(set);
+        return ModuleResult.ok(Map.of("ansible_facts", set));
+      }
+      case "debug":
+        return debug(args, vars);
+      case "assert":
+        return assertion(t, args, vars, where);
+      case "fail":
+        return ModuleResult.failed(args.get("msg") == null ? "Failed as requested from task"
+            : display(args.get("msg")));
+      default:
+        break;
+    }
+    ModuleResult r;
+    try {
+      r = invoker.invoke(t.module(), args,
+          new InvocationContext(check, diff, Collections.unmodifiableMap(vars), env, t.path(), t.location()));
+    } catch (RuntimeException e) {
+      return ModuleResult.failed(where + "module '" + t.module() + "' failed unexpectedly: " + e);
+    }
+    if (r == null) {
+      return ModuleResult.failed(where + "module '" + t.module() + "' returned nothing");
+    }
+    if (r.status() != TaskStatus.FAILED && r.result().get("ansible_facts") instanceof Map<?, ?> got) {
+      got.forEach((k, v) -> {
+        String key = String.valueOf(k);
+        ansibleFacts.put(key.startsWith("ansible_") ? key.substring("ansible_".length()) : key, v);
+      });
+      rebuildFactsLayer();
+      vars.putAll(factsLayer);
+    }
+    return r;
+  }
+
+  private ModuleResult debug(Map<String, Object> args, Map<String, Object> vars) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    if (args.containsKey("var")) {
+      String name = String.valueOf(args.get("var"));
+      Object value;
+      try {
+        value = templar.evaluate(name, vars);
+      } catch (TemplateException e) {
+        value = "VARIABLE IS NOT DEFINED!";
+      }
+      r.put(name, value);
+    } else {
+      r.put("msg", args.getOrDefault("msg", "Hello world!"));
+    }
+    return ModuleResult.ok(r);
+  }
+
+  private ModuleResult assertion(PlanTask t, Map<String, Object> args, Map<String, Object> vars, String where) {
+    // The conditions are bare expressions: evaluated from the task as written, not pre-rendered.
+    Object that = t.args().get("that");
+    List<String> conditions = new ArrayList<>();
+    if (that instanceof List<?> l) {
+      l.forEach(c -> conditions.add(String.valueOf(c)));
+    } else if (that != null) {
+      conditions.add(String.valueOf(that));
+    }
+    for (String c : conditions) {
+      boolean holds;
+      try {
+        holds = templar.condition(bare(c), vars);
+      } catch (TemplateException e) {
+        return ModuleResult.failed(where + "the assertion '" + c + "' cannot be evaluated: " + e.getMessage());
+      }
+      if (!holds) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        Object msg = args.containsKey("fail_msg") ? args.get("fail_msg") : args.get("msg");
+        r.put("msg", msg == null ? "Assertion failed" : msg);
+        r.put("assertion", c);
+        r.put("evaluated_to", false);
+        return new ModuleResult(TaskStatus.FAILED, r);
+      }
+    }
+    Object msg = args.get("success_msg");
+    return ModuleResult.ok(Map.of("msg", msg == null ? "All assertions passed" : msg));
+  }
+
+  /** changed_when and failed_when, with the result registered under the task's register name. */
+  private ModuleResult conditions(PlanTask t, ModuleResult r, Map<String, Object> vars, String where) {
+    if (r.status() == TaskStatus.SKIPPED || (t.changedWhen().isEmpty() && t.failedWhen().isEmpty())) {
+      return r;
+    }
+    Map<String, Object> res = new LinkedHashMap<>(r.result());
+    try {
+      if (!t.changedWhen().isEmpty()) {
+        res.put("changed", all(t.changedWhen(), bind(vars, t.register(), res)));
+      }
+      if (!t.failedWhen().isEmpty()) {
+        boolean failed = all(t.failedWhen(), bind(vars, t.register(), res));
+        res.put("failed", failed);
+        res.put("failed_when_result", failed);
+      }
+    } catch (TemplateException e) {
+      res.put("failed", true);
+      res.put("msg", where + "cannot evaluate changed_when/failed_when: " + e.getMessage());
+    }
+    return ModuleResult.of(res);
+  }
+
+  // ---- values
+
+  /**
+   * The variables a task sees, lowest precedence first: role defaults, the host's variables
+   * (inventory, play vars, vars_files), facts modules returned, role vars, block and task vars,
+   * set_fact and registered results, role params, include params, extra vars.
+   */
+  private Map<String, Object> varsFor(int scopeIndex, Map<String, Object> taskVars,
+      List<Map<String, Object>> frames) {
+    RoleScope scope = scopeIndex >= 0 ? plan.roles().get(scopeIndex) : null;
+    Map<String, Object> v = new HashMap<>(plan.vars().size() + 64);
+    Set<String> lazy = new HashSet<>();
+    layer(v, lazy, globalDefaults);
+    if (scope != null) {
+      layer(v, lazy, scope.defaults());
+    }
+    layer(v, lazy, plan.vars());
+    v.putAll(factsLayer);
+    layer(v, lazy, globalRoleVars);
+    if (scope != null) {
+      layer(v, lazy, scope.vars());
+    }
+    layer(v, lazy, taskVars);
+    v.putAll(facts);
+    if (scope != null) {
+      layer(v, lazy, scope.params());
+      v.put("role_name", scope.role());
+      v.put("role_path", bundleDir.resolve(scope.bundleDir()).toString());
+    }
+    for (Map<String, Object> frame : frames) {
+      layer(v, lazy, frame);
+    }
+    layer(v, lazy, plan.extraVars());
+    v.put("omit", OMIT);
+    v.put("ansible_play_name", plan.play());
+    v.put("playbook_dir", bundleDir.toString());
+    v.put("ansible_check_mode", plan.check());
+    v.put("ansible_diff_mode", plan.diff());
+    resolveLazy(v, lazy);
+    return v;
+  }
+
+  private void layer(Map<String, Object> into, Set<String> lazy, Map<String, Object> layer) {
+    if (layer.isEmpty()) {
+      return;
+    }
+    into.putAll(layer);
+    lazy.addAll(lazyKeys.computeIfAbsent(layer, l -> {
+      Set<String> keys = new HashSet<>();
+      l.forEach((k, val) -> {
+        if (!NOT_LAZY.contains(k) && hasTemplate(val)) {
+          keys.add(k);
+        }
+      });
+      return keys;
+    }));
+  }
+
+  /**
+   * Ansible templates variables when they are used, so {@code b: "{{ a }}"} follows {@code a}.
+   * Here the variables written with templates are rendered before the task, a few passes deep;
+   * one that cannot be rendered yet (it names a result not registered) stays as written.
+   */
+  private void resolveLazy(Map<String, Object> v, Set<String> lazy) {
+    Set<String> pending = new HashSet<>();
+    for (String k : lazy) {
+      if (hasTemplate(v.get(k))) {
+        pending.add(k);
+      }
+    }
+    for (int pass = 0; pass < 8 && !pending.isEmpty(); pass++) {
+      boolean progress = false;
+      for (String k : List.copyOf(pending)) {
+        try {
+          Object before = v.get(k);
+          Object after = templar.template(before, v);
+          if (!after.equals(before)) {
+            progress = true;
+          }
+          v.put(k, after);
+          if (!hasTemplate(after)) {
+            pending.remove(k);
+          }
+        } catch (TemplateException | RuntimeException e) {
+          // not renderable yet: left as written
+        }
+      }
+      if (!progress) {
+        break;
+      }
+    }
+  }
+
+  private static boolean hasTemplate(Object value) {
+    if (value instanceof String s) {
+      return s.contains("{{") || s.contains("{%");
+    }
+    if (value instanceof Map<?, ?> m) {
+      for (Object o : m.values()) {
+        if (hasTemplate(o)) {
+          return true;
+        }
+      }
+    } else if (value instanceof List<?> l) {
+      for (Object o : l) {
+        if (hasTemplate(o)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void rebuildFactsLayer() {
+    Map<String, Object> layer = new LinkedHashMap<>();
+    ansibleFacts.forEach((k, v) -> layer.put("ansible_" + k, v));
+    layer.put("ansible_facts", Collections.unmodifiableMap(new LinkedHashMap<>(ansibleFacts)));
+    factsLayer = layer;
+  }
+
+  /** The module's arguments: templated, omitted ones dropped, unsafe unwrapped, bundle files located. */
+  private Map<String, Object> args(PlanTask t, Map<String, Object> vars) throws TemplateException {
+    Object templated = templar.template(t.args(), vars);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> args = (Map<String, Object>) plain(templated);
+    for (Map.Entry<String, String> f : t.files().entrySet()) {
+      if (args.containsKey(f.getKey())) {
+        args.put(f.getKey(), bundleDir.resolve(f.getValue()).toString());
+      }
+    }
+    if (t.files().isEmpty() && SHIPS_FILES.contains(t.module()) && args.get("src") instanceof String src
+        && !src.isEmpty() && !Path.of(src).isAbsolute() && !Boolean.TRUE.equals(args.get("remote_src"))) {
+      findInBundle(t, src).ifPresent(p -> args.put("src", p.toString()));
+    }
+    return args;
+  }
+
+  /** A templated src, looked up as Ansible does: the role's files/ or templates/, the role, the playbook's. */
+  private java.util.Optional<Path> findInBundle(PlanTask t, String src) {
+    String sub = t.module().equals("template") ? "templates" : "files";
+    List<Path> candidates = new ArrayList<>();
+    if (t.scope() >= 0) {
+      Path role = bundleDir.resolve(plan.roles().get(t.scope()).bundleDir());
+      candidates.add(role.resolve(sub).resolve(src));
+      candidates.add(role.resolve(src));
+    }
+    candidates.add(bundleDir.resolve(sub).resolve(src));
+    candidates.add(bundleDir.resolve(src));
+    return candidates.stream().map(Path::normalize).filter(p -> p.startsWith(bundleDir))
+        .filter(Files::isRegularFile).findFirst();
+  }
+
+  private Map<String, String> environment(PlanTask t, Map<String, Object> vars) throws TemplateException {
+    if (t.environment().isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    Object templated = templar.template(t.environment(), vars);
+    if (templated instanceof Map<?, ?> m) {
+      m.forEach((k, val) -> {
+        Object p = plain(val);
+        if (p != null && !OMIT.equals(p)) {
+          env.put(String.valueOf(k), display(p));
+        }
+      });
+    }
+    return env;
+  }
+
+  /** Drops omitted values and unwraps unsafe strings, all the way down. */
+  private static Object plain(Object value) {
+    if (value instanceof Unsafe u) {
+      return u.text();
+    }
+    if (value instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, val) -> {
+        if (!OMIT.equals(val)) {
+          out.put(String.valueOf(k), plain(val));
+        }
+      });
+      return out;
+    }
+    if (value instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      for (Object o : l) {
+        if (!OMIT.equals(o)) {
+          out.add(plain(o));
+        }
+      }
+      return out;
+    }
+    return value;
+  }
+
+  private List<Object> loopItems(PlanLoop loop, Map<String, Object> vars) throws TemplateException, LoopException {
+    Object value = plainItems(templar.template(loop.items(), vars));
+    switch (loop.kind()) {
+      case "with_dict": {
+        if (!(value instanceof Map<?, ?> m)) {
+          throw new LoopException("with_dict expects a mapping, got " + display(value));
+        }
+        List<Object> out = new ArrayList<>();
+        m.forEach((k, v) -> {
+          Map<String, Object> kv = new LinkedHashMap<>();
+          kv.put("key", k);
+          kv.put("value", v);
+          out.add(kv);
+        });
+        return out;
+      }
+      case "with_items": {
+        if (!(value instanceof List<?> l)) {
+          return value == null ? List.of() : List.of(value);
+        }
+        List<Object> out = new ArrayList<>();
+        for (Object o : l) {
+          if (o instanceof List<?> inner) {
+            out.addAll(inner);
+          } else {
+            out.add(o);
+          }
+        }
+        return out;
+      }
+      case "with_list":
+        return value instanceof List<?> l ? new ArrayList<>(l) : value == null ? List.of() : List.of(value);
+      default:
+        if (!(value instanceof List<?> l)) {
+          throw new LoopException("Invalid data passed to 'loop', it requires a list, got this instead: "
+              + display(value) + " (use loop: \"{{ x | dict2items }}\" for a mapping)");
+        }
+        return new ArrayList<>(l);
+    }
+  }
+
+  /** Loop items keep unsafe strings unsafe (they are data), but lose omitted entries. */
+  private static Object plainItems(Object value) {
+    return value;
+  }
+
+  private Map<String, Object> extended(List<Object> items, int i) {
+    Map<String, Object> l = new LinkedHashMap<>();
+    int n = items.size();
+    l.put("allitems", items);
+    l.put("index", i + 1);
+    l.put("index0", i);
+    l.put("revindex", n - i);
+    l.put("revindex0", n - i - 1);
+    l.put("first", i == 0);
+    l.put("last", i == n - 1);
+    l.put("length", n);
+    l.put("previtem", i > 0 ? items.get(i - 1) : null);
+    l.put("nextitem", i < n - 1 ? items.get(i + 1) : null);
+    return l;
+  }
+
+  /** Null when every condition holds; else the skipped result naming the first false one. */
+  private Map<String, Object> whenFalse(List<String> conditions, Map<String, Object> vars) throws TemplateException {
+    for (String c : conditions) {
+      boolean holds;
+      try {
+        holds = templar.condition(bare(c), vars);
+      } catch (TemplateException e) {
+        throw new TemplateException("the conditional check '" + c + "' failed: " + e.getMessage(), e);
+      }
+      if (!holds) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("changed", false);
+        r.put("skipped", true);
+        r.put("skip_reason", "Conditional result was False");
+        r.put("false_condition", c);
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private boolean all(List<String> conditions, Map<String, Object> vars) throws TemplateException {
+    for (String c : conditions) {
+      try {
+        if (!templar.condition(bare(c), vars)) {
+          return false;
+        }
+      } catch (TemplateException e) {
+        throw new TemplateException("the conditional check '" + c + "' failed: " + e.getMessage(), e);
+      }
+    }
+    return true;
+  }
+
+  /** A condition written as {@code "{{ x }}"} (Ansible warns, but accepts it) as the bare expression. */
+  private static String bare(String condition) {
+    String c = condition.strip();
+    if (c.startsWith("{{") && c.endsWith("}}") && c.indexOf("{{", 2) < 0) {
+      return c.substring(2, c.length() - 2).strip();
+    }
+    return c;
+  }
+
+  private static Map<String, Object> bind(Map<String, Object> vars, String register, Map<String, Object> result) {
+    if (register.isEmpty()) {
+      return vars;
+    }
+    Map<String, Object> bound = new HashMap<>(vars);
+    bound.put(register, result);
+    return bound;
+  }
+
+  /** A yes/no keyword: empty for the default, else true/false or a template; a bad template counts as false. */
+  private boolean flag(String value, Map<String, Object> vars, boolean dflt) {
+    try {
+      return flagStrict(value, vars, dflt);
+    } catch (TemplateException e) {
+      return false;
+    }
+  }
+
+  private boolean flagStrict(String value, Map<String, Object> vars, boolean dflt) throws TemplateException {
+    if (value.isEmpty()) {
+      return dflt;
+    }
+    if (value.equals("true") || value.equals("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    return Templar.truthy(templar.template(value, vars));
+  }
+
+  private static double number(Object value, double dflt) {
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (value == null) {
+      return dflt;
+    }
+    try {
+      return Double.parseDouble(String.valueOf(value).strip());
+    } catch (NumberFormatException e) {
+      return dflt;
+    }
+  }
+
+  private static String display(Object value) {
+    return value instanceof Unsafe u ? u.text() : String.valueOf(value);
+  }
+
+  private static Map<String, Object> censor(Map<String, Object> result) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("censored", CENSORED);
+    r.put("changed", result.getOrDefault("changed", false));
+    r.put("failed", result.getOrDefault("failed", false));
+    if (result.containsKey("skipped")) {
+      r.put("skipped", result.get("skipped"));
+    }
+    return r;
+  }
+
+  private static List<Object> diffs(Map<String, Object> result) {
+    List<Object> out = new ArrayList<>();
+    if (result.get("diff") != null) {
+      out.add(result.get("diff"));
+    }
+    if (result.get("results") instanceof List<?> items) {
+      for (Object o : items) {
+        if (o instanceof Map<?, ?> m && m.get("diff") != null) {
+          out.add(m.get("diff"));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> merged(Map<String, Object> a, Map<String, Object> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    Map<String, Object> out = new LinkedHashMap<>(a);
+    out.putAll(b);
+    return out;
+  }
+
+  private static List<Map<String, Object>> with(List<Map<String, Object>> frames, Map<String, Object> frame) {
+    if (frame.isEmpty()) {
+      return frames;
+    }
+    List<Map<String, Object>> out = new ArrayList<>(frames);
+    out.add(frame);
+    return out;
+  }
+
+  /** A loop whose items are not a list. */
+  private static final class LoopException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    LoopException(String message) {
+      super(message);
+    }
+  }
+
+  /** Caches per layer object, by identity: the plan's maps are immutable and live as long as the run. */
+  private static final class IdentityMap extends java.util.IdentityHashMap<Map<String, Object>, Set<String>> {
+    private static final long serialVersionUID = 1L;
+  }
+}

@@ -1,0 +1,25 @@
+package io.homefleet.playbook.plan;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a module call may know besides its arguments.
+ *
+ * @param checkMode whether to report what would change without changing it
+ * @param diff whether to return a {@code diff} in the result
+ * @param vars every variable the task sees (for {@code template}: render {@code src} with them)
+ * @param environment environment variables for commands the module runs
+ * @param taskPath the task's stable path in the play, for logs
+ * @param location where the task was written ({@code file:line:column}), for messages
+ */
+public record InvocationContext(boolean checkMode, boolean diff, Map<String, Object> vars,
+    Map<String, String> environment, String taskPath, String location) {
+
+  public InvocationContext {
+    Objects.requireNonNull(vars, "vars");
+    environment = Map.copyOf(environment);
+    Objects.requireNonNull(taskPath, "taskPath");
+    Objects.requireNonNull(location, "location");
+  }
+}

@@ -1,0 +1,320 @@
+package io.homefleet.playbook.plan;
+
+import io.homefleet.playbook.model.Block;
+import io.homefleet.playbook.model.Flag;
+import io.homefleet.playbook.model.Handler;
+import io.homefleet.playbook.model.IncludeRole;
+import io.homefleet.playbook.model.IncludeTasks;
+import io.homefleet.playbook.model.Keywords;
+import io.homefleet.playbook.model.Loop;
+import io.homefleet.playbook.model.Play;
+import io.homefleet.playbook.model.Retry;
+import io.homefleet.playbook.model.Role;
+import io.homefleet.playbook.model.RoleRef;
+import io.homefleet.playbook.model.Task;
+import io.homefleet.playbook.model.TaskItem;
+import io.homefleet.playbook.parse.LoadedPlaybook;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Compiles one play of a loaded playbook into the {@link HostPlan} one host runs.
+ *
+ * <p>What is the same for every host is decided here: static imports and roles are expanded in
+ * place, inherited keywords are folded into each task (a block's {@code when} becomes part of each
+ * of its tasks' conditions, as Ansible evaluates it), tasks the tag selection excludes are left
+ * out, each task gets a stable path, and the bundle files the tasks use are collected. Nothing is
+ * templated: conditions, loops and arguments are evaluated on the host, where registered results
+ * and facts exist.
+ *
+ * <pre>{@code
+ * HostPlan plan = PlanCompiler.compile(loaded, 0, varsOfHost, new PlanOptions(tags, skip, check, diff, extra));
+ * byte[] message = PlanCodec.encode(plan);
+ * }</pre>
+ */
+public final class PlanCompiler {
+  /** Marks a role directory whose files/ and templates/ all travel (a task's src is a template). */
+  private static final String ROLE_DIR = "\0role:";
+  private static final Set<String> SHIPS_FILES = Set.of("copy", "template", "unarchive", "script");
+
+  private PlanCompiler() {}
+
+  /**
+   * The plan for one host and one play.
+   *
+   * @param loaded the playbook as the loader validated it
+   * @param playIndex which play, 0-based, in {@code loaded.playbook().plays()}
+   * @param hostVars the host's variables, merged by precedence up to the play's vars and
+   *     {@code vars_files} (role defaults and vars, block and task vars are layered on the host);
+   *     plain values only, with {@code hostvars} as a snapshot of the other hosts
+   * @param options tags, check, diff and extra vars
+   * @throws IndexOutOfBoundsException when there is no such play
+   */
+  public static HostPlan compile(LoadedPlaybook loaded, int playIndex, Map<String, Object> hostVars,
+      PlanOptions options) {
+    Play play = loaded.playbook().plays().get(playIndex);
+    Compilation c = new Compilation(new TagSelection(options.tags(), options.skipTags()));
+    Keywords playKeywords = play.keywords();
+    // The play's vars are in hostVars already, merged at their precedence by the vars code.
+    Ctx root = Ctx.ROOT.with(new Keywords(playKeywords.when(), playKeywords.tags(), Map.of(),
+        playKeywords.environment(), playKeywords.ignoreErrors(), playKeywords.checkMode(), playKeywords.diff(),
+        playKeywords.noLog()));
+    String at = play.location().toString();
+
+    List<PlanItem> items = new ArrayList<>();
+    if (play.gatherFacts()) {
+      items.add(new PlanTask(c.nextId(), "gather_facts", "Gathering Facts", at, "setup", Map.of(), Map.of(), -1,
+          List.of(), List.of("always"), Map.of(), root.env, "", "false", "false", root.noLog, Optional.empty(), "",
+          List.of(), List.of(), List.of(), Optional.empty(), false));
+    }
+    items.addAll(c.list(play.preTasks(), root, "pre_tasks"));
+    items.add(c.flush(at, "pre_tasks/flush_handlers"));
+    Map<String, Integer> seen = new HashMap<>();
+    for (RoleRef ref : play.roles()) {
+      items.addAll(c.role(ref, root, "roles/" + c.roleSegment(ref.name(), seen), true, true));
+    }
+    items.addAll(c.list(play.tasks(), root, "tasks"));
+    items.add(c.flush(at, "tasks/flush_handlers"));
+    items.addAll(c.list(play.postTasks(), root, "post_tasks"));
+
+    for (Handler h : play.handlers()) {
+      c.handlerSources.add(new HandlerSource(h, root));
+    }
+    List<PlanHandler> handlers = new ArrayList<>();
+    for (int i = 0; i < c.handlerSources.size(); i++) {
+      HandlerSource hs = c.handlerSources.get(i);
+      Task t = hs.handler().task();
+      List<String> names = new ArrayList<>();
+      names.add(t.name());
+      t.role().ifPresent(r -> names.add(r + " : " + t.name()));
+      names.addAll(hs.handler().listen());
+      handlers.add(new PlanHandler(names, c.task(t, hs.ctx(), "handlers/" + i)));
+    }
+
+    Map<String, byte[]> files = new TreeMap<>();
+    for (String path : c.files) {
+      if (path.startsWith(ROLE_DIR)) {
+        String dir = path.substring(ROLE_DIR.length());
+        loaded.bundle().forEach((p, content) -> {
+          if (p.startsWith(dir + "/files/") || p.startsWith(dir + "/templates/")) {
+            files.put(p, content);
+          }
+        });
+        continue;
+      }
+      byte[] content = loaded.bundle().get(path);
+      if (content != null) {
+        files.put(path, content);
+      }
+    }
+    return new HostPlan(PlanCodec.FORMAT, play.name().isEmpty() ? play.hosts() : play.name(), at, items, handlers,
+        c.scopes, hostVars, options.extraVars(), c.selection, options.check(), options.diff(), play.forceHandlers(),
+        files);
+  }
+
+  /** The keywords in force at one place of the play: everything inherited so far. */
+  private record Ctx(List<String> when, List<String> tags, Map<String, Object> vars, Map<String, Object> env,
+      String ignoreErrors, String checkMode, String diff, String noLog, int scope) {
+
+    static final Ctx ROOT = new Ctx(List.of(), List.of(), Map.of(), Map.of(), "", "", "", "", -1);
+
+    Ctx with(Keywords k) {
+      return new Ctx(concat(when, k.when()), concat(tags, k.tags()), merge(vars, k.vars()),
+          merge(env, k.environment()), flag(k.ignoreErrors(), ignoreErrors), flag(k.checkMode(), checkMode),
+          flag(k.diff(), diff), flag(k.noLog(), noLog), scope);
+    }
+
+    Ctx withScope(int index) {
+      return new Ctx(when, tags, vars, env, ignoreErrors, checkMode, diff, noLog, index);
+    }
+
+    private static String flag(Optional<Flag> given, String inherited) {
+      if (given.isEmpty()) {
+        return inherited;
+      }
+      return given.get() instanceof Flag.Fixed f ? Boolean.toString(f.value()) : ((Flag.Templated) given.get()).template();
+    }
+  }
+
+  private record HandlerSource(Handler handler, Ctx ctx) {}
+
+  /** One compilation's running state: ids, role scopes, handlers and files met so far. */
+  private static final class Compilation {
+    final TagSelection selection;
+    final List<RoleScope> scopes = new ArrayList<>();
+    final List<HandlerSource> handlerSources = new ArrayList<>();
+    final Set<String> rolesWithHandlers = new HashSet<>();
+    final Set<String> files = new HashSet<>();
+    int ids;
+
+    Compilation(TagSelection selection) {
+      this.selection = selection;
+    }
+
+    int nextId() {
+      return ids++;
+    }
+
+    String roleSegment(String name, Map<String, Integer> seen) {
+      int n = seen.merge(name, 1, Integer::sum);
+      return n == 1 ? name : name + "@" + n;
+    }
+
+    PlanTask flush(String at, String path) {
+      return new PlanTask(nextId(), path, "meta: flush_handlers", at, "meta", Map.of("_raw_params", "flush_handlers"),
+          Map.of(), -1, List.of(), List.of("always"), Map.of(), Map.of(), "", "", "", "", Optional.empty(), "",
+          List.of(), List.of(), List.of(), Optional.empty(), true);
+    }
+
+    List<PlanItem> list(List<TaskItem> items, Ctx ctx, String path) {
+      List<PlanItem> out = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        out.addAll(item(items.get(i), ctx, path + "/" + i));
+      }
+      return out;
+    }
+
+    List<PlanItem> item(TaskItem item, Ctx ctx, String path) {
+      if (item instanceof Task t) {
+        return selection.selects(ctx.with(t.keywords()).tags) ? List.of(task(t, ctx, path)) : List.of();
+      }
+      if (item instanceof Block b) {
+        return block(b, ctx.with(b.keywords()), path);
+      }
+      if (item instanceof IncludeTasks inc) {
+        return inc.dynamic() ? includeTasks(inc, ctx, path)
+            : list(inc.tasks().orElse(List.of()), ctx.with(inc.keywords()), path);
+      }
+      IncludeRole inc = (IncludeRole) item;
+      return inc.dynamic() ? includeRole(inc, ctx, path) : role(inc.role(), ctx, path, true, true);
+    }
+
+    private List<PlanItem> block(Block b, Ctx ctx, String path) {
+      int id = nextId();
+      List<PlanItem> block = list(b.block(), ctx, path + "/block");
+      List<PlanItem> rescue = list(b.rescue(), ctx, path + "/rescue");
+      List<PlanItem> always = list(b.always(), ctx, path + "/always");
+      if (block.isEmpty() && rescue.isEmpty() && always.isEmpty()) {
+        return List.of();
+      }
+      return List.of(new PlanBlock(id, path, b.name(), b.location().toString(), block, rescue, always));
+    }
+
+    private List<PlanItem> includeTasks(IncludeTasks inc, Ctx ctx, String path) {
+      Ctx own = ctx.with(inc.keywords());
+      if (!selection.selects(own.tags)) {
+        return List.of();
+      }
+      int id = nextId();
+      // The include's own keywords stay with the include; the included tasks inherit only what is
+      // around it (Ansible: use apply: to pass keywords down).
+      List<PlanItem> items = list(inc.tasks().orElse(List.of()), ctx, path + "/include");
+      return List.of(new PlanInclude(id, path, "include_tasks: " + inc.file(), inc.location().toString(),
+          "include_tasks", inc.file(), ctx.scope, own.when, ctx.vars, inc.keywords().vars(), inc.loop().map(Compilation::loop),
+          inc.tasks().isPresent(), items));
+    }
+
+    private List<PlanItem> includeRole(IncludeRole inc, Ctx ctx, String path) {
+      Ctx own = ctx.with(inc.keywords());
+      if (!selection.selects(own.tags)) {
+        return List.of();
+      }
+      int id = nextId();
+      List<PlanItem> items = inc.role().role().isPresent()
+          ? role(inc.role(), ctx, path + "/include", false, false)
+          : List.of();
+      Map<String, Object> params = new LinkedHashMap<>(inc.role().params());
+      params.putAll(inc.keywords().vars());
+      return List.of(new PlanInclude(id, path, "include_role: " + inc.role().name(), inc.location().toString(),
+          "include_role", inc.role().name(), ctx.scope, own.when, ctx.vars, params, inc.loop().map(Compilation::loop),
+          inc.role().role().isPresent(), items));
+    }
+
+    /**
+     * A role's dependencies, then its tasks, each in the role's own variable scope.
+     *
+     * @param inherit whether the reference's keywords apply to the role's tasks (not so for
+     *     {@code include_role}, whose keywords are the include's)
+     */
+    List<PlanItem> role(RoleRef ref, Ctx outer, String path, boolean inherit, boolean exported) {
+      Optional<Role> found = ref.role();
+      if (found.isEmpty()) {
+        return List.of();
+      }
+      Role role = found.get();
+      Ctx ctx = inherit ? outer.with(ref.keywords()) : outer;
+      List<PlanItem> out = new ArrayList<>();
+      Map<String, Integer> seen = new HashMap<>();
+      for (RoleRef dep : role.dependencies()) {
+        out.addAll(role(dep, ctx, path + "/dep/" + roleSegment(dep.name(), seen), true, exported));
+      }
+      int scope = scopes.size();
+      scopes.add(new RoleScope(role.name(), role.bundleDir(), role.defaults(), role.vars(),
+          inherit ? ref.params() : Map.of(), exported));
+      Ctx inRole = ctx.withScope(scope);
+      out.addAll(list(role.tasks(), inRole, path));
+      if (rolesWithHandlers.add(role.bundleDir() + "\0" + role.name())) {
+        for (Handler h : role.handlers()) {
+          handlerSources.add(new HandlerSource(h, Ctx.ROOT.withScope(scope)));
+        }
+      }
+      return out;
+    }
+
+    PlanTask task(Task t, Ctx outer, String path) {
+      Ctx ctx = outer.with(t.keywords());
+      files.addAll(t.files().values());
+      if (SHIPS_FILES.contains(t.module()) && t.files().isEmpty() && t.args().get("src") instanceof String src
+          && src.contains("{{") && ctx.scope >= 0) {
+        // A templated src is found on the host; ship the role's files and templates.
+        files.add(ROLE_DIR + scopes.get(ctx.scope).bundleDir());
+      }
+      return new PlanTask(nextId(), path, t.displayName(), t.location().toString(), t.module(), t.args(), t.files(),
+          ctx.scope, ctx.when, ctx.tags, ctx.vars, ctx.env, ctx.ignoreErrors, ctx.checkMode, ctx.diff, ctx.noLog,
+          t.loop().map(Compilation::loop), t.register().orElse(""), t.notifies(), t.changedWhen(), t.failedWhen(),
+          t.retry().map(Compilation::retry), false);
+    }
+
+    static PlanLoop loop(Loop l) {
+      Loop.LoopControl c = l.control();
+      return new PlanLoop(l.kind().name().toLowerCase(Locale.ROOT), l.items(), c.loopVar(), c.label().orElse(""),
+          c.indexVar().orElse(""), c.pause(), c.extended());
+    }
+
+    static PlanRetry retry(Retry r) {
+      return new PlanRetry(r.until(), r.retries(), r.delay());
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    if (a.isEmpty()) {
+      return b;
+    }
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return List.copyOf(out);
+  }
+
+  private static Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    if (a.isEmpty()) {
+      return b;
+    }
+    Map<String, Object> out = new LinkedHashMap<>(a);
+    out.putAll(b);
+    return out;
+  }
+}

@@ -1,0 +1,79 @@
+package io.homefleet.playbook.plan;
+
+import io.homefleet.playbook.template.Templar;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Runs a {@link HostPlan} on the host, as ansible-playbook runs a play for one host: tasks in
+ * order, each {@code when} evaluated (per loop item), loops, {@code register},
+ * {@code changed_when}/{@code failed_when}, {@code until}, {@code ignore_errors}, blocks with
+ * {@code rescue}/{@code always}, handlers at each flush, tags already applied by the compiler.
+ *
+ * <p>The runner does {@code set_fact}, {@code debug}, {@code assert}, {@code fail} and
+ * {@code meta} itself, since they work on the play's variables; every other module goes to the
+ * {@link ModuleInvoker}. Events go to the {@link PlanListener} as they happen. One runner may run
+ * many plans at once; each {@link #run} keeps its own state.
+ *
+ * <pre>{@code
+ * PlayRecap recap = new PlanRunner(templar).run(PlanCodec.decode(bytes), workDir, invoker, listener);
+ * }</pre>
+ */
+public final class PlanRunner {
+  private final Templar templar;
+
+  /** A runner with its own {@link Templar}. */
+  public PlanRunner() {
+    this(new Templar());
+  }
+
+  /** A runner sharing {@code templar} (thread-safe, and costly to create). */
+  public PlanRunner(Templar templar) {
+    this.templar = Objects.requireNonNull(templar, "templar");
+  }
+
+  /**
+   * Writes the plan's bundle files under {@code bundleDir}, runs the play for this host, and
+   * returns its recap (also given to {@link PlanListener#playFinished}). A failing task is a result,
+   * not an exception.
+   *
+   * @param plan the plan
+   * @param bundleDir where the bundle's files go; {@code src:} arguments point into it
+   * @param invoker runs the modules
+   * @param listener receives the events
+   * @throws PlanException when the bundle cannot be written (a path that escapes the directory, a
+   *     full disk)
+   * @throws InterruptedException when the run is cancelled (the recap is then not reported)
+   */
+  public PlayRecap run(HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener)
+      throws PlanException, InterruptedException {
+    writeBundle(plan, bundleDir);
+    PlayRecap recap = new HostRun(templar, plan, bundleDir.toAbsolutePath().normalize(), invoker, listener).play();
+    listener.playFinished(recap);
+    return recap;
+  }
+
+  /** Writes the plan's files under {@code dir}, leaving files that already hold the same bytes. */
+  static void writeBundle(HostPlan plan, Path dir) throws PlanException {
+    Path base = dir.toAbsolutePath().normalize();
+    for (Map.Entry<String, byte[]> e : plan.files().entrySet()) {
+      Path target = base.resolve(e.getKey()).normalize();
+      if (!target.startsWith(base) || target.equals(base)) {
+        throw new PlanException("bundle file '" + e.getKey() + "' would be written outside " + base);
+      }
+      try {
+        if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), e.getValue())) {
+          continue;
+        }
+        Files.createDirectories(target.getParent());
+        Files.write(target, e.getValue());
+      } catch (IOException ex) {
+        throw new PlanException("cannot write bundle file " + target + ": " + ex.getMessage(), ex);
+      }
+    }
+  }
+}
