@@ -188,10 +188,33 @@ public final class TestHost {
     cut = true;
   }
 
-  /** Undoes {@link #cut()}: the link is up and forwarding again at once (no STP on the bridge). */
+  /**
+   * Undoes {@link #cut()} and returns once both ends of the link are operational (the bridge
+   * forwards at once: no STP). Neighbour entries that failed while the link was down are
+   * flushed: left alone, the kernel would answer "No route to host" for a few more seconds.
+   */
   public void restore() {
     Commands.check("ip", "link", "set", rootSideLink, "up");
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!(operational("ip", "-o", "link", "show", rootSideLink)
+        && operational("ip", "-n", namespace, "-o", "link", "show", "eth0"))) {
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException("link of " + name + " not up within 10 s after restore");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    Commands.run(Duration.ofSeconds(10), "ip", "-n", namespace, "neigh", "flush", "dev", "eth0");
+    Commands.run(Duration.ofSeconds(10), "ip", "neigh", "flush", "to", address, "dev", run.bridge());
     cut = false;
+  }
+
+  private static boolean operational(String... showLink) {
+    return Commands.run(Duration.ofSeconds(10), showLink).stdout().contains("state UP");
   }
 
   /** Whether the link is cut now. */
