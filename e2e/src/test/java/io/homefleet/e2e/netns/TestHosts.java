@@ -483,7 +483,7 @@ public final class TestHosts implements AutoCloseable {
    * throws the first at the end.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
