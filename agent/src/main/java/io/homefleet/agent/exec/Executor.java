@@ -25,6 +25,8 @@ public final class Executor implements AutoCloseable {
   private final TaskSink sink;
   private final Path workDir;
   private final ExecutorService pool;
+  /** One engine for every task, made when a task first needs it (most ad-hoc runs never do). */
+  private final java.util.function.Supplier<io.homefleet.playbook.template.Templar> templar = new Memo();
   private final Map<String, TaskContext> running = new ConcurrentHashMap<>();
   private final Map<String, Boolean> seen = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
     @Override
@@ -54,11 +56,17 @@ public final class Executor implements AutoCloseable {
 
   /** Queues {@code task}; returns false for an id already seen (a duplicate delivery). */
   public boolean submit(Task task) {
+    return submit(task, java.util.Optional.empty());
+  }
+
+  /** Queues {@code task} whose {@code src=} files are in {@code bundleDir}; false for a duplicate id. */
+  public boolean submit(Task task, java.util.Optional<Path> bundleDir) {
     if (seen.putIfAbsent(task.id(), Boolean.TRUE) != null) {
       log.info("task {} was already received; duplicate ignored", task.id());
       return false;
     }
-    TaskContext ctx = new TaskContext(task, sink, LoggerFactory.getLogger("homefleet.task." + task.module()), workDir);
+    TaskContext ctx = new TaskContext(task, sink, LoggerFactory.getLogger("homefleet.task." + task.module()), workDir,
+        bundleDir, templar);
     running.put(task.id(), ctx);
     pool.execute(() -> execute(task, ctx));
     return true;
@@ -76,8 +84,9 @@ public final class Executor implements AutoCloseable {
     long started = System.currentTimeMillis();
     sink.started(task, started);
     Outcome outcome;
-    Module module = modules.get(task.module().startsWith("ansible.builtin.")
-        ? task.module().substring("ansible.builtin.".length()) : task.module());
+    // FQCNs and other names (ansible.builtin.copy, systemd_service) resolve through the shared specs.
+    Module module = modules.get(io.homefleet.playbook.spec.ModuleSpecs.find(task.module())
+        .map(io.homefleet.playbook.spec.ModuleSpec::name).orElse(task.module()));
     try {
       if (module == null) {
         outcome = Outcome.failed("unknown module '" + task.module() + "' (available: "
@@ -104,6 +113,18 @@ public final class Executor implements AutoCloseable {
     }
     ctx.finish();
     sink.finished(task, outcome, started, System.currentTimeMillis());
+  }
+
+  private static final class Memo implements java.util.function.Supplier<io.homefleet.playbook.template.Templar> {
+    private io.homefleet.playbook.template.Templar value;
+
+    @Override
+    public synchronized io.homefleet.playbook.template.Templar get() {
+      if (value == null) {
+        value = new io.homefleet.playbook.template.Templar();
+      }
+      return value;
+    }
   }
 
   @Override
