@@ -33,6 +33,7 @@ public final class AtomicFiles {
     }
   }
 
+  /** Replaces {@code dest} with what {@code content} yields, read to its end. */
   public static void write(Path dest, InputStream content) throws IOException {
     Path target = Files.isSymbolicLink(dest) ? dest.toRealPath() : dest;
     Path dir = target.toAbsolutePath().getParent();
