@@ -10,6 +10,7 @@ import io.homefleet.agent.module.file.FileAttrs;
 import io.homefleet.agent.module.file.FileContent;
 import io.homefleet.agent.module.file.Modes;
 import io.homefleet.agent.module.file.PosixAttrs;
+import io.homefleet.agent.module.file.Validate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,11 +44,11 @@ public final class CopyModule implements StateModule {
       throw a.error(content.isPresent() ? "src and content are mutually exclusive"
           : "src (or content) is required");
     }
-    if (a.has("validate") || a.has("checksum") && !src.isPresent()) {
-      throw a.error("validate and checksum are not supported by homefleet's copy yet (see docs/modules.md)");
+    if (a.has("checksum")) {
+      throw a.error("checksum is not supported by homefleet's copy yet (see docs/modules.md)");
     }
     FileContent.Options opts = new FileContent.Options(a.bool("backup", false), a.bool("force", true),
-        FileAttrs.of(a));
+        FileAttrs.of(a), Validate.of(a, ctx));
     Path dest = Path.of(destArg);
     boolean destIsDir = destArg.endsWith("/") || Files.isDirectory(dest);
     if (content.isPresent()) {

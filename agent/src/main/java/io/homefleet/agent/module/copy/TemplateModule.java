@@ -7,6 +7,7 @@ import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.module.file.FileAttrs;
 import io.homefleet.agent.module.file.FileContent;
+import io.homefleet.agent.module.file.Validate;
 import io.homefleet.playbook.template.TemplateException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,8 +43,13 @@ public final class TemplateModule implements StateModule {
         throw a.error(d + " is not supported: homefleet renders with Jinja2's standard delimiters");
       }
     }
-    if (a.has("validate")) {
-      throw a.error("validate is not supported by homefleet's template yet (see docs/modules.md)");
+    if (!a.bool("trim_blocks", true) || a.bool("lstrip_blocks", false)) {
+      throw a.error("trim_blocks=false and lstrip_blocks=true are not supported: homefleet renders with Ansible's"
+          + " defaults (trim_blocks on, lstrip_blocks off)");
+    }
+    String encoding = a.str("output_encoding", "utf-8").toLowerCase(java.util.Locale.ROOT);
+    if (!encoding.equals("utf-8") && !encoding.equals("utf8")) {
+      throw a.error("output_encoding=" + encoding + " is not supported: templates are written as UTF-8");
     }
     Path src = ctx.bundleFile(name(), a.required("src"), "templates");
     String destArg = a.required("dest");
@@ -84,7 +90,7 @@ public final class TemplateModule implements StateModule {
       rendered = rendered.replace("\n", nl);
     }
     FileContent.Options opts = new FileContent.Options(a.bool("backup", false), a.bool("force", true),
-        FileAttrs.of(a));
+        FileAttrs.of(a), Validate.of(a, ctx));
     Plan p = FileContent.plan(name(), dest, rendered.getBytes(StandardCharsets.UTF_8), opts);
     Map<String, Object> data = new LinkedHashMap<>(p.data());
     data.put("src", src.toString());

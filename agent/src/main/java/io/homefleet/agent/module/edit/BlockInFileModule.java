@@ -5,6 +5,7 @@ import io.homefleet.agent.exec.Plan;
 import io.homefleet.agent.exec.StateModule;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
+import io.homefleet.agent.module.file.Validate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +33,6 @@ public final class BlockInFileModule implements StateModule {
     if (a.has("insertafter") && a.has("insertbefore")) {
       throw a.error("parameters are mutually exclusive: insertafter|insertbefore");
     }
-    if (a.has("validate")) {
-      throw a.error("validate is not supported by homefleet's blockinfile yet (see docs/modules.md)");
-    }
     String marker = a.str("marker", "# {mark} ANSIBLE MANAGED BLOCK");
     String begin = marker.replace("{mark}", a.str("marker_begin", "BEGIN"));
     String end = marker.replace("{mark}", a.str("marker_end", "END"));
@@ -48,7 +46,7 @@ public final class BlockInFileModule implements StateModule {
     boolean prependNl = a.bool("prepend_newline", false);
     return TextEdit.plan(a, path, a.bool("create", false),
         lines -> edit(lines, begin, end, present ? block : null, ins, after, before, appendNl, prependNl),
-        !state.equals("present"));
+        !state.equals("present"), Validate.of(a, ctx));
   }
 
   static TextEdit.Edited edit(List<String> original, String begin, String end, String block, Pattern ins,

@@ -5,6 +5,7 @@ import io.homefleet.agent.exec.Plan;
 import io.homefleet.agent.exec.StateModule;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
+import io.homefleet.agent.module.file.Validate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +38,6 @@ public final class LineInFileModule implements StateModule {
     if (a.has("insertafter") && a.has("insertbefore")) {
       throw a.error("parameters are mutually exclusive: insertafter|insertbefore");
     }
-    if (a.has("validate")) {
-      throw a.error("validate is not supported by homefleet's lineinfile yet (see docs/modules.md)");
-    }
     Pattern regexp = regexpArg == null ? null : TextEdit.compile(a, "regexp", regexpArg);
     boolean backrefs = a.bool("backrefs", false);
     boolean firstmatch = a.bool("firstmatch", false);
@@ -54,13 +52,14 @@ public final class LineInFileModule implements StateModule {
           : before != null && !before.equals("BOF") ? TextEdit.compile(a, "insertbefore", before) : null;
       boolean create = a.bool("create", false);
       return TextEdit.plan(a, path, create,
-          lines -> present(lines, regexp, search, line, ins, after, before, backrefs, firstmatch), false);
+          lines -> present(lines, regexp, search, line, ins, after, before, backrefs, firstmatch), false, Validate.of(a, ctx));
     }
     if (regexp == null && search == null && !a.has("line")) {
       throw a.error("one of line, search_string, or regexp is required with state=absent");
     }
     String line = a.str("line").orElse(null);
-    return TextEdit.plan(a, path, false, lines -> absent(lines, regexp, search, line), true);
+    return TextEdit.plan(a, path, false, lines -> absent(lines, regexp, search, line), true,
+        Validate.of(a, ctx));
   }
 
   static TextEdit.Edited present(List<String> original, Pattern regexp, String search, String line, Pattern ins,

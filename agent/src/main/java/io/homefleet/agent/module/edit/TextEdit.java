@@ -31,8 +31,8 @@ final class TextEdit {
   /** The edit's outcome: the new lines and Ansible's message ({@code line added}, ...). */
   record Edited(List<String> lines, String msg, Map<String, Object> extra) {}
 
-  static Plan plan(Args a, Path path, boolean create, Function<List<String>, Edited> edit, boolean absentOk)
-      throws TaskException {
+  static Plan plan(Args a, Path path, boolean create, Function<List<String>, Edited> edit, boolean absentOk,
+      AtomicFiles.Validator validator) throws TaskException {
     Optional<String> before;
     try {
       before = Files.exists(path) ? Optional.of(Files.readString(path, StandardCharsets.UTF_8)) : Optional.empty();
@@ -84,7 +84,7 @@ final class TextEdit {
           if (before.isPresent() && a.bool("backup", false)) {
             learnt.put("backup", AtomicFiles.backup(path).toString());
           }
-          AtomicFiles.write(path, after.getBytes(StandardCharsets.UTF_8));
+          AtomicFiles.write(path, after.getBytes(StandardCharsets.UTF_8), validator);
         } catch (IOException ex) {
           throw a.error("cannot write " + path + ": " + ex.getMessage());
         }

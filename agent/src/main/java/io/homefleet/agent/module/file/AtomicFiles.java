@@ -26,15 +26,32 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
+  /** Checks the new file before it replaces the old one (Ansible's {@code validate}). */
+  @FunctionalInterface
+  public interface Validator {
+    /** Throws when {@code candidate} must not be installed. */
+    void check(Path candidate) throws IOException;
+
+    Validator NONE = candidate -> {};
+  }
+
   /** Replaces {@code dest} with {@code content}; a symlink at {@code dest} is followed, as Ansible does. */
   public static void write(Path dest, byte[] content) throws IOException {
+    write(dest, content, Validator.NONE);
+  }
+
+  public static void write(Path dest, byte[] content, Validator validator) throws IOException {
     try (InputStream in = new java.io.ByteArrayInputStream(content)) {
-      write(dest, in);
+      write(dest, in, validator);
     }
   }
 
   /** Replaces {@code dest} with what {@code content} yields, read to its end. */
   public static void write(Path dest, InputStream content) throws IOException {
+    write(dest, content, Validator.NONE);
+  }
+
+  public static void write(Path dest, InputStream content, Validator validator) throws IOException {
     Path target = Files.isSymbolicLink(dest) ? dest.toRealPath() : dest;
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".hftmp");
@@ -54,6 +71,7 @@ public final class AtomicFiles {
       } else {
         PosixAttrs.setMode(tmp, 0644);
       }
+      validator.check(tmp);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -21,6 +21,9 @@ import java.util.Optional;
 public record FileAttrs(Optional<Modes.Spec> mode, Optional<String> owner, Optional<String> group) {
 
   public static FileAttrs of(Args a) throws TaskException {
+    if (a.has("attributes")) {
+      throw a.error("attributes (chattr flags) are not supported by homefleet yet (see docs/modules.md)");
+    }
     Optional<Modes.Spec> mode;
     try {
       mode = a.raw("mode").isPresent() ? Optional.of(Modes.parse(a.raw("mode").get())) : Optional.empty();

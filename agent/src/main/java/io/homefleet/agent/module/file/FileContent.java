@@ -24,7 +24,11 @@ public final class FileContent {
   private FileContent() {}
 
   /** Options of the write. {@code force=false} leaves an existing file alone whatever it holds. */
-  public record Options(boolean backup, boolean force, FileAttrs attrs) {}
+  public record Options(boolean backup, boolean force, FileAttrs attrs, AtomicFiles.Validator validator) {
+    public Options(boolean backup, boolean force, FileAttrs attrs) {
+      this(backup, force, attrs, AtomicFiles.Validator.NONE);
+    }
+  }
 
   /** What is at {@code dest} now: its bytes, or empty when there is no file. */
   public static Optional<byte[]> current(String module, Path dest) throws TaskException {
@@ -73,7 +77,7 @@ public final class FileContent {
         if (have.isPresent() && opts.backup()) {
           learnt.put("backup_file", AtomicFiles.backup(dest).toString());
         }
-        AtomicFiles.write(dest, want);
+        AtomicFiles.write(dest, want, opts.validator());
       } catch (IOException e) {
         throw new TaskException(module, "cannot write " + dest + ": " + e.getMessage());
       }

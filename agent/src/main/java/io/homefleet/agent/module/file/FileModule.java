@@ -54,7 +54,7 @@ public final class FileModule implements StateModule {
       case "absent" -> absent(path, prev, data);
       case "file" -> file(a, path, prev, attrs, follow, data);
       case "directory" -> directory(a, path, prev, attrs, recurse, data);
-      case "touch" -> touch(path, prev, attrs, data);
+      case "touch" -> touch(a, path, prev, attrs, data);
       case "link" -> link(a, path, prev, force, data, false);
       case "hard" -> link(a, path, prev, force, data, true);
       default -> throw new IllegalStateException(state);
@@ -170,7 +170,20 @@ public final class FileModule implements StateModule {
     return Plan.all(data, parts);
   }
 
-  private Plan touch(Path path, String prev, FileAttrs attrs, Map<String, Object> data) throws TaskException {
+  private Plan touch(Args a, Path path, String prev, FileAttrs attrs, Map<String, Object> data)
+      throws TaskException {
+    String mtime = a.str("modification_time", "now");
+    String atime = a.str("access_time", "now");
+    for (String t : List.of(mtime, atime)) {
+      if (!t.equals("now") && !t.equals("preserve")) {
+        throw a.error("modification_time/access_time other than 'now' or 'preserve' are not supported yet, got: " + t);
+      }
+    }
+    if (!prev.equals("absent") && mtime.equals("preserve") && atime.equals("preserve")) {
+      // Ansible's idempotent touch: an existing file keeps its times; only attributes can change.
+      data.putAll(sizeOf(path));
+      return attrs.plan(name(), path, FileAttrs.read(path), 0644, prev.equals("directory"));
+    }
     // As in Ansible, touch updates the times of an existing file and so always reports a change.
     Map<String, Object> predicted = new LinkedHashMap<>(data);
     predicted.putAll(attrs.plan(name(), path, FileAttrs.read(path), 0644, prev.equals("directory")).data());

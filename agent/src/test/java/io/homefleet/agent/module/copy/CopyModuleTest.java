@@ -27,6 +27,17 @@ class CopyModuleTest {
   }
 
   @Test
+  void validate_failing_keepsTheOldFile_andCheckModeDoesNotRunIt(@TempDir Path dir) throws Exception {
+    Path dest = Files.writeString(dir.resolve("sudoers"), "good\n");
+    Map<String, Object> args = Map.of("dest", dest.toString(), "content", "bad\n", "validate", "grep -q good %s");
+    assertThat(Run.of(copy, args).check().go().changed()).isTrue();
+    assertThatThrownBy(() -> Run.of(copy, args).go()).hasMessageContaining("failed to validate");
+    assertThat(dest).hasContent("good");
+    Run.of(copy, Map.of("dest", dest.toString(), "content", "good too\n", "validate", "grep -q good %s")).go();
+    assertThat(dest).hasContent("good too");
+  }
+
+  @Test
   void forceNo_leavesAnExistingFileAlone(@TempDir Path dir) throws Exception {
     Path dest = Files.writeString(dir.resolve("f"), "mine\n");
     Outcome o = Run.of(copy, Map.of("dest", dest.toString(), "content", "theirs\n", "force", false)).go();

@@ -49,6 +49,14 @@ class FileModuleTest {
   }
 
   @Test
+  void touch_preservingTimes_isIdempotent(@TempDir Path dir) throws Exception {
+    Map<String, Object> args = Map.of("path", dir.resolve("t").toString(), "state", "touch",
+        "modification_time", "preserve", "access_time", "preserve");
+    assertThat(Run.of(file, args).go().changed()).isTrue();
+    assertThat(Run.of(file, args).go().changed()).isFalse();
+  }
+
+  @Test
   void recurse_setsModeOnEverythingBelow(@TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("d/e"));
     Files.writeString(dir.resolve("d/e/f"), "x");
