@@ -55,11 +55,6 @@ final class TextEdit {
       if (!create) {
         throw a.error("Destination " + path + " does not exist ! (use create=yes to create it)");
       }
-      Path parent = path.toAbsolutePath().getParent();
-      if (!Files.isDirectory(parent)) {
-        // Ansible creates missing parents when create=yes.
-        data.put("parents", parent.toString());
-      }
     }
     Edited e = edit.apply(splitLines(before.orElse("")));
     String after = String.join("", e.lines());
@@ -79,6 +74,7 @@ final class TextEdit {
         Map<String, Object> learnt = new LinkedHashMap<>();
         try {
           if (before.isEmpty()) {
+            // Ansible creates missing parent directories when create=yes.
             Files.createDirectories(path.toAbsolutePath().getParent());
           }
           if (before.isPresent() && a.bool("backup", false)) {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * Ansible's {@code systemd} (also {@code systemd_service}) and {@code service} on systemd hosts:
@@ -28,19 +27,17 @@ import java.util.function.Predicate;
  */
 public final class SystemdModule implements StateModule {
   private final String name;
-  private final Predicate<Path> systemdRunning;
 
-  private SystemdModule(String name, Predicate<Path> systemdRunning) {
+  private SystemdModule(String name) {
     this.name = name;
-    this.systemdRunning = systemdRunning;
   }
 
   public static SystemdModule systemd() {
-    return new SystemdModule("systemd", Files::isDirectory);
+    return new SystemdModule("systemd");
   }
 
   public static SystemdModule service() {
-    return new SystemdModule("service", Files::isDirectory);
+    return new SystemdModule("service");
   }
 
   @Override
@@ -75,7 +72,7 @@ public final class SystemdModule implements StateModule {
       throw a.error("one of the following is required: name, daemon_reload, daemon_reexec");
     }
     // sd_booted(3): systemd is the init system exactly when this directory exists.
-    if (!systemdRunning.test(Path.of("/run/systemd/system"))) {
+    if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
       throw a.error("systemd is not running on this host (PID 1 is not systemd), so " + name
           + " cannot manage " + (unit == null ? "units" : "'" + unit + "'"));
     }
