@@ -19,8 +19,11 @@ import java.util.Optional;
 /**
  * Every module homefleet knows, by short name and FQCN. The one list the controller validates
  * against; each agent module has an entry here with the same argument names. Names, aliases,
- * choices and required flags are Ansible's (ansible-core 2.14+, the modules' argument_spec);
- * arguments homefleet accepts but ignores are listed in docs/modules.md.
+ * choices and required flags are Ansible's: checked against ansible-core 2.14 (Debian 12's), whose
+ * DOCUMENTATION blocks list the same names, plus a few arguments later releases added
+ * ({@code expand_argument_vars}, {@code append_newline}/{@code prepend_newline},
+ * {@code gid_min}/{@code gid_max}, {@code uid_min}/{@code uid_max}, {@code password_expire_warn},
+ * group {@code force}). What homefleet accepts but ignores or refuses is in docs/modules.md.
  */
 public final class ModuleSpecs {
   /** Ansible's add_file_common_args: what every file-writing module takes. */
@@ -40,7 +43,7 @@ public final class ModuleSpecs {
       ModuleSpec.builtin("shell",
           ArgSpec.of("_raw_params", STR), ArgSpec.of("cmd", STR), ArgSpec.of("chdir", PATH),
           ArgSpec.of("creates", PATH), ArgSpec.of("removes", PATH), ArgSpec.of("executable", PATH),
-          ArgSpec.of("stdin", STR), ArgSpec.of("stdin_add_newline", BOOL), ArgSpec.of("warn", RAW))
+          ArgSpec.of("stdin", STR), ArgSpec.of("stdin_add_newline", BOOL))
           .withFreeForm("_raw_params"),
       fileModule("file",
           ArgSpec.of("path", PATH).mandatory().aliases("dest", "name"),
@@ -51,7 +54,7 @@ public final class ModuleSpecs {
           ArgSpec.of("access_time_format", STR)),
       fileModule("copy",
           ArgSpec.of("src", PATH), ArgSpec.of("content", STR), ArgSpec.of("dest", PATH).mandatory(),
-          ArgSpec.of("backup", BOOL), ArgSpec.of("force", BOOL).aliases("thirsty"),
+          ArgSpec.of("backup", BOOL), ArgSpec.of("force", BOOL),
           ArgSpec.of("directory_mode", RAW), ArgSpec.of("remote_src", BOOL), ArgSpec.of("follow", BOOL),
           ArgSpec.of("local_follow", BOOL), ArgSpec.of("checksum", STR), ArgSpec.of("validate", STR),
           ArgSpec.of("decrypt", BOOL)),
@@ -85,8 +88,7 @@ public final class ModuleSpecs {
           ArgSpec.of("checksum_algorithm", STR).choices("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
               .aliases("checksum", "checksum_algo"),
           ArgSpec.of("get_mime", BOOL).aliases("mime", "mime_type", "mime-type"),
-          ArgSpec.of("get_attributes", BOOL).aliases("attr", "attributes"),
-          ArgSpec.of("get_selinux_context", BOOL)),
+          ArgSpec.of("get_attributes", BOOL).aliases("attr", "attributes")),
       ModuleSpec.builtin("apt",
           ArgSpec.of("name", LIST).aliases("package", "pkg"),
           ArgSpec.of("state", STR).choices("absent", "build-dep", "latest", "present", "fixed"),
@@ -94,7 +96,7 @@ public final class ModuleSpecs {
           ArgSpec.of("update_cache_retry_max_delay", INT), ArgSpec.of("cache_valid_time", INT),
           ArgSpec.of("purge", BOOL), ArgSpec.of("default_release", STR).aliases("default-release"),
           ArgSpec.of("install_recommends", BOOL).aliases("install-recommends"), ArgSpec.of("force", BOOL),
-          ArgSpec.of("clean", BOOL), ArgSpec.of("ignore_grub_errors", BOOL),
+          ArgSpec.of("clean", BOOL),
           ArgSpec.of("allow_unauthenticated", BOOL).aliases("allow-unauthenticated"),
           ArgSpec.of("allow_downgrade", BOOL).aliases("allow-downgrade", "allow_downgrades", "allow-downgrades"),
           ArgSpec.of("allow_change_held_packages", BOOL),
@@ -138,7 +140,7 @@ public final class ModuleSpecs {
           ArgSpec.of("system", BOOL), ArgSpec.of("local", BOOL), ArgSpec.of("non_unique", BOOL),
           ArgSpec.of("gid_min", INT), ArgSpec.of("gid_max", INT)),
       ModuleSpec.builtin("cron",
-          ArgSpec.of("name", STR), ArgSpec.of("user", STR), ArgSpec.of("job", STR).aliases("value"),
+          ArgSpec.of("name", STR).mandatory(), ArgSpec.of("user", STR), ArgSpec.of("job", STR).aliases("value"),
           ArgSpec.of("cron_file", PATH), ArgSpec.of("state", STR).choices("absent", "present"),
           ArgSpec.of("backup", BOOL), ArgSpec.of("minute", STR), ArgSpec.of("hour", STR),
           ArgSpec.of("day", STR).aliases("dom"), ArgSpec.of("month", STR), ArgSpec.of("weekday", STR).aliases("dow"),
