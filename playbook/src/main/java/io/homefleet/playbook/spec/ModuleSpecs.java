@@ -62,7 +62,8 @@ public final class ModuleSpecs {
           ArgSpec.of("src", PATH).mandatory(), ArgSpec.of("dest", PATH).mandatory(),
           ArgSpec.of("backup", BOOL), ArgSpec.of("force", BOOL), ArgSpec.of("follow", BOOL),
           ArgSpec.of("validate", STR),
-          ArgSpec.of("newline_sequence", STR).choices("\n", "\r", "\r\n"),
+          // Ansible's docs spell these escaped ('\\n'); its action plugin takes both spellings.
+          ArgSpec.of("newline_sequence", STR).choices("\\n", "\\r", "\\r\\n", "\n", "\r", "\r\n"),
           ArgSpec.of("block_start_string", STR), ArgSpec.of("block_end_string", STR),
           ArgSpec.of("variable_start_string", STR), ArgSpec.of("variable_end_string", STR),
           ArgSpec.of("comment_start_string", STR), ArgSpec.of("comment_end_string", STR),

@@ -85,7 +85,7 @@ public final class TemplateModule implements StateModule {
     if (source.endsWith("\n") && !rendered.endsWith("\n")) {
       rendered += "\n";
     }
-    String nl = a.str("newline_sequence", "\n");
+    String nl = a.str("newline_sequence", "\n").replace("\\r", "\r").replace("\\n", "\n");
     if (!nl.equals("\n")) {
       rendered = rendered.replace("\n", nl);
     }
