@@ -49,6 +49,33 @@ public record Outcome(Status status, int rc, String stdout, String stderr, Strin
     return new Outcome(changed ? Status.CHANGED : Status.OK, 0, "", "", msg, d, false, false);
   }
 
+  /**
+   * The result as Ansible's {@code register:} stores it: the return values, plus {@code changed},
+   * {@code failed}, {@code skipped} and {@code msg}, and for command-like outcomes (those with
+   * output or a non-zero rc) {@code rc}, {@code stdout}, {@code stderr}, {@code stdout_lines} and
+   * {@code stderr_lines}. Derived here rather than carried in {@code data}, so output is not sent
+   * to the controller twice.
+   */
+  public Map<String, Object> registered() {
+    Map<String, Object> r = new LinkedHashMap<>(data);
+    r.put("changed", status == Status.CHANGED);
+    r.put("failed", status == Status.FAILED || status == Status.TIMED_OUT);
+    if (status == Status.SKIPPED) {
+      r.put("skipped", true);
+    }
+    if (!msg.isEmpty()) {
+      r.putIfAbsent("msg", msg);
+    }
+    if (rc != 0 || !stdout.isEmpty() || !stderr.isEmpty() || data.containsKey("cmd")) {
+      r.put("rc", rc);
+      r.put("stdout", stdout);
+      r.put("stderr", stderr);
+      r.put("stdout_lines", stdout.lines().toList());
+      r.put("stderr_lines", stderr.lines().toList());
+    }
+    return r;
+  }
+
   /** Whether Ansible would count this as changed. */
   public boolean changed() {
     return status == Status.CHANGED;

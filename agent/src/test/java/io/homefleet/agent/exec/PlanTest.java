@@ -76,4 +76,14 @@ class PlanTest {
     assertThat(apt.list("name")).containsExactly("curl", "git");
     assertThat(apt.integer("cache_valid_time")).hasValue(3600L);
   }
+
+  @Test
+  void registered_addsAnsiblesCommandKeys_andFlags() {
+    Outcome o = new Outcome(Outcome.Status.FAILED, 2, "a\nb\n", "", "non-zero return code", Map.of("cmd", List.of("x")),
+        false, false);
+    assertThat(o.registered()).containsEntry("rc", 2).containsEntry("failed", true).containsEntry("changed", false)
+        .containsEntry("stdout_lines", List.of("a", "b")).containsEntry("msg", "non-zero return code");
+    Outcome ok = Outcome.result(false, "", Map.of("path", "/x"));
+    assertThat(ok.registered()).containsEntry("path", "/x").containsEntry("failed", false).doesNotContainKey("rc");
+  }
 }
