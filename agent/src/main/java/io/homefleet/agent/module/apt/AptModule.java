@@ -46,8 +46,7 @@ public final class AptModule implements StateModule {
   @Override
   public Plan plan(Map<String, Object> raw, TaskContext ctx) throws TaskException, InterruptedException {
     Args a = Args.of(name(), raw);
-    for (String unsupported : List.of("deb", "upgrade", "autoremove", "autoclean", "default_release", "only_upgrade",
-        "dpkg_options", "allow_downgrade", "clean")) {
+    for (String unsupported : List.of("deb", "only_upgrade", "dpkg_options")) {
       if (a.has(unsupported) && !a.str(unsupported).orElse("").equals("no")
           && !a.str(unsupported).orElse("").equals("false")) {
         throw a.error(unsupported + " is not supported by homefleet's apt yet (see docs/modules.md)");
@@ -82,18 +81,45 @@ public final class AptModule implements StateModule {
             }));
       }
     }
+    String upgrade = a.choice("upgrade", "no", "dist", "full", "no", "safe", "yes");
+    if (names.equals(List.of("*")) && state.equals("latest")) {
+      // Ansible: name='*' with state=latest upgrades every installed package.
+      names = List.of();
+      upgrade = upgrade.equals("no") ? "yes" : upgrade;
+    }
+    if (!upgrade.equals("no")) {
+      String verb = upgrade.equals("dist") || upgrade.equals("full") ? "dist-upgrade" : "upgrade";
+      List<String> extra = verb.equals("upgrade") ? List.of("--with-new-pkgs") : List.of();
+      parts.add(simulated(ctx, a, parts.isEmpty(), verb, extra, "upgraded|newly installed|to remove"));
+    }
+    if (a.bool("autoremove", false)) {
+      parts.add(simulated(ctx, a, parts.isEmpty(), "autoremove", purge ? List.of("--purge") : List.of(), "to remove"));
+    }
+    if (a.bool("autoclean", false)) {
+      parts.add(simulated(ctx, a, true, "autoclean", List.of(), "Del "));
+    }
+    if (a.bool("clean", false)) {
+      // As in Ansible, clean always reports a change: nothing tells what the cache held.
+      parts.add(new Plan.Drift(new Diff("apt cache\n", "apt cache cleaned\n", "apt cache", "apt cache"), Map.of(),
+          () -> {
+            must(ctx, a, List.of("apt-get", "clean"));
+            return Map.of();
+          }));
+    }
     if (names.isEmpty()) {
-      if (!updateCache) {
-        throw a.error("one of the following is required: name, update_cache (and homefleet supports no deb/upgrade)");
+      if (!updateCache && parts.isEmpty() && !a.has("upgrade") && !a.has("autoremove") && !a.has("autoclean")
+          && !a.has("clean")) {
+        throw a.error("one of the following is required: name, update_cache, upgrade, autoremove, autoclean, clean"
+            + " (deb is not supported)");
       }
-      return Plan.all(data, parts);
+      return Plan.all(data, parts.stream().filter(p -> !(p instanceof Plan.InSync)).toList());
     }
     Map<String, Installed> have = query(ctx, names);
     List<String> toInstall = new ArrayList<>();
     List<String> toRemove = new ArrayList<>();
     Map<String, Object> before = new LinkedHashMap<>();
     Map<String, Object> after = new LinkedHashMap<>();
-    Map<String, String> candidates = state.equals("latest") ? candidates(ctx, names) : Map.of();
+    Map<String, String> candidates = state.equals("latest") ? candidates(ctx, a, names) : Map.of();
     for (String spec : names) {
       String pkg = spec.contains("=") ? spec.substring(0, spec.indexOf('=')) : spec;
       String version = spec.contains("=") ? spec.substring(spec.indexOf('=') + 1) : null;
@@ -141,6 +167,10 @@ public final class AptModule implements StateModule {
       if (a.bool("allow_change_held_packages", false)) {
         argv.add("--allow-change-held-packages");
       }
+      if (a.bool("allow_downgrade", false)) {
+        argv.add("--allow-downgrades");
+      }
+      a.str("default_release").ifPresent(r -> argv.addAll(List.of("-t", r)));
       argv.add("install");
       argv.addAll(toInstall);
     } else {
@@ -165,6 +195,59 @@ public final class AptModule implements StateModule {
       return Map.of("stdout", r.stdout(), "stderr", r.stderr(), "stdout_lines", r.stdout().lines().toList());
     }));
     return Plan.all(data, parts);
+  }
+
+  /**
+   * An apt-get operation whose effect is read from its simulation ({@code -s}): a drift when the
+   * simulation says it would do something ({@code 2 upgraded}, {@code Del ...}). A simulation
+   * after a pending cache update would read stale lists, so then the operation is planned as a
+   * drift and decided when applied.
+   */
+  private Plan simulated(TaskContext ctx, Args a, boolean canSimulate, String verb, List<String> extra, String marker)
+      throws TaskException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("apt-get", "-y", "-q", "-o",
+        "DPkg::Lock::Timeout=" + a.integer("lock_timeout").orElse(60L), "-o", "Dpkg::Options::=--force-confdef", "-o",
+        "Dpkg::Options::=--force-confold", verb));
+    argv.addAll(extra);
+    String would = "";
+    if (canSimulate) {
+      List<String> sim = new ArrayList<>(argv);
+      sim.add(1, "-s");
+      Commands.Result r = Commands.run(ctx, sim, noninteractive(), null);
+      if (!r.ok()) {
+        throw a.error("apt-get " + verb + " cannot proceed: " + r.describe());
+      }
+      would = r.stdout();
+      if (!doesSomething(would, marker)) {
+        return Plan.inSync(Map.of());
+      }
+    }
+    String summary = would.lines().filter(l -> l.startsWith("Inst ") || l.startsWith("Remv ") || l.startsWith("Del ")
+        || l.matches("\\d+ upgraded.*")).reduce("", (x, y) -> x + y + "\n");
+    return new Plan.Drift(new Diff("", summary.isEmpty() ? verb + "\n" : summary, "apt-get " + verb,
+        "apt-get " + verb), Map.of(), () -> {
+          Commands.Result r = must(ctx, a, argv);
+          return Map.of("stdout", r.stdout(), "stderr", r.stderr(), "stdout_lines", r.stdout().lines().toList());
+        });
+  }
+
+  /** Whether a simulation's output says it would change something. */
+  static boolean doesSomething(String out, String marker) {
+    if (marker.equals("Del ")) {
+      return out.lines().anyMatch(l -> l.startsWith("Del "));
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) upgraded, (\\d+) newly installed, (\\d+) to remove")
+        .matcher(out);
+    return m.find() && (Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) + Integer.parseInt(m.group(3))) > 0;
+  }
+
+  private static Commands.Result must(TaskContext ctx, Args a, List<String> argv)
+      throws TaskException, InterruptedException {
+    Commands.Result r = Commands.run(ctx, argv, noninteractive(), null);
+    if (!r.ok()) {
+      throw a.error("'" + String.join(" ", argv) + "' failed: " + r.describe());
+    }
+    return r;
   }
 
   private static Map<String, String> noninteractive() {
@@ -212,8 +295,11 @@ public final class AptModule implements StateModule {
     return out;
   }
 
-  private Map<String, String> candidates(TaskContext ctx, List<String> names) throws TaskException, InterruptedException {
-    List<String> argv = new ArrayList<>(List.of("apt-cache", "policy"));
+  private Map<String, String> candidates(TaskContext ctx, Args a, List<String> names)
+      throws TaskException, InterruptedException {
+    List<String> argv = new ArrayList<>(List.of("apt-cache"));
+    a.str("default_release").ifPresent(r -> argv.addAll(List.of("-o", "APT::Default-Release=" + r)));
+    argv.add("policy");
     argv.addAll(names);
     Commands.Result r = Commands.run(ctx, argv);
     Map<String, String> out = new LinkedHashMap<>();

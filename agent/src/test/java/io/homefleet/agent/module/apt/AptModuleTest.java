@@ -53,4 +53,32 @@ class AptModuleTest {
     assertThatThrownBy(() -> Run.of(new AptModule(), Map.of("name", "x", "state", "installed")).go())
         .hasMessageContaining("must be one of");
   }
+
+  @Test
+  void upgrade_inCheckMode_readsTheSimulation() throws Exception {
+    // Only check mode here: applying would upgrade this shared build machine.
+    Outcome o = Run.of(new AptModule(), Map.of("upgrade", "dist")).check().diff().go();
+    String simulated = io.homefleet.agent.exec.Commands.run(Run.of(new AptModule(), Map.of()).context(),
+        List.of("apt-get", "-s", "dist-upgrade")).stdout();
+    assertThat(o.changed()).isEqualTo(AptModule.doesSomething(simulated, ""));
+    if (o.changed()) {
+      assertThat(o.data().get("diff").toString()).contains("Inst ");
+    }
+  }
+
+  @Test
+  void simulationSummary_decidesDrift() {
+    assertThat(AptModule.doesSomething("0 upgraded, 0 newly installed, 0 to remove and 131 not upgraded.", "")).isFalse();
+    assertThat(AptModule.doesSomething("2 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.", "")).isTrue();
+    assertThat(AptModule.doesSomething("0 upgraded, 0 newly installed, 1 to remove and 0 not upgraded.", "")).isTrue();
+    assertThat(AptModule.doesSomething("Del foo 1.0 [12 kB]\n", "Del ")).isTrue();
+    assertThat(AptModule.doesSomething("Reading package lists...\n", "Del ")).isFalse();
+  }
+
+  @Test
+  void starLatest_meansUpgradeEverything() throws Exception {
+    Outcome star = Run.of(new AptModule(), Map.of("name", "*", "state", "latest")).check().go();
+    Outcome upgrade = Run.of(new AptModule(), Map.of("upgrade", "yes")).check().go();
+    assertThat(star.status()).isEqualTo(upgrade.status());
+  }
 }
