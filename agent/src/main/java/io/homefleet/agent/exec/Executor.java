@@ -1,15 +1,20 @@
 package io.homefleet.agent.exec;
 
+import io.homefleet.playbook.spec.ModuleSpec;
+import io.homefleet.playbook.spec.ModuleSpecs;
+import io.homefleet.playbook.template.Templar;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +30,8 @@ public final class Executor implements AutoCloseable {
   private final TaskSink sink;
   private final Path workDir;
   private final ExecutorService pool;
+  /** One engine for every task, made when a task first needs it (most ad-hoc runs never do). */
+  private final Supplier<Templar> templar = new Memo();
   private final Map<String, TaskContext> running = new ConcurrentHashMap<>();
   private final Map<String, Boolean> seen = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
     @Override
@@ -54,11 +61,17 @@ public final class Executor implements AutoCloseable {
 
   /** Queues {@code task}; returns false for an id already seen (a duplicate delivery). */
   public boolean submit(Task task) {
+    return submit(task, Optional.empty());
+  }
+
+  /** Queues {@code task} whose {@code src=} files are in {@code bundleDir}; false for a duplicate id. */
+  public boolean submit(Task task, Optional<Path> bundleDir) {
     if (seen.putIfAbsent(task.id(), Boolean.TRUE) != null) {
       log.info("task {} was already received; duplicate ignored", task.id());
       return false;
     }
-    TaskContext ctx = new TaskContext(task, sink, LoggerFactory.getLogger("homefleet.task." + task.module()), workDir);
+    TaskContext ctx = new TaskContext(task, sink, LoggerFactory.getLogger("homefleet.task." + task.module()), workDir,
+        bundleDir, templar);
     running.put(task.id(), ctx);
     pool.execute(() -> execute(task, ctx));
     return true;
@@ -76,8 +89,9 @@ public final class Executor implements AutoCloseable {
     long started = System.currentTimeMillis();
     sink.started(task, started);
     Outcome outcome;
-    Module module = modules.get(task.module().startsWith("ansible.builtin.")
-        ? task.module().substring("ansible.builtin.".length()) : task.module());
+    // FQCNs and other names (ansible.builtin.copy, systemd_service) resolve through the shared specs.
+    Module module = modules.get(ModuleSpecs.find(task.module())
+        .map(ModuleSpec::name).orElse(task.module()));
     try {
       if (module == null) {
         outcome = Outcome.failed("unknown module '" + task.module() + "' (available: "
@@ -104,6 +118,18 @@ public final class Executor implements AutoCloseable {
     }
     ctx.finish();
     sink.finished(task, outcome, started, System.currentTimeMillis());
+  }
+
+  private static final class Memo implements Supplier<Templar> {
+    private Templar value;
+
+    @Override
+    public synchronized Templar get() {
+      if (value == null) {
+        value = new Templar();
+      }
+      return value;
+    }
   }
 
   @Override

@@ -1,18 +1,43 @@
 package io.homefleet.agent.module;
 
 import io.homefleet.agent.exec.Module;
+import io.homefleet.agent.module.apt.AptModule;
+import io.homefleet.agent.module.archive.UnarchiveModule;
 import io.homefleet.agent.module.command.CommandModule;
+import io.homefleet.agent.module.copy.CopyModule;
+import io.homefleet.agent.module.copy.TemplateModule;
+import io.homefleet.agent.module.cron.CronModule;
+import io.homefleet.agent.module.edit.BlockInFileModule;
+import io.homefleet.agent.module.edit.LineInFileModule;
+import io.homefleet.agent.module.file.FileModule;
+import io.homefleet.agent.module.file.StatModule;
+import io.homefleet.agent.module.geturl.GetUrlModule;
+import io.homefleet.agent.module.logic.AssertModule;
+import io.homefleet.agent.module.logic.DebugModule;
+import io.homefleet.agent.module.logic.FailModule;
+import io.homefleet.agent.module.logic.SetFactModule;
+import io.homefleet.agent.module.setup.SetupModule;
+import io.homefleet.agent.module.systemd.SystemdModule;
+import io.homefleet.agent.module.user.GroupModule;
+import io.homefleet.agent.module.user.UserModule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The modules this agent build knows, by short name. */
+/**
+ * The modules this agent build knows, by short name. Each has a spec of the same name in
+ * {@code io.homefleet.playbook.spec.ModuleSpecs}; FQCNs and other aliases resolve through it.
+ */
 public final class Modules {
   private Modules() {}
 
   public static Map<String, Module> builtin() {
     Map<String, Module> m = new LinkedHashMap<>();
-    for (Module mod : List.of(CommandModule.command(), CommandModule.shell(), new PingModule())) {
+    for (Module mod : List.of(CommandModule.command(), CommandModule.shell(), new PingModule(), new FileModule(),
+        new CopyModule(), new TemplateModule(), new LineInFileModule(), new BlockInFileModule(), new StatModule(),
+        new AptModule(), SystemdModule.systemd(), SystemdModule.service(), new UserModule(), new GroupModule(),
+        new CronModule(), new GetUrlModule(), new UnarchiveModule(), new DebugModule(), new SetFactModule(),
+        new AssertModule(), new FailModule(), new SetupModule())) {
       m.put(mod.name(), mod);
     }
     return m;

@@ -61,7 +61,7 @@ class ExecutorTest {
       ex.submit(new Task("t-3", "r", "copyy", Map.of(), Duration.ZERO, false));
       await().atMost(Duration.ofSeconds(5)).until(() -> r.finished.size() == 1);
       assertThat(r.finished.get(0).status()).isEqualTo(Outcome.Status.FAILED);
-      assertThat(r.finished.get(0).msg()).contains("unknown module 'copyy'", "command, ping, shell");
+      assertThat(r.finished.get(0).msg()).contains("unknown module 'copyy'", "command", "copy", "ping", "shell");
     }
   }
 

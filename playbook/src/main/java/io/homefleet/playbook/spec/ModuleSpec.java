@@ -18,15 +18,23 @@ import java.util.Optional;
  * @param runsOnController true for action-only modules that need no agent ({@code debug},
  *     {@code set_fact}, {@code assert}, {@code fail} still run on the agent, which holds the
  *     variables; this is for future use and false for all of them today)
+ * @param anyKeys true when the module takes keys of the user's choosing besides {@code args}
+ *     ({@code set_fact: {answer: 42}}): a validator must not call those unknown
  */
 public record ModuleSpec(String name, List<String> aliases, List<ArgSpec> args, Optional<String> freeForm,
-    boolean runsOnController) {
+    boolean runsOnController, boolean anyKeys) {
 
   public ModuleSpec {
     Objects.requireNonNull(name, "name");
     aliases = List.copyOf(aliases);
     args = List.copyOf(args);
     Objects.requireNonNull(freeForm, "freeForm");
+  }
+
+  /** A module that takes only the arguments it lists. */
+  public ModuleSpec(String name, List<String> aliases, List<ArgSpec> args, Optional<String> freeForm,
+      boolean runsOnController) {
+    this(name, aliases, args, freeForm, runsOnController, false);
   }
 
   /** A module with {@code ansible.builtin.NAME} and {@code ansible.legacy.NAME} as aliases. */
@@ -36,7 +44,19 @@ public record ModuleSpec(String name, List<String> aliases, List<ArgSpec> args, 
   }
 
   public ModuleSpec withFreeForm(String argName) {
-    return new ModuleSpec(name, aliases, args, Optional.of(argName), runsOnController);
+    return new ModuleSpec(name, aliases, args, Optional.of(argName), runsOnController, anyKeys);
+  }
+
+  /** The same module, also taking keys of the user's choosing ({@code set_fact}). */
+  public ModuleSpec withAnyKeys() {
+    return new ModuleSpec(name, aliases, args, freeForm, runsOnController, true);
+  }
+
+  /** The same module under more names ({@code ansible.builtin.systemd_service}). */
+  public ModuleSpec withAliases(String... more) {
+    List<String> all = new java.util.ArrayList<>(aliases);
+    all.addAll(List.of(more));
+    return new ModuleSpec(name, all, args, freeForm, runsOnController, anyKeys);
   }
 
   /** Arguments by every name they answer to (their own name and their aliases). */

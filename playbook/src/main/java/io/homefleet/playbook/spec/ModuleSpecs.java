@@ -1,12 +1,15 @@
 package io.homefleet.playbook.spec;
 
 import static io.homefleet.playbook.spec.ArgSpec.Type.BOOL;
+import static io.homefleet.playbook.spec.ArgSpec.Type.DICT;
+import static io.homefleet.playbook.spec.ArgSpec.Type.FLOAT;
 import static io.homefleet.playbook.spec.ArgSpec.Type.INT;
 import static io.homefleet.playbook.spec.ArgSpec.Type.LIST;
 import static io.homefleet.playbook.spec.ArgSpec.Type.PATH;
 import static io.homefleet.playbook.spec.ArgSpec.Type.RAW;
 import static io.homefleet.playbook.spec.ArgSpec.Type.STR;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +18,12 @@ import java.util.Optional;
 
 /**
  * Every module homefleet knows, by short name and FQCN. The one list the controller validates
- * against; each agent module has an entry here with the same argument names.
+ * against; each agent module has an entry here with the same argument names. Names, aliases,
+ * choices and required flags are Ansible's: checked against ansible-core 2.14 (Debian 12's), whose
+ * DOCUMENTATION blocks list the same names, plus a few arguments later releases added
+ * ({@code expand_argument_vars}, {@code append_newline}/{@code prepend_newline},
+ * {@code gid_min}/{@code gid_max}, {@code uid_min}/{@code uid_max}, {@code password_expire_warn},
+ * group {@code force}). What homefleet accepts but ignores or refuses is in docs/modules.md.
  */
 public final class ModuleSpecs {
   /** Ansible's add_file_common_args: what every file-writing module takes. */
@@ -35,10 +43,8 @@ public final class ModuleSpecs {
       ModuleSpec.builtin("shell",
           ArgSpec.of("_raw_params", STR), ArgSpec.of("cmd", STR), ArgSpec.of("chdir", PATH),
           ArgSpec.of("creates", PATH), ArgSpec.of("removes", PATH), ArgSpec.of("executable", PATH),
-          ArgSpec.of("stdin", STR), ArgSpec.of("stdin_add_newline", BOOL), ArgSpec.of("warn", RAW))
+          ArgSpec.of("stdin", STR), ArgSpec.of("stdin_add_newline", BOOL))
           .withFreeForm("_raw_params"),
-      // The plan runner's tests need these; the modules branch carries the full specs (take its
-      // version of this list when merging).
       fileModule("file",
           ArgSpec.of("path", PATH).mandatory().aliases("dest", "name"),
           ArgSpec.of("state", STR).choices("absent", "directory", "file", "hard", "link", "touch"),
@@ -48,12 +54,118 @@ public final class ModuleSpecs {
           ArgSpec.of("access_time_format", STR)),
       fileModule("copy",
           ArgSpec.of("src", PATH), ArgSpec.of("content", STR), ArgSpec.of("dest", PATH).mandatory(),
-          ArgSpec.of("backup", BOOL), ArgSpec.of("force", BOOL).aliases("thirsty"),
+          ArgSpec.of("backup", BOOL), ArgSpec.of("force", BOOL),
           ArgSpec.of("directory_mode", RAW), ArgSpec.of("remote_src", BOOL), ArgSpec.of("follow", BOOL),
           ArgSpec.of("local_follow", BOOL), ArgSpec.of("checksum", STR), ArgSpec.of("validate", STR),
           ArgSpec.of("decrypt", BOOL)),
+      fileModule("template",
+          ArgSpec.of("src", PATH).mandatory(), ArgSpec.of("dest", PATH).mandatory(),
+          ArgSpec.of("backup", BOOL), ArgSpec.of("force", BOOL), ArgSpec.of("follow", BOOL),
+          ArgSpec.of("validate", STR),
+          // Ansible's docs spell these escaped ('\\n'); its action plugin takes both spellings.
+          ArgSpec.of("newline_sequence", STR).choices("\\n", "\\r", "\\r\\n", "\n", "\r", "\r\n"),
+          ArgSpec.of("block_start_string", STR), ArgSpec.of("block_end_string", STR),
+          ArgSpec.of("variable_start_string", STR), ArgSpec.of("variable_end_string", STR),
+          ArgSpec.of("comment_start_string", STR), ArgSpec.of("comment_end_string", STR),
+          ArgSpec.of("trim_blocks", BOOL), ArgSpec.of("lstrip_blocks", BOOL), ArgSpec.of("output_encoding", STR)),
+      fileModule("lineinfile",
+          ArgSpec.of("path", PATH).mandatory().aliases("dest", "destfile", "name"),
+          ArgSpec.of("state", STR).choices("absent", "present"),
+          ArgSpec.of("regexp", STR).aliases("regex"), ArgSpec.of("search_string", STR),
+          ArgSpec.of("line", STR).aliases("value"), ArgSpec.of("backrefs", BOOL),
+          ArgSpec.of("insertafter", STR), ArgSpec.of("insertbefore", STR), ArgSpec.of("create", BOOL),
+          ArgSpec.of("backup", BOOL), ArgSpec.of("firstmatch", BOOL), ArgSpec.of("validate", STR),
+          ArgSpec.of("others", STR)),
+      fileModule("blockinfile",
+          ArgSpec.of("path", PATH).mandatory().aliases("dest", "destfile", "name"),
+          ArgSpec.of("state", STR).choices("absent", "present"),
+          ArgSpec.of("marker", STR), ArgSpec.of("block", STR).aliases("content"),
+          ArgSpec.of("insertafter", STR), ArgSpec.of("insertbefore", STR), ArgSpec.of("create", BOOL),
+          ArgSpec.of("backup", BOOL), ArgSpec.of("marker_begin", STR), ArgSpec.of("marker_end", STR),
+          ArgSpec.of("append_newline", BOOL), ArgSpec.of("prepend_newline", BOOL), ArgSpec.of("validate", STR)),
+      ModuleSpec.builtin("stat",
+          ArgSpec.of("path", PATH).mandatory().aliases("dest", "name"), ArgSpec.of("follow", BOOL),
+          ArgSpec.of("get_checksum", BOOL),
+          ArgSpec.of("checksum_algorithm", STR).choices("md5", "sha1", "sha224", "sha256", "sha384", "sha512")
+              .aliases("checksum", "checksum_algo"),
+          ArgSpec.of("get_mime", BOOL).aliases("mime", "mime_type", "mime-type"),
+          ArgSpec.of("get_attributes", BOOL).aliases("attr", "attributes")),
+      ModuleSpec.builtin("apt",
+          ArgSpec.of("name", LIST).aliases("package", "pkg"),
+          ArgSpec.of("state", STR).choices("absent", "build-dep", "latest", "present", "fixed"),
+          ArgSpec.of("update_cache", BOOL).aliases("update-cache"), ArgSpec.of("update_cache_retries", INT),
+          ArgSpec.of("update_cache_retry_max_delay", INT), ArgSpec.of("cache_valid_time", INT),
+          ArgSpec.of("purge", BOOL), ArgSpec.of("default_release", STR).aliases("default-release"),
+          ArgSpec.of("install_recommends", BOOL).aliases("install-recommends"), ArgSpec.of("force", BOOL),
+          ArgSpec.of("clean", BOOL),
+          ArgSpec.of("allow_unauthenticated", BOOL).aliases("allow-unauthenticated"),
+          ArgSpec.of("allow_downgrade", BOOL).aliases("allow-downgrade", "allow_downgrades", "allow-downgrades"),
+          ArgSpec.of("allow_change_held_packages", BOOL),
+          ArgSpec.of("upgrade", STR).choices("dist", "full", "no", "safe", "yes"),
+          ArgSpec.of("dpkg_options", STR), ArgSpec.of("deb", PATH), ArgSpec.of("autoremove", BOOL),
+          ArgSpec.of("autoclean", BOOL), ArgSpec.of("policy_rc_d", INT), ArgSpec.of("only_upgrade", BOOL),
+          ArgSpec.of("fail_on_autoremove", BOOL), ArgSpec.of("force_apt_get", BOOL), ArgSpec.of("lock_timeout", INT)),
+      ModuleSpec.builtin("systemd",
+          ArgSpec.of("name", STR).aliases("service", "unit"),
+          ArgSpec.of("state", STR).choices("reloaded", "restarted", "started", "stopped"),
+          ArgSpec.of("enabled", BOOL), ArgSpec.of("force", BOOL), ArgSpec.of("masked", BOOL),
+          ArgSpec.of("daemon_reload", BOOL).aliases("daemon-reload"),
+          ArgSpec.of("daemon_reexec", BOOL).aliases("daemon-reexec"),
+          ArgSpec.of("scope", STR).choices("system", "user", "global"), ArgSpec.of("no_block", BOOL))
+          .withAliases("systemd_service", "ansible.builtin.systemd_service", "ansible.legacy.systemd_service"),
+      ModuleSpec.builtin("service",
+          ArgSpec.of("name", STR).mandatory(),
+          ArgSpec.of("state", STR).choices("reloaded", "restarted", "started", "stopped"),
+          ArgSpec.of("sleep", INT), ArgSpec.of("pattern", STR), ArgSpec.of("enabled", BOOL),
+          ArgSpec.of("runlevel", STR), ArgSpec.of("arguments", STR).aliases("args"), ArgSpec.of("use", STR)),
+      ModuleSpec.builtin("user",
+          ArgSpec.of("name", STR).mandatory().aliases("user"),
+          ArgSpec.of("state", STR).choices("absent", "present"),
+          ArgSpec.of("uid", INT), ArgSpec.of("non_unique", BOOL), ArgSpec.of("group", STR),
+          ArgSpec.of("groups", LIST), ArgSpec.of("append", BOOL), ArgSpec.of("shell", STR),
+          ArgSpec.of("home", PATH), ArgSpec.of("skeleton", STR), ArgSpec.of("password", STR),
+          ArgSpec.of("comment", STR), ArgSpec.of("create_home", BOOL).aliases("createhome"),
+          ArgSpec.of("move_home", BOOL), ArgSpec.of("system", BOOL), ArgSpec.of("force", BOOL),
+          ArgSpec.of("remove", BOOL), ArgSpec.of("login_class", STR), ArgSpec.of("generate_ssh_key", BOOL),
+          ArgSpec.of("ssh_key_bits", INT), ArgSpec.of("ssh_key_type", STR), ArgSpec.of("ssh_key_file", PATH),
+          ArgSpec.of("ssh_key_comment", STR), ArgSpec.of("ssh_key_passphrase", STR),
+          ArgSpec.of("update_password", STR).choices("always", "on_create"), ArgSpec.of("expires", FLOAT),
+          ArgSpec.of("password_lock", BOOL), ArgSpec.of("local", BOOL), ArgSpec.of("profile", STR),
+          ArgSpec.of("authorization", STR), ArgSpec.of("role", STR), ArgSpec.of("umask", STR),
+          ArgSpec.of("password_expire_max", INT), ArgSpec.of("password_expire_min", INT),
+          ArgSpec.of("password_expire_warn", INT), ArgSpec.of("hidden", BOOL), ArgSpec.of("seuser", STR),
+          ArgSpec.of("uid_min", INT), ArgSpec.of("uid_max", INT)),
+      ModuleSpec.builtin("group",
+          ArgSpec.of("name", STR).mandatory(), ArgSpec.of("gid", INT),
+          ArgSpec.of("state", STR).choices("absent", "present"), ArgSpec.of("force", BOOL),
+          ArgSpec.of("system", BOOL), ArgSpec.of("local", BOOL), ArgSpec.of("non_unique", BOOL),
+          ArgSpec.of("gid_min", INT), ArgSpec.of("gid_max", INT)),
+      ModuleSpec.builtin("cron",
+          ArgSpec.of("name", STR).mandatory(), ArgSpec.of("user", STR), ArgSpec.of("job", STR).aliases("value"),
+          ArgSpec.of("cron_file", PATH), ArgSpec.of("state", STR).choices("absent", "present"),
+          ArgSpec.of("backup", BOOL), ArgSpec.of("minute", STR), ArgSpec.of("hour", STR),
+          ArgSpec.of("day", STR).aliases("dom"), ArgSpec.of("month", STR), ArgSpec.of("weekday", STR).aliases("dow"),
+          ArgSpec.of("special_time", STR).choices("annually", "daily", "hourly", "monthly", "reboot", "weekly",
+              "yearly"),
+          ArgSpec.of("disabled", BOOL), ArgSpec.of("env", BOOL), ArgSpec.of("insertafter", STR),
+          ArgSpec.of("insertbefore", STR)),
+      fileModule("get_url",
+          ArgSpec.of("url", STR).mandatory(), ArgSpec.of("dest", PATH).mandatory(),
+          ArgSpec.of("url_username", STR).aliases("username"), ArgSpec.of("url_password", STR).aliases("password"),
+          ArgSpec.of("force", BOOL), ArgSpec.of("backup", BOOL), ArgSpec.of("checksum", STR),
+          ArgSpec.of("use_proxy", BOOL), ArgSpec.of("validate_certs", BOOL), ArgSpec.of("timeout", INT),
+          ArgSpec.of("headers", DICT), ArgSpec.of("tmp_dest", PATH), ArgSpec.of("http_agent", STR),
+          ArgSpec.of("force_basic_auth", BOOL), ArgSpec.of("client_cert", PATH), ArgSpec.of("client_key", PATH),
+          ArgSpec.of("use_gssapi", BOOL), ArgSpec.of("use_netrc", BOOL), ArgSpec.of("ciphers", LIST),
+          ArgSpec.of("unredirected_headers", LIST), ArgSpec.of("decompress", BOOL)),
+      fileModule("unarchive",
+          ArgSpec.of("src", PATH).mandatory(), ArgSpec.of("dest", PATH).mandatory(),
+          ArgSpec.of("remote_src", BOOL), ArgSpec.of("creates", PATH), ArgSpec.of("list_files", BOOL),
+          ArgSpec.of("keep_newer", BOOL), ArgSpec.of("exclude", LIST), ArgSpec.of("include", LIST),
+          ArgSpec.of("extra_opts", LIST), ArgSpec.of("io_buffer_size", INT), ArgSpec.of("validate_certs", BOOL),
+          ArgSpec.of("decrypt", BOOL), ArgSpec.of("copy", BOOL)),
       ModuleSpec.builtin("debug", ArgSpec.of("msg", RAW), ArgSpec.of("var", RAW), ArgSpec.of("verbosity", INT)),
-      ModuleSpec.builtin("set_fact", ArgSpec.of("cacheable", BOOL)),
+      ModuleSpec.builtin("set_fact", ArgSpec.of("cacheable", BOOL)).withFreeForm("_raw_params").withAnyKeys(),
       ModuleSpec.builtin("assert",
           ArgSpec.of("that", LIST).mandatory(), ArgSpec.of("fail_msg", RAW).aliases("msg"),
           ArgSpec.of("success_msg", RAW), ArgSpec.of("quiet", BOOL)),
@@ -66,10 +178,10 @@ public final class ModuleSpecs {
 
   private ModuleSpecs() {}
 
-  private static ModuleSpec fileModule(String name, ArgSpec... args) {
-    List<ArgSpec> all = new java.util.ArrayList<>(List.of(args));
-    all.addAll(FILE_COMMON);
-    return ModuleSpec.builtin(name, all.toArray(ArgSpec[]::new));
+  private static ModuleSpec fileModule(String name, ArgSpec... own) {
+    List<ArgSpec> args = new ArrayList<>(List.of(own));
+    args.addAll(FILE_COMMON);
+    return ModuleSpec.builtin(name, args.toArray(ArgSpec[]::new));
   }
 
   private static Map<String, ModuleSpec> index(List<ModuleSpec> specs) {

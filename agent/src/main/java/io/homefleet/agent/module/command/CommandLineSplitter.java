@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Splits a free-form command line the way a POSIX shell tokenises words (quotes and backslashes), without expanding anything. */
-final class CommandLineSplitter {
+public final class CommandLineSplitter {
   private CommandLineSplitter() {}
 
-  static List<String> split(String line) throws IllegalArgumentException {
+  public static List<String> split(String line) throws IllegalArgumentException {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean inWord = false;

@@ -29,6 +29,8 @@ final class ProcessRunner {
       pb.directory(chdir.toFile());
     }
     pb.environment().putAll(env);
+    java.time.LocalDateTime start = java.time.LocalDateTime.now();
+    long t0 = System.nanoTime();
     Process p = pb.start();
     ctx.attach(p);
     Capture out = new Capture(p.getInputStream(), false, ctx);
@@ -48,12 +50,27 @@ final class ProcessRunner {
     tErr.join(5000);
     String stdout = out.text();
     String stderr = err.text();
+    Map<String, Object> data = times(argv, start, System.nanoTime() - t0);
     if (timedOut) {
       return new Outcome(Outcome.Status.TIMED_OUT, rc, stdout, stderr, "timed out after " + ctx.timeout().toSeconds() + "s",
-          Map.of("cmd", argv), out.truncated, err.truncated);
+          data, out.truncated, err.truncated);
     }
     return new Outcome(rc == 0 ? Outcome.Status.CHANGED : Outcome.Status.FAILED, rc, stdout, stderr,
-        rc == 0 ? "" : "non-zero return code", Map.of("cmd", argv), out.truncated, err.truncated);
+        rc == 0 ? "" : "non-zero return code", data, out.truncated, err.truncated);
+  }
+
+  /** Ansible's {@code cmd}, {@code start}, {@code end} and {@code delta} ("0:00:01.002000"). */
+  private static Map<String, Object> times(List<String> argv, java.time.LocalDateTime start, long nanos) {
+    java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+    long micros = nanos / 1000;
+    String delta = String.format("%d:%02d:%02d.%06d", micros / 3_600_000_000L, micros / 60_000_000 % 60,
+        micros / 1_000_000 % 60, micros % 1_000_000);
+    Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("cmd", argv);
+    d.put("start", start.format(f));
+    d.put("end", start.plusNanos(nanos).format(f));
+    d.put("delta", delta);
+    return d;
   }
 
   private static Thread daemon(String name, Runnable r) {

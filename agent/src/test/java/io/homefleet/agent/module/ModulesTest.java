@@ -1,0 +1,27 @@
+package io.homefleet.agent.module;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.homefleet.agent.exec.Module;
+import io.homefleet.playbook.spec.ModuleSpec;
+import io.homefleet.playbook.spec.ModuleSpecs;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModulesTest {
+  @Test
+  void everyModule_hasASpecOfTheSameName_andEverySpecAModule() {
+    Map<String, Module> modules = Modules.builtin();
+    for (String name : modules.keySet()) {
+      assertThat(ModuleSpecs.find(name)).as("spec for %s", name).get().extracting(ModuleSpec::name).isEqualTo(name);
+    }
+    assertThat(ModuleSpecs.all().stream().map(ModuleSpec::name)).containsExactlyInAnyOrderElementsOf(modules.keySet());
+  }
+
+  @Test
+  void issue4Modules_areAllThere() {
+    assertThat(Modules.builtin()).containsKeys("command", "shell", "file", "copy", "template", "lineinfile",
+        "blockinfile", "stat", "apt", "systemd", "service", "user", "group", "cron", "get_url", "unarchive", "debug",
+        "set_fact", "assert", "fail", "ping", "setup");
+  }
+}

@@ -1,0 +1,88 @@
+package io.homefleet.agent.module.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.homefleet.agent.exec.Outcome;
+import io.homefleet.agent.module.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Real useradd/usermod on this machine (a disposable sandbox where tests run as root); unique names, cleaned up. */
+class UserModuleTest {
+  private static String unique(String prefix) {
+    return prefix + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static void sh(String... argv) throws Exception {
+    new ProcessBuilder(argv).inheritIO().start().waitFor();
+  }
+
+  @Test
+  void groupsWithoutAppend_replaceTheSupplementaryGroups() throws Exception {
+    String name = unique("hf-test-r");
+    try {
+      Run.of(new UserModule(), Map.of("name", name, "groups", "adm,users", "create_home", false)).go();
+      assertThat(Accounts.system().supplementary(name)).containsExactlyInAnyOrder("adm", "users");
+      Outcome o = Run.of(new UserModule(), Map.of("name", name, "groups", List.of("users"))).diff().go();
+      assertThat(o.changed()).isTrue();
+      assertThat(Accounts.system().supplementary(name)).containsExactly("users");
+      assertThat(Run.of(new UserModule(), Map.of("name", name, "groups", List.of("users"))).go().changed()).isFalse();
+    } finally {
+      sh("userdel", name);
+    }
+  }
+
+  @Test
+  void passwordHash_isSetAndComparedNotLogged() throws Exception {
+    String name = unique("hf-test-p");
+    String hash = "$6$saltsalt$Dq2Z6VnE0Pq0fX1o9dI0K4x8m0F4o8Ivy3K4yZ4cYb8w6mE0g3q3T2pQe7m2bqT0qgk6dYkC8yX3h0vLJ5cL/.";
+    try {
+      Outcome o = Run.of(new UserModule(), Map.of("name", name, "password", hash, "create_home", false)).go();
+      assertThat(o.data()).containsEntry("password", "NOT_LOGGING_PASSWORD");
+      assertThat(Accounts.system().passwordHash(name)).hasValue(hash);
+      assertThat(Run.of(new UserModule(), Map.of("name", name, "password", hash)).go().changed()).isFalse();
+    } finally {
+      sh("userdel", name);
+    }
+  }
+
+  @Test
+  void absent_withRemove_deletesTheHome() throws Exception {
+    String name = unique("hf-test-a");
+    sh("useradd", "-m", name);
+    Path home = Path.of("/home", name);
+    assertThat(home).isDirectory();
+    Outcome o = Run.of(new UserModule(), Map.of("name", name, "state", "absent", "remove", true)).go();
+    assertThat(o.changed()).isTrue();
+    assertThat(Files.exists(home)).isFalse();
+    assertThat(Accounts.system().user(name)).isEmpty();
+  }
+
+  @Test
+  void unknownGroup_failsBeforeAnythingChanges() {
+    String name = unique("hf-test-x");
+    assertThatThrownBy(() -> Run.of(new UserModule(), Map.of("name", name, "group", "no-such-group-hf")).go())
+        .hasMessageContaining("Group no-such-group-hf does not exist");
+  }
+
+  @Test
+  void group_gidChange_isPlannedAndApplied() throws Exception {
+    String name = unique("hf-test-g");
+    try {
+      Run.of(new GroupModule(), Map.of("name", name, "gid", 64123)).go();
+      assertThat(Accounts.system().group(name).get().gid()).isEqualTo(64123);
+      Outcome o = Run.of(new GroupModule(), Map.of("name", name, "gid", 64124)).check().diff().go();
+      assertThat(o.changed()).isTrue();
+      assertThat(Accounts.system().group(name).get().gid()).isEqualTo(64123);
+      Run.of(new GroupModule(), Map.of("name", name, "gid", 64124)).go();
+      assertThat(Accounts.system().group(name).get().gid()).isEqualTo(64124);
+    } finally {
+      sh("groupdel", name);
+    }
+  }
+}
