@@ -75,6 +75,8 @@ public final class BenchMain {
     return elapsed;
   }
 
+  private static final int WARM_UP_RUNS = 3;
+
   static Map<String, Object> fanout(Path root, Path dir, int n, int runs, boolean storm) throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("agents", n);
@@ -106,12 +108,22 @@ public final class BenchMain {
           awaitConnected(fleet, n, Duration.ofMinutes(5));
           out.put("connect_all_ms", ms(System.nanoTime() - c0));
 
-          pingAll(op, n, new ArrayList<>()); // warm-up, not counted
+          for (int i = 0; i < WARM_UP_RUNS; i++) {
+            pingAll(op, n, new ArrayList<>()); // warm-up (JIT), not counted
+          }
           List<Long> runNs = new ArrayList<>();
           List<Long> hostNs = new ArrayList<>();
+          long ctlTicks0 = ProcStats.cpuTicks(ctl.pid());
+          long ownTicks0 = ProcStats.cpuTicks(ProcessHandle.current().pid());
           for (int i = 0; i < runs; i++) {
             runNs.add(pingAll(op, n, hostNs));
           }
+          // CPU per fan-out, each side: says whether the runs are CPU-bound on these two cores,
+          // and whose CPU it is, independently of what else the machine was doing.
+          out.put("controller_cpu_ms_per_run", String.format(Locale.ROOT, "%.0f",
+              (ProcStats.cpuTicks(ctl.pid()) - ctlTicks0) * ProcStats.MS_PER_TICK / runs));
+          out.put("loadgen_cpu_ms_per_run", String.format(Locale.ROOT, "%.0f",
+              (ProcStats.cpuTicks(ProcessHandle.current().pid()) - ownTicks0) * ProcStats.MS_PER_TICK / runs));
           out.put("run_p50_ms", ms(Stats.percentile(runNs, 50)));
           out.put("run_p99_ms", ms(Stats.percentile(runNs, 99)));
           out.put("host_result_p50_ms", ms(Stats.percentile(hostNs, 50)));

@@ -21,6 +21,9 @@ final class ProcStats {
     throw new IOException("no VmRSS for " + pid);
   }
 
+  /** Milliseconds per clock tick of {@link #cpuTicks} (USER_HZ, 100 on Linux). */
+  static final double MS_PER_TICK = 10.0;
+
   /** User + system CPU time in clock ticks (100 per second on Linux). */
   static long cpuTicks(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

@@ -80,7 +80,11 @@ public final class RunCoordinator {
     String runId = Ids.next(now);
     List<Task> tasks = new ArrayList<>();
     for (Host h : hosts) {
-      tasks.add(new Task(runId + "-" + h.name(), runId, h.name(), "queued", Optional.empty(), "", "", "",
+      // Written as sent for a host online now, in the run's own transaction, before it is sent: one
+      // write per task instead of an insert and an update. A send that fails finishes it as
+      // unreachable below; a controller that dies first finds it open at start-up either way.
+      String state = dispatcher.isOnline(h.name()) ? "sent" : "queued";
+      tasks.add(new Task(runId + "-" + h.name(), runId, h.name(), state, Optional.empty(), "", "", "",
           Optional.empty(), Optional.empty()));
     }
     store.insertRun(new Run(runId, "adhoc", spec.target(), spec.module(), json(spec.args()), "running", requestedBy, now,
@@ -93,19 +97,14 @@ public final class RunCoordinator {
       }
       listener.started(runId, hosts.stream().map(Host::name).toList());
       int timeoutSeconds = (int) spec.timeout().toSeconds();
-      List<String> sentIds = new ArrayList<>();
       for (Task t : tasks) {
-        boolean sent = dispatcher.isOnline(t.host())
+        boolean sent = t.state().equals("sent")
             && dispatcher.dispatch(t.host(), new TaskSpec(t.id(), runId, spec.module(), spec.args(), timeoutSeconds, spec.checkMode()));
-        if (sent) {
-          sentIds.add(t.id());
-        } else {
+        if (!sent) {
           complete(run, t.id(), TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
               "host is not connected to the controller", clock.millis()), NOTHING);
         }
       }
-      // Queued before any result can be (results wait for this lock), so committed before them.
-      writes.submit(s -> sentIds.forEach(id -> s.markTask(id, "sent", null)));
       if (timeoutSeconds > 0 && !run.pendingByTask.isEmpty()) {
         run.deadline = timer.schedule(() -> expire(run), spec.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
       }

@@ -41,6 +41,8 @@ public final class Store implements AutoCloseable {
   private final Connection db;
   private final Path file;
 
+  private final Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+
   private Store(Connection db, Path file) {
     this.db = db;
     this.file = file;
@@ -361,6 +363,10 @@ public final class Store implements AutoCloseable {
   @Override
   public synchronized void close() {
     try {
+      for (PreparedStatement ps : statements.values()) {
+        ps.close();
+      }
+      statements.clear();
       db.close();
     } catch (SQLException e) {
       throw fail("close", e);
@@ -458,15 +464,15 @@ public final class Store implements AutoCloseable {
   }
 
   private int update(String what, String sql, Object... args) {
-    try (PreparedStatement ps = prepare(sql, args)) {
-      return ps.executeUpdate();
+    try {
+      return prepare(sql, args).executeUpdate();
     } catch (SQLException e) {
       throw fail(what, e);
     }
   }
 
   private <T> List<T> query(String what, String sql, Row<T> row, Object... args) {
-    try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+    try (ResultSet rs = prepare(sql, args).executeQuery()) {
       List<T> out = new ArrayList<>();
       while (rs.next()) {
         out.add(row.map(rs));
@@ -482,8 +488,19 @@ public final class Store implements AutoCloseable {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
   }
 
+  /**
+   * The statement for {@code sql}, prepared once per connection and reused: SQLite compiles a
+   * statement in about as long as it takes to run a small one, and a fan-out to a thousand hosts
+   * writes each of a handful of statements a thousand times. Callers hold the store's lock.
+   */
   private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-    PreparedStatement ps = db.prepareStatement(sql);
+    PreparedStatement ps = statements.get(sql);
+    if (ps == null) {
+      ps = db.prepareStatement(sql);
+      statements.put(sql, ps);
+    } else {
+      ps.clearParameters();
+    }
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];
       if (a == null) {
