@@ -55,4 +55,18 @@ class CronModuleTest {
     assertThatThrownBy(() -> Run.of(new CronModule(dir), Map.of("name", "a", "job", "x")).go())
         .hasMessageContaining("crontab is not installed");
   }
+
+  @Test
+  void env_variablesGoOnTop_orAfterAnother_andAreReplacedByName() throws Exception {
+    Path f = Files.writeString(dir.resolve("env"), "#Ansible: a\n0 1 * * * root a\n");
+    CronModule cron = new CronModule(dir);
+    Run.of(cron, Map.of("name", "PATH", "env", true, "job", "/usr/bin:/bin", "cron_file", "env")).go();
+    Run.of(cron, Map.of("name", "HOME", "env", true, "job", "/srv", "insertafter", "PATH", "cron_file", "env")).go();
+    Outcome o = Run.of(cron, Map.of("name", "PATH", "env", true, "job", "/opt/bin:/usr/bin:/bin", "cron_file", "env")).go();
+    assertThat(Files.readString(f)).isEqualTo("PATH=/opt/bin:/usr/bin:/bin\nHOME=/srv\n#Ansible: a\n0 1 * * * root a\n");
+    assertThat(o.data()).containsEntry("envs", java.util.List.of("PATH", "HOME"));
+    assertThat(Run.of(cron, Map.of("name", "HOME", "env", true, "state", "absent", "cron_file", "env")).go().changed())
+        .isTrue();
+    assertThat(Files.readString(f)).doesNotContain("HOME=");
+  }
 }
