@@ -223,12 +223,19 @@ public final class CronModule implements StateModule {
   }
 
   private static void requireCrontab(Args a) throws TaskException {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (Files.isExecutable(Path.of(dir, "crontab"))) {
-        return;
+    if (findCrontab(System.getenv().getOrDefault("PATH", "/usr/bin:/bin")).isEmpty()) {
+      throw a.error("crontab is not installed on this host (apt install cron), or use cron_file for /etc/cron.d");
+    }
+  }
+
+  static java.util.Optional<Path> findCrontab(String path) {
+    for (String dir : path.split(":")) {
+      Path p = Path.of(dir, "crontab");
+      if (Files.isExecutable(p)) {
+        return java.util.Optional.of(p);
       }
     }
-    throw a.error("crontab is not installed on this host (apt install cron), or use cron_file for /etc/cron.d");
+    return java.util.Optional.empty();
   }
 
   private static String readCrontab(TaskContext ctx, Args a, String user) throws TaskException, InterruptedException {
