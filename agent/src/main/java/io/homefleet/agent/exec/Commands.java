@@ -36,6 +36,8 @@ public final class Commands {
   public static Result run(TaskContext ctx, List<String> argv, Map<String, String> env, byte[] stdin)
       throws TaskException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().putAll(ctx.task().environment());
+    // Helpers' output is parsed: the C locale wins over the task's environment.
     pb.environment().put("LC_ALL", "C");
     pb.environment().put("LANG", "C");
     pb.environment().putAll(env);

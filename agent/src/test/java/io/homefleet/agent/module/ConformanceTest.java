@@ -190,6 +190,17 @@ class ConformanceTest {
       return new Fixture(Map.of("src", zip.toString(), "dest", dest.toString(), "remote_src", true), tree(dest));
     }));
     String suffix = UUID.randomUUID().toString().substring(0, 8);
+    c.add(new Case("cron: a job in a test user's crontab", new CronModule(), dir -> {
+      assumeTrue(Files.isExecutable(Path.of("/usr/bin/crontab")),
+          "crontab is not installed (apt install cron): user-crontab case skipped");
+      String name = "hf-test-c" + suffix;
+      exec("useradd", "-M", name);
+      return new Fixture(Map.of("name", "report", "minute", "*/5", "job", "echo hi", "user", name),
+          () -> exec("crontab", "-l", "-u", name), Optional.empty(), Map.of(), () -> {
+            exec("crontab", "-r", "-u", name);
+            exec("userdel", name);
+          });
+    }));
     c.add(new Case("group: a new local group", new GroupModule(), dir -> {
       String name = "hf-test-g" + suffix;
       return new Fixture(Map.of("name", name, "system", true), accounts(), Optional.empty(), Map.of(),

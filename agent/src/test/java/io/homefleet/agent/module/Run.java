@@ -34,6 +34,7 @@ public final class Run {
   private boolean check;
   private boolean diff;
   private Map<String, Object> vars = Map.of();
+  private Map<String, String> environment = Map.of();
   private Optional<Path> bundle = Optional.empty();
   private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
 
@@ -66,6 +67,11 @@ public final class Run {
     return this;
   }
 
+  public Run environment(Map<String, String> env) {
+    environment = env;
+    return this;
+  }
+
   public Run bundle(Path dir) {
     bundle = Optional.of(dir);
     return this;
@@ -82,7 +88,8 @@ public final class Run {
   }
 
   public TaskContext context() {
-    Task t = new Task("t-" + System.nanoTime(), "r", module.name(), Map.of(), Duration.ofMinutes(5), check, diff, vars);
+    Task t = new Task("t-" + System.nanoTime(), "r", module.name(), Map.of(), Duration.ofMinutes(5), check, diff, vars,
+        environment);
     return new TaskContext(t, NOWHERE, LoggerFactory.getLogger("test"), workDir, bundle, () -> TEMPLAR);
   }
 

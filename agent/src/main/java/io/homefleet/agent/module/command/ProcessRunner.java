@@ -28,6 +28,7 @@ final class ProcessRunner {
     if (chdir != null) {
       pb.directory(chdir.toFile());
     }
+    pb.environment().putAll(ctx.task().environment());
     pb.environment().putAll(env);
     java.time.LocalDateTime start = java.time.LocalDateTime.now();
     long t0 = System.nanoTime();

@@ -45,8 +45,12 @@ public final class CronModule implements StateModule {
   @Override
   public Plan plan(Map<String, Object> raw, TaskContext ctx) throws TaskException, InterruptedException {
     Args a = Args.of(name(), raw);
-    if (a.bool("env", false) || a.has("insertafter") || a.has("insertbefore")) {
-      throw a.error("env, insertafter and insertbefore (cron variables) are not supported by homefleet's cron yet");
+    boolean env = a.bool("env", false);
+    if (!env && (a.has("insertafter") || a.has("insertbefore"))) {
+      throw a.error("insertafter and insertbefore are only for env=yes");
+    }
+    if (a.has("insertafter") && a.has("insertbefore")) {
+      throw a.error("parameters are mutually exclusive: insertafter|insertbefore");
     }
     String state = a.choice("state", "present", "absent", "present");
     String jobName = a.str("name").orElse(null);
@@ -67,7 +71,9 @@ public final class CronModule implements StateModule {
       throw a.error("You must specify time and date fields or special time.");
     }
     String line = null;
-    if (job != null) {
+    if (env && job != null) {
+      line = jobName + "=" + job;
+    } else if (job != null) {
       StringBuilder l = new StringBuilder();
       if (a.bool("disabled", false)) {
         l.append('#');
@@ -91,7 +97,9 @@ public final class CronModule implements StateModule {
     }
     int at = lines.indexOf(MARKER + jobName);
     List<String> out = new ArrayList<>(lines);
-    if (state.equals("present")) {
+    if (env) {
+      editEnv(out, jobName, line, state, a.str("insertafter", null), a.str("insertbefore", null));
+    } else if (state.equals("present")) {
       if (at < 0) {
         out.add(MARKER + jobName);
         out.add(line);
@@ -109,7 +117,7 @@ public final class CronModule implements StateModule {
     String after = out.isEmpty() ? "" : String.join("\n", out) + "\n";
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("jobs", jobs(out));
-    data.put("envs", List.of());
+    data.put("envs", envs(out));
     if (cronFile != null) {
       data.put("cron_file", cronFile.toString());
     }
@@ -144,6 +152,49 @@ public final class CronModule implements StateModule {
     });
   }
 
+  /** Ansible's cron variables: {@code NAME=VALUE} lines, new ones at the top unless placed after/before another. */
+  private static void editEnv(List<String> lines, String name, String line, String state, String after,
+      String before) {
+    int at = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).startsWith(name + "=")) {
+        at = i;
+        break;
+      }
+    }
+    if (state.equals("absent")) {
+      if (at >= 0) {
+        lines.remove(at);
+      }
+      return;
+    }
+    if (at >= 0) {
+      lines.set(at, line);
+      return;
+    }
+    String anchor = after != null ? after : before;
+    int pos = 0;
+    if (anchor != null) {
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).startsWith(anchor + "=")) {
+          pos = after != null ? i + 1 : i;
+          break;
+        }
+      }
+    }
+    lines.add(pos, line);
+  }
+
+  private static List<String> envs(List<String> lines) {
+    List<String> out = new ArrayList<>();
+    for (String l : lines) {
+      if (l.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+        out.add(l.substring(0, l.indexOf('=')));
+      }
+    }
+    return out;
+  }
+
   private static List<String> jobs(List<String> lines) {
     List<String> out = new ArrayList<>();
     for (String l : lines) {
@@ -172,12 +223,19 @@ public final class CronModule implements StateModule {
   }
 
   private static void requireCrontab(Args a) throws TaskException {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (Files.isExecutable(Path.of(dir, "crontab"))) {
-        return;
+    if (findCrontab(System.getenv().getOrDefault("PATH", "/usr/bin:/bin")).isEmpty()) {
+      throw a.error("crontab is not installed on this host (apt install cron), or use cron_file for /etc/cron.d");
+    }
+  }
+
+  static java.util.Optional<Path> findCrontab(String path) {
+    for (String dir : path.split(":")) {
+      Path p = Path.of(dir, "crontab");
+      if (Files.isExecutable(p)) {
+        return java.util.Optional.of(p);
       }
     }
-    throw a.error("crontab is not installed on this host (apt install cron), or use cron_file for /etc/cron.d");
+    return java.util.Optional.empty();
   }
 
   private static String readCrontab(TaskContext ctx, Args a, String user) throws TaskException, InterruptedException {

@@ -77,8 +77,11 @@ public final class StatModule implements Module {
       stat.put("writeable", Files.isWritable(path));
       stat.put("executable", Files.isExecutable(path));
       if (Files.isSymbolicLink(path)) {
-        stat.put("lnk_source", path.toRealPath().toString());
-        stat.put("lnk_target", Files.readSymbolicLink(path).toString());
+        Path target = Files.readSymbolicLink(path);
+        // A dangling link has no real path; Ansible then gives the resolved, nonexistent one.
+        stat.put("lnk_source", Files.exists(path) ? path.toRealPath().toString()
+            : path.toAbsolutePath().getParent().resolve(target).normalize().toString());
+        stat.put("lnk_target", target.toString());
       }
       if (getChecksum && Files.isRegularFile(path, opts) && Files.isReadable(path)) {
         stat.put("checksum", AtomicFiles.digest(path, algorithm));

@@ -79,6 +79,16 @@ final class Accounts {
     return Optional.empty();
   }
 
+  /** The user's /etc/shadow fields (name, hash, lastchg, min, max, warn, inactive, expire, reserved), if any. */
+  Optional<String[]> shadow(String user) throws TaskException {
+    for (String[] f : rows("shadow")) {
+      if (f.length >= 8 && f[0].equals(user)) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
   private List<String[]> rows(String db) throws TaskException {
     List<String[]> out = new ArrayList<>();
     try {

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class UserModule implements StateModule {
   private static final List<String> UNSUPPORTED = List.of("generate_ssh_key", "ssh_key_bits", "ssh_key_type",
       "ssh_key_file", "ssh_key_comment", "ssh_key_passphrase", "login_class", "profile", "authorization", "role",
-      "hidden", "seuser", "expires", "password_expire_max", "password_expire_min", "password_expire_warn", "umask",
+      "hidden", "seuser", "umask",
       "skeleton", "uid_min", "uid_max");
 
   private final Accounts accounts;
@@ -99,6 +99,10 @@ public final class UserModule implements StateModule {
       a.str("home").ifPresent(h -> argv.addAll(List.of("-d", h)));
       a.str("shell").ifPresent(s -> argv.addAll(List.of("-s", s)));
       password.ifPresent(p -> argv.addAll(List.of("-p", p)));
+      if (a.has("expires") && Double.parseDouble(a.required("expires")) >= 0) {
+        argv.addAll(List.of("-e", java.time.LocalDate.ofEpochDay(
+            (long) Math.floor(Double.parseDouble(a.required("expires")) / 86400)).toString()));
+      }
       boolean system = a.bool("system", false);
       if (system) {
         argv.add("-r");
@@ -119,8 +123,17 @@ public final class UserModule implements StateModule {
         data.put("password", "NOT_LOGGING_PASSWORD");
       }
       Map<String, Object> after = new LinkedHashMap<>(Map.of("name", user, "state", "present"));
+      List<String> chageNew = new ArrayList<>(List.of("chage"));
+      for (String[] age : new String[][] {{"password_expire_min", "-m"}, {"password_expire_max", "-M"},
+          {"password_expire_warn", "-W"}}) {
+        a.integer(age[0]).ifPresent(v -> chageNew.addAll(List.of(age[1], Long.toString(v))));
+      }
+      chageNew.add(user);
       return new Plan.Drift(Diff.attrs(user, Map.of("name", user, "state", "absent"), after), data, () -> {
         must(ctx, a, argv);
+        if (chageNew.size() > 2) {
+          must(ctx, a, chageNew);
+        }
         Accounts.User made = accounts.user(user).orElseThrow(() -> a.error("useradd reported success but " + user
             + " is not in /etc/passwd"));
         return Map.of("uid", made.uid(), "group", made.gid(), "home", made.home(), "shell", made.shell());
@@ -198,11 +211,41 @@ public final class UserModule implements StateModule {
     if (password.isPresent()) {
       data.put("password", "NOT_LOGGING_PASSWORD");
     }
-    if (argv.size() == 1) {
+    Optional<String[]> shadow = accounts.shadow(user);
+    if (a.has("expires")) {
+      double expires = Double.parseDouble(a.required("expires"));
+      String want = expires < 0 ? "" : Long.toString((long) Math.floor(expires / 86400));
+      String have = shadow.map(f -> f[7]).orElse("");
+      if (!want.equals(have)) {
+        argv.addAll(List.of("-e", expires < 0 ? "" : java.time.LocalDate.ofEpochDay(Long.parseLong(want)).toString()));
+        change(before, after, data, "expires", have.isEmpty() ? -1 : Long.parseLong(have) * 86400, expires);
+      }
+    }
+    List<String> chage = new ArrayList<>(List.of("chage"));
+    String[][] ages = {{"password_expire_min", "-m", "3"}, {"password_expire_max", "-M", "4"},
+        {"password_expire_warn", "-W", "5"}};
+    for (String[] age : ages) {
+      Optional<Long> want = a.integer(age[0]);
+      String have = shadow.map(f -> f[Integer.parseInt(age[2])]).orElse("");
+      if (want.isPresent() && !Long.toString(want.get()).equals(have)) {
+        chage.addAll(List.of(age[1], Long.toString(want.get())));
+        change(before, after, data, age[0], have, want.get());
+      }
+    }
+    if (argv.size() == 1 && chage.size() == 1) {
       return Plan.inSync(data);
     }
     argv.add(user);
-    return new Plan.Drift(Diff.attrs(user, before, after), data, () -> must(ctx, a, argv));
+    chage.add(user);
+    return new Plan.Drift(Diff.attrs(user, before, after), data, () -> {
+      if (argv.size() > 2) {
+        must(ctx, a, argv);
+      }
+      if (chage.size() > 2) {
+        must(ctx, a, chage);
+      }
+      return Map.of();
+    });
   }
 
   private static void change(Map<String, Object> before, Map<String, Object> after, Map<String, Object> data,

@@ -135,4 +135,11 @@ class CommandModuleTest {
     assertThat(o.stdoutTruncated()).isTrue();
     assertThat(sink.out.size()).isEqualTo(1_500_000);
   }
+
+  @Test
+  void shell_seesTheTasksEnvironment() throws Exception {
+    Outcome o = io.homefleet.agent.module.Run.of(CommandModule.shell(), Map.of("_raw_params", "echo $HF_GREETING"))
+        .environment(Map.of("HF_GREETING", "hello")).go();
+    assertThat(o.stdout()).isEqualTo("hello\n");
+  }
 }

@@ -38,4 +38,13 @@ class StatModuleTest {
         .go().data().get("stat");
     assertThat(stat).containsEntry("islnk", true).containsEntry("lnk_target", "t");
   }
+
+  @Test
+  void stat_danglingSymlink_isReportedNotAnError(@TempDir Path dir) throws Exception {
+    Files.createSymbolicLink(dir.resolve("l"), Path.of("gone"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> stat = (Map<String, Object>) Run.of(new StatModule(), Map.of("path", dir.resolve("l").toString()))
+        .go().data().get("stat");
+    assertThat(stat).containsEntry("islnk", true).containsEntry("lnk_source", dir.resolve("gone").toString());
+  }
 }

@@ -85,4 +85,25 @@ class UserModuleTest {
       sh("groupdel", name);
     }
   }
+
+  @Test
+  void expiresAndPasswordAging_areSetAndThenInSync() throws Exception {
+    String name = unique("hf-test-e");
+    Map<String, Object> args = Map.of("name", name, "create_home", false, "expires", 1893456000,
+        "password_expire_max", 90, "password_expire_min", 1);
+    try {
+      assertThat(Run.of(new UserModule(), args).go().changed()).isTrue();
+      String[] shadow = Accounts.system().shadow(name).orElseThrow();
+      assertThat(shadow[3]).isEqualTo("1");
+      assertThat(shadow[4]).isEqualTo("90");
+      assertThat(shadow[7]).isEqualTo(Long.toString(1893456000L / 86400));
+      assertThat(Run.of(new UserModule(), args).go().changed()).isFalse();
+      Outcome o = Run.of(new UserModule(), Map.of("name", name, "expires", -1, "password_expire_max", 60)).go();
+      assertThat(o.changed()).isTrue();
+      assertThat(Accounts.system().shadow(name).orElseThrow()[7]).isEmpty();
+      assertThat(Accounts.system().shadow(name).orElseThrow()[4]).isEqualTo("60");
+    } finally {
+      sh("userdel", name);
+    }
+  }
 }
