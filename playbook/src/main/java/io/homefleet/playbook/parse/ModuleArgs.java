@@ -56,7 +56,9 @@ final class ModuleArgs {
       }
     } else if (moduleValue instanceof YamlNode.Scalar sc && sc.value() != null) {
       String text = sc.value() instanceof Unsafe u ? u.text() : String.valueOf(sc.value());
-      Optional<String> freeForm = spec.flatMap(ModuleSpec::freeForm);
+      // Ansible keeps raw parameters only for its free-form actions (command, shell): set_fact's
+      // "a=1 b=2" are its arguments, and text that is not key=value is an error, as there.
+      Optional<String> freeForm = spec.filter(sp -> !sp.anyKeys()).flatMap(ModuleSpec::freeForm);
       try {
         if (freeForm.isPresent()) {
           Set<String> options = new HashSet<>(spec.get().argsByName().keySet());

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,6 +22,7 @@ final class HostRun {
   static final String OMIT = "__omit_place_holder__homefleet";
   private static final String CENSORED =
       "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+  private static final Set<String> BOOL_WORDS = Set.of("true", "false", "yes", "no");
   private static final Set<String> SHIPS_FILES = Set.of("copy", "template", "unarchive", "script");
   /** Variables never resolved as templates: other hosts' data, facts and inventory structure. */
   private static final Set<String> NOT_LAZY = Set.of("hostvars", "groups", "ansible_facts", "group_names");
@@ -443,7 +445,14 @@ final class HostRun {
     }
     switch (t.module()) {
       case "set_fact": {
-        Map<String, Object> set = new LinkedHashMap<>(args);
+        Map<String, Object> set = new LinkedHashMap<>();
+        args.forEach((k, v) -> {
+          // Ansible's set_fact (jinja2_native off) turns these four words into booleans.
+          if (v instanceof String str && BOOL_WORDS.contains(str.toLowerCase(Locale.ROOT))) {
+            v = str.equalsIgnoreCase("true") || str.equalsIgnoreCase("yes");
+          }
+          set.put(k, v);
+        });
         set.remove("cacheable");
         facts.putAll(set);
         return ModuleResult.ok(Map.of("ansible_facts", set));

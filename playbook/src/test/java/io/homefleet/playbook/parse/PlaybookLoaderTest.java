@@ -119,6 +119,17 @@ class PlaybookLoaderTest {
   }
 
   @Test
+  void load_setFactKeyValue_givesOneArgumentPerKey_andRefusesFreeText() throws Exception {
+    fx.file("p.yml", play("- set_fact: a=1 b=\"{{ x }} y\" cacheable=yes\n"));
+    Task t = (Task) fx.load("p.yml").playbook().plays().get(0).tasks().get(0);
+    assertThat(t.args()).containsExactly(Map.entry("a", "1"), Map.entry("b", "{{ x }} y"),
+        Map.entry("cacheable", "yes"));
+    fx.file("q.yml", play("- set_fact: a=1 stray\n"));
+    assertThat(fx.errors("q.yml")).singleElement().asString()
+        .contains("module 'set_fact' takes key=value arguments, not free-form text: 'stray'");
+  }
+
+  @Test
   void load_keyValueForm_forNonFreeFormModule() throws Exception {
     fx.file("p.yml", play("- ping: data=pong\n- ping: data='a b' nosuch=1\n- ping: just text\n"));
     assertThat(fx.errors("p.yml")).containsExactly(
@@ -257,7 +268,7 @@ class PlaybookLoaderTest {
 
   @Test
   void load_roles_readsTasksHandlersDefaultsVarsAndDependencies() throws Exception {
-    fx.file("site.yml", "- hosts: all\n  roles:\n    - role: web\n      tags: [w]\n      port: 80\n");
+    fx.file("site.yml", "- hosts: all\n  roles:\n    - role: web\n      tags: [w]\n      http_port: 80\n");
     fx.file("roles/web/tasks/main.yml", "- template: src=site.conf.j2 dest=/etc/site.conf\n  notify: reload\n");
     fx.file("roles/web/templates/site.conf.j2", "port {{ port }}\n");
     fx.file("roles/web/handlers/main.yml", "- name: reload\n  command: echo reload\n");
@@ -265,9 +276,22 @@ class PlaybookLoaderTest {
     fx.file("roles/web/vars/main.yml", "user: www\n");
     fx.file("roles/web/meta/main.yml", "dependencies: [base]\n");
     fx.file("roles/base/tasks/main.yml", "- command: echo base\n");
-    // template has no spec on this branch yet: it is an unknown module until the modules land.
-    List<String> errors = fx.errors("site.yml");
-    assertThat(errors).allMatch(e -> e.contains("unknown module 'template'"));
+    Play p = fx.load("site.yml").playbook().plays().get(0);
+    var ref = p.roles().get(0);
+    assertThat(ref.params()).isEqualTo(Map.of("http_port", 80));
+    var role = ref.role().orElseThrow();
+    Task template = (Task) role.tasks().get(0);
+    assertThat(template.module()).isEqualTo("template");
+    assertThat(template.args()).containsEntry("src", "site.conf.j2").containsEntry("dest", "/etc/site.conf");
+    assertThat(template.files()).containsEntry("src", "roles/web/templates/site.conf.j2");
+    assertThat(template.notifies()).containsExactly("reload");
+    assertThat(role.handlers()).singleElement().satisfies(h -> assertThat(h.task().name()).isEqualTo("reload"));
+    assertThat(role.defaults()).isEqualTo(Map.of("port", 8080));
+    assertThat(role.vars()).isEqualTo(Map.of("user", "www"));
+    assertThat(role.dependencies()).singleElement().satisfies(d -> {
+      assertThat(d.name()).isEqualTo("base");
+      assertThat(((Task) d.role().orElseThrow().tasks().get(0)).args()).containsEntry("_raw_params", "echo base");
+    });
   }
 
   @Test

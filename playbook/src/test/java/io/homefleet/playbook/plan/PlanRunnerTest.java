@@ -77,7 +77,8 @@ class PlanRunnerTest {
     PlayRecap recap = f.run();
     assertThat(f.read("a")).isEqualTo("a");
     assertThat(f.read("c")).isEqualTo("c");
-    assertThat(f.read("report")).isEqualTo("a,b,c 3 true");
+    // Jinja2 prints Python's bool: Ansible writes "True" here.
+    assertThat(f.read("report")).isEqualTo("a,b,c 3 True");
     assertThat(f.events.items).extracting(ItemResult::label).containsExactly("a", "b", "c");
     assertThat(f.events.result("files").result()).containsEntry("msg", "All items completed");
     assertThat(recap.changed()).isEqualTo(2);
@@ -417,6 +418,22 @@ class PlanRunnerTest {
     assertThat(f.read("answer")).isEqualTo("42");
     assertThat(recap.facts()).containsEntry("flag", true);
     assertThat(((Number) recap.facts().get("answer")).intValue()).isEqualTo(42);
+  }
+
+  @Test
+  void run_setFactKeyValue_setsEachKey_andTakesYesNoAsBooleans() throws Exception {
+    f.hostVars.put("base", 40);
+    f.play("""
+          tasks:
+            - set_fact: one="{{ base }}" two=plain flag=yes
+            - name: see
+              copy: {content: "{{ one }} {{ two }} {{ flag }}", dest: "@OUT@/see"}
+              when: flag
+        """);
+    PlayRecap recap = f.run();
+    assertThat(f.read("see")).isEqualTo("40 plain True");
+    assertThat(recap.facts()).containsEntry("two", "plain").containsEntry("flag", true)
+        .doesNotContainKey("_raw_params");
   }
 
   @Test

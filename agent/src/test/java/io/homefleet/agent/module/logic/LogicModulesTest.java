@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homefleet.agent.exec.Outcome;
+import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.module.Run;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,11 @@ class LogicModulesTest {
 
   @Test
   void assert_undefinedVariable_failsTheTask() throws Exception {
-    // Ansible says "'undefined_thing' is undefined"; the shared Templar currently evaluates the
-    // comparison to false instead of raising, so the task fails as an assertion. Either way: failed.
-    Outcome o = Run.of(new AssertModule(), Map.of("that", List.of("undefined_thing > 1"))).vars(VARS).go();
-    assertThat(o.status()).isEqualTo(Outcome.Status.FAILED);
-    assertThat(o.data()).containsEntry("assertion", "undefined_thing > 1");
+    // As in Ansible: an undefined variable is an error in the condition, not a false assertion.
+    assertThatThrownBy(() -> Run.of(new AssertModule(), Map.of("that", List.of("undefined_thing > 1"))).vars(VARS).go())
+        .isInstanceOf(TaskException.class)
+        .hasMessageContaining("The conditional check 'undefined_thing > 1' failed")
+        .hasMessageContaining("'undefined_thing' is undefined");
   }
 
   @Test
