@@ -28,7 +28,7 @@ final class PyMethods {
           args.length > 1 ? ((Number) args[1]).intValue() : -1);
       case "splitlines" -> List.of(s.split("\\r?\\n|\\r"));
       case "replace" -> args.length > 2
-          ? replace(s, Py.str(args[0]), Py.str(args[1]), ((Number) args[2]).intValue())
+          ? TextFilters.replace(s, Py.str(args[0]), Py.str(args[1]), ((Number) args[2]).longValue())
           : s.replace(Py.str(args[0]), Py.str(args[1]));
       case "find" -> (long) s.indexOf(Py.str(args[0]));
       case "count" -> (long) countOf(s, Py.str(args[0]));
@@ -68,7 +68,8 @@ final class PyMethods {
     return test.test(Py.str(prefixes));
   }
 
-  private static String strip(String s, String chars, boolean left, boolean right) {
+  /** Python's strip/lstrip/rstrip with an explicit set of characters. */
+  static String strip(String s, String chars, boolean left, boolean right) {
     int b = 0;
     int e = s.length();
     while (left && b < e && chars.indexOf(s.charAt(b)) >= 0) {
@@ -78,20 +79,6 @@ final class PyMethods {
       e--;
     }
     return s.substring(b, e);
-  }
-
-  private static String replace(String s, String old, String replacement, int count) {
-    StringBuilder out = new StringBuilder();
-    int from = 0;
-    for (int i = 0; i < count; i++) {
-      int at = s.indexOf(old, from);
-      if (at < 0) {
-        break;
-      }
-      out.append(s, from, at).append(replacement);
-      from = at + old.length();
-    }
-    return out.append(s.substring(from)).toString();
   }
 
   private static int countOf(String s, String sub) {

@@ -103,18 +103,11 @@ final class TextFilters {
   }
 
   private static String strip(String s, String chars) {
-    int b = 0;
-    int e = s.length();
-    while (b < e && chars.indexOf(s.charAt(b)) >= 0) {
-      b++;
-    }
-    while (e > b && chars.indexOf(s.charAt(e - 1)) >= 0) {
-      e--;
-    }
-    return s.substring(b, e);
+    return PyMethods.strip(s, chars, true, true);
   }
 
-  private static String replace(String s, String old, String replacement, long count) {
+  /** Python's str.replace: at most {@code count} replacements, all of them when negative. */
+  static String replace(String s, String old, String replacement, long count) {
     if (count < 0) {
       return s.replace(old, replacement);
     }
