@@ -43,6 +43,7 @@ class PlayIT {
         + "\n");
     String site = pb.resolve("site.yml").toString();
 
+    Files.createDirectories(tmp.resolve("fleet"));
     try (Fleet fleet = new Fleet(tmp.resolve("fleet"))) {
       fleet.init();
       fleet.startController();
@@ -52,13 +53,16 @@ class PlayIT {
       fleet.startAgent("agent-b", fleet.agentConfig("agent-b", b[0], b[1]));
       fleet.awaitOnline(Duration.ofSeconds(60), "agent-a", "agent-b");
 
-      // --check on fresh hosts: changes are reported, nothing is written.
+      // --check on fresh hosts (empty roots: as in Ansible, a template into a missing directory
+      // fails even in check mode): changes are reported, nothing is written.
+      Files.createDirectories(rootA);
+      Files.createDirectories(rootB);
       Fleet.Result check = fleet.cli("play", site, "-i", inv.toString(), "--check");
       assertThat(check.exitCode()).as(check.all()).isZero();
       assertThat(check.stdout()).contains("PLAY [base layout]", "TASK [web : site config]", "changed: [agent-a]",
           "PLAY RECAP");
-      assertThat(rootA).doesNotExist();
-      assertThat(rootB).doesNotExist();
+      assertThat(rootA).isEmptyDirectory();
+      assertThat(rootB).isEmptyDirectory();
 
       // First run: changes, the handler runs, the rescue recovers, the fact reaches play 2.
       Fleet.Result first = fleet.cli("play", site, "-i", inv.toString(), "--diff");
