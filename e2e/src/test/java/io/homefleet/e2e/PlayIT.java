@@ -58,6 +58,7 @@ class PlayIT {
       Files.createDirectories(rootA);
       Files.createDirectories(rootB);
       Fleet.Result check = fleet.cli("play", site, "-i", inv.toString(), "--check");
+      System.out.println(check.stdout());
       assertThat(check.exitCode()).as(check.all()).isZero();
       assertThat(check.stdout()).contains("PLAY [base layout]", "TASK [web : site config]", "changed: [agent-a]",
           "PLAY RECAP");
@@ -66,6 +67,7 @@ class PlayIT {
 
       // First run: changes, the handler runs, the rescue recovers, the fact reaches play 2.
       Fleet.Result first = fleet.cli("play", site, "-i", inv.toString(), "--diff");
+      System.out.println(first.stdout());
       assertThat(first.exitCode()).as(first.all()).isZero();
       assertThat(first.stdout()).contains("PLAY [base layout]", "PLAY [second play]",
           "TASK [make the package dirs]", "changed: [agent-a] => (item=alpha)", "RUNNING HANDLER [web : restart web]",
@@ -86,6 +88,7 @@ class PlayIT {
 
       // Second run: nothing changes anywhere, and the handler does not run again.
       Fleet.Result second = fleet.cli("play", site, "-i", inv.toString());
+      System.out.println(second.stdout());
       assertThat(second.exitCode()).as(second.all()).isZero();
       assertThat(changed(second.stdout(), "agent-a")).as(second.stdout()).isZero();
       assertThat(changed(second.stdout(), "agent-b")).as(second.stdout()).isZero();
@@ -97,11 +100,13 @@ class PlayIT {
       Matcher id = Pattern.compile("\"id\" : \"([0-9a-f]+)\"").matcher(runs.stdout());
       assertThat(id.find()).as(runs.stdout()).isTrue();
       Fleet.Result show = fleet.cli("runs", "show", id.group(1));
+      System.out.println(show.stdout());
       assertThat(show.exitCode()).as(show.all()).isZero();
       assertThat(show.stdout()).contains("site.yml", "web : site config", "agent-a", "ok");
 
       // A failing task: exit 2, failed=1 in the recap.
       Fleet.Result failed = fleet.cli("play", pb.resolve("fail.yml").toString(), "-i", inv.toString());
+      System.out.println(failed.stdout());
       assertThat(failed.exitCode()).as(failed.all()).isEqualTo(2);
       assertThat(failed.stdout()).contains("fatal: [agent-a]: FAILED!");
       assertThat(recap(failed.stdout(), "agent-a")).contains("failed=1");
@@ -110,6 +115,7 @@ class PlayIT {
       // A stopped agent is unreachable: exit 4, the other host still runs.
       fleet.stopAgent("agent-b");
       Fleet.Result unreachable = fleet.cli("play", site, "-i", inv.toString());
+      System.out.println(unreachable.stdout());
       assertThat(unreachable.exitCode()).as(unreachable.all()).isEqualTo(4);
       assertThat(unreachable.stdout()).contains("fatal: [agent-b]: UNREACHABLE!");
       assertThat(recap(unreachable.stdout(), "agent-b")).contains("unreachable=1");

@@ -110,6 +110,7 @@ public final class PlayExecutor implements AutoCloseable {
   private void execute(PlayWork work) {
     Path dir = playsDir.resolve(safe(work.assignmentId()));
     long started = System.currentTimeMillis();
+    Runnable report;
     try {
       HostPlan plan = PlanCodec.decode(work.plan());
       log.info("play {} ('{}') starts: run {}, play {}", work.assignmentId(), plan.play(), work.runId(),
@@ -136,22 +137,20 @@ public final class PlayExecutor implements AutoCloseable {
       PlayRecap recap = new PlanRunner(templar.get()).run(plan, bundle, invoker, listener);
       log.info("play {} finished in {} ms: ok={} changed={} failed={} ({})", work.assignmentId(),
           System.currentTimeMillis() - started, recap.ok(), recap.changed(), recap.failed(), recap.end());
-      running.remove(work.assignmentId());
-      sink.playFinished(work, recap);
+      report = () -> sink.playFinished(work, recap);
     } catch (PlanException | IOException e) {
       log.warn("play {} cannot run: {}", work.assignmentId(), e.getMessage());
-      running.remove(work.assignmentId());
-      sink.playFailed(work, "the play could not run on this host: " + e.getMessage());
+      report = () -> sink.playFailed(work, "the play could not run on this host: " + e.getMessage());
     } catch (InterruptedException e) {
-      running.remove(work.assignmentId());
-      sink.playFailed(work, "cancelled");
+      report = () -> sink.playFailed(work, "cancelled");
     } catch (RuntimeException e) {
       log.error("play {} crashed", work.assignmentId(), e);
-      running.remove(work.assignmentId());
-      sink.playFailed(work, "the play crashed on this host: " + e);
-    } finally {
-      deleteQuietly(dir);
+      report = () -> sink.playFailed(work, "the play crashed on this host: " + e);
     }
+    // The work directory is gone and the play is no longer running when the recap goes out.
+    deleteQuietly(dir);
+    running.remove(work.assignmentId());
+    report.run();
   }
 
   private static String safe(String id) {
