@@ -111,13 +111,14 @@ final class PlayOutput {
         taskHeader(h, r);
         Map<String, Object> result = map(r.getResultJson());
         String item = "(item=" + r.getItemLabel() + ")";
+        // As ansible-playbook: the diff comes before the line it belongs to.
+        diffs(listOf(result.get("diff")));
         switch (r.getStatus()) {
           case OK -> line("ok: [" + host + "] => " + item);
           case CHANGED -> line("changed: [" + host + "] => " + item);
           case SKIPPED -> line("skipping: [" + host + "] => " + item);
           default -> line("failed: [" + host + "] " + item + " => " + compact(result));
         }
-        diffs(listOf(result.get("diff")));
       }
       case TASK -> {
         PlayTaskResult r = h.getTask();
@@ -125,10 +126,12 @@ final class PlayOutput {
         record(h, r, result);
         boolean hadItems = itemsSeen.remove(key(h, r)) != null;
         if (hadItems && r.getStatus() != TaskStatus.FAILED) {
-          diffs(hadItems ? List.of() : list(r.getDiffsJson()));
           return;
         }
         taskHeader(h, r);
+        if (!hadItems) {
+          diffs(list(r.getDiffsJson()));
+        }
         switch (r.getStatus()) {
           case OK -> line("ok: [" + host + "]" + message(result));
           case CHANGED -> line("changed: [" + host + "]" + message(result));
@@ -139,9 +142,6 @@ final class PlayOutput {
               line("...ignoring");
             }
           }
-        }
-        if (!hadItems) {
-          diffs(list(r.getDiffsJson()));
         }
       }
       case RECAP -> {
