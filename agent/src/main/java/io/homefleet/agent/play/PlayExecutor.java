@@ -46,6 +46,7 @@ public final class PlayExecutor implements AutoCloseable {
   private final ExecutorService thread;
   private final Supplier<Templar> templar;
   private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+  private final Map<String, PlayWork> queued = new ConcurrentHashMap<>();
   private final Map<String, Boolean> seen = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -85,6 +86,7 @@ public final class PlayExecutor implements AutoCloseable {
       return false;
     }
     synchronized (running) {
+      queued.put(work.assignmentId(), work);
       running.put(work.assignmentId(), thread.submit(() -> execute(work)));
     }
     return true;
@@ -100,14 +102,18 @@ public final class PlayExecutor implements AutoCloseable {
       log.info("cancelling play {}", assignmentId);
       if (f.cancel(true)) {
         // A play cancelled before it started never runs execute(): report it here.
-        if (running.remove(assignmentId) != null) {
-          sink.playFailed(new PlayWork(assignmentId, "", 0, new byte[0]), "cancelled");
+        PlayWork work = queued.remove(assignmentId);
+        if (running.remove(assignmentId) != null && work != null) {
+          sink.playFailed(work, "cancelled");
         }
       }
     }
   }
 
   private void execute(PlayWork work) {
+    if (queued.remove(work.assignmentId()) == null) {
+      return; // cancelled while queued, and reported then
+    }
     Path dir = playsDir.resolve(safe(work.assignmentId()));
     long started = System.currentTimeMillis();
     Runnable report;

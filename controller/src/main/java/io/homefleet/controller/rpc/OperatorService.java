@@ -290,9 +290,11 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       default -> RunState.RUNNING;
     };
     long failed = tasks.stream().filter(t -> !t.state().equals("ok") && !t.state().equals("changed")
-        && !t.state().equals("skipped")).count();
+        && !t.state().equals("skipped")).map(Records.Task::host).distinct().count();
+    // A playbook run has a row per host and play: count hosts.
+    long hosts = tasks.stream().map(Records.Task::host).distinct().count();
     return io.homefleet.proto.v1.RunSummary.newBuilder().setId(r.id()).setTarget(r.target()).setModule(r.module())
         .setArgs(r.args()).setState(state).setCreatedUnixMillis(r.createdAt()).setFinishedUnixMillis(r.finishedAt().orElse(0L))
-        .setHosts(tasks.size()).setFailed((int) failed).setRequestedBy(r.requestedBy()).build();
+        .setHosts((int) hosts).setFailed((int) failed).setRequestedBy(r.requestedBy()).build();
   }
 }
