@@ -95,6 +95,13 @@ class PlayIT {
       assertThat(second.stdout()).doesNotContain("RUNNING HANDLER");
       assertThat(Files.readAllLines(rootA.resolve("restarts.log"))).containsExactly("restarted");
 
+      // --json: one document, every host's result per task, and the stats; still nothing changes.
+      Fleet.Result json = fleet.cli("play", site, "-i", inv.toString(), "--json");
+      assertThat(json.exitCode()).as(json.all()).isZero();
+      assertThat(json.stdout().strip()).startsWith("{").endsWith("}");
+      assertThat(json.stdout()).contains("\"stats\"", "\"agent-a\" : {", "\"name\" : \"web : site config\"",
+          "\"status\" : \"ok\"").doesNotContain("\"status\" : \"changed\"").doesNotContain("PLAY RECAP");
+
       // The run is in the history with its per-task results.
       Fleet.Result runs = fleet.cli("runs", "--json");
       Matcher id = Pattern.compile("\"id\" : \"([0-9a-f]+)\"").matcher(runs.stdout());
