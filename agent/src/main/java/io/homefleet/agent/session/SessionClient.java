@@ -14,6 +14,15 @@ import io.homefleet.agent.exec.TaskSink;
 import io.homefleet.agent.facts.HostFacts;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
+import io.homefleet.agent.play.PlayExecutor;
+import io.homefleet.agent.play.PlaySink;
+import io.homefleet.agent.play.PlayWork;
+import io.homefleet.playbook.plan.ItemResult;
+import io.homefleet.playbook.plan.PlayRecap;
+import io.homefleet.playbook.plan.TaskRef;
+import io.homefleet.playbook.template.Templar;
+import io.homefleet.proto.v1.PlayAssignment;
+import io.homefleet.proto.v1.PlayEvent;
 import io.homefleet.pki.Certificates;
 import io.homefleet.pki.Csr;
 import io.homefleet.pki.KeyMaterial;
@@ -60,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * about two thirds of its lifetime, and reconnect with backoff and jitter whenever the stream
  * ends. Results not yet acknowledged are kept and sent again after a reconnect.
  */
-public final class SessionClient implements TaskSink, AutoCloseable {
+public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionClient.class);
 
   /** Exit codes of {@code homefleet-agent run}. */
@@ -77,6 +86,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
   private final AgentStatus status;
   private final String version;
   private final Executor executor;
+  private final PlayExecutor plays;
   private final Map<String, AgentMessage> unacked = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
   private volatile boolean stopped;
@@ -98,6 +108,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
     this.status = status;
     this.version = version;
     this.executor = new Executor(modules, config.maxConcurrentTasks(), this, config.stateDir());
+    this.plays = new PlayExecutor(modules, this, config.stateDir(), new SharedTemplar());
   }
 
   /** Holds the session until {@link #close()} or a state only a person can fix; returns the exit code. */
@@ -251,8 +262,15 @@ public final class SessionClient implements TaskSink, AutoCloseable {
               executor.submit(new Task(a.getTaskId(), a.getRunId(), a.getModule(), Structs.toMap(a.getArgs()),
                   Duration.ofSeconds(a.getTimeoutSeconds()), a.getCheckMode()));
             }
+            case PLAY -> {
+              PlayAssignment p = msg.getPlay();
+              plays.submit(new PlayWork(p.getAssignmentId(), p.getRunId(), p.getPlayIndex(), p.getPlan().toByteArray()));
+            }
             case ACK -> unacked.remove(msg.getAck().getTaskId());
-            case CANCEL -> timer.execute(() -> executor.cancel(msg.getCancel().getTaskId()));
+            case CANCEL -> timer.execute(() -> {
+              executor.cancel(msg.getCancel().getTaskId());
+              plays.cancel(msg.getCancel().getTaskId());
+            });
             case GOODBYE -> log.warn("controller says goodbye: {}", msg.getGoodbye().getReason());
             case KIND_NOT_SET -> log.debug("empty controller message");
           }
@@ -300,7 +318,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
 
   private void heartbeat() {
     send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setUnixMillis(clock.millis())
-        .setRunningTasks(executor.runningCount())).build());
+        .setRunningTasks(executor.runningCount() + plays.runningCount())).build());
   }
 
   /** Sends on the live stream; a message sent while disconnected is dropped (results are kept in {@link #unacked}). */
@@ -358,7 +376,7 @@ public final class SessionClient implements TaskSink, AutoCloseable {
    * a running task's result goes out on the stream it started on.
    */
   private void reconnectIfRenewedAndIdle() {
-    if (!renewedSinceConnect || executor.runningCount() > 0) {
+    if (!renewedSinceConnect || executor.runningCount() > 0 || plays.runningCount() > 0) {
       return;
     }
     endSession(Status.OK.withDescription("renewed"));
@@ -418,6 +436,50 @@ public final class SessionClient implements TaskSink, AutoCloseable {
     reconnectIfRenewedAndIdle();
   }
 
+  // ---------------------------------------------------------------- play sink
+
+  @Override
+  public void taskStarted(PlayWork work, TaskRef task) {
+    send(wrap(playEvent(work).setTaskStarted(PlayMessages.ref(task))));
+  }
+
+  @Override
+  public void itemFinished(PlayWork work, ItemResult item) {
+    send(wrap(playEvent(work).setItem(PlayMessages.item(item))));
+  }
+
+  @Override
+  public void taskFinished(PlayWork work, io.homefleet.playbook.plan.TaskResult result) {
+    send(wrap(playEvent(work).setTask(PlayMessages.task(result))));
+  }
+
+  @Override
+  public void playFinished(PlayWork work, PlayRecap recap) {
+    finishPlay(work, PlayMessages.recap(recap));
+  }
+
+  @Override
+  public void playFailed(PlayWork work, String message) {
+    finishPlay(work, PlayMessages.failedRecap(message));
+  }
+
+  /** The recap is kept until the controller acknowledges it, like a task's result. */
+  private void finishPlay(PlayWork work, io.homefleet.proto.v1.PlayRecap recap) {
+    AgentMessage msg = wrap(playEvent(work).setFinished(recap));
+    unacked.put(work.assignmentId(), msg);
+    send(msg);
+    reconnectIfRenewedAndIdle();
+  }
+
+  private static PlayEvent.Builder playEvent(PlayWork work) {
+    return PlayEvent.newBuilder().setAssignmentId(work.assignmentId()).setRunId(work.runId())
+        .setPlayIndex(work.playIndex());
+  }
+
+  private static AgentMessage wrap(PlayEvent.Builder event) {
+    return AgentMessage.newBuilder().setPlayEvent(event).build();
+  }
+
   @Override
   public void close() {
     stopped = true;
@@ -426,5 +488,19 @@ public final class SessionClient implements TaskSink, AutoCloseable {
     }
     endSession(Status.CANCELLED.withDescription("agent stopping"));
     executor.close();
+    plays.close();
+  }
+
+  /** One template engine for every play, made when the first play needs it. */
+  private static final class SharedTemplar implements Supplier<Templar> {
+    private Templar value;
+
+    @Override
+    public synchronized Templar get() {
+      if (value == null) {
+        value = new Templar();
+      }
+      return value;
+    }
   }
 }

@@ -1,5 +1,13 @@
 package io.homefleet.controller.cli;
 
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.homefleet.proto.v1.PlayRequest;
+import io.homefleet.proto.v1.PlayRunEvent;
+import io.homefleet.proto.v1.SourceFile;
+import java.util.Iterator;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -23,13 +31,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code homefleet play PLAYBOOK}: runs an Ansible playbook on the controller's hosts. Today it
- * parses and validates (every error with file:line:column) and lists tasks and tags, like
- * {@code ansible-playbook --syntax-check}, {@code --list-tasks} and {@code --list-tags}; running
- * the plays comes with the plan compiler.
+ * {@code homefleet play PLAYBOOK}: runs an Ansible playbook on the controller's hosts. It parses
+ * and validates locally first (every error with file:line:column; {@code --syntax-check},
+ * {@code --list-tasks} and {@code --list-tags} stop there), then uploads the playbook's directory
+ * and the inventory to the controller, which validates again, runs the plays on the agents and
+ * streams the events, printed by {@link PlayOutput}.
  */
-@Command(name = "play", description = {"Run an Ansible playbook on the hosts (validation and listing only, for now).",
-    "Exit code: 0 ok, 1 error, 2 the playbook or the options are invalid."})
+@Command(name = "play", description = {"Run an Ansible playbook on the enrolled hosts, like ansible-playbook.",
+    "Exit code: 0 ok, 1 error, 2 a host failed or the playbook or options are invalid, 3 controller unreachable,",
+    "4 a host was unreachable (and none failed)."})
 final class PlayCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -118,12 +128,108 @@ final class PlayCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    // Everything above needs no hosts. Running the plays (with -i, -l, --check, --diff and the
-    // extra vars parsed above) needs the plan compiler and the controller, which come next.
-    err.println("homefleet: running plays against hosts is not built yet (use --syntax-check, --list-tasks or"
-        + " --list-tags)");
-    err.flush();
-    return 1;
+    return runOnController(loaded, vars, out, err);
+  }
+
+  /** Uploads the playbook's tree and the inventory, streams the run, prints it; returns the exit code. */
+  private int runOnController(LoadedPlaybook loaded, Map<String, Object> vars, PrintWriter out, PrintWriter err) {
+    if (inventory.size() > 1) {
+      throw new CliException(2, "-i: give one inventory (a file, or a directory of them)");
+    }
+    Path root = loaded.root();
+    PlayRequest.Builder req = PlayRequest.newBuilder().setDisplayName(playbook.toString())
+        .setCheckMode(check).setDiff(diff).addAllTags(tags).addAllSkipTags(skipTags)
+        .setExtraVarsJson(ByteString.copyFromUtf8(Json.write(vars)));
+    if (limit != null) {
+      req.setLimit(limit);
+    }
+    Path pb = playbook.toAbsolutePath().normalize();
+    try {
+      pb = root.resolve(pb.toRealPath().getFileName());
+      req.setPlaybook(root.relativize(pb).toString());
+      long[] size = {0};
+      Upload.tree(root, root, "", req::addPlaybookFiles, size);
+      for (int i = 0; i < rolesPath.size(); i++) {
+        String prefix = ".homefleet-roles-path/" + i;
+        Upload.tree(rolesPath.get(i).toRealPath(), rolesPath.get(i).toRealPath(), prefix + "/", req::addPlaybookFiles,
+            size);
+        req.addRolesPath(prefix);
+      }
+      if (!inventory.isEmpty()) {
+        Path inv = inventory.get(0).toRealPath();
+        Path invRoot = inv.getParent();
+        req.setInventory(inv.getFileName().toString());
+        if (Files.isDirectory(inv)) {
+          Upload.tree(invRoot, inv, "", req::addInventoryFiles, size);
+        } else {
+          Upload.file(invRoot, inv, "", req::addInventoryFiles, size);
+          for (String d : List.of("group_vars", "host_vars")) {
+            if (Files.isDirectory(invRoot.resolve(d))) {
+              Upload.tree(invRoot, invRoot.resolve(d), "", req::addInventoryFiles, size);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new CliException(2, "cannot read " + e.getMessage());
+    }
+    PlayOutput printer = new PlayOutput(out, json, diff);
+    HomefleetMain root0 = (HomefleetMain) spec.root().userObject();
+    try (OperatorClient client = new OperatorClient(root0.cliHome())) {
+      try {
+        Iterator<PlayRunEvent> events = client.streaming().runPlay(req.build());
+        while (events.hasNext()) {
+          printer.accept(events.next());
+        }
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+          err.println("ERROR! the controller refused the playbook:");
+          err.println(e.getStatus().getDescription());
+          err.flush();
+          return 2;
+        }
+        throw client.explain(e);
+      }
+    }
+    printer.finish();
+    out.flush();
+    return printer.exitCode();
+  }
+
+  /** The files of a tree, for the upload: hidden directories (.git) are left out; 12 MiB at most in all. */
+  static final class Upload {
+    static final long MAX_BYTES = 12L * 1024 * 1024;
+
+    private Upload() {}
+
+    static void tree(Path base, Path dir, String prefix, java.util.function.Consumer<SourceFile> sink, long[] size)
+        throws IOException {
+      try (var walk = Files.walk(dir)) {
+        for (Path p : (Iterable<Path>) walk::iterator) {
+          Path rel = base.relativize(p);
+          boolean hidden = false;
+          for (Path part : rel) {
+            hidden |= part.toString().startsWith(".");
+          }
+          if (!hidden && Files.isRegularFile(p)) {
+            file(base, p, prefix, sink, size);
+          }
+        }
+      }
+    }
+
+    static void file(Path base, Path p, String prefix, java.util.function.Consumer<SourceFile> sink, long[] size)
+        throws IOException {
+      byte[] content = Files.readAllBytes(p);
+      size[0] += content.length;
+      if (size[0] > MAX_BYTES) {
+        throw new CliException(2, "the playbook's directory holds more than " + MAX_BYTES / (1024 * 1024)
+            + " MiB (at " + p + "); homefleet uploads the whole directory: keep only the playbook, its roles and"
+            + " files there");
+      }
+      sink.accept(SourceFile.newBuilder().setPath(prefix + base.relativize(p)).setContent(ByteString.copyFrom(content))
+          .build());
+    }
   }
 
   private Map<String, Object> report(boolean ok, List<Diagnostic> errors, List<Diagnostic> warnings) {

@@ -1,5 +1,8 @@
 package io.homefleet.controller.cli;
 
+import io.homefleet.proto.v1.PlayHostRecap;
+import io.homefleet.proto.v1.PlayTaskRecord;
+
 import io.homefleet.proto.v1.GetRunRequest;
 import io.homefleet.proto.v1.HostResult;
 import io.homefleet.proto.v1.ListRunsRequest;
@@ -101,6 +104,9 @@ final class RunsCommand implements Callable<Integer> {
         hosts.put(h.getHost(), r);
       }
       m.put("hosts", hosts);
+      if (d.getSummary().getModule().equals("play")) {
+        return showPlay(d, m, out);
+      }
       if (json) {
         out.println(Json.write(m));
         return 0;
@@ -116,6 +122,72 @@ final class RunsCommand implements Callable<Integer> {
         if (!h.getResult().getStderr().isEmpty()) {
           out.print(h.getResult().getStderr().endsWith("\n") ? h.getResult().getStderr() : h.getResult().getStderr() + "\n");
         }
+      }
+      return 0;
+    }
+
+    /** A playbook run: every task result in the order it arrived, then each play's recap. */
+    private int showPlay(RunDetail d, Map<String, Object> m, PrintWriter out) {
+      m.remove("hosts");
+      List<Map<String, Object>> tasks = new java.util.ArrayList<>();
+      for (PlayTaskRecord t : d.getPlayTasksList()) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("play", t.getPlayIndex());
+        r.put("host", t.getHost());
+        r.put("task", t.getResult().getTask().getName());
+        r.put("path", t.getResult().getTask().getPath());
+        r.put("location", t.getResult().getTask().getLocation());
+        r.put("status", t.getResult().getStatus().name().toLowerCase(Locale.ROOT));
+        r.put("ignored", t.getResult().getIgnored());
+        r.put("result", PlayOutput.map(t.getResult().getResultJson()));
+        r.put("finished", Times.iso(t.getFinishedUnixMillis()));
+        tasks.add(r);
+      }
+      List<Map<String, Object>> recaps = new java.util.ArrayList<>();
+      for (PlayHostRecap h : d.getRecapsList()) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("play", h.getPlayIndex());
+        r.put("host", h.getHost());
+        r.put("ok", h.getRecap().getOk());
+        r.put("changed", h.getRecap().getChanged());
+        r.put("unreachable", h.getRecap().getUnreachable());
+        r.put("failed", h.getRecap().getFailed());
+        r.put("skipped", h.getRecap().getSkipped());
+        r.put("rescued", h.getRecap().getRescued());
+        r.put("ignored", h.getRecap().getIgnored());
+        r.put("end", h.getRecap().getEnd().toLowerCase(Locale.ROOT));
+        r.put("msg", h.getMsg());
+        recaps.add(r);
+      }
+      m.put("tasks", tasks);
+      m.put("recaps", recaps);
+      if (json) {
+        out.println(Json.write(m));
+        return 0;
+      }
+      RunSummary s = d.getSummary();
+      out.println("run " + s.getId() + ": " + state(s.getState()) + " — play " + s.getTarget() + " " + s.getArgs()
+          + " by " + s.getRequestedBy());
+      int play = -1;
+      for (PlayTaskRecord t : d.getPlayTasksList()) {
+        if (t.getPlayIndex() != play) {
+          play = t.getPlayIndex();
+          out.println("play " + play + ":");
+        }
+        Map<String, Object> result = PlayOutput.map(t.getResult().getResultJson());
+        Object msg = result.get("msg");
+        out.println(String.format(Locale.ROOT, "  %-20s %-8s %s (%s)%s", t.getHost(),
+            t.getResult().getStatus().name().toLowerCase(Locale.ROOT), t.getResult().getTask().getName(),
+            t.getResult().getTask().getLocation(), msg == null || t.getResult().getStatus().name().equals("OK")
+                ? "" : " | " + msg));
+      }
+      out.println("recap:");
+      for (PlayHostRecap h : d.getRecapsList()) {
+        var r = h.getRecap();
+        out.println(String.format(Locale.ROOT, "  play %d %-20s : ok=%d changed=%d unreachable=%d failed=%d "
+            + "skipped=%d rescued=%d ignored=%d%s", h.getPlayIndex(), h.getHost(), r.getOk(), r.getChanged(),
+            r.getUnreachable(), r.getFailed(), r.getSkipped(), r.getRescued(), r.getIgnored(),
+            h.getMsg().isEmpty() ? "" : " (" + h.getMsg() + ")"));
       }
       return 0;
     }

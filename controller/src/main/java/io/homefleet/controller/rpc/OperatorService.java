@@ -8,6 +8,7 @@ import io.grpc.stub.StreamObserver;
 import io.homefleet.controller.auth.CallerContext;
 import io.homefleet.controller.auth.RevocationList;
 import io.homefleet.controller.enroll.EnrollmentAuthority;
+import io.homefleet.controller.play.PlayCoordinator;
 import io.homefleet.controller.run.RunCoordinator;
 import io.homefleet.controller.run.RunListener;
 import io.homefleet.controller.run.RunSummary;
@@ -34,6 +35,8 @@ import io.homefleet.proto.v1.ListRunsRequest;
 import io.homefleet.proto.v1.ListRunsResponse;
 import io.homefleet.proto.v1.OperatorGrpc;
 import io.homefleet.proto.v1.OutputChunk;
+import io.homefleet.proto.v1.PlayRequest;
+import io.homefleet.proto.v1.PlayRunEvent;
 import io.homefleet.proto.v1.Presence;
 import io.homefleet.proto.v1.RevokeRequest;
 import io.homefleet.proto.v1.RevokeResponse;
@@ -59,12 +62,14 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
   private final Store store;
   private final SessionRegistry sessions;
   private final RunCoordinator runs;
+  private final PlayCoordinator plays;
   private final EnrollmentAuthority authority;
   private final RevocationList revocations;
   private final Clock clock;
 
-  public OperatorService(Store store, SessionRegistry sessions, RunCoordinator runs, EnrollmentAuthority authority,
-      RevocationList revocations, Clock clock) {
+  public OperatorService(Store store, SessionRegistry sessions, RunCoordinator runs, PlayCoordinator plays,
+      EnrollmentAuthority authority, RevocationList revocations, Clock clock) {
+    this.plays = plays;
     this.store = store;
     this.sessions = sessions;
     this.runs = runs;
@@ -190,6 +195,12 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
     }
   }
 
+  @Override
+  public void runPlay(PlayRequest request, StreamObserver<PlayRunEvent> responseObserver) {
+    PlayRpc.runPlay(plays, request, CallerContext.IDENTITY.get().toString(),
+        (ServerCallStreamObserver<PlayRunEvent>) responseObserver);
+  }
+
   static TaskResult toProto(TaskOutcome o) {
     TaskStatus status = switch (o.status()) {
       case OK -> TaskStatus.OK;
@@ -262,6 +273,10 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
           .setMsg(t.msg()).setStartedUnixMillis(t.startedAt().orElse(0L)).setFinishedUnixMillis(t.finishedAt().orElse(0L));
       b.addResults(HostResult.newBuilder().setHost(t.host()).setTaskId(t.id()).setState(t.state()).setResult(r));
     }
+    if (run.get().kind().equals("play")) {
+      store.runTasks(run.get().id()).forEach(t -> b.addPlayTasks(PlayRpc.record(t)));
+      store.playRecaps(run.get().id()).forEach(r -> b.addRecaps(PlayRpc.recap(r)));
+    }
     out.onNext(b.build());
     out.onCompleted();
   }
@@ -275,9 +290,11 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       default -> RunState.RUNNING;
     };
     long failed = tasks.stream().filter(t -> !t.state().equals("ok") && !t.state().equals("changed")
-        && !t.state().equals("skipped")).count();
+        && !t.state().equals("skipped")).map(Records.Task::host).distinct().count();
+    // A playbook run has a row per host and play: count hosts.
+    long hosts = tasks.stream().map(Records.Task::host).distinct().count();
     return io.homefleet.proto.v1.RunSummary.newBuilder().setId(r.id()).setTarget(r.target()).setModule(r.module())
         .setArgs(r.args()).setState(state).setCreatedUnixMillis(r.createdAt()).setFinishedUnixMillis(r.finishedAt().orElse(0L))
-        .setHosts(tasks.size()).setFailed((int) failed).setRequestedBy(r.requestedBy()).build();
+        .setHosts((int) hosts).setFailed((int) failed).setRequestedBy(r.requestedBy()).build();
   }
 }

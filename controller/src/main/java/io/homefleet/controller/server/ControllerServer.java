@@ -12,7 +12,9 @@ import io.homefleet.controller.rpc.EnrollmentService;
 import io.homefleet.controller.rpc.OperatorService;
 import io.homefleet.controller.run.GroupCommit;
 import io.homefleet.controller.run.RunCoordinator;
+import io.homefleet.controller.play.PlayCoordinator;
 import io.homefleet.controller.session.AgentSessionService;
+import io.homefleet.controller.session.FactsMaps;
 import io.homefleet.controller.session.SessionRegistry;
 import io.homefleet.controller.store.Store;
 import io.homefleet.pki.CertificateAuthority;
@@ -74,6 +76,9 @@ public final class ControllerServer implements AutoCloseable {
     writes = new GroupCommit(store);
     RunCoordinator runs = new RunCoordinator(store, writes, sessions, clock, timer);
     sessions.onDisconnect(runs::disconnected);
+    PlayCoordinator plays = new PlayCoordinator(store, writes, sessions,
+        host -> store.host(host).map(h -> FactsMaps.ansible(h.facts())).orElse(java.util.Map.of()), clock);
+    sessions.onDisconnect(plays::disconnected);
     EnrollmentAuthority authority = new EnrollmentAuthority(store, ca, clock, config.agentCertLifetime());
     authority.onSuperseded((host, serials) -> {
       // A host enrolled again: whatever identity it had before is void, and so is its session.
@@ -99,9 +104,9 @@ public final class ControllerServer implements AutoCloseable {
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(16 * 1024 * 1024)
         .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth))
-        .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, writes, authority, clock,
+        .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, plays, writes, authority, clock,
             config.heartbeatSeconds(), Version.current()), auth))
-        .addService(ServerInterceptors.intercept(new OperatorService(store, sessions, runs, authority, revocations, clock),
+        .addService(ServerInterceptors.intercept(new OperatorService(store, sessions, runs, plays, authority, revocations, clock),
             auth))
         .build()
         .start();

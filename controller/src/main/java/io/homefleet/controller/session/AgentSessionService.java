@@ -1,5 +1,19 @@
 package io.homefleet.controller.session;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.homefleet.controller.play.HostOutcome;
+import io.homefleet.controller.play.PlayCoordinator;
+import io.homefleet.playbook.plan.ItemResult;
+import io.homefleet.playbook.plan.PlayRecap;
+import io.homefleet.playbook.plan.TaskRef;
+import io.homefleet.proto.v1.PlanTaskRef;
+import io.homefleet.proto.v1.PlayEvent;
+import io.homefleet.proto.v1.PlayTaskResult;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -21,6 +35,7 @@ import io.homefleet.proto.v1.RenewRequest;
 import io.homefleet.proto.v1.RenewResponse;
 import io.homefleet.proto.v1.TaskEvent;
 import io.homefleet.proto.v1.TaskResult;
+import io.homefleet.proto.v1.TaskStatus;
 import io.homefleet.proto.v1.Welcome;
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
@@ -38,14 +53,18 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
   private final SessionRegistry registry;
   private final Store store;
   private final RunCoordinator runs;
+  private final PlayCoordinator plays;
   private final GroupCommit writes;
   private final EnrollmentAuthority authority;
   private final Clock clock;
   private final int heartbeatSeconds;
   private final String version;
 
-  public AgentSessionService(SessionRegistry registry, Store store, RunCoordinator runs, GroupCommit writes,
-      EnrollmentAuthority authority, Clock clock, int heartbeatSeconds, String version) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public AgentSessionService(SessionRegistry registry, Store store, RunCoordinator runs, PlayCoordinator plays,
+      GroupCommit writes, EnrollmentAuthority authority, Clock clock, int heartbeatSeconds, String version) {
+    this.plays = plays;
     this.writes = writes;
     this.registry = registry;
     this.store = store;
@@ -131,6 +150,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
         writes.submit(s -> s.recordSeen(host, now));
       }
       case TASK_EVENT -> taskEvent(host, stream, msg.getTaskEvent());
+      case PLAY_EVENT -> playEvent(host, stream, msg.getPlayEvent());
       case KIND_NOT_SET -> log.warn("session of {}: empty message ignored", host);
     }
   }
@@ -146,6 +166,81 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
             () -> stream.send(ControllerMessage.newBuilder().setAck(Ack.newBuilder().setTaskId(ev.getTaskId())).build()));
       }
       case KIND_NOT_SET -> log.warn("session of {}: empty task event for {} ignored", host, ev.getTaskId());
+    }
+  }
+
+  private void playEvent(String host, AgentStream stream, PlayEvent ev) {
+    String id = ev.getAssignmentId();
+    switch (ev.getKindCase()) {
+      case TASK_STARTED -> plays.taskStarted(host, id, ref(ev.getTaskStarted()));
+      case ITEM -> {
+        PlayTaskResult r = ev.getItem();
+        plays.itemFinished(host, id, new ItemResult(ref(r.getTask()), r.getItemIndex(), r.getItemLabel(),
+            status(r.getStatus()), map(r.getResultJson().toByteArray())));
+      }
+      case TASK -> {
+        PlayTaskResult r = ev.getTask();
+        plays.taskFinished(host, id, new io.homefleet.playbook.plan.TaskResult(ref(r.getTask()), status(r.getStatus()),
+            r.getIgnored(), map(r.getResultJson().toByteArray()), list(r.getDiffsJson().toByteArray())));
+      }
+      case FINISHED -> {
+        io.homefleet.proto.v1.PlayRecap r = ev.getFinished();
+        HostOutcome outcome = r.getError().isEmpty()
+            ? new HostOutcome(recap(r), false, "")
+            : r.getError().equals("cancelled") ? HostOutcome.unreachable("the play was cancelled on the host")
+            : HostOutcome.failed(r.getError());
+        plays.playFinished(host, id, outcome,
+            () -> stream.send(ControllerMessage.newBuilder().setAck(Ack.newBuilder().setTaskId(id)).build()));
+      }
+      case KIND_NOT_SET -> log.warn("session of {}: empty play event for {} ignored", host, id);
+    }
+  }
+
+  static PlayRecap recap(io.homefleet.proto.v1.PlayRecap r) {
+    PlayRecap.End end;
+    try {
+      end = PlayRecap.End.valueOf(r.getEnd());
+    } catch (IllegalArgumentException e) {
+      end = r.getFailed() > 0 ? PlayRecap.End.FAILED : PlayRecap.End.COMPLETED;
+    }
+    return new PlayRecap(r.getOk(), r.getChanged(), r.getUnreachable(), r.getFailed(), r.getSkipped(), r.getRescued(),
+        r.getIgnored(), end, map(r.getFactsJson().toByteArray()), map(r.getAnsibleFactsJson().toByteArray()));
+  }
+
+  private static TaskRef ref(PlanTaskRef t) {
+    return new TaskRef(t.getId(), t.getPath(), t.getName(), t.getLocation(), t.getHandler());
+  }
+
+  private static io.homefleet.playbook.plan.TaskStatus status(TaskStatus s) {
+    return switch (s) {
+      case OK -> io.homefleet.playbook.plan.TaskStatus.OK;
+      case CHANGED -> io.homefleet.playbook.plan.TaskStatus.CHANGED;
+      case SKIPPED -> io.homefleet.playbook.plan.TaskStatus.SKIPPED;
+      default -> io.homefleet.playbook.plan.TaskStatus.FAILED;
+    };
+  }
+
+  private static Map<String, Object> map(byte[] json) {
+    if (json.length == 0) {
+      return Map.of();
+    }
+    try {
+      Map<String, Object> m = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
+      return m == null ? Map.of() : m;
+    } catch (IOException e) {
+      return Map.of("msg", "unreadable result from the agent: " + e.getMessage());
+    }
+  }
+
+  private static List<Object> list(byte[] json) {
+    if (json.length == 0) {
+      return List.of();
+    }
+    try {
+      List<Object> l = JSON.readValue(json, new TypeReference<List<Object>>() {});
+      return l == null ? List.of() : l;
+    } catch (IOException e) {
+      return List.of();
     }
   }
 

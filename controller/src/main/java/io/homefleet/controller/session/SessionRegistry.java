@@ -1,5 +1,10 @@
 package io.homefleet.controller.session;
 
+import com.google.protobuf.ByteString;
+import io.homefleet.controller.play.PlayDispatcher;
+import io.homefleet.proto.v1.Cancel;
+import io.homefleet.proto.v1.PlayAssignment;
+
 import io.grpc.Status;
 import io.homefleet.controller.run.AgentDispatcher;
 import io.homefleet.controller.run.TaskSpec;
@@ -13,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /** The live agent streams, at most one per host identity. */
-public final class SessionRegistry implements AgentDispatcher {
+public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
   private final ConcurrentHashMap<String, AgentStream> streams = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
 
@@ -81,6 +86,25 @@ public final class SessionRegistry implements AgentDispatcher {
         .setArgs(Structs.toStruct(task.args()))
         .setTimeoutSeconds(task.timeoutSeconds())
         .setCheckMode(task.checkMode())).build());
+  }
+
+  @Override
+  public boolean dispatch(String host, PlayDispatcher.Assignment a) {
+    AgentStream s = streams.get(host);
+    return s != null && s.send(ControllerMessage.newBuilder().setPlay(PlayAssignment.newBuilder()
+        .setAssignmentId(a.assignmentId())
+        .setRunId(a.runId())
+        .setPlayIndex(a.playIndex())
+        .setPlan(ByteString.copyFrom(a.plan()))
+        .setCheckMode(a.check())
+        .setDiff(a.diff())).build());
+  }
+
+  @Override
+  public boolean cancel(String host, String assignmentId, String reason) {
+    AgentStream s = streams.get(host);
+    return s != null && s.send(ControllerMessage.newBuilder().setCancel(Cancel.newBuilder().setTaskId(assignmentId)
+        .setReason(reason)).build());
   }
 
   /** Ends the host's live stream with {@code status}; true when there was one. */

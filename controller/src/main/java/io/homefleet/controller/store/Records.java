@@ -38,4 +38,13 @@ public final class Records {
   /** One host's part of a run. */
   public record Task(String id, String runId, String host, String state, Optional<Integer> rc, String stdout,
       String stderr, String msg, Optional<Long> startedAt, Optional<Long> finishedAt) {}
+
+  /** One task's result on one host in a playbook run; {@code result} and {@code diffs} are JSON. */
+  public record RunTask(String runId, int seq, int playIndex, String host, String taskPath, String taskName,
+      String location, boolean handler, String status, boolean ignored, String result, String diffs,
+      long finishedAt) {}
+
+  /** One host's recap of one play of a playbook run. */
+  public record PlayRecapRow(String runId, int playIndex, String host, int ok, int changed, int unreachable,
+      int failed, int skipped, int rescued, int ignored, String end, String msg) {}
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.homefleet.controller.store.Records.Host;
 import io.homefleet.controller.store.Records.IssuedCertificate;
+import io.homefleet.controller.store.Records.PlayRecapRow;
 import io.homefleet.controller.store.Records.Run;
+import io.homefleet.controller.store.Records.RunTask;
 import io.homefleet.controller.store.Records.Task;
 import io.homefleet.controller.store.Records.Token;
 import java.io.IOException;
@@ -35,7 +37,7 @@ import java.util.Set;
 public final class Store implements AutoCloseable {
   public static final String FILE_NAME = "homefleet.db";
   /** Migrations in order; append, never edit a released one. */
-  private static final List<String> MIGRATIONS = List.of("V1__initial.sql");
+  private static final List<String> MIGRATIONS = List.of("V1__initial.sql", "V2__play_runs.sql");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection db;
@@ -358,6 +360,46 @@ public final class Store implements AutoCloseable {
 
   public synchronized List<Task> tasks(String runId) {
     return query("list tasks", "SELECT * FROM tasks WHERE run_id = ? ORDER BY host", Store::task, runId);
+  }
+
+  // ------------------------------------------------------------ playbook runs
+
+  public synchronized void insertRunTask(RunTask t) {
+    update("insert run task", "INSERT INTO run_tasks(run_id, seq, play_index, host, task_path, task_name, location, "
+        + "handler, status, ignored, result, diffs, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        t.runId(), t.seq(), t.playIndex(), t.host(), t.taskPath(), t.taskName(), t.location(), t.handler() ? 1 : 0,
+        t.status(), t.ignored() ? 1 : 0, t.result(), t.diffs(), t.finishedAt());
+  }
+
+  public synchronized void insertPlayRecap(PlayRecapRow r) {
+    update("insert play recap", "INSERT OR REPLACE INTO play_recaps(run_id, play_index, host, ok, changed, unreachable, "
+        + "failed, skipped, rescued, ignored, end_state, msg) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        r.runId(), r.playIndex(), r.host(), r.ok(), r.changed(), r.unreachable(), r.failed(), r.skipped(),
+        r.rescued(), r.ignored(), r.end(), r.msg());
+  }
+
+  /** A host's part in one play of a playbook run, as a finished row of {@code tasks} (what {@code runs} counts). */
+  public synchronized void insertRunHostTask(String id, String runId, String host, String state, String msg,
+      long finishedAt) {
+    update("insert play host", "INSERT OR REPLACE INTO tasks(id, run_id, host, state, msg, finished_at) VALUES (?,?,?,?,?,?)",
+        id, runId, host, state, msg, finishedAt);
+  }
+
+  /** A playbook run's task results, in the order they arrived. */
+  public synchronized List<RunTask> runTasks(String runId) {
+    return query("list run tasks", "SELECT * FROM run_tasks WHERE run_id = ? ORDER BY seq", rs -> new RunTask(
+        rs.getString("run_id"), rs.getInt("seq"), rs.getInt("play_index"), rs.getString("host"),
+        rs.getString("task_path"), rs.getString("task_name"), rs.getString("location"), rs.getInt("handler") != 0,
+        rs.getString("status"), rs.getInt("ignored") != 0, rs.getString("result"), rs.getString("diffs"),
+        rs.getLong("finished_at")), runId);
+  }
+
+  /** A playbook run's recaps, by play then host. */
+  public synchronized List<PlayRecapRow> playRecaps(String runId) {
+    return query("list play recaps", "SELECT * FROM play_recaps WHERE run_id = ? ORDER BY play_index, host",
+        rs -> new PlayRecapRow(rs.getString("run_id"), rs.getInt("play_index"), rs.getString("host"), rs.getInt("ok"),
+            rs.getInt("changed"), rs.getInt("unreachable"), rs.getInt("failed"), rs.getInt("skipped"),
+            rs.getInt("rescued"), rs.getInt("ignored"), rs.getString("end_state"), rs.getString("msg")), runId);
   }
 
   @Override

@@ -79,11 +79,11 @@ class PlayCommandTest {
   }
 
   @Test
-  void play_withoutSyntaxCheck_saysNotBuiltYet() throws Exception {
+  void play_withMissingInventory_exitsTwoBeforeCallingTheController() throws Exception {
     Path pb = write("site.yml", "- hosts: all\n  tasks: []\n");
-    assertThat(play("-i", "inv", "-l", "web", "--check", "--diff", "-e", "a=1", "-e", "{\"b\": 2}", pb.toString()))
-        .isEqualTo(1);
-    assertThat(err.toString()).contains("running plays against hosts is not built yet");
+    assertThat(play("-i", "no-such-inventory", "-l", "web", "--check", "--diff", "-e", "a=1", "-e", "{\"b\": 2}",
+        pb.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("no-such-inventory");
   }
 
   @Test

@@ -1,0 +1,101 @@
+package io.homefleet.agent.play;
+
+import io.homefleet.agent.exec.Module;
+import io.homefleet.agent.exec.Outcome;
+import io.homefleet.agent.exec.Task;
+import io.homefleet.agent.exec.TaskContext;
+import io.homefleet.agent.exec.TaskException;
+import io.homefleet.agent.exec.TaskSink;
+import io.homefleet.playbook.plan.InvocationContext;
+import io.homefleet.playbook.plan.ModuleInvoker;
+import io.homefleet.playbook.plan.ModuleResult;
+import io.homefleet.playbook.plan.TaskStatus;
+import io.homefleet.playbook.spec.ModuleSpec;
+import io.homefleet.playbook.spec.ModuleSpecs;
+import io.homefleet.playbook.template.Templar;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets a {@link io.homefleet.playbook.plan.PlanRunner} run the agent's modules: each call becomes
+ * a {@link Task} with the play's variables, check and diff flags, and a {@link TaskContext} whose
+ * bundle directory is the play's unpacked bundle. The module's {@link Outcome#registered()} is
+ * the result {@code register:} stores.
+ */
+final class ModuleAdapter implements ModuleInvoker {
+  /** Output chunks are not streamed for plays: the task's result carries stdout and stderr. */
+  private static final TaskSink NO_OUTPUT = new TaskSink() {
+    @Override
+    public void started(Task task, long unixMillis) {}
+
+    @Override
+    public void output(Task task, boolean stderr, byte[] data, long seq) {}
+
+    @Override
+    public void finished(Task task, Outcome outcome, long startedMillis, long finishedMillis) {}
+  };
+
+  private final Map<String, Module> modules;
+  private final String runId;
+  private final String assignmentId;
+  private final Path workDir;
+  private final Path bundleDir;
+  private final Supplier<Templar> templar;
+
+  ModuleAdapter(Map<String, Module> modules, String runId, String assignmentId, Path workDir, Path bundleDir,
+      Supplier<Templar> templar) {
+    this.modules = modules;
+    this.runId = runId;
+    this.assignmentId = assignmentId;
+    this.workDir = workDir;
+    this.bundleDir = bundleDir;
+    this.templar = templar;
+  }
+
+  @Override
+  public ModuleResult invoke(String module, Map<String, Object> args, InvocationContext context)
+      throws InterruptedException {
+    String name = ModuleSpecs.find(module).map(ModuleSpec::name).orElse(module);
+    Module m = modules.get(name);
+    if (m == null) {
+      return ModuleResult.failed(context.location() + ": this agent has no module '" + module + "' (it has: "
+          + String.join(", ", new TreeSet<>(modules.keySet())) + ")");
+    }
+    // Task copies its arguments with Map.copyOf, which refuses nulls; a null argument means "not given".
+    Map<String, Object> given = new LinkedHashMap<>();
+    args.forEach((k, v) -> {
+      if (v != null) {
+        given.put(k, v);
+      }
+    });
+    Task task = new Task(assignmentId + "/" + context.taskPath(), runId, name, given, Duration.ZERO,
+        context.checkMode(), context.diff(), context.vars());
+    TaskContext ctx = new TaskContext(task, NO_OUTPUT, LoggerFactory.getLogger("homefleet.task." + name), workDir,
+        Optional.of(bundleDir), templar);
+    Outcome o;
+    try {
+      o = m.run(given, ctx);
+    } catch (TaskException e) {
+      return ModuleResult.failed(e.getMessage());
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(ModuleAdapter.class).error("module {} crashed at {}", name, context.location(), e);
+      return ModuleResult.failed(context.location() + ": module " + name + " failed unexpectedly: " + e);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("play cancelled");
+    }
+    TaskStatus status = switch (o.status()) {
+      case OK -> TaskStatus.OK;
+      case CHANGED -> TaskStatus.CHANGED;
+      case SKIPPED -> TaskStatus.SKIPPED;
+      case FAILED, TIMED_OUT, CANCELLED -> TaskStatus.FAILED;
+    };
+    return new ModuleResult(status, o.registered());
+  }
+}

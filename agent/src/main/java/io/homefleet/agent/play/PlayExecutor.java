@@ -1,0 +1,193 @@
+package io.homefleet.agent.play;
+
+import io.homefleet.agent.exec.Module;
+import io.homefleet.playbook.plan.HostPlan;
+import io.homefleet.playbook.plan.ItemResult;
+import io.homefleet.playbook.plan.PlanCodec;
+import io.homefleet.playbook.plan.PlanException;
+import io.homefleet.playbook.plan.PlanListener;
+import io.homefleet.playbook.plan.PlanRunner;
+import io.homefleet.playbook.plan.PlayRecap;
+import io.homefleet.playbook.plan.TaskRef;
+import io.homefleet.playbook.plan.TaskResult;
+import io.homefleet.playbook.template.Templar;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs play assignments one at a time, in the order they arrive: decodes the plan, unpacks its
+ * bundle into a work directory of its own ({@code STATE/plays/ASSIGNMENT}), runs it with a
+ * {@link PlanRunner} through the agent's modules, and reports every event to a {@link PlaySink}
+ * as it happens. A cancel interrupts the play's thread. The work directory is removed afterwards.
+ */
+public final class PlayExecutor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PlayExecutor.class);
+  private static final int REMEMBERED_IDS = 1024;
+
+  private final Map<String, Module> modules;
+  private final PlaySink sink;
+  private final Path playsDir;
+  private final ExecutorService thread;
+  private final Supplier<Templar> templar;
+  private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+  private final Map<String, PlayWork> queued = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> seen = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED_IDS;
+    }
+  });
+
+  /**
+   * @param modules the agent's modules by short name
+   * @param sink where events go
+   * @param stateDir the agent's state directory; plays work under {@code plays/} in it
+   * @param templar the agent's shared template engine (costly to create)
+   */
+  public PlayExecutor(Map<String, Module> modules, PlaySink sink, Path stateDir, Supplier<Templar> templar) {
+    this.modules = Map.copyOf(modules);
+    this.sink = sink;
+    this.playsDir = stateDir.resolve("plays");
+    this.templar = templar;
+    ThreadPoolExecutor tpe = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "homefleet-play");
+      t.setDaemon(true);
+      return t;
+    });
+    tpe.allowCoreThreadTimeOut(true);
+    this.thread = tpe;
+  }
+
+  /** Plays queued or running. */
+  public int runningCount() {
+    return running.size();
+  }
+
+  /** Queues {@code work}; false for an assignment already received (a duplicate delivery). */
+  public boolean submit(PlayWork work) {
+    if (seen.putIfAbsent(work.assignmentId(), Boolean.TRUE) != null) {
+      log.info("play {} was already received; duplicate ignored", work.assignmentId());
+      return false;
+    }
+    synchronized (running) {
+      queued.put(work.assignmentId(), work);
+      running.put(work.assignmentId(), thread.submit(() -> execute(work)));
+    }
+    return true;
+  }
+
+  /** Interrupts (or unqueues) the play; it reports {@link PlaySink#playFailed} with "cancelled". */
+  public void cancel(String assignmentId) {
+    Future<?> f;
+    synchronized (running) {
+      f = running.get(assignmentId);
+    }
+    if (f != null) {
+      log.info("cancelling play {}", assignmentId);
+      if (f.cancel(true)) {
+        // A play cancelled before it started never runs execute(): report it here.
+        PlayWork work = queued.remove(assignmentId);
+        if (running.remove(assignmentId) != null && work != null) {
+          sink.playFailed(work, "cancelled");
+        }
+      }
+    }
+  }
+
+  private void execute(PlayWork work) {
+    if (queued.remove(work.assignmentId()) == null) {
+      return; // cancelled while queued, and reported then
+    }
+    Path dir = playsDir.resolve(safe(work.assignmentId()));
+    long started = System.currentTimeMillis();
+    Runnable report;
+    try {
+      HostPlan plan = PlanCodec.decode(work.plan());
+      log.info("play {} ('{}') starts: run {}, play {}", work.assignmentId(), plan.play(), work.runId(),
+          work.playIndex());
+      Path bundle = dir.resolve("bundle");
+      Files.createDirectories(bundle);
+      PlanListener listener = new PlanListener() {
+        @Override
+        public void taskStarted(TaskRef task) {
+          sink.taskStarted(work, task);
+        }
+
+        @Override
+        public void itemFinished(ItemResult item) {
+          sink.itemFinished(work, item);
+        }
+
+        @Override
+        public void taskFinished(TaskResult result) {
+          sink.taskFinished(work, result);
+        }
+      };
+      ModuleAdapter invoker = new ModuleAdapter(modules, work.runId(), work.assignmentId(), dir, bundle, templar);
+      PlayRecap recap = new PlanRunner(templar.get()).run(plan, bundle, invoker, listener);
+      log.info("play {} finished in {} ms: ok={} changed={} failed={} ({})", work.assignmentId(),
+          System.currentTimeMillis() - started, recap.ok(), recap.changed(), recap.failed(), recap.end());
+      report = () -> sink.playFinished(work, recap);
+    } catch (PlanException | IOException e) {
+      log.warn("play {} cannot run: {}", work.assignmentId(), e.getMessage());
+      report = () -> sink.playFailed(work, "the play could not run on this host: " + e.getMessage());
+    } catch (InterruptedException e) {
+      report = () -> sink.playFailed(work, "cancelled");
+    } catch (RuntimeException e) {
+      log.error("play {} crashed", work.assignmentId(), e);
+      report = () -> sink.playFailed(work, "the play crashed on this host: " + e);
+    }
+    // The work directory is gone and the play is no longer running when the recap goes out.
+    deleteQuietly(dir);
+    running.remove(work.assignmentId());
+    report.run();
+  }
+
+  private static String safe(String id) {
+    return id.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          Files.delete(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      log.debug("cannot remove {}: {}", dir, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}

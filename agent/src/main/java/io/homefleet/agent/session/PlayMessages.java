@@ -1,0 +1,73 @@
+package io.homefleet.agent.session;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.google.protobuf.ByteString;
+import io.homefleet.playbook.plan.ItemResult;
+import io.homefleet.playbook.plan.PlayRecap;
+import io.homefleet.playbook.plan.TaskRef;
+import io.homefleet.playbook.plan.TaskResult;
+import io.homefleet.proto.v1.PlanTaskRef;
+import io.homefleet.proto.v1.PlayTaskResult;
+import io.homefleet.proto.v1.TaskStatus;
+import java.util.List;
+import java.util.Map;
+
+/** Plan events (plain records) to their protobuf messages; results travel as JSON. */
+final class PlayMessages {
+  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  private PlayMessages() {}
+
+  static PlanTaskRef ref(TaskRef t) {
+    return PlanTaskRef.newBuilder().setId(t.id()).setPath(t.path()).setName(t.name()).setLocation(t.location())
+        .setHandler(t.handler()).build();
+  }
+
+  static PlayTaskResult task(TaskResult r) {
+    return PlayTaskResult.newBuilder().setTask(ref(r.task())).setStatus(status(r.status())).setIgnored(r.ignored())
+        .setResultJson(json(r.result())).setDiffsJson(r.diffs().isEmpty() ? ByteString.EMPTY : json(r.diffs()))
+        .setItemIndex(-1).build();
+  }
+
+  static PlayTaskResult item(ItemResult r) {
+    return PlayTaskResult.newBuilder().setTask(ref(r.task())).setStatus(status(r.status()))
+        .setResultJson(json(r.result())).setItemIndex(r.index()).setItemLabel(r.label()).build();
+  }
+
+  static io.homefleet.proto.v1.PlayRecap recap(PlayRecap r) {
+    return io.homefleet.proto.v1.PlayRecap.newBuilder().setOk(r.ok()).setChanged(r.changed())
+        .setUnreachable(r.unreachable()).setFailed(r.failed()).setSkipped(r.skipped()).setRescued(r.rescued())
+        .setIgnored(r.ignored()).setEnd(r.end().name()).setFactsJson(json(r.facts()))
+        .setAnsibleFactsJson(json(r.ansibleFacts())).build();
+  }
+
+  static io.homefleet.proto.v1.PlayRecap failedRecap(String message) {
+    return io.homefleet.proto.v1.PlayRecap.newBuilder().setFailed(1).setEnd(PlayRecap.End.FAILED.name())
+        .setError(message).build();
+  }
+
+  private static TaskStatus status(io.homefleet.playbook.plan.TaskStatus s) {
+    return switch (s) {
+      case OK -> TaskStatus.OK;
+      case CHANGED -> TaskStatus.CHANGED;
+      case FAILED -> TaskStatus.FAILED;
+      case SKIPPED -> TaskStatus.SKIPPED;
+    };
+  }
+
+  /** A value as JSON; one that Jackson cannot write is written as its string form rather than lost. */
+  static ByteString json(Object value) {
+    try {
+      return ByteString.copyFrom(JSON.writeValueAsBytes(value));
+    } catch (Exception e) {
+      try {
+        return ByteString.copyFrom(JSON.writeValueAsBytes(value instanceof Map<?, ?> || value instanceof List<?>
+            ? Map.of("msg", "result not representable as JSON: " + e.getMessage(), "repr", String.valueOf(value))
+            : String.valueOf(value)));
+      } catch (Exception again) {
+        return ByteString.copyFromUtf8("{}");
+      }
+    }
+  }
+}

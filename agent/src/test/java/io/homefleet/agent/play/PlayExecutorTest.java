@@ -1,0 +1,134 @@
+package io.homefleet.agent.play;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.homefleet.agent.module.Modules;
+import io.homefleet.playbook.parse.LoadedPlaybook;
+import io.homefleet.playbook.parse.PlaybookLoader;
+import io.homefleet.playbook.plan.ItemResult;
+import io.homefleet.playbook.plan.PlanCodec;
+import io.homefleet.playbook.plan.PlanCompiler;
+import io.homefleet.playbook.plan.PlanOptions;
+import io.homefleet.playbook.plan.PlayRecap;
+import io.homefleet.playbook.plan.TaskRef;
+import io.homefleet.playbook.plan.TaskResult;
+import io.homefleet.playbook.plan.TaskStatus;
+import io.homefleet.playbook.template.Templar;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlayExecutorTest {
+
+  /** Collects a play's events. */
+  static final class Events implements PlaySink, AutoCloseable {
+    @Override
+    public void close() {}
+
+    final List<TaskResult> tasks = new CopyOnWriteArrayList<>();
+    final List<ItemResult> items = new CopyOnWriteArrayList<>();
+    final CompletableFuture<PlayRecap> recap = new CompletableFuture<>();
+    final CompletableFuture<String> failure = new CompletableFuture<>();
+
+    @Override
+    public void taskStarted(PlayWork work, TaskRef task) {}
+
+    @Override
+    public void itemFinished(PlayWork work, ItemResult item) {
+      items.add(item);
+    }
+
+    @Override
+    public void taskFinished(PlayWork work, TaskResult result) {
+      tasks.add(result);
+    }
+
+    @Override
+    public void playFinished(PlayWork work, PlayRecap recap) {
+      this.recap.complete(recap);
+    }
+
+    @Override
+    public void playFailed(PlayWork work, String message) {
+      failure.complete(message);
+      recap.completeExceptionally(new AssertionError(message));
+    }
+  }
+
+  private static byte[] plan(Path dir, String yaml, Map<String, Object> vars, boolean check) throws Exception {
+    Path pb = dir.resolve("pb");
+    Files.createDirectories(pb.resolve("templates"));
+    Files.writeString(pb.resolve("templates/motd.j2"), "hello {{ who }}\n");
+    Files.writeString(pb.resolve("site.yml"), yaml);
+    LoadedPlaybook loaded = new PlaybookLoader(pb, List.of()).load(pb.resolve("site.yml"));
+    return PlanCodec.encode(PlanCompiler.compile(loaded, 0, vars, new PlanOptions(List.of(), List.of(), check, true,
+        Map.of())));
+  }
+
+  private static final String PLAY = """
+      - hosts: all
+        gather_facts: false
+        tasks:
+          - name: motd
+            template: {src: motd.j2, dest: "{{ root }}/motd"}
+            notify: touched
+          - name: dirs
+            file: {path: "{{ root }}/d/{{ item }}", state: directory}
+            loop: [a, b]
+        handlers:
+          - name: touched
+            copy: {content: "yes\\n", dest: "{{ root }}/touched"}
+      """;
+
+  @Test
+  void run_appliesThenReportsInSync_andRemovesItsWorkDir(@TempDir Path tmp) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    Path state = tmp.resolve("state");
+    Map<String, Object> vars = Map.of("root", root.toString(), "who", "world");
+    try (Events first = new Events(); PlayExecutor ex = new PlayExecutor(Modules.builtin(), first, state, Templar::new)) {
+      ex.submit(new PlayWork("r1-p0-h", "r1", 0, plan(tmp, PLAY, vars, false)));
+      PlayRecap recap = first.recap.get(60, TimeUnit.SECONDS);
+      assertThat(recap.changed()).isEqualTo(3);
+      assertThat(root.resolve("motd")).hasContent("hello world");
+      assertThat(root.resolve("touched")).exists();
+      assertThat(root.resolve("d/b")).isDirectory();
+      assertThat(first.items).extracting(ItemResult::label).containsExactly("a", "b");
+      assertThat(first.tasks.get(0).diffs()).isNotEmpty();
+    }
+    try (Events second = new Events(); PlayExecutor ex = new PlayExecutor(Modules.builtin(), second, state, Templar::new)) {
+      ex.submit(new PlayWork("r2-p0-h", "r2", 0, plan(tmp, PLAY, vars, false)));
+      PlayRecap recap = second.recap.get(60, TimeUnit.SECONDS);
+      assertThat(recap.changed()).isZero();
+      assertThat(second.tasks).extracting(TaskResult::status).containsOnly(TaskStatus.OK);
+    }
+    assertThat(state.resolve("plays")).isEmptyDirectory();
+  }
+
+  @Test
+  void run_inCheckMode_reportsChangesAndWritesNothing(@TempDir Path tmp) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    try (Events ev = new Events();
+        PlayExecutor ex = new PlayExecutor(Modules.builtin(), ev, tmp.resolve("state"), Templar::new)) {
+      ex.submit(new PlayWork("c-p0-h", "c", 0, plan(tmp, PLAY, Map.of("root", root.toString(), "who", "x"), true)));
+      PlayRecap recap = ev.recap.get(60, TimeUnit.SECONDS);
+      assertThat(recap.changed()).isPositive();
+      assertThat(root).isEmptyDirectory();
+    }
+  }
+
+  @Test
+  void submit_unreadablePlan_reportsWhyInsteadOfRunning(@TempDir Path tmp) throws Exception {
+    try (Events ev = new Events();
+        PlayExecutor ex = new PlayExecutor(Modules.builtin(), ev, tmp.resolve("state"), Templar::new)) {
+      assertThat(ex.submit(new PlayWork("bad", "r", 0, "{not a plan".getBytes()))).isTrue();
+      assertThat(ex.submit(new PlayWork("bad", "r", 0, "{not a plan".getBytes()))).isFalse();
+      assertThat(ev.failure.get(30, TimeUnit.SECONDS)).contains("could not run");
+    }
+  }
+}
