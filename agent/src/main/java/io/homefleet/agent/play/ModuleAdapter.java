@@ -75,7 +75,7 @@ final class ModuleAdapter implements ModuleInvoker {
       }
     });
     Task task = new Task(assignmentId + "/" + context.taskPath(), runId, name, given, Duration.ZERO,
-        context.checkMode(), context.diff(), context.vars());
+        context.checkMode(), context.diff(), context.vars(), context.environment());
     TaskContext ctx = new TaskContext(task, NO_OUTPUT, LoggerFactory.getLogger("homefleet.task." + name), workDir,
         Optional.of(bundleDir), templar);
     Outcome o;
