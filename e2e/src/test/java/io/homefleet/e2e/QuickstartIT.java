@@ -27,11 +27,17 @@ class QuickstartIT {
   }
 
   @Test
-  void quickstart_runsACommandOnThreeAgents_andStopsEverything(@TempDir Path dir) throws Exception {
+  void quickstart_runsACommandAndAPlaybookOnThreeAgents_andStopsEverything(@TempDir Path dir) throws Exception {
     Fleet.Result r = quickstart(dir);
     assertThat(r.exitCode()).as(r.all()).isZero();
     assertThat(r.stdout()).contains("dev-1 | CHANGED | rc=0", "sandbox-1 | CHANGED | rc=0", "services-1 | CHANGED | rc=0",
         "stopped 4 process(es)");
+    // The play ran twice: the first run wrote the motd and ran the handler, the second changed nothing.
+    assertThat(r.stdout()).containsPattern("dev-1 +: ok=\\d+ +changed=[1-9]")
+        .containsPattern("services-1 +: ok=4 +changed=0 +unreachable=0 +failed=0")
+        .contains("RUNNING HANDLER [motd changed]");
+    assertThat(dir.resolve("qs/agents/sandbox-1/root/etc/motd")).content()
+        .isEqualTo("Managed by homefleet: sandbox-1 (quickstart_true, sandbox)\n");
     assertThat(ProcessHandle.allProcesses().filter(ph -> ph.info().commandLine().orElse("").contains(dir.toString())))
         .isEmpty();
   }
