@@ -84,14 +84,23 @@ public final class CommandModule implements Module {
     }
     String creates = str(args.get("creates"));
     String removes = str(args.get("removes"));
+    // As ansible-core 2.14's command module: creates/removes already satisfied is ok (not
+    // skipped, not changed); in check mode a command they guard would have changed something,
+    // and one they do not guard is skipped.
+    String shoulda = ctx.checkMode() ? "Would" : "Did";
     if (creates != null && Files.exists(resolve(chdir, creates))) {
-      return skip(argv, creates + " exists, matching creates option");
+      return notRun(argv, shoulda + " not run command since '" + creates + "' exists",
+          "skipped, since " + creates + " exists");
     }
     if (removes != null && !Files.exists(resolve(chdir, removes))) {
-      return skip(argv, removes + " does not exist, matching removes option");
+      return notRun(argv, shoulda + " not run command since '" + removes + "' does not exist",
+          "skipped, since " + removes + " does not exist");
     }
     if (ctx.checkMode()) {
-      return skip(argv, "command would have run if not in check mode");
+      return creates == null && removes == null
+          ? skip(argv, "Command would have run if not in check mode")
+          : new Outcome(Outcome.Status.CHANGED, 0, "", "", "Command would have run if not in check mode",
+              Map.of("cmd", argv), false, false);
     }
     try {
       return ProcessRunner.run(argv, chdir, Map.of(), ctx);
@@ -99,6 +108,10 @@ public final class CommandModule implements Module {
       return new Outcome(Outcome.Status.FAILED, 2, "", "", "cannot run " + argv.get(0) + ": " + e.getMessage(),
           Map.of("cmd", argv), false, false);
     }
+  }
+
+  private static Outcome notRun(List<String> argv, String msg, String stdout) {
+    return new Outcome(Outcome.Status.OK, 0, stdout, "", msg, Map.of("cmd", argv), false, false);
   }
 
   private static Outcome skip(List<String> argv, String msg) {

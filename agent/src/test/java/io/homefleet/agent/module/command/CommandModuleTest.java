@@ -85,7 +85,7 @@ class CommandModuleTest {
   }
 
   @Test
-  void command_createsAndRemoves_skipAsAnsibleDoes(@TempDir Path dir) throws Exception {
+  void command_createsAndRemoves_okWithoutRunningAsAnsibleDoes(@TempDir Path dir) throws Exception {
     Path marker = dir.resolve("done");
     Outcome first = CommandModule.command().run(Map.of("_raw_params", "creates=" + marker + " touch " + marker),
         ctx(new Collect(), Duration.ZERO, false, dir));
@@ -93,11 +93,16 @@ class CommandModuleTest {
     assertThat(marker).exists();
     Outcome second = CommandModule.command().run(Map.of("_raw_params", "creates=" + marker + " touch " + marker),
         ctx(new Collect(), Duration.ZERO, false, dir));
-    assertThat(second.status()).isEqualTo(Outcome.Status.SKIPPED);
-    assertThat(second.msg()).contains("matching creates option");
+    assertThat(second.status()).isEqualTo(Outcome.Status.OK);
+    assertThat(second.msg()).isEqualTo("Did not run command since '" + marker + "' exists");
+    assertThat(second.stdout()).isEqualTo("skipped, since " + marker + " exists");
     Outcome removes = CommandModule.command().run(Map.of("cmd", "rm gone", "removes", "gone", "chdir", dir.toString()),
         ctx(new Collect(), Duration.ZERO, false, dir));
-    assertThat(removes.status()).isEqualTo(Outcome.Status.SKIPPED);
+    assertThat(removes.status()).isEqualTo(Outcome.Status.OK);
+    Outcome wouldRun = CommandModule.command().run(Map.of("cmd", "touch x", "creates", "x", "chdir", dir.toString()),
+        ctx(new Collect(), Duration.ZERO, true, dir));
+    assertThat(wouldRun.status()).as("check mode, guarded by creates").isEqualTo(Outcome.Status.CHANGED);
+    assertThat(dir.resolve("x")).doesNotExist();
   }
 
   @Test
