@@ -82,11 +82,8 @@ final class OperatorClient implements AutoCloseable {
 
   @Override
   public void close() {
+    // The CLI exits right after this: waiting for the transport to wind down (TLS close, the
+    // shared event loops' release) only made every command ~0.2-0.5 s slower.
     channel.shutdownNow();
-    try {
-      channel.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
