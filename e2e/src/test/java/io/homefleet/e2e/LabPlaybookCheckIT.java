@@ -2,21 +2,13 @@ package io.homefleet.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +41,7 @@ class LabPlaybookCheckIT {
     assertThat(Files.readString(inventory)).contains(HOST + ":");
     assertThat(Path.of("/etc/debian_version")).as("the test host must be Debian").exists();
 
-    Map<String, String> before = snapshot();
+    Map<String, String> before = HostSnapshot.take(WATCHED);
     Files.createDirectories(tmp.resolve("fleet"));
     try (Fleet fleet = new Fleet(tmp.resolve("fleet"))) {
       fleet.init();
@@ -59,8 +51,8 @@ class LabPlaybookCheckIT {
       fleet.awaitOnline(Duration.ofSeconds(60), HOST);
 
       long start = System.nanoTime();
-      Fleet.Result check = fleet.cli("play", site.toString(), "-i", inventory.toString(), "--check", "--diff", "-l",
-          HOST);
+      Fleet.Result check = fleet.cli(Duration.ofMinutes(5), "play", site.toString(), "-i", inventory.toString(),
+          "--check", "--diff", "-l", HOST);
       long ms = (System.nanoTime() - start) / 1_000_000;
       System.out.println(check.stdout());
       System.out.println("lab check: homefleet play --check --diff took " + ms + " ms");
@@ -74,60 +66,18 @@ class LabPlaybookCheckIT {
       assertThat(check.stdout()).doesNotContain("fatal:");
 
       // A second check gives the same answer: the first one left nothing behind that matters.
-      Fleet.Result again = fleet.cli("play", site.toString(), "-i", inventory.toString(), "--check", "-l", HOST);
+      Fleet.Result again = fleet.cli(Duration.ofMinutes(5), "play", site.toString(), "-i", inventory.toString(),
+          "--check", "-l", HOST);
       assertThat(again.exitCode()).as(again.all()).isZero();
       assertThat(recap(again.stdout(), HOST)).isEqualTo(recap);
     }
-    Map<String, String> after = snapshot();
-    assertThat(after).as("check mode changed the host").isEqualTo(before);
+    Map<String, String> after = HostSnapshot.take(WATCHED);
+    assertThat(HostSnapshot.differences(before, after)).as("check mode changed the host").isEmpty();
   }
 
   private static String recap(String out, String host) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(host) + "\\s+: (.*)$").matcher(out);
     assertThat(m.find()).as("no recap line for %s in:\n%s", host, out).isTrue();
     return m.group(1).strip();
-  }
-
-  /** Path to "type mode owner:group mtime checksum-or-target" for everything under WATCHED. */
-  private static Map<String, String> snapshot() throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    for (String w : WATCHED) {
-      Path root = Path.of(w);
-      if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-        out.put(w, "absent");
-        continue;
-      }
-      if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-        try (Stream<Path> s = Files.walk(root)) {
-          for (Path p : s.toList()) {
-            out.put(p.toString(), describe(p));
-          }
-        }
-      } else {
-        out.put(w, describe(root));
-      }
-    }
-    return out;
-  }
-
-  private static String describe(Path p) throws IOException {
-    PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    String head = PosixFilePermissions.toString(a.permissions()) + " " + a.owner().getName() + ":"
-        + a.group().getName();
-    if (a.isSymbolicLink()) {
-      return "link " + head + " -> " + Files.readSymbolicLink(p);
-    }
-    if (a.isDirectory()) {
-      return "dir " + head;
-    }
-    return "file " + head + " " + a.lastModifiedTime() + " " + sha256(p);
-  }
-
-  private static String sha256(Path p) throws IOException {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -272,6 +272,9 @@ final class PlayOutput {
   }
 
   private void header(String title) {
+    if (json) {
+      return;
+    }
     int stars = Math.max(3, 79 - title.length());
     out.println(title + " " + "*".repeat(stars));
   }
