@@ -51,17 +51,17 @@ class AnsibleExamplesCheckIT {
   /** Failure reasons, first match wins: the message pattern and the group it is counted in. */
   private static final List<Map.Entry<Pattern, String>> REASONS = List.of(
       reason("systemd is not running", "no systemd"),
-      reason("not supported|unsupported|is not implemented|refused", "unsupported feature"),
+      reason("not supported|unsupported|is not implemented|no filter named|is invalid for filter",
+          "unsupported feature"),
       reason("(?i)failed to resolve|unknownhost|name or service not known|network is unreachable|connection refused"
           + "|timed out|HTTP Error|status code|Request failed|SSL|certificate", "needs network or a real URL"),
-      reason("(?i)Group \\S+ does not exist|look up (user|group)|no such (user|group)|user .* does not exist",
-          "missing user or group"),
-      reason("(?i)unable to locate package|has no installation candidate|cannot install|apt-get cannot"
-          + "|no package matching|E: ", "package not in the archive"),
-      reason("(?i)is undefined|undefined variable|'\\w+' is undefined", "undefined variable (needs the play around it)"),
-      reason("(?i)does not exist|no such file|not found|is absent|cannot continue|Could not find or access"
-          + "|not a directory|Source .* not found", "missing file on this host"),
-      reason("(?i)assertion|Assertion failed|Failed as requested|boom|crash|Customized message", "fails on purpose"));
+      reason("(?i)Group \\S+ does not exist|look up (user|group)|no such (user|group)", "missing user or group"),
+      reason("Unable to locate package|has no installation candidate|apt-get cannot|Version '.*' for '.*' was not"
+          + " found", "package not in the archive"),
+      reason("is undefined", "undefined variable (the example needs its play around it)"),
+      reason("(?i)does not exist|no such file|not found|is absent|not a directory|must be an existing dir"
+          + "|not in the play's bundle|has no attribute 'pw_name'", "missing file on this host"),
+      reason("Assertion failed|boom", "fails on purpose"));
 
   private static Map.Entry<Pattern, String> reason(String regex, String group) {
     return Map.entry(Pattern.compile(regex), group);
@@ -173,6 +173,12 @@ class AnsibleExamplesCheckIT {
           st = "failed";
           if (msg.isEmpty()) {
             msg = h.path("msg").asText(h.toString());
+            for (JsonNode item : h.path("results")) {
+              if (item.path("failed").asBoolean(false)) {
+                msg = item.path("msg").asText(msg); // a loop: the first failed item's reason
+                break;
+              }
+            }
           }
           if (msg.isBlank()) {
             unclean.add(label + ": failed without a message " + h);
