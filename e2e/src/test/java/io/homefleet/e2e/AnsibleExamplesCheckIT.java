@@ -51,8 +51,8 @@ class AnsibleExamplesCheckIT {
   /** Failure reasons, first match wins: the message pattern and the group it is counted in. */
   private static final List<Map.Entry<Pattern, String>> REASONS = List.of(
       reason("systemd is not running", "no systemd"),
-      reason("not supported|unsupported|is not implemented|no filter named|is invalid for filter",
-          "unsupported feature"),
+      reason("not supported|unsupported|is not implemented|no filter named|is invalid for filter"
+          + "|only http and https", "unsupported feature"),
       reason("(?i)failed to resolve|unknownhost|name or service not known|network is unreachable|connection refused"
           + "|timed out|HTTP Error|status code|Request failed|SSL|certificate", "needs network or a real URL"),
       reason("(?i)Group \\S+ does not exist|look up (user|group)|no such (user|group)", "missing user or group"),

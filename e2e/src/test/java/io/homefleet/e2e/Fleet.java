@@ -71,7 +71,8 @@ final class Fleet implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(ROOT.resolve("bin/homefleet").toString());
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Path out = Files.createTempFile(dir, "cli", ".out");
     Path err = Files.createTempFile(dir, "cli", ".err");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
