@@ -58,6 +58,32 @@ final class Fleet implements AutoCloseable {
     return exec(cmd, Duration.ofSeconds(90));
   }
 
+  /** The CLI with a longer time limit than {@link #cli}'s 90 s, for long plays. */
+  Result cli(Duration timeout, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ROOT.resolve("bin/homefleet").toString());
+    cmd.addAll(List.of(args));
+    return exec(cmd, timeout);
+  }
+
+  /** The CLI without a fleet (no controller needed: --syntax-check), run in {@code dir}. */
+  static Result runCli(Path dir, Duration timeout, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ROOT.resolve("bin/homefleet").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Path out = Files.createTempFile(dir, "cli", ".out");
+    Path err = Files.createTempFile(dir, "cli", ".err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("command timed out: " + cmd);
+    }
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
   Result agentCli(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ROOT.resolve("bin/homefleet-agent").toString());

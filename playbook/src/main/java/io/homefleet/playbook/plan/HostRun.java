@@ -184,13 +184,30 @@ final class HostRun {
 
   // ---- one task
 
-  private Flow task(PlanTask t, List<Map<String, Object>> frames, boolean handler) throws InterruptedException {
-    TaskRef ref = new TaskRef(t.id(), t.path(), t.name(), t.location(), handler);
-    if (t.module().equals("meta")) {
-      return meta(t, ref, frames);
+  /**
+   * The task's name as ansible-playbook shows it: templated with the host's variables before the
+   * task runs ("Look up the zone file of Europe/Berlin"); a name that cannot be rendered (it
+   * uses a loop's item or a result not registered yet) is shown as written.
+   */
+  private String displayName(String name, Map<String, Object> vars) {
+    if (!name.contains("{{") && !name.contains("{%")) {
+      return name;
     }
-    listener.taskStarted(ref);
+    try {
+      Object v = templar.template(name, vars);
+      return v == null ? name : String.valueOf(v);
+    } catch (TemplateException | RuntimeException e) {
+      return name;
+    }
+  }
+
+  private Flow task(PlanTask t, List<Map<String, Object>> frames, boolean handler) throws InterruptedException {
+    if (t.module().equals("meta")) {
+      return meta(t, new TaskRef(t.id(), t.path(), t.name(), t.location(), handler), frames);
+    }
     Map<String, Object> vars = varsFor(t.scope(), t.vars(), frames);
+    TaskRef ref = new TaskRef(t.id(), t.path(), displayName(t.name(), vars), t.location(), handler);
+    listener.taskStarted(ref);
     boolean noLog = flag(t.noLog(), vars, false);
     boolean diff = flag(t.diff(), vars, plan.diff());
     ModuleResult r;

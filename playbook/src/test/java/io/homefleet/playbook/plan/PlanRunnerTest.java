@@ -43,6 +43,21 @@ class PlanRunnerTest {
   }
 
   @Test
+  void run_taskNames_areTemplatedForDisplay_asAnsiblePlaybookShowsThem() throws Exception {
+    f.hostVars.put("zone", "Europe/Berlin");
+    f.play("""
+          tasks:
+            - name: look up {{ zone }}
+              copy: {content: x, dest: "@OUT@/a"}
+            - name: not yet {{ nothing_registered.stdout }}
+              copy: {content: y, dest: "@OUT@/b"}
+        """);
+    f.run();
+    assertThat(f.events.result("look up Europe/Berlin").status()).isEqualTo(TaskStatus.CHANGED);
+    assertThat(f.events.result("not yet {{ nothing_registered.stdout }}").status()).isEqualTo(TaskStatus.CHANGED);
+  }
+
+  @Test
   void run_whenList_allConditionsMustHold() throws Exception {
     f.hostVars.put("a", true);
     f.hostVars.put("n", 3);

@@ -51,10 +51,17 @@ public record FileAttrs(Optional<Modes.Spec> mode, Optional<String> owner, Optio
     int wantGid;
     try {
       wantMode = mode.isPresent() ? mode.get().resolve(curMode, directory) : curMode;
+    } catch (IllegalArgumentException e) {
+      throw new TaskException(module, path + ": " + e.getMessage());
+    }
+    try {
       wantUid = owner.isPresent() ? PosixAttrs.uid(owner.get()) : curUid;
       wantGid = group.isPresent() ? PosixAttrs.gid(group.get()) : curGid;
     } catch (IOException | IllegalArgumentException e) {
-      throw new TaskException(module, path + ": " + e.getMessage());
+      if (current.isPresent()) {
+        throw new TaskException(module, path + ": " + e.getMessage());
+      }
+      return deferred(module, path, wantMode, directory);
     }
     Map<String, Object> data = new LinkedHashMap<>();
     try {
@@ -102,6 +109,30 @@ public record FileAttrs(Optional<Modes.Spec> mode, Optional<String> owner, Optio
         throw new TaskException(module, "cannot set attributes of " + path + ": " + e.getMessage());
       }
       return Map.of();
+    });
+  }
+
+  /**
+   * A file still to be created whose owner or group does not exist yet. In check mode an earlier
+   * task (a {@code user} or {@code group}) may only have reported creating them: Ansible's
+   * {@code file} then reports the new file as a change without looking them up, and so does
+   * this. Applying looks them up again and fails if they are still missing.
+   */
+  private Plan deferred(String module, Path path, int wantMode, boolean directory) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("mode", Modes.format(wantMode));
+    owner.ifPresent(o -> data.put("owner", o));
+    group.ifPresent(g -> data.put("group", g));
+    return new Plan.Drift(List.of(), data, () -> {
+      try {
+        int uid = owner.isPresent() ? PosixAttrs.uid(owner.get()) : myUid();
+        int gid = group.isPresent() ? PosixAttrs.gid(group.get()) : myGid();
+        PosixAttrs.chown(path, uid, gid);
+        PosixAttrs.setMode(path, wantMode);
+        return Map.of("uid", uid, "gid", gid);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new TaskException(module, path + ": " + e.getMessage());
+      }
     });
   }
 

@@ -73,15 +73,10 @@ public final class UserModule implements StateModule {
           Map.of("name", user, "state", "absent")), data, () -> must(ctx, a, argv));
     }
     Optional<String> group = a.str("group");
-    if (group.isPresent() && accounts.group(group.get()).isEmpty()) {
-      throw a.error("Group " + group.get() + " does not exist");
-    }
     boolean groupsGiven = a.has("groups");
     List<String> groups = a.list("groups");
-    for (String g : groups) {
-      if (accounts.group(g).isEmpty()) {
-        throw a.error("Group " + g + " does not exist");
-      }
+    if (cur.isPresent()) {
+      requireGroups(a, group, groups);
     }
     boolean append = a.bool("append", false);
     Optional<String> password = a.str("password");
@@ -123,6 +118,8 @@ public final class UserModule implements StateModule {
         data.put("password", "NOT_LOGGING_PASSWORD");
       }
       Map<String, Object> after = new LinkedHashMap<>(Map.of("name", user, "state", "present"));
+      // As Ansible: a user to create is a change in check mode whether or not its groups exist yet
+      // (a group task before it creates them, which check mode only reports); applying needs them.
       List<String> chageNew = new ArrayList<>(List.of("chage"));
       for (String[] age : new String[][] {{"password_expire_min", "-m"}, {"password_expire_max", "-M"},
           {"password_expire_warn", "-W"}}) {
@@ -130,6 +127,7 @@ public final class UserModule implements StateModule {
       }
       chageNew.add(user);
       return new Plan.Drift(Diff.attrs(user, Map.of("name", user, "state", "absent"), after), data, () -> {
+        requireGroups(a, group, groups);
         must(ctx, a, argv);
         if (chageNew.size() > 2) {
           must(ctx, a, chageNew);
@@ -261,5 +259,16 @@ public final class UserModule implements StateModule {
       throw a.error(r.describe());
     }
     return Map.of();
+  }
+
+  private void requireGroups(Args a, Optional<String> group, List<String> groups) throws TaskException {
+    if (group.isPresent() && accounts.group(group.get()).isEmpty()) {
+      throw a.error("Group " + group.get() + " does not exist");
+    }
+    for (String g : groups) {
+      if (accounts.group(g).isEmpty()) {
+        throw a.error("Group " + g + " does not exist");
+      }
+    }
   }
 }

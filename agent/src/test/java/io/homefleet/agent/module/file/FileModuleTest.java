@@ -41,6 +41,24 @@ class FileModuleTest {
   }
 
   @Test
+  void newDirectory_ownedByAUserNotCreatedYet_isAChangeInCheckMode_andFailsWhenApplied(@TempDir Path dir)
+      throws Exception {
+    // Check mode after a user task that only reported creating the user (Ansible's file does not
+    // look the owner up for a path it would create); a real run needs the user.
+    Path d = dir.resolve("home/.ssh");
+    Map<String, Object> args = Map.of("path", d.toString(), "state", "directory", "owner", "no-such-user-hf",
+        "group", "no-such-group-hf", "mode", "0700");
+    Outcome o = Run.of(file, args).check().go();
+    assertThat(o.changed()).isTrue();
+    assertThat(o.data()).containsEntry("owner", "no-such-user-hf").containsEntry("mode", "0700");
+    assertThat(dir.resolve("home")).doesNotExist();
+    assertThatThrownBy(() -> Run.of(file, args).go()).hasMessageContaining("no-such-user-hf");
+    // An existing path with an unknown owner fails in check mode too.
+    assertThatThrownBy(() -> Run.of(file, Map.of("path", dir.toString(), "state", "directory", "owner",
+        "no-such-user-hf")).check().go()).hasMessageContaining("no-such-user-hf");
+  }
+
+  @Test
   void touch_alwaysReportsAChange_asAnsibleDoes(@TempDir Path dir) throws Exception {
     Map<String, Object> args = Map.of("path", dir.resolve("t").toString(), "state", "touch", "mode", "0600");
     assertThat(Run.of(file, args).go().changed()).isTrue();

@@ -71,6 +71,19 @@ class UserModuleTest {
   }
 
   @Test
+  void newUser_inCheckMode_isAChangeEvenIfItsGroupIsOnlyAboutToBeCreated() throws Exception {
+    // Ansible's check mode: a group task before it only reported the group; the user is a change.
+    String name = unique("hf-test-c");
+    Outcome o = Run.of(new UserModule(), Map.of("name", name, "group", name, "groups", List.of("sudo"))).check()
+        .go();
+    assertThat(o.changed()).isTrue();
+    assertThat(Accounts.system().user(name)).isEmpty();
+    // An existing user with a missing group fails in check mode too, as Ansible's usermod path does.
+    assertThatThrownBy(() -> Run.of(new UserModule(), Map.of("name", "root", "group", "no-such-group-hf")).check()
+        .go()).hasMessageContaining("Group no-such-group-hf does not exist");
+  }
+
+  @Test
   void group_gidChange_isPlannedAndApplied() throws Exception {
     String name = unique("hf-test-g");
     try {

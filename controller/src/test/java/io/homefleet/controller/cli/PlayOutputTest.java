@@ -1,0 +1,45 @@
+package io.homefleet.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import io.homefleet.proto.v1.PlanTaskRef;
+import io.homefleet.proto.v1.PlayHostEvent;
+import io.homefleet.proto.v1.PlayRunEvent;
+import io.homefleet.proto.v1.PlayStarted;
+import io.homefleet.proto.v1.PlayTaskResult;
+import io.homefleet.proto.v1.TaskStatus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class PlayOutputTest {
+  private static PlayRunEvent task(int id, String name, TaskStatus status, boolean ignored, String result) {
+    return PlayRunEvent.newBuilder().setRunId("r1").setHost(PlayHostEvent.newBuilder().setHost("h1").setPlayIndex(0)
+        .setTask(PlayTaskResult.newBuilder().setTask(PlanTaskRef.newBuilder().setId(id).setPath("tasks/" + id)
+            .setName(name)).setStatus(status).setIgnored(ignored)
+            .setResultJson(ByteString.copyFrom(result, StandardCharsets.UTF_8)))).build();
+  }
+
+  @Test
+  void json_printsOneDocumentAndNoTaskHeaders() throws Exception {
+    StringWriter sw = new StringWriter();
+    PlayOutput out = new PlayOutput(new PrintWriter(sw), true, false);
+    out.accept(PlayRunEvent.newBuilder().setRunId("r1").setPlay(PlayStarted.newBuilder().setPlayIndex(0)
+        .setName("p").addHosts("h1")).build());
+    out.accept(task(0, "one", TaskStatus.OK, false, "{\"changed\":false}"));
+    out.accept(task(1, "two", TaskStatus.FAILED, true, "{\"msg\":\"boom\",\"failed\":true}"));
+    out.finish();
+    String text = sw.toString();
+    assertThat(text).doesNotContain("TASK [").doesNotContain("...ignoring");
+    JsonNode doc = new ObjectMapper().readTree(text);
+    JsonNode tasks = doc.path("plays").path(0).path("tasks");
+    assertThat(tasks).hasSize(2);
+    assertThat(tasks.path(1).path("hosts").path("h1").path("status").asText()).isEqualTo("failed");
+    assertThat(tasks.path(1).path("hosts").path("h1").path("ignored").asBoolean()).isTrue();
+    assertThat(tasks.path(1).path("hosts").path("h1").path("msg").asText()).isEqualTo("boom");
+  }
+}
