@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -16,7 +19,8 @@ import java.util.Set;
 /**
  * Writes files atomically (temp file in the same directory, fsync, rename) with the permissions
  * set before any byte is written, so a private key is never readable by others, not even briefly,
- * and a crash never leaves a half-written key or certificate.
+ * and a crash never leaves a half-written key or certificate. Also removes the work trees both sides
+ * unpack plays into.
  */
 public final class SecureFiles {
   public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
@@ -71,5 +75,22 @@ public final class SecureFiles {
     } catch (IOException ignored) {
       // Some filesystems refuse to open directories for sync; the rename is still atomic.
     }
+  }
+
+  /** Removes {@code dir} and everything under it; symbolic links are removed, never followed. */
+  public static void deleteTree(Path dir) throws IOException {
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
   }
 }

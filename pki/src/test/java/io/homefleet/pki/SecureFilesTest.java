@@ -128,4 +128,15 @@ class SecureFilesTest {
   private static String codeSource(Class<?> c) throws Exception {
     return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
   }
+
+  @Test
+  void deleteTree_removesEverything_butNotWhatALinkPointsTo(@TempDir Path dir) throws Exception {
+    Path outside = Files.writeString(dir.resolve("keep.txt"), "keep");
+    Path tree = Files.createDirectories(dir.resolve("tree/a/b"));
+    Files.writeString(tree.resolve("f"), "x");
+    Files.createSymbolicLink(dir.resolve("tree/link"), outside);
+    SecureFiles.deleteTree(dir.resolve("tree"));
+    assertThat(dir.resolve("tree")).doesNotExist();
+    assertThat(outside).hasContent("keep");
+  }
 }

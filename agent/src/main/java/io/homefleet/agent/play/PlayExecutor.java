@@ -11,12 +11,10 @@ import io.homefleet.playbook.plan.PlayRecap;
 import io.homefleet.playbook.plan.TaskRef;
 import io.homefleet.playbook.plan.TaskResult;
 import io.homefleet.playbook.template.Templar;
+import io.homefleet.pki.SecureFiles;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -168,19 +166,7 @@ public final class PlayExecutor implements AutoCloseable {
       return;
     }
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      SecureFiles.deleteTree(dir);
     } catch (IOException e) {
       log.debug("cannot remove {}: {}", dir, e.getMessage());
     }

@@ -27,12 +27,10 @@ import io.homefleet.proto.v1.PlayTaskResult;
 import io.homefleet.proto.v1.RunState;
 import io.homefleet.proto.v1.SourceFile;
 import io.homefleet.proto.v1.TaskStatus;
+import io.homefleet.pki.SecureFiles;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -116,19 +114,7 @@ final class PlayRpc {
 
   private static void delete(Path dir) {
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      SecureFiles.deleteTree(dir);
     } catch (IOException e) {
       log.warn("cannot remove {}: {}", dir, e.getMessage());
     }
