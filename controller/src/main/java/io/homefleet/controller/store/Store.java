@@ -37,7 +37,7 @@ import java.util.Set;
 public final class Store implements AutoCloseable {
   public static final String FILE_NAME = "homefleet.db";
   /** Migrations in order; append, never edit a released one. */
-  private static final List<String> MIGRATIONS = List.of("V1__initial.sql", "V2__play_runs.sql");
+  private static final List<String> MIGRATIONS = List.of("V1__initial.sql", "V2__play_runs.sql", "V3__state.sql");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection db;
@@ -400,6 +400,116 @@ public final class Store implements AutoCloseable {
         rs -> new PlayRecapRow(rs.getString("run_id"), rs.getInt("play_index"), rs.getString("host"), rs.getInt("ok"),
             rs.getInt("changed"), rs.getInt("unreachable"), rs.getInt("failed"), rs.getInt("skipped"),
             rs.getInt("rescued"), rs.getInt("ignored"), rs.getString("end_state"), rs.getString("msg")), runId);
+  }
+
+  // ----------------------------------------------------------- desired state
+
+  /**
+   * Stores {@code version} with its files unless a version with that address exists, and makes it
+   * current with a history entry, in one transaction. Returns the entry's sequence number.
+   */
+  public synchronized long insertStateVersion(StateRecords.Version v, String action, long at) {
+    return inTransaction("store state version " + v.version(), () -> {
+      if (query("find state version", "SELECT version FROM state_versions WHERE version = ?", rs -> rs.getString(1),
+          v.version()).isEmpty()) {
+        update("insert state version", "INSERT INTO state_versions(version, created_at, created_by, source) "
+            + "VALUES (?,?,?,?)", v.version(), v.createdAt(), v.createdBy(), v.source());
+        for (Map.Entry<String, byte[]> f : v.files().entrySet()) {
+          update("insert state file", "INSERT INTO state_files(version, path, content) VALUES (?,?,?)", v.version(),
+              f.getKey(), f.getValue());
+        }
+      }
+      update("insert state history", "INSERT INTO state_history(version, action, at, by, source) VALUES (?,?,?,?,?)",
+          v.version(), action, at, v.createdBy(), v.source());
+      return query("read history seq", "SELECT last_insert_rowid()", rs -> rs.getLong(1)).get(0);
+    });
+  }
+
+  /** The newest history entry: the version in force. */
+  public synchronized Optional<StateRecords.HistoryEntry> currentState() {
+    return queryOne("read current state", "SELECT * FROM state_history ORDER BY seq DESC LIMIT 1", Store::historyEntry);
+  }
+
+  public synchronized List<StateRecords.HistoryEntry> stateHistory(int limit) {
+    return query("list state history", "SELECT * FROM state_history ORDER BY seq DESC LIMIT ?", Store::historyEntry,
+        limit);
+  }
+
+  /** The versions whose address starts with {@code prefix} (a full address or an abbreviation). */
+  public synchronized List<String> stateVersionsLike(String prefix) {
+    return query("find state versions", "SELECT version FROM state_versions WHERE substr(version, 1, ?) = ? "
+        + "ORDER BY version LIMIT 10", rs -> rs.getString(1), prefix.length(), prefix);
+  }
+
+  /** A version, with its files' contents when {@code withFiles}. */
+  public synchronized Optional<StateRecords.Version> stateVersion(String version, boolean withFiles) {
+    return queryOne("read state version", "SELECT * FROM state_versions WHERE version = ?", rs -> {
+      Map<String, byte[]> files = new java.util.TreeMap<>();
+      return new StateRecords.Version(rs.getString("version"), rs.getLong("created_at"), rs.getString("created_by"),
+          rs.getString("source"), files);
+    }, version).map(v -> {
+      Map<String, byte[]> files = new java.util.TreeMap<>();
+      for (Object[] row : query("read state files", "SELECT path, " + (withFiles ? "content" : "X''")
+          + " FROM state_files WHERE version = ? ORDER BY path", rs -> new Object[] {rs.getString(1), rs.getBytes(2)},
+          version)) {
+        files.put((String) row[0], row[1] == null ? new byte[0] : (byte[]) row[1]);
+      }
+      return new StateRecords.Version(v.version(), v.createdAt(), v.createdBy(), v.source(), files);
+    });
+  }
+
+  public synchronized void insertConvergence(StateRecords.Convergence c) {
+    update("insert convergence", "INSERT INTO convergence(run_id, host, version, mode, trigger, status, changed, msg, "
+        + "started_at, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?)", c.runId(), c.host(), c.version(), c.mode(),
+        c.trigger(), c.status(), c.changed(), c.msg(), c.startedAt(), c.finishedAt().orElse(null));
+  }
+
+  public synchronized void finishConvergence(String runId, String status, int changed, String msg, long finishedAt) {
+    update("finish convergence", "UPDATE convergence SET status = ?, changed = ?, msg = ?, finished_at = ? "
+        + "WHERE run_id = ?", status, changed, msg, finishedAt, runId);
+  }
+
+  /** A host's convergences, newest first. */
+  public synchronized List<StateRecords.Convergence> convergences(String host, int limit) {
+    return query("list convergences", "SELECT * FROM convergence WHERE host = ? ORDER BY started_at DESC, rowid DESC "
+        + "LIMIT ?", Store::convergence, host, limit);
+  }
+
+  /** Convergences the controller stopped in the middle of (no finish recorded) become failed. */
+  public synchronized int closeInterruptedConvergences(long now) {
+    return update("close convergences", "UPDATE convergence SET status = 'failed', msg = 'the controller stopped "
+        + "during the convergence', finished_at = ? WHERE finished_at IS NULL", now);
+  }
+
+  /** Remembers a schedule from the time it first appears in a current version; no-op afterwards. */
+  public synchronized void seeSchedule(String name, long now) {
+    update("see schedule", "INSERT OR IGNORE INTO schedule_runs(name, first_seen_at) VALUES (?,?)", name, now);
+  }
+
+  public synchronized void recordScheduleRun(String name, long at, String runId, String state) {
+    update("record schedule run", "UPDATE schedule_runs SET last_at = ?, last_run_id = ?, last_state = ? "
+        + "WHERE name = ?", at, runId, state, name);
+  }
+
+  public synchronized void recordScheduleState(String runId, String state) {
+    update("record schedule state", "UPDATE schedule_runs SET last_state = ? WHERE last_run_id = ?", state, runId);
+  }
+
+  public synchronized Optional<StateRecords.ScheduleRun> scheduleRun(String name) {
+    return queryOne("read schedule", "SELECT * FROM schedule_runs WHERE name = ?", rs -> new StateRecords.ScheduleRun(
+        rs.getString("name"), rs.getLong("first_seen_at"), optLong(rs, "last_at"),
+        Optional.ofNullable(rs.getString("last_run_id")), Optional.ofNullable(rs.getString("last_state"))), name);
+  }
+
+  private static StateRecords.HistoryEntry historyEntry(ResultSet rs) throws SQLException {
+    return new StateRecords.HistoryEntry(rs.getLong("seq"), rs.getString("version"), rs.getString("action"),
+        rs.getLong("at"), rs.getString("by"), rs.getString("source"));
+  }
+
+  private static StateRecords.Convergence convergence(ResultSet rs) throws SQLException {
+    return new StateRecords.Convergence(rs.getString("run_id"), rs.getString("host"), rs.getString("version"),
+        rs.getString("mode"), rs.getString("trigger"), rs.getString("status"), rs.getInt("changed"),
+        rs.getString("msg"), rs.getLong("started_at"), optLong(rs, "finished_at"));
   }
 
   @Override
