@@ -2,6 +2,8 @@ package io.homefleet.controller.cli;
 
 import io.homefleet.proto.v1.Facts;
 import io.homefleet.proto.v1.GetHostRequest;
+import io.homefleet.proto.v1.GetStatusRequest;
+import io.homefleet.proto.v1.StatusResponse;
 import io.homefleet.proto.v1.HostDetail;
 import io.homefleet.proto.v1.HostSummary;
 import io.homefleet.proto.v1.ListHostsRequest;
@@ -100,11 +102,15 @@ final class HostsCommand implements Callable<Integer> {
       m.put("enrolled", Times.iso(d.getEnrolledUnixMillis()));
       m.put("cert_serial", d.getCertSerial());
       m.put("facts", facts(d.getFacts()));
+      StatusResponse st = OperatorClient.call(spec, op -> op.getStatus(GetStatusRequest.newBuilder().setHost(host)
+          .setHistory(5).build()));
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
+        st.getHostsList().forEach(h -> m.put("convergence", StatusCommand.hostMap(h)));
         out.println(Json.write(m));
       } else {
         print(out, m, "");
+        st.getHostsList().forEach(h -> StatusCommand.printHost(out, h, System.currentTimeMillis()));
       }
       return 0;
     }

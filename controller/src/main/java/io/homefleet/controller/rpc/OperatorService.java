@@ -66,9 +66,11 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
   private final EnrollmentAuthority authority;
   private final RevocationList revocations;
   private final Clock clock;
+  private final StateRpc state;
 
   public OperatorService(Store store, SessionRegistry sessions, RunCoordinator runs, PlayCoordinator plays,
-      EnrollmentAuthority authority, RevocationList revocations, Clock clock) {
+      EnrollmentAuthority authority, RevocationList revocations, Clock clock, StateRpc state) {
+    this.state = state;
     this.plays = plays;
     this.store = store;
     this.sessions = sessions;
@@ -193,6 +195,36 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
     } catch (UnknownTargetException e) {
       out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
     }
+  }
+
+  @Override
+  public void applyState(io.homefleet.proto.v1.ApplyStateRequest request,
+      StreamObserver<io.homefleet.proto.v1.ApplyStateResponse> out) {
+    state.apply(request, CallerContext.IDENTITY.get().toString(), out);
+  }
+
+  @Override
+  public void rollbackState(io.homefleet.proto.v1.RollbackStateRequest request,
+      StreamObserver<io.homefleet.proto.v1.ApplyStateResponse> out) {
+    state.rollback(request, CallerContext.IDENTITY.get().toString(), out);
+  }
+
+  @Override
+  public void getState(io.homefleet.proto.v1.GetStateRequest request,
+      StreamObserver<io.homefleet.proto.v1.StateVersion> out) {
+    state.get(request, out);
+  }
+
+  @Override
+  public void listStateHistory(io.homefleet.proto.v1.ListStateHistoryRequest request,
+      StreamObserver<io.homefleet.proto.v1.ListStateHistoryResponse> out) {
+    state.history(request, out);
+  }
+
+  @Override
+  public void getStatus(io.homefleet.proto.v1.GetStatusRequest request,
+      StreamObserver<io.homefleet.proto.v1.StatusResponse> out) {
+    state.status(request, out);
   }
 
   @Override

@@ -10,6 +10,11 @@ import io.homefleet.controller.config.ControllerConfig;
 import io.homefleet.controller.enroll.EnrollmentAuthority;
 import io.homefleet.controller.rpc.EnrollmentService;
 import io.homefleet.controller.rpc.OperatorService;
+import io.homefleet.controller.rpc.StateRpc;
+import io.homefleet.controller.converge.Converger;
+import io.homefleet.controller.state.DesiredState;
+import java.time.Duration;
+import java.time.ZoneId;
 import io.homefleet.controller.run.GroupCommit;
 import io.homefleet.controller.run.RunCoordinator;
 import io.homefleet.controller.play.PlayCoordinator;
@@ -49,6 +54,9 @@ public final class ControllerServer implements AutoCloseable {
   private SessionRegistry sessions;
   private ScheduledExecutorService timer;
   private GroupCommit writes;
+  private Converger converger;
+  /** How often the converger looks for hosts and schedules that are due. */
+  private static final Duration CONVERGE_TICK = Duration.ofSeconds(1);
 
   public ControllerServer(ControllerConfig config, Clock clock) {
     this.config = config;
@@ -79,6 +87,11 @@ public final class ControllerServer implements AutoCloseable {
     PlayCoordinator plays = new PlayCoordinator(store, writes, sessions,
         host -> store.host(host).map(h -> FactsMaps.ansible(h.facts())).orElse(java.util.Map.of()), clock);
     sessions.onDisconnect(plays::disconnected);
+    store.closeInterruptedConvergences(clock.millis());
+    DesiredState state = new DesiredState(store, config.dataDir().resolve("state"), clock);
+    state.load();
+    converger = new Converger(store, state, plays, sessions, clock, timer, CONVERGE_TICK, ZoneId.systemDefault());
+    sessions.onConnect(converger::hostConnected);
     EnrollmentAuthority authority = new EnrollmentAuthority(store, ca, clock, config.agentCertLifetime());
     authority.onSuperseded((host, serials) -> {
       // A host enrolled again: whatever identity it had before is void, and so is its session.
@@ -106,10 +119,12 @@ public final class ControllerServer implements AutoCloseable {
         .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth))
         .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, plays, writes, authority, clock,
             config.heartbeatSeconds(), Version.current()), auth))
-        .addService(ServerInterceptors.intercept(new OperatorService(store, sessions, runs, plays, authority, revocations, clock),
+        .addService(ServerInterceptors.intercept(new OperatorService(store, sessions, runs, plays, authority, revocations, clock,
+            new StateRpc(state, converger, sessions, store)),
             auth))
         .build()
         .start();
+    converger.start();
     log.info("homefleet controller {} listening on {}:{} (data {}, CA {}, TLS {})", Version.current(),
         config.listenHost(), port(), config.dataDir(), ca.fingerprint(), provider);
     return this;
@@ -154,6 +169,9 @@ public final class ControllerServer implements AutoCloseable {
         server.shutdownNow();
         Thread.currentThread().interrupt();
       }
+    }
+    if (converger != null) {
+      converger.close();
     }
     if (timer != null) {
       timer.shutdownNow();

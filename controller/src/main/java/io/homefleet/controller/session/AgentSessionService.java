@@ -144,6 +144,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
         String role = store.host(host).map(h -> h.role()).orElse("");
         stream.send(ControllerMessage.newBuilder().setWelcome(Welcome.newBuilder().setHostName(host).setRole(role)
             .setHeartbeatSeconds(heartbeatSeconds).setControllerVersion(version)).build());
+        registry.welcomed(host);
       }
       case HEARTBEAT -> {
         long now = clock.millis();

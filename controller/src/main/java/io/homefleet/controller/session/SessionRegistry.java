@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
   private final ConcurrentHashMap<String, AgentStream> streams = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<String>> connectListeners = new CopyOnWriteArrayList<>();
 
   /**
    * Registers a stream. When the host already has one that spoke within {@code staleAfterMillis}
@@ -57,6 +58,16 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
 
   public void onDisconnect(Consumer<String> listener) {
     disconnectListeners.add(listener);
+  }
+
+  /** Tells {@code listener} the name of each host whose agent has connected and said hello (welcomed). */
+  public void onConnect(Consumer<String> listener) {
+    connectListeners.add(listener);
+  }
+
+  /** The host's agent said hello and was welcomed: it is ready for work. */
+  void welcomed(String host) {
+    connectListeners.forEach(l -> l.accept(host));
   }
 
   @Override
