@@ -176,13 +176,19 @@ public final class Cron {
       if (!matchesDay(day)) {
         continue;
       }
+      // The earliest of the day's candidates: in a repeated hour, a later wall-clock time's first
+      // pass comes before an earlier one's second pass. A later day's candidates are all later.
+      Instant best = null;
       for (int h = hours.nextSetBit(0); h >= 0; h = hours.nextSetBit(h + 1)) {
         for (int m = minutes.nextSetBit(0); m >= 0; m = minutes.nextSetBit(m + 1)) {
           Optional<Instant> at = fire(LocalDateTime.of(day, LocalTime.of(h, m)), zone, after);
-          if (at.isPresent()) {
-            return at;
+          if (at.isPresent() && (best == null || at.get().isBefore(best))) {
+            best = at.get();
           }
         }
+      }
+      if (best != null) {
+        return Optional.of(best);
       }
     }
     return Optional.empty();
