@@ -113,7 +113,8 @@ public final class Converger implements AutoCloseable {
     }
   }
 
-  private void tick() {
+  /** One look at the hosts and schedules that are due (the timer calls it every tick; tests call it with a fixed clock). */
+  void tick() {
     try {
       Optional<DesiredState.Current> c = state.current();
       if (c.isEmpty()) {
