@@ -103,35 +103,31 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
     for (StateConfig.Schedule s : config.schedules()) {
       String what = "schedule '" + s.name() + "'";
       if (s.action() instanceof StateConfig.RunPlaybook p) {
-        {
-          if (!StateTree.safe(p.path())) {
-            errors.add(Diagnostic.error(s.location(), what + ": playbook '" + p.path() + "' must be a path inside "
-                + "the state directory"));
-          } else {
-            int before = errors.size();
-            load(loader, dir, p.path(), what, errors, warnings);
-            for (int i = before; i < errors.size(); i++) {
-              Diagnostic d = errors.get(i);
-              errors.set(i, Diagnostic.error(d.location(), what + " (" + s.location() + "): " + d.message()));
-            }
+        if (!StateTree.safe(p.path())) {
+          errors.add(Diagnostic.error(s.location(), what + ": playbook '" + p.path() + "' must be a path inside "
+              + "the state directory"));
+        } else {
+          int before = errors.size();
+          load(loader, dir, p.path(), what, errors, warnings);
+          for (int i = before; i < errors.size(); i++) {
+            Diagnostic d = errors.get(i);
+            errors.set(i, Diagnostic.error(d.location(), what + " (" + s.location() + "): " + d.message()));
           }
         }
       } else if (s.action() instanceof StateConfig.RunTask t) {
-        {
-          if (ModuleSpecs.find(t.module()).isEmpty()) {
-            errors.add(Diagnostic.error(s.location(), what + ": task: unknown module '" + t.module() + "' (the "
-                + "modules are listed in docs/modules.md)"));
-            continue;
-          }
-          Files.createDirectories(generated);
-          Path pb = generated.resolve("schedule-" + s.name() + ".yml");
-          Files.writeString(pb, YAML.writeValueAsString(taskPlaybook(s, t)));
-          try {
-            new PlaybookLoader(dir, List.of()).load(pb);
-          } catch (PlaybookException e) {
-            for (Diagnostic d : e.errors()) {
-              errors.add(Diagnostic.error(s.location(), what + ": task: " + d.message()));
-            }
+        if (ModuleSpecs.find(t.module()).isEmpty()) {
+          errors.add(Diagnostic.error(s.location(), what + ": task: unknown module '" + t.module() + "' (the "
+              + "modules are listed in docs/modules.md)"));
+          continue;
+        }
+        Files.createDirectories(generated);
+        Path pb = generated.resolve("schedule-" + s.name() + ".yml");
+        Files.writeString(pb, YAML.writeValueAsString(taskPlaybook(s, t)));
+        try {
+          new PlaybookLoader(dir, List.of()).load(pb);
+        } catch (PlaybookException e) {
+          for (Diagnostic d : e.errors()) {
+            errors.add(Diagnostic.error(s.location(), what + ": task: " + d.message()));
           }
         }
       }
