@@ -109,6 +109,9 @@ class StateIT {
           && Files.readString(motd).equals("Managed by homefleet v1\n"));
       await(Duration.ofSeconds(30), "status converged", () -> fleet.cli("status").stdout()
           .matches("(?s).*agent-a\\s+converged\\s+enforce\\s+" + version1 + ".*"));
+      // ... and it was the connect that did it, not the interval.
+      assertThat(fleet.cli("hosts", "show", "agent-a").stdout()).contains("converged (enforce, connect, version "
+          + version1);
 
       // (b) Changed by hand: put back within one interval, and the drift is in the history.
       Files.writeString(motd, "edited by hand\n");

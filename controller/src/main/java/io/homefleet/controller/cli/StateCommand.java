@@ -69,7 +69,7 @@ final class StateCommand implements Callable<Integer> {
       ApplyStateResponse r = OperatorClient.call(spec, op -> op.applyState(ApplyStateRequest.newBuilder()
           .addAllFiles(files).setSource(dir.toAbsolutePath().normalize().toString()).build()));
       PrintWriter out = spec.commandLine().getOut();
-      r.getWarningsList().forEach(w -> out.println("[WARNING]: " + w));
+      r.getWarningsList().forEach(out::println);
       if (r.getUnchanged()) {
         out.println("unchanged: version " + shortV(r.getVersion()) + " (" + r.getFiles()
             + " files) is already current; nothing to do");
@@ -131,10 +131,10 @@ final class StateCommand implements Callable<Integer> {
       ListStateHistoryResponse r = OperatorClient.call(spec, op -> op.listStateHistory(
           ListStateHistoryRequest.newBuilder().setLimit(limit).build()));
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("%-5s %-12s %-9s %-20s %-24s %s%n", "#", "VERSION", "ACTION", "AT", "BY", "SOURCE");
+      out.printf("%-5s %-12s %-9s %-24s %-24s %s%n", "#", "VERSION", "ACTION", "AT", "BY", "SOURCE");
       boolean first = true;
       for (StateHistoryEntry e : r.getEntriesList()) {
-        out.printf("%-5s %-12s %-9s %-20s %-24s %s%n", e.getSeq() + (first ? "*" : ""), shortV(e.getVersion()),
+        out.printf("%-5s %-12s %-9s %-24s %-24s %s%n", e.getSeq() + (first ? "*" : ""), shortV(e.getVersion()),
             e.getAction(), Times.iso(e.getAtUnixMillis()), e.getBy(), e.getSource());
         first = false;
       }

@@ -86,6 +86,8 @@ public final class StateRpc {
       out.onCompleted();
     } catch (InvalidStateException e) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+    } catch (IllegalArgumentException e) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
     } catch (DesiredState.UnknownVersionException e) {
       out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
     } catch (IOException e) {

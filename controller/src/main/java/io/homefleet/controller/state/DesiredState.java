@@ -62,7 +62,7 @@ public final class DesiredState {
   /** @param dir the state's directory under the data dir ({@code DATA_DIR/state}) */
   public DesiredState(Store store, Path dir, Clock clock) {
     this.store = store;
-    this.dir = dir;
+    this.dir = dir.toAbsolutePath().normalize();
     this.clock = clock;
   }
 

@@ -56,7 +56,8 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
    *
    * @throws InvalidStateException with every error found; {@code dir} is removed then
    */
-  public static StateCheckout create(Path dir, StateTree tree) throws InvalidStateException, IOException {
+  public static StateCheckout create(Path where, StateTree tree) throws InvalidStateException, IOException {
+    Path dir = where.toAbsolutePath().normalize();
     Files.createDirectories(dir.getParent());
     Files.createDirectory(dir);
     boolean ok = false;

@@ -31,7 +31,8 @@ class DesiredStateTest {
   @BeforeEach
   void open() throws IOException {
     store = Store.open(tmp.resolve("data"));
-    state = new DesiredState(store, tmp.resolve("data/state"), Clock.systemUTC());
+    // As the controller passes it with "data_dir: ." in controller.yaml: not normalized.
+    state = new DesiredState(store, tmp.resolve("data").resolve(".").resolve("state"), Clock.systemUTC());
     state.onChange(c -> changes.add(c.version()));
   }
 
