@@ -441,21 +441,21 @@ public final class Store implements AutoCloseable {
         + "ORDER BY version LIMIT 10", rs -> rs.getString(1), prefix.length(), prefix);
   }
 
-  /** A version, with its files' contents when {@code withFiles}. */
+  /** A version, with its files' contents when {@code withFiles} (else each file's content is empty). */
   public synchronized Optional<StateRecords.Version> stateVersion(String version, boolean withFiles) {
-    return queryOne("read state version", "SELECT * FROM state_versions WHERE version = ?", rs -> {
-      Map<String, byte[]> files = new java.util.TreeMap<>();
-      return new StateRecords.Version(rs.getString("version"), rs.getLong("created_at"), rs.getString("created_by"),
-          rs.getString("source"), files);
-    }, version).map(v -> {
-      Map<String, byte[]> files = new java.util.TreeMap<>();
-      for (Object[] row : query("read state files", "SELECT path, " + (withFiles ? "content" : "X''")
-          + " FROM state_files WHERE version = ? ORDER BY path", rs -> new Object[] {rs.getString(1), rs.getBytes(2)},
-          version)) {
-        files.put((String) row[0], row[1] == null ? new byte[0] : (byte[]) row[1]);
-      }
-      return new StateRecords.Version(v.version(), v.createdAt(), v.createdBy(), v.source(), files);
-    });
+    Optional<Object[]> row = queryOne("read state version", "SELECT created_at, created_by, source FROM state_versions "
+        + "WHERE version = ?", rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)}, version);
+    if (row.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    for (Object[] f : query("read state files", "SELECT path, " + (withFiles ? "content" : "X''")
+        + " FROM state_files WHERE version = ? ORDER BY path", rs -> new Object[] {rs.getString(1), rs.getBytes(2)},
+        version)) {
+      files.put((String) f[0], f[1] == null ? new byte[0] : (byte[]) f[1]);
+    }
+    Object[] r = row.get();
+    return Optional.of(new StateRecords.Version(version, (Long) r[0], (String) r[1], (String) r[2], files));
   }
 
   public synchronized void insertConvergence(StateRecords.Convergence c) {
