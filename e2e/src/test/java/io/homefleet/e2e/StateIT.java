@@ -1,11 +1,11 @@
 package io.homefleet.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (short) interval and the drift, with its diff, is in the host's history; diff and rollback.
  */
 class StateIT {
+  private static final Duration POLL = Duration.ofMillis(400);
+
 
   private static final String SITE = """
       - name: desired state
@@ -50,17 +52,6 @@ class StateIT {
           splay: 0s
         """);
     return dir;
-  }
-
-  private static void await(Duration timeout, String what, Callable<Boolean> ok) throws Exception {
-    long until = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < until) {
-      if (ok.call()) {
-        return;
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError("timed out after " + timeout + " waiting for " + what);
   }
 
   @Test
@@ -105,9 +96,11 @@ class StateIT {
       // (a) A freshly enrolled agent, with no push from anyone, ends in the declared state.
       String[] a = fleet.token("agent-a", "dev");
       fleet.startAgent("agent-a", fleet.agentConfig("agent-a", a[0], a[1]));
-      await(Duration.ofSeconds(90), "agent-a's motd", () -> Files.isRegularFile(motd)
+      await("agent-a's motd").atMost(Duration.ofSeconds(90)).pollInterval(POLL).ignoreExceptions()
+          .until(() -> Files.isRegularFile(motd)
           && Files.readString(motd).equals("Managed by homefleet v1\n"));
-      await(Duration.ofSeconds(30), "status converged", () -> fleet.cli("status").stdout()
+      await("status converged").atMost(Duration.ofSeconds(30)).pollInterval(POLL).ignoreExceptions()
+          .until(() -> fleet.cli("status").stdout()
           .matches("(?s).*agent-a\\s+converged\\s+enforce\\s+" + version1 + ".*"));
       // ... and it was the connect that did it, not the interval.
       assertThat(fleet.cli("hosts", "show", "agent-a").stdout()).contains("converged (enforce, connect, version "
@@ -116,10 +109,12 @@ class StateIT {
       // (b) Changed by hand: put back within one interval, and the drift is in the history.
       Files.writeString(motd, "edited by hand\n");
       long edited = System.nanoTime();
-      await(Duration.ofSeconds(45), "the motd put back", () -> Files.readString(motd)
+      await("the motd put back").atMost(Duration.ofSeconds(45)).pollInterval(POLL).ignoreExceptions()
+          .until(() -> Files.readString(motd)
           .equals("Managed by homefleet v1\n"));
       System.out.println("drift corrected after " + Duration.ofNanos(System.nanoTime() - edited).toMillis() + " ms");
-      await(Duration.ofSeconds(30), "the drift in the history", () -> fleet.cli("hosts", "show", "agent-a").stdout()
+      await("the drift in the history").atMost(Duration.ofSeconds(30)).pollInterval(POLL).ignoreExceptions()
+          .until(() -> fleet.cli("hosts", "show", "agent-a").stdout()
           .contains(" drifted (enforce, interval"));
       Fleet.Result host = fleet.cli("hosts", "show", "agent-a");
       System.out.println(host.stdout());
@@ -130,14 +125,16 @@ class StateIT {
       Path v2 = stateDir(tmp.resolve("state-v2"), root, "Managed by homefleet v2");
       Fleet.Result applied2 = fleet.cli("state", "apply", v2.toString());
       String version2 = version(applied2.stdout());
-      await(Duration.ofSeconds(30), "v2 on the host", () -> Files.readString(motd).equals("Managed by homefleet v2\n"));
+      await("v2 on the host").atMost(Duration.ofSeconds(30)).pollInterval(POLL).ignoreExceptions()
+          .until(() -> Files.readString(motd).equals("Managed by homefleet v2\n"));
       Fleet.Result diff = fleet.cli("state", "diff", version1, version2);
       assertThat(diff.stdout()).as(diff.all()).contains("--- before: " + version1 + ":inventory/hosts.yml",
           "+++ after: " + version2 + ":inventory/hosts.yml", "-    motd: \"Managed by homefleet v1\"",
           "+    motd: \"Managed by homefleet v2\"").doesNotContain("site.yml");
       Fleet.Result rollback = fleet.cli("state", "rollback", version1);
       assertThat(rollback.stdout()).as(rollback.all()).contains("rolled back: version " + version1);
-      await(Duration.ofSeconds(30), "v1 again", () -> Files.readString(motd).equals("Managed by homefleet v1\n"));
+      await("v1 again").atMost(Duration.ofSeconds(30)).pollInterval(POLL).ignoreExceptions()
+          .until(() -> Files.readString(motd).equals("Managed by homefleet v1\n"));
       assertThat(fleet.cli("state", "history").stdout()).contains(" rollback ");
     }
   }

@@ -1,12 +1,12 @@
 package io.homefleet.e2e.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -19,17 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * alone and its drift recorded; a host whose link was cut converges again when it reconnects.
  */
 class StateNetnsIT {
+  private static final Duration POLL = Duration.ofMillis(400);
 
-  private static void await(Duration timeout, String what, BooleanSupplier ok) throws InterruptedException {
-    long until = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < until) {
-      if (ok.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-  }
 
   private static int count(String text, String needle) {
     Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(text);
@@ -75,14 +66,16 @@ class StateNetnsIT {
       controller.enroll(web, "web", Map.of());
       controller.enroll(desk, "desk", Map.of());
       Path webMotd = web.root().resolve("etc/motd");
-      await(Duration.ofSeconds(90), "web-1's motd", () -> {
+      await("web-1's motd").atMost(Duration.ofSeconds(90)).pollInterval(POLL)
+          .until(() -> {
         try {
           return Files.isRegularFile(webMotd) && Files.readString(webMotd).equals("Managed by homefleet: web-1\n");
         } catch (java.io.IOException e) {
           return false;
         }
       });
-      await(Duration.ofSeconds(60), "both converged once", () -> {
+      await("both converged once").atMost(Duration.ofSeconds(60)).pollInterval(POLL)
+          .until(() -> {
         String s = controller.cli("status").stdout();
         return s.matches("(?s).*web-1\\s+converged\\s+enforce.*") && s.matches("(?s).*desk-1\\s+drifted\\s+report.*");
       });
@@ -98,15 +91,16 @@ class StateNetnsIT {
       Files.writeString(webMotd, "changed while offline\n");
       web.restore();
       controller.awaitStatus(Duration.ofSeconds(60), "online", "web-1");
-      await(Duration.ofSeconds(60), "web-1 put back after the reconnect", () -> {
+      await("web-1 put back after the reconnect").atMost(Duration.ofSeconds(60)).pollInterval(POLL)
+          .until(() -> {
         try {
           return Files.readString(webMotd).equals("Managed by homefleet: web-1\n");
         } catch (java.io.IOException e) {
           return false;
         }
       });
-      await(Duration.ofSeconds(30), "the second connect convergence in the history",
-          () -> count(controller.cli("hosts", "show", "web-1").stdout(), "(enforce, connect,") >= 2);
+      await("the second connect convergence in the history").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
+          .until(() -> count(controller.cli("hosts", "show", "web-1").stdout(), "(enforce, connect,") >= 2);
     }
   }
 }
