@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
   private final ConcurrentHashMap<String, AgentStream> streams = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<String>> connectListeners = new CopyOnWriteArrayList<>();
 
   /**
    * Registers a stream. When the host already has one that spoke within {@code staleAfterMillis}
@@ -43,6 +44,9 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
       stale[0].close(Status.UNAVAILABLE.withDescription("replaced by a newer session of the same agent"));
       disconnectListeners.forEach(l -> l.accept(stale[0].host));
     }
+    if (winner == stream) {
+      connectListeners.forEach(l -> l.accept(stream.host));
+    }
     return winner == stream;
   }
 
@@ -57,6 +61,11 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
 
   public void onDisconnect(Consumer<String> listener) {
     disconnectListeners.add(listener);
+  }
+
+  /** Called with the host's name whenever a stream is registered. */
+  public void onConnect(Consumer<String> listener) {
+    connectListeners.add(listener);
   }
 
   @Override
