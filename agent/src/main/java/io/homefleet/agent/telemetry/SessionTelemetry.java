@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;
 import java.io.IOException;
@@ -157,21 +158,25 @@ public final class SessionTelemetry {
   /**
    * A registry with the meters Micrometer ships for any JVM host (CPU, load, uptime, JVM memory
    * and threads, the root file system's space) plus host memory from {@code /proc/meminfo} under
-   * node_exporter's names ({@code node_memory_MemTotal_bytes}, {@code
-   * node_memory_MemAvailable_bytes}). For an agent that has no registry of its own; the agent's
-   * telemetry package supersedes it with the full host metrics.
+   * OpenTelemetry's names ({@code system_memory_limit_bytes}, {@code
+   * system_linux_memory_available_bytes}). For an agent that
+   * has no registry of its own; the agent's telemetry package supersedes it with the full host
+   * metrics. Every name passes {@code promtool check metrics}'s lint (hence no {@code
+   * process.cpu.time}: its unit is "ns").
    */
   public static MeterRegistry basicRegistry(Path procMeminfo, File root) {
     MeterRegistry r = new SimpleMeterRegistry();
+    r.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
     new ProcessorMetrics().bindTo(r);
     new UptimeMetrics().bindTo(r);
     new JvmMemoryMetrics().bindTo(r);
     new JvmThreadMetrics().bindTo(r);
     new DiskSpaceMetrics(root).bindTo(r);
-    for (String field : List.of("MemTotal", "MemAvailable")) {
-      Gauge.builder("node.memory." + field, () -> meminfo(procMeminfo, field)).baseUnit("bytes")
-          .description("Memory information field " + field + "_bytes.").strongReference(true).register(r);
-    }
+    // OpenTelemetry's semantic-convention names: Micrometer cannot name a gauge "..._total".
+    Gauge.builder("system.memory.limit", () -> meminfo(procMeminfo, "MemTotal")).baseUnit("bytes")
+        .description("Total usable memory of the host (MemTotal of /proc/meminfo).").register(r);
+    Gauge.builder("system.linux.memory.available", () -> meminfo(procMeminfo, "MemAvailable")).baseUnit("bytes")
+        .description("Memory available for starting new work without swapping (MemAvailable).").register(r);
     return r;
   }
 

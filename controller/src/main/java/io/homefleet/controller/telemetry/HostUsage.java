@@ -14,12 +14,12 @@ import java.util.Set;
  *   <li>CPU busy 0..1: {@code system_cpu_usage} (Micrometer); else the change of {@code
  *       node_cpu_seconds_total} by mode since the previous snapshot (node_exporter); else 1 -
  *       {@code cpu_usage_idle{cpu="cpu-total"}}/100 (Telegraf).
- *   <li>Memory: {@code node_memory_MemTotal_bytes} and {@code node_memory_MemAvailable_bytes};
- *       else {@code mem_total} and {@code mem_available} (Telegraf).
+ *   <li>Memory: {@code system_memory_limit_bytes} and {@code system_linux_memory_available_bytes}
+ *       (OpenTelemetry's names); else {@code node_memory_MemTotal_bytes} and {@code
+ *       node_memory_MemAvailable_bytes} (node_exporter).
  *   <li>Disk, the root file system ({@code /}) or else the fullest one: {@code
  *       node_filesystem_size_bytes} / {@code node_filesystem_avail_bytes} by {@code mountpoint};
- *       else {@code disk_total} / {@code disk_free} (Telegraf) or {@code disk_total_bytes} / {@code
- *       disk_free_bytes} (Micrometer) by {@code path}.
+ *       else {@code disk_total_bytes} / {@code disk_free_bytes} (Micrometer) by {@code path}.
  *   <li>Load: {@code node_load1}, {@code system_load1} or {@code system_load_average_1m}.
  * </ul>
  *
@@ -73,24 +73,24 @@ public record HostUsage(long takenMillis, double cpu, long memoryTotal, long mem
   }
 
   private static long memTotal(HostSnapshot s) {
-    return (long) first(s, "node_memory_MemTotal_bytes", "mem_total");
+    return (long) first(s, "system_memory_limit_bytes", "node_memory_MemTotal_bytes");
   }
 
   private static long memUsed(HostSnapshot s) {
-    double total = first(s, "node_memory_MemTotal_bytes");
-    double avail = first(s, "node_memory_MemAvailable_bytes");
+    double total = first(s, "system_memory_limit_bytes");
+    double avail = first(s, "system_linux_memory_available_bytes");
     if (total < 0 || avail < 0) {
-      total = first(s, "mem_total");
-      avail = first(s, "mem_available");
+      total = first(s, "node_memory_MemTotal_bytes");
+      avail = first(s, "node_memory_MemAvailable_bytes");
     }
-    return total < 0 || avail < 0 ? -1 : (long) (total - avail);
+    return total < 0 || avail < 0 ? -1 : (long) Math.max(0, total - avail);
   }
 
   private record Disk(String mount, long total, long used) {}
 
   private static Disk disk(HostSnapshot s) {
     for (String[] names : new String[][] {{"node_filesystem_size_bytes", "node_filesystem_avail_bytes", "mountpoint"},
-        {"disk_total", "disk_free", "path"}, {"disk_total_bytes", "disk_free_bytes", "path"}}) {
+        {"disk_total_bytes", "disk_free_bytes", "path"}}) {
       Disk best = null;
       for (Sample size : s.all(names[0])) {
         String mount = size.labels().getOrDefault(names[2], "");
