@@ -63,6 +63,27 @@ class FleetTelemetryIT {
       // One family per name: the agents' JVM samples joined the controller's family.
       assertThat(Pattern.compile("(?m)^# TYPE jvm_memory_used_bytes ").matcher(body).results().count()).isEqualTo(1);
 
+      // Every name the fleet dashboard queries is in the real scrape; the agents' ones (docs/telemetry.md) per host.
+      String dashboard = Files.readString(Fleet.ROOT.resolve("playbooks/roles/monitoring/files/homefleet-fleet.json"));
+      Matcher field = Pattern.compile("(?:mean|last|max|min|sum)\\(\\\\\"([a-zA-Z0-9_]+)\\\\\"\\)").matcher(dashboard);
+      int queried = 0;
+      while (field.find()) {
+        queried++;
+        assertThat(body).as("dashboard metric %s", field.group(1)).containsPattern("(?m)^" + field.group(1) + "[{ ]");
+      }
+      assertThat(queried).isGreaterThan(5);
+      String doc = Files.readString(Fleet.ROOT.resolve("docs/telemetry.md"));
+      String agentNames = doc.substring(doc.indexOf("### The agents' metrics the dashboard"),
+          doc.indexOf("`homefleet hosts` and `homefleet top` look"));
+      Matcher documented = Pattern.compile("(?m)^\\| `([a-z0-9_]+)` \\|").matcher(agentNames);
+      int names = 0;
+      while (documented.find()) {
+        names++;
+        assertThat(body).as("documented agent metric %s", documented.group(1))
+            .containsPattern("(?m)^" + documented.group(1) + "\\{[^}]*host=\"tele-b\"");
+      }
+      assertThat(names).isGreaterThan(5);
+
       Path scrape = tmp.resolve("scrape.txt");
       Files.writeString(scrape, body);
       Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true)
