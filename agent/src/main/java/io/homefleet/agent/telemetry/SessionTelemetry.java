@@ -162,11 +162,13 @@ public final class SessionTelemetry {
    * system_linux_memory_available_bytes}). For an agent that
    * has no registry of its own; the agent's telemetry package supersedes it with the full host
    * metrics. Every name passes {@code promtool check metrics}'s lint (hence no {@code
-   * process.cpu.time}: its unit is "ns").
+   * process.cpu.time}, whose unit is "ns", and no {@code system.cpu.count}, a gauge named like a
+   * summary's count).
    */
   public static MeterRegistry basicRegistry(Path procMeminfo, File root) {
     MeterRegistry r = new SimpleMeterRegistry();
-    r.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    r.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"))
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("system.cpu.count")));
     new ProcessorMetrics().bindTo(r);
     new UptimeMetrics().bindTo(r);
     new JvmMemoryMetrics().bindTo(r);

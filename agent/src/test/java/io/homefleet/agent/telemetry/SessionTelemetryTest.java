@@ -135,8 +135,8 @@ class SessionTelemetryTest {
     assertThat(s.get("system.linux.memory.available").getValue()).isEqualTo(3000000.0 * 1024);
     assertThat(s.get("disk.total").getValue()).isPositive();
     assertThat(s.get("disk.total").getTagsMap()).containsKey("path");
-    assertThat(s).containsKeys("system.cpu.count", "process.uptime", "jvm.memory.used")
-        .doesNotContainKey("process.cpu.time");
+    assertThat(s).containsKeys("system.cpu.usage", "process.uptime", "jvm.memory.used")
+        .doesNotContainKeys("process.cpu.time", "system.cpu.count");
   }
 
   @Test

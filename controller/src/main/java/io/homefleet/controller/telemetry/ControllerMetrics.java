@@ -41,8 +41,10 @@ public final class ControllerMetrics implements AutoCloseable {
       Supplier<Map<String, Long>> runsByState, FleetTelemetry fleet) {}
 
   public ControllerMetrics(Sources sources) {
-    // Its unit ("ns") is one promtool's lint refuses; process_cpu_usage says the same.
-    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"));
+    // Names promtool's lint refuses: a unit abbreviation (process_cpu_time_ns_total; process_cpu_usage
+    // says the same) and a gauge ending in _count (system_cpu_count).
+    registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.cpu.time"))
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("system.cpu.count")));
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
