@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +33,13 @@ public final class TelemetryCodec {
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private final PrometheusNamingConvention naming = new PrometheusNamingConvention();
+  /**
+   * Prometheus names by Micrometer name, type and unit, and label names by tag key: every agent
+   * sends the same few hundred every 30 s, and the naming convention's regular expressions cost
+   * more than the rest of decoding. Bounded: cleared when it reaches {@link #MAX_CACHED}.
+   */
+  private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
+  static final int MAX_CACHED = 20_000;
 
   /** What one message decoded to, and how many samples were left out. */
   public record Decoded(HostSnapshot snapshot, int dropped) {}
@@ -57,7 +66,7 @@ public final class TelemetryCodec {
     String unit = m.getBaseUnit().isEmpty() ? null : m.getBaseUnit();
     Map<String, String> labels = new TreeMap<>();
     for (Map.Entry<String, String> e : m.getTagsMap().entrySet()) {
-      String key = naming.tagKey(e.getKey());
+      String key = cached("t|" + e.getKey(), () -> naming.tagKey(e.getKey()));
       if (key.equals(HOST_LABEL) || key.startsWith("__") || !LABEL_NAME.matcher(key).matches()
           || e.getValue().length() > MAX_TEXT) {
         return null;
@@ -67,20 +76,34 @@ public final class TelemetryCodec {
     String help = m.getDescription().length() > MAX_TEXT ? m.getDescription().substring(0, MAX_TEXT) : m.getDescription();
     Sample s = switch (m.getType()) {
       case GAUGE -> Double.isFinite(m.getValue())
-          ? Sample.gauge(naming.name(m.getName(), Meter.Type.GAUGE, unit), labels, help, m.getValue()) : null;
+          ? Sample.gauge(family(m.getName(), Meter.Type.GAUGE, unit), labels, help, m.getValue()) : null;
       case COUNTER -> Double.isFinite(m.getValue()) && m.getValue() >= 0
-          ? Sample.counter(counterName(m.getName(), unit), labels, help, m.getValue()) : null;
+          ? Sample.counter(family(m.getName(), Meter.Type.COUNTER, unit), labels, help, m.getValue()) : null;
       case SUMMARY -> Double.isFinite(m.getSum()) && Double.isFinite(m.getMax())
-          ? Sample.summary(naming.name(m.getName(), "seconds".equals(unit) ? Meter.Type.TIMER
+          ? Sample.summary(family(m.getName(), "seconds".equals(unit) ? Meter.Type.TIMER
               : Meter.Type.DISTRIBUTION_SUMMARY, unit), labels, help, m.getCount(), m.getSum(), m.getMax()) : null;
       case TYPE_UNSPECIFIED, UNRECOGNIZED -> null;
     };
     return s != null && METRIC_NAME.matcher(s.family()).matches() ? s : null;
   }
 
-  /** Prometheus counters end in {@code _total}; Micrometer's registry adds it when writing. */
-  String counterName(String name, String unit) {
-    String n = naming.name(name, Meter.Type.COUNTER, unit);
-    return n.endsWith("_total") ? n : n + "_total";
+  /** The family a meter is exposed under; counters end in {@code _total}, as Micrometer's registry writes them. */
+  String family(String name, Meter.Type type, String unit) {
+    return cached(type + "|" + unit + "|" + name, () -> {
+      String n = naming.name(name, type, unit);
+      return type != Meter.Type.COUNTER || n.endsWith("_total") ? n : n + "_total";
+    });
+  }
+
+  private String cached(String key, Supplier<String> compute) {
+    String v = names.get(key);
+    if (v == null) {
+      if (names.size() >= MAX_CACHED) {
+        names.clear();
+      }
+      v = compute.get();
+      names.put(key, v);
+    }
+    return v;
   }
 }
