@@ -13,6 +13,7 @@ import io.homefleet.agent.session.Backoff;
 import io.homefleet.agent.session.Channels;
 import io.homefleet.agent.session.Enroller;
 import io.homefleet.agent.session.SessionClient;
+import io.homefleet.agent.telemetry.SessionTelemetry;
 import io.homefleet.pki.Certificates;
 import io.homefleet.pki.KeyMaterial;
 import java.nio.file.Files;
@@ -195,8 +196,11 @@ public final class AgentMain {
             return rc;
           }
           FactsCollector collector = FactsCollector.system();
+          // Until the agent's own host metrics registry is wired here, Micrometer's basics.
+          SessionTelemetry telemetry = new SessionTelemetry(SessionTelemetry.basicRegistry(
+              java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")), SessionTelemetry.DEFAULT_INTERVAL, clock);
           SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
-              Modules.builtin());
+              Modules.builtin(), telemetry);
           java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();

@@ -17,6 +17,7 @@ import io.homefleet.agent.identity.IdentityStore;
 import io.homefleet.agent.play.PlayExecutor;
 import io.homefleet.agent.play.PlaySink;
 import io.homefleet.agent.play.PlayWork;
+import io.homefleet.agent.telemetry.SessionTelemetry;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlayRecap;
 import io.homefleet.playbook.plan.TaskRef;
@@ -87,6 +88,8 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private final String version;
   private final Executor executor;
   private final PlayExecutor plays;
+  /** Null when the agent sends no telemetry. */
+  private final SessionTelemetry telemetry;
   private final Map<String, AgentMessage> unacked = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
   private volatile boolean stopped;
@@ -99,6 +102,14 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   public SessionClient(AgentConfig config, IdentityStore identities, Channels channels, Supplier<HostFacts> facts,
       Clock clock, ScheduledExecutorService timer, AgentStatus status, String version,
       Map<String, io.homefleet.agent.exec.Module> modules) {
+    this(config, identities, channels, facts, clock, timer, status, version, modules, null);
+  }
+
+  /** As above, and sends {@code telemetry}'s snapshots on every session. */
+  public SessionClient(AgentConfig config, IdentityStore identities, Channels channels, Supplier<HostFacts> facts,
+      Clock clock, ScheduledExecutorService timer, AgentStatus status, String version,
+      Map<String, io.homefleet.agent.exec.Module> modules, SessionTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.config = config;
     this.identities = identities;
     this.channels = channels;
@@ -231,6 +242,7 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
     ended = done;
     renewedSinceConnect = false;
     ScheduledFuture<?>[] heartbeat = new ScheduledFuture<?>[1];
+    ScheduledFuture<?>[] metrics = new ScheduledFuture<?>[1];
     renewal = scheduleRenewal(km, channel);
     try {
       AgentSessionGrpc.newStub(channel).connect(new ClientResponseObserver<AgentMessage, ControllerMessage>() {
@@ -246,6 +258,9 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
               role = msg.getWelcome().getRole();
               int every = Math.max(1, msg.getWelcome().getHeartbeatSeconds());
               heartbeat[0] = timer.scheduleAtFixedRate(SessionClient.this::heartbeat, every, every, TimeUnit.SECONDS);
+              if (telemetry != null) {
+                metrics[0] = telemetry.schedule(timer, SessionClient.this::send);
+              }
               log.info("connected to {} as {} (role {})", config.controller(), msg.getWelcome().getHostName(), role);
               status.set(AgentStatus.State.CONNECTED, config.hostName(), config.controller(), "");
               List<AgentMessage> replay;
@@ -307,6 +322,9 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
       current = null;
       if (heartbeat[0] != null) {
         heartbeat[0].cancel(false);
+      }
+      if (metrics[0] != null) {
+        metrics[0].cancel(false);
       }
       ScheduledFuture<?> r = renewal;
       if (r != null) {

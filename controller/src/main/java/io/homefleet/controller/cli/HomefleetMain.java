@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "homefleet", mixinStandardHelpOptions = true, versionProvider = HomefleetMain.VersionProvider.class,
     description = "Run a homelab from one controller: enroll agents, run commands, look at results.",
     subcommands = {CaCommand.class, ServerCommand.class, TokenCommand.class, RevokeCommand.class, HostsCommand.class,
-        RunCommand.class, RunsCommand.class, PlayCommand.class, StateCommand.class, StatusCommand.class,
-        CommandLine.HelpCommand.class})
+        TopCommand.class, RunCommand.class, RunsCommand.class, PlayCommand.class, StateCommand.class,
+        StatusCommand.class, CommandLine.HelpCommand.class})
 public final class HomefleetMain {
   @Option(names = "--home", scope = CommandLine.ScopeType.INHERIT,
       description = "Operator credentials and CLI config (default: $HOMEFLEET_HOME or ~/.homefleet).")

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code homefleet hosts [TARGET]} and {@code homefleet hosts show HOST}. */
-@Command(name = "hosts", description = "List enrolled hosts with role, status and last seen.",
+@Command(name = "hosts", description = "List enrolled hosts with role, status, last seen, and CPU, memory and disk use "
+    + "from their latest telemetry.",
     subcommands = {HostsCommand.Show.class})
 final class HostsCommand implements Callable<Integer> {
   @Spec
@@ -50,10 +51,12 @@ final class HostsCommand implements Callable<Integer> {
       out.println(Json.write(rows));
       return 0;
     }
-    out.printf("%-20s %-12s %-16s %-10s %-12s %s%n", "NAME", "ROLE", "STATUS", "LAST SEEN", "AGENT", "LABELS");
+    out.printf("%-20s %-12s %-16s %-10s %4s %4s %4s %-12s %s%n", "NAME", "ROLE", "STATUS", "LAST SEEN", "CPU", "MEM",
+        "DISK", "AGENT", "LABELS");
     for (HostSummary h : r.getHostsList()) {
-      out.printf("%-20s %-12s %-16s %-10s %-12s %s%n", h.getName(), h.getRole(), presence(h.getPresence()),
-          h.getPresence() == Presence.ONLINE ? "now" : Times.ago(h.getLastSeenUnixMillis(), now), h.getAgentVersion(),
+      out.printf("%-20s %-12s %-16s %-10s %4s %4s %4s %-12s %s%n", h.getName(), h.getRole(), presence(h.getPresence()),
+          h.getPresence() == Presence.ONLINE ? "now" : Times.ago(h.getLastSeenUnixMillis(), now), Usage.cpu(h),
+          Usage.memory(h), Usage.disk(h), h.getAgentVersion(),
           h.getLabelsMap().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
     }
     if (r.getHostsCount() == 0) {
@@ -81,6 +84,9 @@ final class HostsCommand implements Callable<Integer> {
     m.put("agent_version", h.getAgentVersion());
     m.put("labels", h.getLabelsMap());
     m.put("cert_not_after", Times.iso(h.getCertNotAfterUnixMillis()));
+    if (h.getHasUsage()) {
+      m.put("usage", Usage.json(h));
+    }
     return m;
   }
 

@@ -15,11 +15,12 @@ import java.util.stream.Collectors;
 
 /**
  * The controller's configuration ({@code controller.yaml}): where it listens, where its data
- * lives, and the lifetimes and keepalive settings it uses.
+ * lives, and the lifetimes and keepalive settings it uses. {@code metricsPort} is -1 when the
+ * Prometheus endpoint ({@code metrics_listen}) is off, its default.
  */
 public record ControllerConfig(String listenHost, int listenPort, Path dataDir, List<String> serverNames,
     Duration agentCertLifetime, int heartbeatSeconds, Duration keepAliveTime, Duration keepAliveTimeout,
-    Duration permitKeepAliveTime) {
+    Duration permitKeepAliveTime, String metricsHost, int metricsPort) {
 
   public static final int DEFAULT_PORT = 7443;
   public static final String FILE_NAME = "controller.yaml";
@@ -31,7 +32,8 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
       @JsonProperty("heartbeat_seconds") Integer heartbeatSeconds,
       @JsonProperty("keepalive_time") String keepAliveTime,
       @JsonProperty("keepalive_timeout") String keepAliveTimeout,
-      @JsonProperty("permit_keepalive_time") String permitKeepAliveTime) {}
+      @JsonProperty("permit_keepalive_time") String permitKeepAliveTime,
+      @JsonProperty("metrics_listen") String metricsListen) {}
 
   public Path pkiDir() {
     return dataDir.resolve("pki");
@@ -41,8 +43,13 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
     return listenHost + ":" + listenPort;
   }
 
+  /** True when {@code metrics_listen} is set: the fleet's Prometheus endpoint is served there. */
+  public boolean metricsEnabled() {
+    return metricsPort >= 0;
+  }
+
   public static ControllerConfig defaults(Path dataDir, String listen) throws ConfigException {
-    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null), dataDir, "defaults");
+    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null, null), dataDir, "defaults");
   }
 
   public static ControllerConfig load(Path file) throws ConfigException {
@@ -102,9 +109,25 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
       throw new ConfigException(source + ": agent_cert_lifetime: must be between 30s and 365d, got "
           + Durations.format(lifetime) + " (24h is the default; minutes only make sense for tests)");
     }
+    String metricsHost = "";
+    int metricsPort = -1;
+    if (y.metricsListen() != null && !y.metricsListen().isBlank()) {
+      String m = y.metricsListen().trim();
+      int mc = m.lastIndexOf(':');
+      try {
+        metricsPort = Integer.parseInt(m.substring(mc + 1));
+      } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+        metricsPort = -1;
+      }
+      if (mc <= 0 || metricsPort < 0 || metricsPort > 65535) {
+        throw new ConfigException(source + ": metrics_listen: '" + m
+            + "' is not HOST:PORT (example: 127.0.0.1:9464; leave it out to serve no metrics)");
+      }
+      metricsHost = m.substring(0, mc).replace("[", "").replace("]", "");
+    }
     return new ControllerConfig(host, port, dataDir, names, lifetime, heartbeat,
         duration(source, "keepalive_time", y.keepAliveTime(), "30s"),
-        duration(source, "keepalive_timeout", y.keepAliveTimeout(), "10s"), permit);
+        duration(source, "keepalive_timeout", y.keepAliveTimeout(), "10s"), permit, metricsHost, metricsPort);
   }
 
   private static Duration duration(String source, String field, String value, String dflt) throws ConfigException {

@@ -18,6 +18,7 @@ import io.homefleet.controller.run.Targets;
 import io.homefleet.controller.session.SessionRegistry;
 import io.homefleet.proto.Structs;
 import io.homefleet.controller.store.Records;
+import io.homefleet.controller.telemetry.FleetTelemetry;
 import io.homefleet.controller.store.Store;
 import io.homefleet.proto.v1.AdhocRequest;
 import io.homefleet.proto.v1.CreateTokenRequest;
@@ -67,10 +68,12 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
   private final RevocationList revocations;
   private final Clock clock;
   private final StateRpc state;
+  private final FleetTelemetry fleet;
 
   public OperatorService(Store store, SessionRegistry sessions, RunCoordinator runs, PlayCoordinator plays,
-      EnrollmentAuthority authority, RevocationList revocations, Clock clock, StateRpc state) {
+      EnrollmentAuthority authority, RevocationList revocations, Clock clock, StateRpc state, FleetTelemetry fleet) {
     this.state = state;
+    this.fleet = fleet;
     this.plays = plays;
     this.store = store;
     this.sessions = sessions;
@@ -129,6 +132,10 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
     HostSummary.Builder b = HostSummary.newBuilder().setName(h.name()).setRole(h.role()).setPresence(p)
         .putAllLabels(h.labels()).setAgentVersion(h.agentVersion()).setLastSeenUnixMillis(h.lastSeen().orElse(0L));
     store.latestCertificate(h.name()).ifPresent(c -> b.setCertNotAfterUnixMillis(c.notAfter()));
+    fleet.usage(h.name()).ifPresent(u -> b.setHasUsage(true).setUsageUnixMillis(u.takenMillis()).setCpuUsage(u.cpu())
+        .setMemoryTotalBytes(Math.max(0, u.memoryTotal())).setMemoryUsedBytes(Math.max(0, u.memoryUsed()))
+        .setDiskTotalBytes(Math.max(0, u.diskTotal())).setDiskUsedBytes(Math.max(0, u.diskUsed()))
+        .setDiskMount(u.diskMount()).setLoad1(u.load1()));
     return b.build();
   }
 

@@ -39,6 +39,11 @@ public final class GroupCommit implements AutoCloseable {
     queue.add(new Op(write, after));
   }
 
+  /** Writes waiting for the next commit. */
+  public int pending() {
+    return queue.size();
+  }
+
   public void submit(Consumer<Store> write) {
     submit(write, () -> { });
   }

@@ -22,6 +22,11 @@ import io.homefleet.controller.session.AgentSessionService;
 import io.homefleet.controller.session.FactsMaps;
 import io.homefleet.controller.session.SessionRegistry;
 import io.homefleet.controller.store.Store;
+import io.homefleet.controller.telemetry.ControllerMetrics;
+import io.homefleet.controller.telemetry.EnrollmentOutcomes;
+import io.homefleet.controller.telemetry.FleetExposition;
+import io.homefleet.controller.telemetry.FleetTelemetry;
+import io.homefleet.controller.telemetry.MetricsEndpoint;
 import io.homefleet.pki.CertificateAuthority;
 import io.homefleet.pki.Certificates;
 import io.homefleet.pki.ClientCertTrustManager;
@@ -57,6 +62,8 @@ public final class ControllerServer implements AutoCloseable {
   private Converger converger;
   /** How often the converger looks for hosts and schedules that are due. */
   private static final Duration CONVERGE_TICK = Duration.ofSeconds(1);
+  private ControllerMetrics metrics;
+  private MetricsEndpoint metricsEndpoint;
 
   public ControllerServer(ControllerConfig config, Clock clock) {
     this.config = config;
@@ -92,6 +99,13 @@ public final class ControllerServer implements AutoCloseable {
     state.load();
     converger = new Converger(store, state, plays, sessions, clock, timer, CONVERGE_TICK, ZoneId.systemDefault());
     sessions.onConnect(converger::hostConnected);
+    FleetTelemetry fleet = new FleetTelemetry(clock);
+    sessions.onDisconnect(fleet::drop);
+    Store st = store;
+    metrics = new ControllerMetrics(new ControllerMetrics.Sources(sessions::size, writes::pending,
+        st::runCountsByState, fleet));
+    sessions.onConnect(host -> metrics.sessionOpened());
+    sessions.onDisconnect(host -> metrics.sessionClosed());
     EnrollmentAuthority authority = new EnrollmentAuthority(store, ca, clock, config.agentCertLifetime());
     authority.onSuperseded((host, serials) -> {
       // A host enrolled again: whatever identity it had before is void, and so is its session.
@@ -116,17 +130,28 @@ public final class ControllerServer implements AutoCloseable {
         .permitKeepAliveTime(config.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(16 * 1024 * 1024)
-        .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth))
+        .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth, new EnrollmentOutcomes(metrics)))
         .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, plays, writes, authority, clock,
-            config.heartbeatSeconds(), Version.current()), auth))
+            config.heartbeatSeconds(), Version.current(), fleet), auth))
         .addService(ServerInterceptors.intercept(new OperatorService(store, sessions, runs, plays, authority, revocations, clock,
-            new StateRpc(state, converger, sessions, store)),
-            auth))
+            new StateRpc(state, converger, sessions, store), fleet), auth))
         .build()
         .start();
     converger.start();
     log.info("homefleet controller {} listening on {}:{} (data {}, CA {}, TLS {})", Version.current(),
         config.listenHost(), port(), config.dataDir(), ca.fingerprint(), provider);
+    if (config.metricsEnabled()) {
+      ControllerMetrics m = metrics;
+      try {
+        metricsEndpoint = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(),
+            () -> FleetExposition.render(m.scrape(), fleet.snapshots()));
+      } catch (IOException e) {
+        close();
+        throw new IOException("metrics_listen " + config.metricsHost() + ":" + config.metricsPort() + ": "
+            + e.getMessage() + " (another process on that port? choose another in controller.yaml)", e);
+      }
+      log.info("fleet metrics at http://{}:{}/metrics", config.metricsHost(), metricsEndpoint.address().getPort());
+    }
     return this;
   }
 
@@ -156,8 +181,16 @@ public final class ControllerServer implements AutoCloseable {
     server.awaitTermination();
   }
 
+  /** The bound port of the metrics endpoint, -1 when it is off. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.address().getPort();
+  }
+
   @Override
   public void close() {
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
+    }
     if (server != null) {
       sessions.closeAll("controller is shutting down");
       server.shutdown();
@@ -181,6 +214,9 @@ public final class ControllerServer implements AutoCloseable {
     }
     if (store != null) {
       store.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
   }
 }

@@ -25,6 +25,7 @@ import io.homefleet.controller.run.GroupCommit;
 import io.homefleet.controller.run.RunCoordinator;
 import io.homefleet.controller.run.TaskOutcome;
 import io.homefleet.controller.store.Store;
+import io.homefleet.controller.telemetry.FleetTelemetry;
 import io.homefleet.pki.Identity;
 import io.homefleet.proto.v1.Ack;
 import io.homefleet.proto.v1.AgentMessage;
@@ -59,11 +60,14 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
   private final Clock clock;
   private final int heartbeatSeconds;
   private final String version;
+  private final FleetTelemetry telemetry;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public AgentSessionService(SessionRegistry registry, Store store, RunCoordinator runs, PlayCoordinator plays,
-      GroupCommit writes, EnrollmentAuthority authority, Clock clock, int heartbeatSeconds, String version) {
+      GroupCommit writes, EnrollmentAuthority authority, Clock clock, int heartbeatSeconds, String version,
+      FleetTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.plays = plays;
     this.writes = writes;
     this.registry = registry;
@@ -152,6 +156,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
       }
       case TASK_EVENT -> taskEvent(host, stream, msg.getTaskEvent());
       case PLAY_EVENT -> playEvent(host, stream, msg.getPlayEvent());
+      case TELEMETRY -> telemetry.accept(host, msg.getTelemetry());
       case KIND_NOT_SET -> log.warn("session of {}: empty message ignored", host);
     }
   }

@@ -354,6 +354,14 @@ public final class Store implements AutoCloseable {
     return query("list runs", "SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?", Store::run, limit);
   }
 
+  /** How many runs the store holds in each state. */
+  public synchronized Map<String, Long> runCountsByState() {
+    Map<String, Long> m = new java.util.TreeMap<>();
+    query("count runs", "SELECT state, COUNT(*) FROM runs GROUP BY state",
+        rs -> m.put(rs.getString(1), rs.getLong(2)));
+    return m;
+  }
+
   public synchronized Optional<Run> run(String id) {
     return queryOne("read run", "SELECT * FROM runs WHERE id = ?", Store::run, id);
   }

@@ -1,0 +1,146 @@
+package io.homefleet.agent.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.homefleet.proto.v1.AgentMessage;
+import io.homefleet.proto.v1.MetricSample;
+import io.homefleet.proto.v1.Telemetry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SessionTelemetryTest {
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-26T20:00:00Z"), ZoneOffset.UTC);
+
+  private static Map<String, MetricSample> byName(Telemetry t) {
+    return t.getSamplesList().stream().collect(Collectors.toMap(MetricSample::getName, Function.identity(), (a, b) -> a));
+  }
+
+  @Test
+  void snapshot_carriesEveryMeterWithNameTagsTypeUnitAndValues() {
+    MeterRegistry r = new SimpleMeterRegistry();
+    Gauge.builder("system.load.average.1m", () -> 0.75).description("load").register(r);
+    Counter c = Counter.builder("tasks").tag("module", "command").tag("result", "changed").baseUnit("tasks")
+        .description("tasks run").register(r);
+    c.increment(3);
+    Timer t = Timer.builder("task.duration").tag("module", "command").register(r);
+    t.record(Duration.ofMillis(1500));
+    t.record(Duration.ofMillis(500));
+    DistributionSummary d = DistributionSummary.builder("push.size").baseUnit("bytes").register(r);
+    d.record(100);
+    TimeGauge.builder("cert.expires", () -> 120_000, TimeUnit.MILLISECONDS).register(r);
+    Gauge.builder("broken", () -> Double.NaN).register(r);
+
+    Telemetry snap = new SessionTelemetry(r, Duration.ofSeconds(30), CLOCK).snapshot();
+
+    assertThat(snap.getUnixMillis()).isEqualTo(CLOCK.millis());
+    Map<String, MetricSample> s = byName(snap);
+    assertThat(s).doesNotContainKey("broken").hasSize(5);
+    assertThat(s.get("system.load.average.1m")).satisfies(x -> {
+      assertThat(x.getType()).isEqualTo(MetricSample.Type.GAUGE);
+      assertThat(x.getValue()).isEqualTo(0.75);
+      assertThat(x.getDescription()).isEqualTo("load");
+    });
+    assertThat(s.get("tasks")).satisfies(x -> {
+      assertThat(x.getType()).isEqualTo(MetricSample.Type.COUNTER);
+      assertThat(x.getValue()).isEqualTo(3.0);
+      assertThat(x.getBaseUnit()).isEqualTo("tasks");
+      assertThat(x.getTagsMap()).containsExactlyInAnyOrderEntriesOf(Map.of("module", "command", "result", "changed"));
+    });
+    assertThat(s.get("task.duration")).satisfies(x -> {
+      assertThat(x.getType()).isEqualTo(MetricSample.Type.SUMMARY);
+      assertThat(x.getBaseUnit()).isEqualTo("seconds");
+      assertThat(x.getCount()).isEqualTo(2);
+      assertThat(x.getSum()).isEqualTo(2.0);
+      assertThat(x.getMax()).isEqualTo(1.5);
+    });
+    assertThat(s.get("push.size")).satisfies(x -> {
+      assertThat(x.getType()).isEqualTo(MetricSample.Type.SUMMARY);
+      assertThat(x.getBaseUnit()).isEqualTo("bytes");
+      assertThat(x.getCount()).isEqualTo(1);
+      assertThat(x.getSum()).isEqualTo(100.0);
+    });
+    assertThat(s.get("cert.expires")).satisfies(x -> {
+      assertThat(x.getType()).isEqualTo(MetricSample.Type.GAUGE);
+      assertThat(x.getBaseUnit()).isEqualTo("seconds");
+      assertThat(x.getValue()).isEqualTo(120.0);
+    });
+  }
+
+  @Test
+  void snapshot_survivesTheWireFormat() throws Exception {
+    MeterRegistry r = new SimpleMeterRegistry();
+    Counter.builder("sessions").tag("a", "é\"x").register(r).increment();
+    AgentMessage m = AgentMessage.newBuilder().setTelemetry(new SessionTelemetry(r, Duration.ofSeconds(30), CLOCK)
+        .snapshot()).build();
+    AgentMessage back = AgentMessage.parseFrom(m.toByteArray());
+    assertThat(back.getKindCase()).isEqualTo(AgentMessage.KindCase.TELEMETRY);
+    assertThat(back.getTelemetry().getSamples(0).getTagsMap()).containsEntry("a", "é\"x");
+  }
+
+  @Test
+  void schedule_sendsSnapshotsUntilCancelled() throws Exception {
+    MeterRegistry r = new SimpleMeterRegistry();
+    Counter.builder("x").register(r);
+    CopyOnWriteArrayList<AgentMessage> sent = new CopyOnWriteArrayList<>();
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    try {
+      ScheduledFuture<?> f = new SessionTelemetry(r, Duration.ofSeconds(1), CLOCK).schedule(timer, sent::add);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (sent.isEmpty() && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+      f.cancel(false);
+      assertThat(sent).isNotEmpty();
+      assertThat(sent.get(0).getTelemetry().getSamplesList()).extracting(MetricSample::getName).contains("x");
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+
+  @Test
+  void interval_belowOneSecond_isRefused() {
+    assertThatThrownBy(() -> new SessionTelemetry(new SimpleMeterRegistry(), Duration.ofMillis(10), CLOCK))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1s");
+  }
+
+  @Test
+  void basicRegistry_readsHostMemoryAndRootDisk(@TempDir Path tmp) throws Exception {
+    Path meminfo = tmp.resolve("meminfo");
+    Files.writeString(meminfo, "MemTotal:        4045408 kB\nMemFree:          200000 kB\nMemAvailable:    3000000 kB\n");
+    Map<String, MetricSample> s = byName(new SessionTelemetry(SessionTelemetry.basicRegistry(meminfo,
+        tmp.toFile()), Duration.ofSeconds(30), CLOCK).snapshot());
+    assertThat(s.get("system.memory.limit").getValue()).isEqualTo(4045408.0 * 1024);
+    assertThat(s.get("system.linux.memory.available").getValue()).isEqualTo(3000000.0 * 1024);
+    assertThat(s.get("disk.total").getValue()).isPositive();
+    assertThat(s.get("disk.total").getTagsMap()).containsKey("path");
+    assertThat(s).containsKeys("system.cpu.usage", "process.uptime", "jvm.memory.used")
+        .doesNotContainKeys("process.cpu.time", "system.cpu.count");
+  }
+
+  @Test
+  void meminfo_unreadable_isNaN(@TempDir Path tmp) {
+    assertThat(SessionTelemetry.meminfo(tmp.resolve("missing"), "MemTotal")).isNaN();
+  }
+}
