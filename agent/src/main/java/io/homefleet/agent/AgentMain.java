@@ -12,6 +12,7 @@ import io.homefleet.agent.session.AgentStatus;
 import io.homefleet.agent.session.Backoff;
 import io.homefleet.agent.session.Channels;
 import io.homefleet.agent.session.Enroller;
+import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.session.SessionClient;
 import io.homefleet.pki.Certificates;
 import io.homefleet.pki.KeyMaterial;
@@ -195,8 +196,16 @@ public final class AgentMain {
             return rc;
           }
           FactsCollector collector = FactsCollector.system();
+          Journal journal;
+          try {
+            journal = Journal.open(cfg.stateDir());
+          } catch (java.io.IOException e) {
+            System.err.println("homefleet-agent: cannot open the delivery journal in " + cfg.stateDir() + ": " + e
+                + " (the state dir must be writable by the agent and have free space)");
+            return EXIT_CONFIG;
+          }
           SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
-              Modules.builtin());
+              Modules.builtin(), journal);
           java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();
