@@ -80,13 +80,22 @@ public final class Journal implements AutoCloseable {
   private FileChannel out;
   private int lines;
 
-  private Journal(Path file) {
+  private final int keepAcked;
+  private final int compactAfter;
+
+  private Journal(Path file, int keepAcked, int compactAfter) {
     this.file = file;
+    this.keepAcked = keepAcked;
+    this.compactAfter = compactAfter;
   }
 
   /** Opens (creating if needed) the journal in {@code stateDir}, recovering what it holds. */
   public static Journal open(Path stateDir) throws IOException {
-    Journal j = new Journal(stateDir.resolve(FILE_NAME));
+    return open(stateDir, KEEP_ACKED, COMPACT_AFTER);
+  }
+
+  static Journal open(Path stateDir, int keepAcked, int compactAfter) throws IOException {
+    Journal j = new Journal(stateDir.resolve(FILE_NAME), keepAcked, compactAfter);
     j.load();
     j.rewrite();
     return j;
@@ -161,7 +170,7 @@ public final class Journal implements AutoCloseable {
     e.state = State.ACKED;
     e.result = null;
     acked.addLast(id);
-    while (acked.size() > KEEP_ACKED) {
+    while (acked.size() > keepAcked) {
       String old = acked.removeFirst();
       Entry o = entries.get(old);
       if (o != null && o.state == State.ACKED) {
@@ -242,7 +251,7 @@ public final class Journal implements AutoCloseable {
     if (out == null) {
       throw new IOException("the journal " + file + " is closed (the agent is stopping)");
     }
-    if (lines >= COMPACT_AFTER) {
+    if (lines >= compactAfter) {
       rewrite();
     }
     ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.US_ASCII));

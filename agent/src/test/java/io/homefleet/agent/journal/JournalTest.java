@@ -72,22 +72,22 @@ class JournalTest {
 
   @Test
   void compaction_keepsOpenWorkAndUnacknowledgedResults() throws Exception {
-    try (Journal j = Journal.open(dir)) {
+    try (Journal j = Journal.open(dir, 16, 64)) {
       j.begin("keep-running", Journal.Kind.TASK, "r0", 0);
       j.begin("keep-done", Journal.Kind.TASK, "r0", 0);
       j.finish("keep-done", b("kept"));
-      for (int i = 0; i < Journal.COMPACT_AFTER; i++) {
+      for (int i = 0; i < 100; i++) {
         j.begin("t" + i, Journal.Kind.TASK, "r", 0);
         j.finish("t" + i, b("r" + i));
         j.acknowledge("t" + i);
       }
     }
     long lines = Files.readAllLines(dir.resolve(Journal.FILE_NAME)).size();
-    assertThat(lines).isLessThan(Journal.COMPACT_AFTER);
-    try (Journal j = Journal.open(dir)) {
+    assertThat(lines).isLessThan(64);
+    try (Journal j = Journal.open(dir, 16, 64)) {
       assertThat(j.state("keep-running")).isEqualTo(Journal.State.RECEIVED);
       assertThat(j.result("keep-done")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b("kept")));
-      String recent = "t" + (Journal.COMPACT_AFTER - 1);
+      String recent = "t99";
       assertThat(j.state(recent)).isEqualTo(Journal.State.ACKED);
       assertThat(j.state("t0")).isEqualTo(Journal.State.NEW);
     }
