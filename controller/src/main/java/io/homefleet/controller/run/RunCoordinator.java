@@ -179,7 +179,9 @@ public final class RunCoordinator {
           toSend.add(p);
         } else if (online || waits) {
           // Busy with an earlier run, or offline with a queue time: waits for the host's turn.
-          long expires = now + Math.max(spec.queueFor().toMillis(), spec.timeout().plus(GRACE).toMillis());
+          // A busy host finishes its earlier work first; an offline one has the run's queue time.
+          long expires = now + (online ? Math.max(spec.queueFor().toMillis(), spec.timeout().plus(GRACE).toMillis())
+              : spec.queueFor().toMillis());
           p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, "queued", expires);
         } else {
           p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), false, "queued", now);

@@ -29,13 +29,13 @@ class StoreTest {
   @Test
   void open_appliesMigrationsOnce_andStateSurvivesReopen(@TempDir Path dir) {
     try (Store s = Store.open(dir)) {
-      assertThat(s.schemaVersion()).isEqualTo(2);
+      assertThat(s.schemaVersion()).isEqualTo(3);
       s.insertToken(token("h1", "web-1"));
       assertThat(s.consumeTokenAndEnroll(token("h1", "web-1"), "pk", cert("aa", "web-1"), 100)).contains(List.of());
     }
     assertThat(dir.resolve(Store.FILE_NAME)).exists();
     try (Store s = Store.open(dir)) {
-      assertThat(s.schemaVersion()).isEqualTo(2);
+      assertThat(s.schemaVersion()).isEqualTo(3);
       assertThat(s.host("web-1")).hasValueSatisfying(h -> {
         assertThat(h.role()).isEqualTo("dev");
         assertThat(h.labels()).containsEntry("k", "v");
