@@ -24,14 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
 class DeliveryFaultsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A shell task that records that it ran (once per run id) and then takes {@code seconds}. */
-  private static String counted(TestHost h, String tag, int seconds) {
-    return "echo " + tag + " >> " + h.dir().resolve("counter") + "; sleep " + seconds + "; echo done-" + tag;
+  /**
+   * A shell task that records that it ran in its host's counter file and then takes
+   * {@code seconds}. The same text works on every host: each agent has its own root dir.
+   */
+  private static String counted(String tag, int seconds) {
+    return "echo " + tag + " >> \"$" + TestHost.ROOT_ENV + "/counter\"; sleep " + seconds + "; echo done-" + tag;
   }
 
   private static List<String> counter(TestHost h) {
     try {
-      Path f = h.dir().resolve("counter");
+      Path f = h.root().resolve("counter");
       return Files.exists(f) ? Files.readAllLines(f) : List.of();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -74,7 +77,13 @@ class DeliveryFaultsIT {
     long until = System.nanoTime() + timeout.toNanos();
     while (counter(h).size() < n) {
       if (System.nanoTime() > until) {
-        throw new AssertionError(h.name() + ": counter has " + counter(h) + ", expected " + n + " line(s)");
+        String log;
+        try {
+          log = Files.exists(h.agentLog()) ? Files.readString(h.agentLog()) : "(no agent log)";
+        } catch (IOException e) {
+          log = e.toString();
+        }
+        throw new AssertionError(h.name() + ": counter has " + counter(h) + ", expected " + n + " line(s)\n" + log);
       }
       sleep(100);
     }
@@ -114,8 +123,8 @@ class DeliveryFaultsIT {
       TestHost a = net.host("fault18-a");
       TestHost b = net.host("fault18-b");
       // First runs on both hosts; the second waits in the store behind it on host a (one run per host).
-      String first = detached(c, "sandbox", counted(a, "first", 4));
-      String second = detached(c, "fault18-a", counted(a, "second", 1));
+      String first = detached(c, "sandbox", counted("first", 4));
+      String second = detached(c, "fault18-a", counted("second", 1));
       awaitLines(a, 1, Duration.ofSeconds(20));
       awaitLines(b, 1, Duration.ofSeconds(20));
       assertThat(hostState(run(c, second), "fault18-a")).isEqualTo("queued");
@@ -143,7 +152,7 @@ class DeliveryFaultsIT {
         TestController c = TestController.start(net, tmp.resolve("controller"))) {
       String fp = enrollAll(net, c);
       TestHost h = net.host("fault19");
-      String id = detached(c, "fault19", counted(h, "once", 3));
+      String id = detached(c, "fault19", counted("once", 3));
       awaitLines(h, 1, Duration.ofSeconds(20));
       h.cut(); // the result cannot reach the controller ...
       long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -159,6 +168,11 @@ class DeliveryFaultsIT {
       assertThat(r.path("state").asText()).as(r.toString()).isEqualTo("succeeded");
       assertThat(r.path("hosts").path("fault19").path("stdout").asText()).contains("done-once");
       assertThat(counter(h)).containsExactly("once");
+      long logUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!Files.readString(h.agentLog()).contains("re-sending 1 unacknowledged result")
+          && System.nanoTime() < logUntil) {
+        sleep(200);
+      }
       assertThat(Files.readString(h.agentLog())).contains("re-sending 1 unacknowledged result");
     }
   }
@@ -170,7 +184,7 @@ class DeliveryFaultsIT {
         TestController c = TestController.start(net, tmp.resolve("controller"))) {
       String fp = enrollAll(net, c);
       TestHost h = net.host("fault19b");
-      String id = detached(c, "fault19b", counted(h, "once", 30));
+      String id = detached(c, "fault19b", counted("once", 30));
       awaitLines(h, 1, Duration.ofSeconds(20));
       h.agent().orElseThrow().destroyForcibly().waitFor();
       h.startAgent(c.address(), null, fp, Map.of());
@@ -191,7 +205,7 @@ class DeliveryFaultsIT {
         TestController c = TestController.start(net, tmp.resolve("controller"))) {
       enrollAll(net, c);
       TestHost h = net.host("fault20");
-      String id = detached(c, "fault20", counted(h, "cut", 3));
+      String id = detached(c, "fault20", counted("cut", 3));
       awaitLines(h, 1, Duration.ofSeconds(20));
       h.cut();
       c.awaitStatus(Duration.ofSeconds(30), "offline", "fault20"); // the controller noticed (keepalive)
@@ -213,16 +227,18 @@ class DeliveryFaultsIT {
         TestController c = TestController.start(net, tmp.resolve("controller"))) {
       enrollAll(net, c);
       TestHost h = net.host("fault21");
-      CommandResult drop = Commands.run(Duration.ofSeconds(10), "tc", "qdisc", "replace", "dev", h.rootSideLink(),
-          "root", "netem", "loss", "100%");
-      assertThat(drop.ok()).as("tc netem loss: " + drop.all()).isTrue();
+      // The host's bridge port stops forwarding (STP state "disabled"): both links stay up, no RST,
+      // no carrier loss; every frame is silently dropped.
+      CommandResult drop = Commands.run(Duration.ofSeconds(10), "bridge", "link", "set", "dev", h.rootSideLink(),
+          "state", "0");
+      assertThat(drop.ok()).as("bridge link set state 0: " + drop.all()).isTrue();
       try {
         c.awaitStatus(Duration.ofSeconds(30), "offline", "fault21");
         CommandResult r = c.cli("run", "fault21", "-m", "command", "-a", "true");
         assertThat(r.exitCode()).as(r.all()).isEqualTo(4);
         assertThat(r.stdout()).contains("UNREACHABLE");
       } finally {
-        Commands.run(Duration.ofSeconds(10), "tc", "qdisc", "del", "dev", h.rootSideLink(), "root");
+        Commands.run(Duration.ofSeconds(10), "bridge", "link", "set", "dev", h.rootSideLink(), "state", "3");
       }
       c.awaitStatus(Duration.ofSeconds(60), "online", "fault21");
       CommandResult r = c.cli("run", "fault21", "-m", "command", "-a", "true");
@@ -247,7 +263,7 @@ class DeliveryFaultsIT {
       String big = "x".repeat(64 * 1024);
       try {
         for (int i = 0; i < 12; i++) {
-          ids.add(detached(c, "fault22", counted(h, "n" + i, 0) + " # " + big, "--queue-for", "5m"));
+          ids.add(detached(c, "fault22", counted("n" + i, 0) + " # " + big, "--queue-for", "5m"));
         }
         JsonNode last = run(c, ids.get(ids.size() - 1));
         assertThat(hostState(last, "fault22")).isEqualTo("queued");
@@ -287,8 +303,8 @@ class DeliveryFaultsIT {
 
       CommandResult now = c.cli("run", "fault25", "-m", "command", "-a", "true");
       assertThat(now.exitCode()).as("no queue time: unreachable at once, as with ansible").isEqualTo(4);
-      String expires = detached(c, "fault25", counted(h, "expired", 0), "--queue-for", "2s");
-      String waits = detached(c, "fault25", counted(h, "delivered", 0), "--queue-for", "5m");
+      String expires = detached(c, "fault25", counted("expired", 0), "--queue-for", "2s");
+      String waits = detached(c, "fault25", counted("delivered", 0), "--queue-for", "5m");
       JsonNode e = awaitRunEnd(c, expires, Duration.ofSeconds(20));
       assertThat(hostState(e, "fault25")).isEqualTo("expired");
       assertThat(e.path("hosts").path("fault25").path("msg").asText()).contains("did not connect in time");
@@ -308,8 +324,8 @@ class DeliveryFaultsIT {
         TestController c = TestController.start(net, tmp.resolve("controller"))) {
       enrollAll(net, c);
       TestHost h = net.host("cancel-1");
-      String running = detached(c, "cancel-1", counted(h, "long", 60));
-      String queued = detached(c, "cancel-1", counted(h, "never", 0));
+      String running = detached(c, "cancel-1", counted("long", 60));
+      String queued = detached(c, "cancel-1", counted("never", 0));
       awaitLines(h, 1, Duration.ofSeconds(20));
       CommandResult cq = c.cli("runs", "cancel", queued);
       assertThat(cq.exitCode()).as(cq.all()).isZero();
