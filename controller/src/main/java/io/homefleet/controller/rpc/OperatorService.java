@@ -215,7 +215,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
     } catch (UnknownTargetException e) {
       out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
     } catch (StoreException e) {
-      out.onError(storeFailure(e).asRuntimeException());
+      out.onError(storeFailure(e, store.file()).asRuntimeException());
     }
   }
 
@@ -223,14 +223,23 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
    * A store that cannot write (a full disk, a read-only or broken file) is the operator's to fix:
    * say so plainly instead of an opaque INTERNAL. Nothing of the request was kept.
    */
-  static Status storeFailure(StoreException e) {
+  static Status storeFailure(StoreException e, java.nio.file.Path dbFile) {
     String m = String.valueOf(e.getMessage());
-    if (m.contains("SQLITE_FULL") || m.contains("disk is full") || m.contains("No space left")) {
+    if (m.contains("SQLITE_FULL") || m.contains("disk is full") || m.contains("No space left") || nearlyFull(dbFile)) {
       return Status.RESOURCE_EXHAUSTED.withDescription("the controller's data dir is full; nothing was stored or run. "
           + "Free space there and retry (" + m + ")");
     }
-    return Status.UNAVAILABLE.withDescription("the controller cannot write its store; nothing was stored or run ("
+    return Status.INTERNAL.withDescription("the controller cannot write its store; nothing was stored or run ("
         + m + ")");
+  }
+
+  /** SQLite does not always say SQLITE_FULL (a commit after an automatic rollback); ask the file system. */
+  private static boolean nearlyFull(java.nio.file.Path dbFile) {
+    try {
+      return java.nio.file.Files.getFileStore(dbFile).getUsableSpace() < 1024 * 1024;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   @Override

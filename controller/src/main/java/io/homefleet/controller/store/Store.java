@@ -506,18 +506,36 @@ public final class Store implements AutoCloseable {
   private <T> T inTransaction(String what, Work<T> work) {
     try {
       db.setAutoCommit(false);
-      try {
-        T result = work.run();
-        db.commit();
-        return result;
-      } catch (RuntimeException e) {
-        db.rollback();
-        throw e;
-      } finally {
-        db.setAutoCommit(true);
-      }
     } catch (SQLException e) {
       throw fail(what, e);
+    }
+    try {
+      T result = work.run();
+      db.commit();
+      return result;
+    } catch (SQLException e) {
+      quietly(db::rollback);
+      throw fail(what, e);
+    } catch (RuntimeException e) {
+      quietly(db::rollback);
+      throw e;
+    } finally {
+      // After a failed commit SQLite may already have rolled back; restoring auto-commit must not
+      // replace the real error (a full disk) with "no transaction is active".
+      quietly(() -> db.setAutoCommit(true));
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlAction {
+    void run() throws SQLException;
+  }
+
+  private static void quietly(SqlAction a) {
+    try {
+      a.run();
+    } catch (SQLException ignored) {
+      // secondary failure while handling the first
     }
   }
 
@@ -525,7 +543,23 @@ public final class Store implements AutoCloseable {
     try {
       return prepare(sql, args).executeUpdate();
     } catch (SQLException e) {
+      evict(sql);
       throw fail(what, e);
+    }
+  }
+
+  /**
+   * Drops a cached statement after a failure: the driver can leave it unusable ("statement is
+   * not executing") after an error such as a full disk, and it must work again once space returns.
+   */
+  private void evict(String sql) {
+    PreparedStatement ps = statements.remove(sql);
+    if (ps != null) {
+      try {
+        ps.close();
+      } catch (SQLException ignored) {
+        // it is being thrown away
+      }
     }
   }
 
@@ -537,6 +571,7 @@ public final class Store implements AutoCloseable {
       }
       return out;
     } catch (SQLException e) {
+      evict(sql);
       throw fail(what, e);
     }
   }
