@@ -12,6 +12,7 @@ import io.homefleet.agent.session.AgentStatus;
 import io.homefleet.agent.session.Backoff;
 import io.homefleet.agent.session.Channels;
 import io.homefleet.agent.session.Enroller;
+import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.session.SessionClient;
 import io.homefleet.agent.telemetry.SessionTelemetry;
 import io.homefleet.pki.Certificates;
@@ -196,11 +197,19 @@ public final class AgentMain {
             return rc;
           }
           FactsCollector collector = FactsCollector.system();
+          Journal journal;
+          try {
+            journal = Journal.open(cfg.stateDir());
+          } catch (java.io.IOException e) {
+            System.err.println("homefleet-agent: cannot open the delivery journal in " + cfg.stateDir() + ": " + e
+                + " (the state dir must be writable by the agent and have free space)");
+            return EXIT_CONFIG;
+          }
           // Until the agent's own host metrics registry is wired here, Micrometer's basics.
           SessionTelemetry telemetry = new SessionTelemetry(SessionTelemetry.basicRegistry(
               java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")), SessionTelemetry.DEFAULT_INTERVAL, clock);
           SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
-              Modules.builtin(), telemetry);
+              Modules.builtin(), journal, telemetry);
           java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();

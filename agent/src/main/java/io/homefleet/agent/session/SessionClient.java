@@ -14,6 +14,7 @@ import io.homefleet.agent.exec.TaskSink;
 import io.homefleet.agent.facts.HostFacts;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
+import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.play.PlayExecutor;
 import io.homefleet.agent.play.PlaySink;
 import io.homefleet.agent.play.PlayWork;
@@ -51,7 +52,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -90,7 +90,9 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private final PlayExecutor plays;
   /** Null when the agent sends no telemetry. */
   private final SessionTelemetry telemetry;
-  private final Map<String, AgentMessage> unacked = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  private final Journal journal;
+  /** When each unacknowledged result was last sent, to re-send the ones the controller has not confirmed. */
+  private final Map<String, Long> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
 
   private volatile boolean stopped;
   private volatile ClientCallStreamObserver<AgentMessage> current;
@@ -101,14 +103,8 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
 
   public SessionClient(AgentConfig config, IdentityStore identities, Channels channels, Supplier<HostFacts> facts,
       Clock clock, ScheduledExecutorService timer, AgentStatus status, String version,
-      Map<String, io.homefleet.agent.exec.Module> modules) {
-    this(config, identities, channels, facts, clock, timer, status, version, modules, null);
-  }
-
-  /** As above, and sends {@code telemetry}'s snapshots on every session. */
-  public SessionClient(AgentConfig config, IdentityStore identities, Channels channels, Supplier<HostFacts> facts,
-      Clock clock, ScheduledExecutorService timer, AgentStatus status, String version,
-      Map<String, io.homefleet.agent.exec.Module> modules, SessionTelemetry telemetry) {
+      Map<String, io.homefleet.agent.exec.Module> modules, Journal journal, SessionTelemetry telemetry) {
+    this.journal = journal;
     this.telemetry = telemetry;
     this.config = config;
     this.identities = identities;
@@ -120,6 +116,104 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
     this.version = version;
     this.executor = new Executor(modules, config.maxConcurrentTasks(), this, config.stateDir());
     this.plays = new PlayExecutor(modules, this, config.stateDir(), new SharedTemplar());
+    reportInterrupted();
+  }
+
+  /**
+   * Work that was running when the agent last stopped is not run again (a task runs at most once
+   * per id): it is reported as failed, with the reason, and that report is journaled and sent
+   * like any other result.
+   */
+  private void reportInterrupted() {
+    for (Journal.Interrupted i : journal.interrupted()) {
+      String why = "the agent stopped while this " + (i.kind() == Journal.Kind.PLAY ? "play" : "task")
+          + " was running (a crash, a kill or a reboot); it was not started again, so that it runs at most once. "
+          + "Check the host and run it again if needed";
+      log.warn("{} {} was interrupted by the agent's stop; reporting it as failed", i.kind(), i.id());
+      AgentMessage msg = i.kind() == Journal.Kind.PLAY
+          ? wrap(PlayEvent.newBuilder().setAssignmentId(i.id()).setRunId(i.runId()).setPlayIndex(i.playIndex())
+              .setFinished(PlayMessages.failedRecap(why)))
+          : AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(i.id()).setRunId(i.runId())
+              .setResult(TaskResult.newBuilder().setStatus(TaskStatus.FAILED).setRc(-1).setMsg(why)
+                  .setFinishedUnixMillis(clock.millis()))).build();
+      record(i.id(), msg);
+    }
+  }
+
+  /** Journals a result before it can be sent: a result the controller may have seen is never lost. */
+  private void record(String id, AgentMessage msg) {
+    try {
+      journal.finish(id, msg.toByteArray());
+    } catch (IOException e) {
+      log.error("cannot journal the result of {} ({}); sending it anyway, but it will not survive a restart", id,
+          e.getMessage());
+    }
+  }
+
+  /** Every result the controller has not acknowledged yet, oldest first. */
+  private List<AgentMessage> unacknowledged() {
+    List<AgentMessage> out = new ArrayList<>();
+    for (Map.Entry<String, byte[]> e : journal.unacknowledged().entrySet()) {
+      try {
+        out.add(AgentMessage.parseFrom(e.getValue()));
+      } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+        log.error("journaled result of {} is unreadable; dropping it: {}", e.getKey(), ex.getMessage());
+        acknowledge(e.getKey());
+      }
+    }
+    return out;
+  }
+
+  private void acknowledge(String id) {
+    lastSent.remove(id);
+    try {
+      journal.acknowledge(id);
+    } catch (IOException e) {
+      log.warn("cannot journal the acknowledgement of {}: {}", id, e.getMessage());
+    }
+  }
+
+  /**
+   * Decides what to do with work the controller sent: run it if it is new (journaled first), send
+   * the recorded result again if it already finished, and ignore it if it is running or was
+   * acknowledged. Returns true when the caller should run it.
+   */
+  private boolean admit(String id, Journal.Kind kind, String runId, int playIndex) {
+    switch (journal.state(id)) {
+      case NEW -> {
+        try {
+          if (journal.begin(id, kind, runId, playIndex)) {
+            return true;
+          }
+        } catch (IOException | IllegalArgumentException e) {
+          String why = "the agent cannot record this work in its journal (" + e.getMessage()
+              + "), so it cannot promise to run it only once; it was not run. Free space in " + config.stateDir();
+          log.error("{} {}: {}", kind, id, why);
+          send(kind == Journal.Kind.PLAY
+              ? wrap(PlayEvent.newBuilder().setAssignmentId(id).setRunId(runId).setPlayIndex(playIndex)
+                  .setFinished(PlayMessages.failedRecap(why)))
+              : AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(id).setRunId(runId)
+                  .setResult(TaskResult.newBuilder().setStatus(TaskStatus.FAILED).setRc(-1).setMsg(why)
+                      .setFinishedUnixMillis(clock.millis()))).build());
+          return false;
+        }
+        return false;
+      }
+      case RECEIVED -> log.info("{} {} is already running; the repeated delivery is ignored", kind, id);
+      case DONE -> {
+        log.info("{} {} already finished; sending its recorded result again instead of running it twice", kind, id);
+        journal.result(id).ifPresent(bytes -> {
+          try {
+            send(AgentMessage.parseFrom(bytes));
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            log.error("journaled result of {} is unreadable: {}", id, e.getMessage());
+          }
+        });
+      }
+      case ACKED -> log.info("{} {} already finished and the controller has its result; repeated delivery ignored",
+          kind, id);
+    }
+    return false;
   }
 
   /** Holds the session until {@link #close()} or a state only a person can fix; returns the exit code. */
@@ -263,25 +357,26 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
               }
               log.info("connected to {} as {} (role {})", config.controller(), msg.getWelcome().getHostName(), role);
               status.set(AgentStatus.State.CONNECTED, config.hostName(), config.controller(), "");
-              List<AgentMessage> replay;
-              synchronized (unacked) {
-                replay = new ArrayList<>(unacked.values());
-              }
+              List<AgentMessage> replay = unacknowledged();
               if (!replay.isEmpty()) {
                 log.info("re-sending {} unacknowledged result(s)", replay.size());
-                replay.forEach(SessionClient.this::send);
+                replay.forEach(SessionClient.this::sendResult);
               }
             }
             case ASSIGN -> {
               TaskAssignment a = msg.getAssign();
-              executor.submit(new Task(a.getTaskId(), a.getRunId(), a.getModule(), Structs.toMap(a.getArgs()),
-                  Duration.ofSeconds(a.getTimeoutSeconds()), a.getCheckMode()));
+              if (admit(a.getTaskId(), Journal.Kind.TASK, a.getRunId(), 0)) {
+                executor.submit(new Task(a.getTaskId(), a.getRunId(), a.getModule(), Structs.toMap(a.getArgs()),
+                    Duration.ofSeconds(a.getTimeoutSeconds()), a.getCheckMode()));
+              }
             }
             case PLAY -> {
               PlayAssignment p = msg.getPlay();
-              plays.submit(new PlayWork(p.getAssignmentId(), p.getRunId(), p.getPlayIndex(), p.getPlan().toByteArray()));
+              if (admit(p.getAssignmentId(), Journal.Kind.PLAY, p.getRunId(), p.getPlayIndex())) {
+                plays.submit(new PlayWork(p.getAssignmentId(), p.getRunId(), p.getPlayIndex(), p.getPlan().toByteArray()));
+              }
             }
-            case ACK -> unacked.remove(msg.getAck().getTaskId());
+            case ACK -> acknowledge(msg.getAck().getTaskId());
             case CANCEL -> timer.execute(() -> {
               executor.cancel(msg.getCancel().getTaskId());
               plays.cancel(msg.getCancel().getTaskId());
@@ -306,7 +401,7 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
           .setFacts(FactsMessages.toProto(hf, version, role, config.labels()))
           .setAgentVersion(version)
           .putAllLabels(config.labels())
-          .addAllUnackedTaskIds(List.copyOf(unacked.keySet()))).build());
+          .addAllUnackedTaskIds(List.copyOf(journal.unacknowledged().keySet()))).build());
       while (true) {
         try {
           return done.get(1, TimeUnit.SECONDS);
@@ -337,9 +432,29 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private void heartbeat() {
     send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setUnixMillis(clock.millis())
         .setRunningTasks(executor.runningCount() + plays.runningCount())).build());
+    // A result the controller has not confirmed within a while (it could not store it: a full disk,
+    // a lost acknowledgement) is offered again; the controller records a result once per task id.
+    long now = clock.millis();
+    for (AgentMessage m : unacknowledged()) {
+      Long at = lastSent.get(resultId(m));
+      if (at == null || now - at >= RESEND_AFTER_MILLIS) {
+        sendResult(m);
+      }
+    }
   }
 
-  /** Sends on the live stream; a message sent while disconnected is dropped (results are kept in {@link #unacked}). */
+  static final long RESEND_AFTER_MILLIS = 20_000;
+
+  private static String resultId(AgentMessage m) {
+    return m.hasTaskEvent() ? m.getTaskEvent().getTaskId() : m.getPlayEvent().getAssignmentId();
+  }
+
+  private void sendResult(AgentMessage m) {
+    lastSent.put(resultId(m), clock.millis());
+    send(m);
+  }
+
+  /** Sends on the live stream; a message sent while disconnected is dropped (results are kept in the journal). */
   private void send(AgentMessage msg) {
     ClientCallStreamObserver<AgentMessage> s = current;
     if (s == null) {
@@ -448,8 +563,8 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
             .setStderr(o.stderr()).setMsg(o.msg()).setStartedUnixMillis(startedMillis)
             .setFinishedUnixMillis(finishedMillis).setData(Structs.toStruct(o.data()))
             .setStdoutTruncated(o.stdoutTruncated()).setStderrTruncated(o.stderrTruncated()))).build();
-    unacked.put(task.id(), msg);
-    send(msg);
+    record(task.id(), msg);
+    sendResult(msg);
     log.info("task {} ({}) finished: {} rc={}", task.id(), task.module(), o.status(), o.rc());
     reconnectIfRenewedAndIdle();
   }
@@ -484,8 +599,8 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   /** The recap is kept until the controller acknowledges it, like a task's result. */
   private void finishPlay(PlayWork work, io.homefleet.proto.v1.PlayRecap recap) {
     AgentMessage msg = wrap(playEvent(work).setFinished(recap));
-    unacked.put(work.assignmentId(), msg);
-    send(msg);
+    record(work.assignmentId(), msg);
+    sendResult(msg);
     reconnectIfRenewedAndIdle();
   }
 
@@ -507,6 +622,11 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
     endSession(Status.CANCELLED.withDescription("agent stopping"));
     executor.close();
     plays.close();
+    try {
+      journal.close();
+    } catch (IOException e) {
+      log.warn("closing the journal: {}", e.getMessage());
+    }
   }
 
   /** One template engine for every play, made when the first play needs it. */

@@ -74,7 +74,7 @@ final class OperatorClient implements AutoCloseable {
           + (s.getCause() != null ? " (" + s.getCause().getMessage() + ")" : "")
           + "\n  is it running ('homefleet server')? is 'controller' in " + "config.yaml right?");
       case DEADLINE_EXCEEDED -> new CliException(3, "the controller at " + address + " did not answer in time");
-      case NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS -> new CliException(1, d);
+      case NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, RESOURCE_EXHAUSTED -> new CliException(1, d);
       case PERMISSION_DENIED, UNAUTHENTICATED -> new CliException(1, "the controller refused this operator: " + d);
       default -> new CliException(1, "controller error " + s.getCode() + ": " + d);
     };

@@ -51,6 +51,14 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON document with every host's result at the end.")
   boolean json;
 
+  @Option(names = "--queue-for", defaultValue = "0s", description = {"Deliver to hosts that are offline now when "
+      + "they connect within this time (e.g. 1h); then the task expires. Default: an offline host is unreachable at once."})
+  String queueFor;
+
+  @Option(names = "--detach", description = "Print the run id and return once the run is stored and sent; "
+      + "follow it with 'homefleet runs show ID', stop it with 'homefleet runs cancel ID'.")
+  boolean detach;
+
   @Override
   public Integer call() {
     int seconds;
@@ -58,6 +66,12 @@ final class RunCommand implements Callable<Integer> {
       seconds = (int) Durations.parse(timeout).toSeconds();
     } catch (IllegalArgumentException e) {
       throw new CliException(2, "--timeout: " + e.getMessage());
+    }
+    int queueSeconds;
+    try {
+      queueSeconds = (int) Durations.parse(queueFor).toSeconds();
+    } catch (IllegalArgumentException e) {
+      throw new CliException(2, "--queue-for: " + e.getMessage());
     }
     HomefleetMain root = (HomefleetMain) spec.root().userObject();
     PrintWriter out = spec.commandLine().getOut();
@@ -68,10 +82,16 @@ final class RunCommand implements Callable<Integer> {
     try (OperatorClient client = new OperatorClient(root.cliHome())) {
       try {
         Iterator<RunEvent> events = client.streaming().runAdhoc(AdhocRequest.newBuilder().setTarget(target)
-            .setModule(module).setRawArgs(args).setTimeoutSeconds(seconds).setCheckMode(check).build());
+            .setModule(module).setRawArgs(args).setTimeoutSeconds(seconds).setCheckMode(check)
+            .setQueueForSeconds(queueSeconds).setDetach(detach).build());
         while (events.hasNext()) {
           RunEvent ev = events.next();
           runId = ev.getRunId();
+          if (detach && ev.hasStarted()) {
+            out.println(json ? Json.write(Map.of("run_id", runId, "hosts", ev.getStarted().getHostsList())) : runId);
+            out.flush();
+            return 0;
+          }
           if (ev.hasHost()) {
             HostEvent h = ev.getHost();
             if (h.hasOutput() && stream && !json) {
@@ -86,7 +106,7 @@ final class RunCommand implements Callable<Integer> {
               TaskResult r = h.getResult();
               anyFailed |= r.getStatus() == TaskStatus.FAILED || r.getStatus() == TaskStatus.TIMED_OUT
                   || r.getStatus() == TaskStatus.CANCELLED;
-              anyUnreachable |= r.getStatus() == TaskStatus.UNREACHABLE;
+              anyUnreachable |= r.getStatus() == TaskStatus.UNREACHABLE || r.getStatus() == TaskStatus.EXPIRED;
               results.put(h.getHost(), resultMap(r));
               if (!json) {
                 printResult(out, h.getHost(), r);
@@ -113,6 +133,8 @@ final class RunCommand implements Callable<Integer> {
     switch (r.getStatus()) {
       case UNREACHABLE -> out.println(host + " | UNREACHABLE! => " + r.getMsg());
       case TIMED_OUT -> out.println(host + " | FAILED! => timed out: " + r.getMsg());
+      case EXPIRED -> out.println(host + " | EXPIRED! => " + r.getMsg());
+      case CANCELLED -> out.println(host + " | CANCELLED! => " + r.getMsg());
       default -> {
         out.println(host + " | " + status + " | rc=" + r.getRc() + " >>");
         if (!stream) {

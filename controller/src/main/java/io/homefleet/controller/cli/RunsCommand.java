@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code homefleet runs} and {@code homefleet runs show ID}: run history. */
-@Command(name = "runs", description = "List recent runs.", subcommands = {RunsCommand.Show.class})
+@Command(name = "runs", description = "List recent runs.", subcommands = {RunsCommand.Show.class,
+    RunsCommand.Cancel.class})
 final class RunsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -79,6 +80,25 @@ final class RunsCommand implements Callable<Integer> {
     m.put("failed", s.getFailed());
     m.put("requested_by", s.getRequestedBy());
     return m;
+  }
+
+  @Command(name = "cancel", description = {"Cancel a run: queued tasks end cancelled, hosts working on one are told "
+      + "to stop.", "Exit code: 0 cancelled, 1 no such run or it already ended."})
+  static final class Cancel implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      OperatorClient.call(spec, op -> op.cancelRun(io.homefleet.proto.v1.CancelRunRequest.newBuilder().setRunId(id)
+          .build()));
+      spec.commandLine().getOut().println("run " + id + ": cancel requested ('homefleet runs show " + id
+          + "' shows each host's end)");
+      return 0;
+    }
   }
 
   @Command(name = "show", description = "Show one run with every host's result.")

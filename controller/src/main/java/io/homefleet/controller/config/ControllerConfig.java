@@ -39,6 +39,14 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
     return dataDir.resolve("pki");
   }
 
+  /**
+   * How long a task that was out when its host's stream dropped waits for the host to come back
+   * and report before it is called unreachable: a minute, or four heartbeats if that is longer.
+   */
+  public Duration reconnectWindow() {
+    return Duration.ofSeconds(Math.max(60, 4L * heartbeatSeconds));
+  }
+
   public String listenAddress() {
     return listenHost + ":" + listenPort;
   }

@@ -21,6 +21,9 @@ import io.homefleet.controller.store.Records;
 import io.homefleet.controller.telemetry.FleetTelemetry;
 import io.homefleet.controller.store.Store;
 import io.homefleet.proto.v1.AdhocRequest;
+import io.homefleet.proto.v1.CancelRunRequest;
+import io.homefleet.proto.v1.CancelRunResponse;
+import io.homefleet.controller.store.StoreException;
 import io.homefleet.proto.v1.CreateTokenRequest;
 import io.homefleet.proto.v1.CreateTokenResponse;
 import io.homefleet.proto.v1.Facts;
@@ -156,11 +159,19 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
     }
     Duration timeout = Duration.ofSeconds(request.getTimeoutSeconds() == 0 ? 600 : request.getTimeoutSeconds());
     String[] runId = {""};
+    boolean detach = request.getDetach();
     RunListener listener = new RunListener() {
       @Override
       public void started(String id, List<String> hosts) {
         runId[0] = id;
         send(RunEvent.newBuilder().setRunId(id).setStarted(RunStarted.newBuilder().addAllHosts(hosts)).build());
+        if (detach) {
+          synchronized (out) {
+            if (!out.isCancelled()) {
+              out.onCompleted();
+            }
+          }
+        }
       }
 
       @Override
@@ -179,7 +190,8 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       @Override
       public void finished(RunSummary s) {
         send(RunEvent.newBuilder().setRunId(s.runId()).setFinished(RunFinished.newBuilder()
-            .setState(s.state().equals("succeeded") ? RunState.SUCCEEDED : RunState.RUN_FAILED)
+            .setState(s.state().equals("succeeded") ? RunState.SUCCEEDED
+                : s.state().equals("cancelled") ? RunState.RUN_CANCELLED : RunState.RUN_FAILED)
             .setOk(s.ok()).setChanged(s.changed()).setFailed(s.failed()).setUnreachable(s.unreachable())).build());
         synchronized (out) {
           if (!out.isCancelled()) {
@@ -188,19 +200,65 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
         }
       }
 
+      private boolean done;
+
       private void send(RunEvent e) {
         synchronized (out) {
+          if (done) {
+            return;
+          }
+          if (detach && !e.hasStarted()) {
+            return;
+          }
           if (!out.isCancelled()) {
             out.onNext(e);
           }
+          done = e.hasFinished();
         }
       }
     };
     try {
       runs.start(new RunCoordinator.AdhocSpec(request.getTarget(), request.getModule(), args, timeout,
-          request.getCheckMode()), CallerContext.IDENTITY.get().toString(), listener);
+          request.getCheckMode(), Duration.ofSeconds(request.getQueueForSeconds())),
+          CallerContext.IDENTITY.get().toString(), listener);
     } catch (UnknownTargetException e) {
       out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+    } catch (StoreException e) {
+      out.onError(storeFailure(e, store.file()).asRuntimeException());
+    }
+  }
+
+  /**
+   * A store that cannot write (a full disk, a read-only or broken file) is the operator's to fix:
+   * say so plainly instead of an opaque INTERNAL. Nothing of the request was kept.
+   */
+  static Status storeFailure(StoreException e, java.nio.file.Path dbFile) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("SQLITE_FULL") || m.contains("disk is full") || m.contains("No space left") || nearlyFull(dbFile)) {
+      return Status.RESOURCE_EXHAUSTED.withDescription("the controller's data dir is full; nothing was stored or run. "
+          + "Free space there and retry (" + m + ")");
+    }
+    return Status.INTERNAL.withDescription("the controller cannot write its store; nothing was stored or run ("
+        + m + ")");
+  }
+
+  /** SQLite does not always say SQLITE_FULL (a commit after an automatic rollback); ask the file system. */
+  private static boolean nearlyFull(java.nio.file.Path dbFile) {
+    try {
+      return java.nio.file.Files.getFileStore(dbFile).getUsableSpace() < 1024 * 1024;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void cancelRun(CancelRunRequest request, StreamObserver<CancelRunResponse> out) {
+    try {
+      runs.cancel(request.getRunId(), CallerContext.IDENTITY.get().toString());
+      out.onNext(CancelRunResponse.getDefaultInstance());
+      out.onCompleted();
+    } catch (RunCoordinator.NoSuchRunException e) {
+      out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
     }
   }
 
@@ -249,6 +307,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       case UNREACHABLE -> TaskStatus.UNREACHABLE;
       case TIMED_OUT -> TaskStatus.TIMED_OUT;
       case CANCELLED -> TaskStatus.CANCELLED;
+      case EXPIRED -> TaskStatus.EXPIRED;
     };
     return TaskResult.newBuilder().setStatus(status).setRc(o.rc()).setStdout(o.stdout()).setStderr(o.stderr())
         .setMsg(o.msg()).setStartedUnixMillis(o.startedMillis()).setFinishedUnixMillis(o.finishedMillis()).build();

@@ -6,4 +6,7 @@ public interface AgentDispatcher {
 
   /** Sends {@code task} to {@code host}'s live stream; false when the host has none. */
   boolean dispatch(String host, TaskSpec task);
+
+  /** Asks {@code host} to stop task {@code taskId}; false when the host has no live stream. */
+  boolean cancel(String host, String taskId, String reason);
 }

@@ -20,7 +20,7 @@ public final class GroupCommit implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
   private static final int MAX_BATCH = 4096;
 
-  private record Op(Consumer<Store> write, Runnable after) {}
+  private record Op(Consumer<Store> write, Runnable after, Runnable failed) {}
 
   private final Store store;
   private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
@@ -36,7 +36,15 @@ public final class GroupCommit implements AutoCloseable {
 
   /** Queues {@code write}; {@code after} runs once it is committed (in submission order). */
   public void submit(Consumer<Store> write, Runnable after) {
-    queue.add(new Op(write, after));
+    submit(write, after, () -> { });
+  }
+
+  /**
+   * Queues {@code write}; {@code after} runs once it is committed, {@code failed} instead when it
+   * could not be written (a full disk, a broken file): nothing is announced that is not stored.
+   */
+  public void submit(Consumer<Store> write, Runnable after, Runnable failed) {
+    queue.add(new Op(write, after, failed));
   }
 
   /** Writes waiting for the next commit. */
@@ -58,10 +66,14 @@ public final class GroupCommit implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
-        write(batch);
+        List<Op> failed = write(batch);
         for (Op op : batch) {
           try {
-            op.after().run();
+            if (failed.contains(op)) {
+              op.failed().run();
+            } else {
+              op.after().run();
+            }
           } catch (RuntimeException e) {
             log.error("after-commit action failed", e);
           }
@@ -75,19 +87,24 @@ public final class GroupCommit implements AutoCloseable {
     }
   }
 
-  private void write(List<Op> batch) {
+  /** Writes the batch; returns the writes that failed (none, usually). */
+  private List<Op> write(List<Op> batch) {
     try {
       store.atomically(() -> batch.forEach(op -> op.write().accept(store)));
+      return List.of();
     } catch (RuntimeException e) {
       // One bad write must not sink the others: retry them one by one, each on its own.
       log.error("batched store write failed ({}); retrying {} write(s) one by one", e.getMessage(), batch.size());
+      List<Op> failed = new ArrayList<>();
       for (Op op : batch) {
         try {
           op.write().accept(store);
         } catch (RuntimeException e2) {
           log.error("store write failed: {}", e2.getMessage());
+          failed.add(op);
         }
       }
+      return failed;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.homefleet.controller.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.homefleet.controller.store.Records.Host;
 import io.homefleet.controller.store.Records.Run;
@@ -8,21 +9,38 @@ import io.homefleet.controller.store.Records.Task;
 import io.homefleet.controller.store.Store;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs ad-hoc tasks across hosts: records the run and its tasks before anything is sent, hands
- * each online host its task, collects results as they arrive, and closes the run when every host
- * has answered, disconnected or timed out. Every outcome is persisted before a listener sees it.
+ * Runs ad-hoc tasks across hosts and delivers them at least once, keyed by task id.
+ *
+ * <ul>
+ *   <li>A run and all its tasks are in the store before anything is sent; every outcome is in the
+ *       store before the operator hears of it or the agent is told it may forget it.
+ *   <li>One task per host at a time (its <em>lane</em>): a host busy with an earlier run gets the
+ *       next task when the current one finishes; the rest wait in the store as {@code queued}. So a
+ *       slow or stalled agent holds at most one task message in the controller's memory.
+ *   <li>A host that is offline gets its task when it connects, if the run was started with a queue
+ *       time ({@link AdhocSpec#queueFor}); otherwise it is {@code unreachable} at once, as with
+ *       ansible. Work still queued when its time is up is {@code expired}.
+ *   <li>A host that disconnects mid-task keeps its task: the agent journals its work, so when it
+ *       comes back it replays the result (or the controller sends the task again and the agent,
+ *       which never runs one id twice, answers from its journal). Not back within the reconnect
+ *       window: {@code unreachable}; a later result still replaces that.
+ *   <li>After a controller restart the open tasks of unfinished runs are loaded back and delivered
+ *       to their hosts as they reconnect ({@link #recover}).
+ * </ul>
  */
 public final class RunCoordinator {
   private static final Logger log = LoggerFactory.getLogger(RunCoordinator.class);
@@ -30,26 +48,78 @@ public final class RunCoordinator {
   /** Extra time the controller grants past the agent's own timeout before calling a task lost. */
   private static final Duration GRACE = Duration.ofSeconds(15);
 
-  /** What to run where. */
-  public record AdhocSpec(String target, String module, Map<String, Object> args, Duration timeout, boolean checkMode) {
+  /**
+   * What to run where. {@code queueFor}: how long a task may wait for an offline host to come
+   * back before it expires; zero means an offline host is unreachable at once.
+   */
+  public record AdhocSpec(String target, String module, Map<String, Object> args, Duration timeout, boolean checkMode,
+      Duration queueFor) {
     public AdhocSpec {
       args = Map.copyOf(args);
+      if (queueFor.isNegative()) {
+        throw new IllegalArgumentException("the queue time must not be negative");
+      }
+    }
+
+    public AdhocSpec(String target, String module, Map<String, Object> args, Duration timeout, boolean checkMode) {
+      this(target, module, args, timeout, checkMode, Duration.ZERO);
     }
   }
 
-  private final class ActiveRun {
+  /** Why {@link #cancel} did nothing. */
+  public static final class NoSuchRunException extends Exception {
+    public NoSuchRunException(String message) {
+      super(message);
+    }
+  }
+
+  private static final class ActiveRun {
     final String id;
     final RunListener listener;
-    final Map<String, String> pendingByTask = new ConcurrentHashMap<>();
+    final String module;
+    final Map<String, Object> args;
+    int open;
     int ok;
     int changed;
     int failed;
     int unreachable;
-    ScheduledFuture<?> deadline;
+    boolean cancelled;
+    boolean finishing;
 
-    ActiveRun(String id, RunListener listener) {
+    ActiveRun(String id, RunListener listener, String module, Map<String, Object> args) {
       this.id = id;
       this.listener = listener;
+      this.module = module;
+      this.args = args;
+    }
+  }
+
+  /** One open task. Guarded by the coordinator's lock. */
+  private static final class Pending {
+    final String taskId;
+    final ActiveRun run;
+    final String host;
+    final int timeoutSeconds;
+    final boolean checkMode;
+    /** True when the task may wait for its host (the run has a queue time). */
+    final boolean waits;
+    String state;
+    /** Queued: when it expires. Sent or running: when it times out. */
+    long deadline;
+    /** When the host's stream dropped while this task was out; 0 while connected. */
+    long disconnectedAt;
+    boolean completing;
+
+    Pending(String taskId, ActiveRun run, String host, int timeoutSeconds, boolean checkMode, boolean waits,
+        String state, long deadline) {
+      this.taskId = taskId;
+      this.run = run;
+      this.host = host;
+      this.timeoutSeconds = timeoutSeconds;
+      this.checkMode = checkMode;
+      this.waits = waits;
+      this.state = state;
+      this.deadline = deadline;
     }
   }
 
@@ -57,16 +127,27 @@ public final class RunCoordinator {
   private final GroupCommit writes;
   private final AgentDispatcher dispatcher;
   private final Clock clock;
-  private final ScheduledExecutorService timer;
-  private final Map<String, ActiveRun> runsByTask = new ConcurrentHashMap<>();
+  private final Duration reconnectWindow;
+  private final Map<String, Pending> pending = new HashMap<>();
+  private final Map<String, ActiveRun> runs = new HashMap<>();
+  /** Per host: the task it is working on now. */
+  private final Map<String, Pending> lanes = new HashMap<>();
+  /** Per host: tasks waiting for the lane, oldest first. */
+  private final Map<String, Deque<Pending>> queues = new HashMap<>();
 
   public RunCoordinator(Store store, GroupCommit writes, AgentDispatcher dispatcher, Clock clock,
       ScheduledExecutorService timer) {
+    this(store, writes, dispatcher, clock, timer, Duration.ofSeconds(60));
+  }
+
+  public RunCoordinator(Store store, GroupCommit writes, AgentDispatcher dispatcher, Clock clock,
+      ScheduledExecutorService timer, Duration reconnectWindow) {
     this.store = store;
     this.writes = writes;
     this.dispatcher = dispatcher;
     this.clock = clock;
-    this.timer = timer;
+    this.reconnectWindow = reconnectWindow;
+    timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
   }
 
   /** Starts a run; returns its id. The listener hears of every host, then of the end. */
@@ -78,35 +159,65 @@ public final class RunCoordinator {
     }
     long now = clock.millis();
     String runId = Ids.next(now);
-    List<Task> tasks = new ArrayList<>();
-    for (Host h : hosts) {
-      // Written as sent for a host online now, in the run's own transaction, before it is sent: one
-      // write per task instead of an insert and an update. A send that fails finishes it as
-      // unreachable below; a controller that dies first finds it open at start-up either way.
-      String state = dispatcher.isOnline(h.name()) ? "sent" : "queued";
-      tasks.add(new Task(runId + "-" + h.name(), runId, h.name(), state, Optional.empty(), "", "", "",
-          Optional.empty(), Optional.empty()));
-    }
-    store.insertRun(new Run(runId, "adhoc", spec.target(), spec.module(), json(spec.args()), "running", requestedBy, now,
-        Optional.empty()), tasks);
-    ActiveRun run = new ActiveRun(runId, listener);
-    synchronized (run) {
-      for (Task t : tasks) {
-        run.pendingByTask.put(t.id(), t.host());
-        runsByTask.put(t.id(), run);
+    int timeoutSeconds = (int) spec.timeout().toSeconds();
+    boolean waits = !spec.queueFor().isZero();
+    long timeoutAt = now + spec.timeout().plus(GRACE).toMillis();
+    List<Pending> toSend = new ArrayList<>();
+    List<Pending> offline = new ArrayList<>();
+    Set<Pending> offlineSet = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    ActiveRun run = new ActiveRun(runId, listener, spec.module(), spec.args());
+    synchronized (this) {
+      List<Task> tasks = new ArrayList<>();
+      List<Pending> created = new ArrayList<>();
+      for (Host h : hosts) {
+        String taskId = runId + "-" + h.name();
+        boolean online = dispatcher.isOnline(h.name());
+        Pending p;
+        if (online && !lanes.containsKey(h.name())) {
+          // Written as sent in the run's own transaction, before it is sent: one write per task.
+          p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, "sent", timeoutAt);
+          toSend.add(p);
+        } else if (online || waits) {
+          // Busy with an earlier run, or offline with a queue time: waits for the host's turn.
+          // A busy host finishes its earlier work first; an offline one has the run's queue time.
+          long expires = now + (online ? Math.max(spec.queueFor().toMillis(), spec.timeout().plus(GRACE).toMillis())
+              : spec.queueFor().toMillis());
+          p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, "queued", expires);
+        } else {
+          p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), false, "queued", now);
+          offline.add(p);
+          offlineSet.add(p);
+        }
+        created.add(p);
+        tasks.add(Task.open(taskId, runId, h.name(), p.state, timeoutSeconds, spec.checkMode(),
+            p.state.equals("queued") ? Optional.of(p.deadline) : Optional.empty()));
       }
-      listener.started(runId, hosts.stream().map(Host::name).toList());
-      int timeoutSeconds = (int) spec.timeout().toSeconds();
-      for (Task t : tasks) {
-        boolean sent = t.state().equals("sent")
-            && dispatcher.dispatch(t.host(), new TaskSpec(t.id(), runId, spec.module(), spec.args(), timeoutSeconds, spec.checkMode()));
-        if (!sent) {
-          complete(run, t.id(), TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
-              "host is not connected to the controller", clock.millis()), NOTHING);
+      // May fail (a full disk): nothing is registered or sent then, and the caller gets the error.
+      store.insertRun(new Run(runId, "adhoc", spec.target(), spec.module(), json(spec.args()), "running", requestedBy, now,
+          Optional.empty()), tasks);
+      runs.put(runId, run);
+      for (Pending p : created) {
+        pending.put(p.taskId, p);
+        run.open++;
+        if (p.state.equals("sent")) {
+          lanes.put(p.host, p);
+        } else if (!offlineSet.contains(p)) {
+          queues.computeIfAbsent(p.host, k -> new ArrayDeque<>()).addLast(p);
         }
       }
-      if (timeoutSeconds > 0 && !run.pendingByTask.isEmpty()) {
-        run.deadline = timer.schedule(() -> expire(run), spec.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+      synchronized (run) {
+        listener.started(runId, hosts.stream().map(Host::name).toList());
+      }
+      for (Pending p : toSend) {
+        if (!send(p)) {
+          lanes.remove(p.host);
+          hostGone(p, now);
+        }
+      }
+      for (Pending p : offline) {
+        complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
+            "host is not connected to the controller (run with --queue-for to deliver it when the host returns)", now),
+            NOTHING);
       }
     }
     log.info("run {}: {} '{}' on {} host(s) matching '{}' for {}", runId, spec.module(), spec.args(), hosts.size(),
@@ -114,21 +225,146 @@ public final class RunCoordinator {
     return runId;
   }
 
+  /** A task that could not be sent because its host just went away. */
+  private void hostGone(Pending p, long now) {
+    if (p.waits) {
+      p.state = "queued";
+      writes.submit(s -> s.markTask(p.taskId, "queued", null));
+      queues.computeIfAbsent(p.host, k -> new ArrayDeque<>()).addFirst(p);
+    } else {
+      complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
+          "host is not connected to the controller", now), NOTHING);
+    }
+  }
+
+  private boolean send(Pending p) {
+    return dispatcher.dispatch(p.host, new TaskSpec(p.taskId, p.run.id, p.run.module, p.run.args, p.timeoutSeconds,
+        p.checkMode));
+  }
+
+  /**
+   * Loads the open tasks of unfinished ad-hoc runs after a restart. Tasks that were out are
+   * waiting for their hosts to reconnect (within the reconnect window); queued ones keep their
+   * expiry. Nobody is listening to these runs any more: their outcomes go to the store.
+   */
+  public synchronized int recover() {
+    long now = clock.millis();
+    Map<String, ActiveRun> byRun = new HashMap<>();
+    for (Run r : store.openAdhocRuns()) {
+      ActiveRun run = new ActiveRun(r.id(), RunListener.NONE, r.module(), args(r.args()));
+      for (Task t : store.tasks(r.id())) {
+        if (t.finishedAt().isPresent()) {
+          count(run, t.state());
+        }
+      }
+      byRun.put(r.id(), run);
+      runs.put(r.id(), run);
+    }
+    int n = 0;
+    for (Task t : store.openAdhocTasks()) {
+      ActiveRun run = byRun.get(t.runId());
+      if (run == null) {
+        continue;
+      }
+      boolean out = t.state().equals("sent") || t.state().equals("running");
+      boolean waits = out || t.expiresAt().isPresent();
+      long deadline = out ? now + reconnectWindow.toMillis() : t.expiresAt().orElse(now);
+      Pending p = new Pending(t.id(), run, t.host(), t.timeoutSeconds(), t.checkMode(), waits, t.state(), deadline);
+      if (out) {
+        p.disconnectedAt = now;
+        Pending other = lanes.putIfAbsent(t.host(), p);
+        if (other != null) {
+          // Two tasks out for one host cannot happen with lanes; be safe and queue the second.
+          p.state = "queued";
+          queues.computeIfAbsent(p.host, k -> new ArrayDeque<>()).addFirst(p);
+        }
+      } else {
+        queues.computeIfAbsent(p.host, k -> new ArrayDeque<>()).addLast(p);
+      }
+      pending.put(p.taskId, p);
+      run.open++;
+      n++;
+    }
+    for (ActiveRun run : byRun.values()) {
+      if (run.open == 0) {
+        finishRun(run);
+      }
+    }
+    if (n > 0) {
+      log.info("{} open task(s) of {} unfinished run(s) will be delivered as their hosts reconnect", n, byRun.size());
+    }
+    return n;
+  }
+
+  /**
+   * A host's session is up (its hello is handled). Its task in flight is sent again unless the
+   * agent said it holds that result already (it replays it itself); otherwise the next queued task
+   * goes out.
+   */
+  public synchronized void connected(String host, Set<String> resultsTheAgentHas) {
+    Pending p = lanes.get(host);
+    if (p != null) {
+      p.disconnectedAt = 0;
+      p.deadline = Math.max(p.deadline, clock.millis() + (p.timeoutSeconds + GRACE.toSeconds()) * 1000L);
+      if (!resultsTheAgentHas.contains(p.taskId) && !p.completing) {
+        log.info("re-sending task {} to {} after its reconnect", p.taskId, host);
+        send(p);
+      }
+      return;
+    }
+    dispatchNext(host);
+  }
+
+  /** Sends {@code host} its next queued task if it has no task out. Holds the lock. */
+  private void dispatchNext(String host) {
+    if (lanes.containsKey(host) || !dispatcher.isOnline(host)) {
+      return;
+    }
+    Deque<Pending> q = queues.get(host);
+    while (q != null && !q.isEmpty()) {
+      Pending p = q.pollFirst();
+      if (p.completing || !pending.containsKey(p.taskId)) {
+        continue;
+      }
+      long now = clock.millis();
+      p.state = "sent";
+      p.deadline = now + (p.timeoutSeconds + GRACE.toSeconds()) * 1000L;
+      lanes.put(host, p);
+      writes.submit(s -> s.markTask(p.taskId, "sent", null));
+      if (!send(p)) {
+        lanes.remove(host);
+        p.state = "queued";
+        p.deadline = Math.max(p.deadline, now);
+        q.addFirst(p);
+      }
+      break;
+    }
+    if (q != null && q.isEmpty()) {
+      queues.remove(host);
+    }
+  }
+
   /** The agent reports that it began a task. */
-  public void started(String host, String taskId, long startedMillis) {
-    ActiveRun run = runsByTask.get(taskId);
-    if (run != null && host.equals(run.pendingByTask.get(taskId))) {
+  public synchronized void started(String host, String taskId, long startedMillis) {
+    Pending p = pending.get(taskId);
+    if (p != null && p.host.equals(host)) {
+      p.state = "running";
       writes.submit(s -> s.markTask(taskId, "running", startedMillis));
     }
   }
 
   /** A chunk of a task's output. */
   public void output(String host, String taskId, boolean stderr, byte[] data) {
-    ActiveRun run = runsByTask.get(taskId);
-    if (run != null && host.equals(run.pendingByTask.get(taskId))) {
-      synchronized (run) {
-        run.listener.output(host, stderr, data);
+    ActiveRun run;
+    synchronized (this) {
+      Pending p = pending.get(taskId);
+      if (p == null || !p.host.equals(host)) {
+        return;
       }
+      run = p.run;
+    }
+    synchronized (run) {
+      run.listener.output(host, stderr, data);
     }
   }
 
@@ -137,89 +373,211 @@ public final class RunCoordinator {
    * store (now or earlier), so the agent may be told it can forget it.
    */
   public void result(String host, String taskId, TaskOutcome outcome, Runnable recorded) {
-    ActiveRun run = runsByTask.get(taskId);
-    if (run == null) {
-      // Not active (the host reconnected, or the controller restarted): the agent's word replaces
-      // the unreachable or timed-out state the controller recorded in its absence.
-      boolean known = store.recordLateResult(taskId, outcome.status().state(), outcome.rc(), outcome.stdout(),
-          outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
-          outcome.finishedMillis());
-      log.info("late result for task {} from {}: {}", taskId, host, known ? "recorded" : "unknown task, dropped");
-      recorded.run();
-      return;
+    synchronized (this) {
+      Pending p = pending.get(taskId);
+      if (p != null) {
+        if (!host.equals(p.host)) {
+          log.warn("host {} reported a result for task {} that is not its own; ignored", host, taskId);
+          return;
+        }
+        complete(p, outcome, recorded);
+        return;
+      }
     }
-    if (!host.equals(run.pendingByTask.get(taskId))) {
-      log.warn("host {} reported a result for task {} that is not its own; ignored", host, taskId);
-      return;
-    }
-    synchronized (run) {
-      complete(run, taskId, outcome, recorded);
-    }
+    // Not open any more (the controller called it unreachable or timed out, or it is a repeat):
+    // the agent's word replaces a guess; a repeat of a real result changes nothing.
+    boolean known = store.recordLateResult(taskId, outcome.status().state(), outcome.rc(), outcome.stdout(),
+        outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
+        outcome.finishedMillis());
+    log.info("late result for task {} from {}: {}", taskId, host, known ? "recorded" : "unknown task, dropped");
+    recorded.run();
   }
 
-  /** Every open task of a host that drops its stream is unreachable: the agent cannot report it now. */
-  public void disconnected(String host) {
-    for (Map.Entry<String, ActiveRun> e : runsByTask.entrySet()) {
-      ActiveRun run = e.getValue();
-      if (host.equals(run.pendingByTask.get(e.getKey()))) {
-        synchronized (run) {
-          complete(run, e.getKey(), TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
-              "the agent disconnected before reporting a result", clock.millis()), NOTHING);
+  /**
+   * A host dropped its stream. A run without a queue time treats it as ansible does: the host's
+   * task in flight and the tasks queued behind it are {@code unreachable} now (if the agent comes
+   * back and reports, its journaled result replaces that: no work is lost or run twice). A run
+   * with a queue time keeps its task in flight until the reconnect window closes, and its queued
+   * tasks until they expire.
+   */
+  public synchronized void disconnected(String host) {
+    long now = clock.millis();
+    long until = now + reconnectWindow.toMillis();
+    Pending p = lanes.get(host);
+    if (p != null) {
+      if (p.waits) {
+        p.disconnectedAt = now;
+        p.deadline = Math.min(p.deadline, until);
+      } else {
+        complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE, "the agent disconnected before "
+            + "reporting a result; if it reports later, that result replaces this", now), NOTHING);
+      }
+    }
+    Deque<Pending> q = queues.get(host);
+    if (q != null) {
+      for (Pending w : List.copyOf(q)) {
+        if (!w.waits) {
+          complete(w, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
+              "host is not connected to the controller", now), NOTHING);
         }
       }
     }
   }
 
-  private void expire(ActiveRun run) {
-    synchronized (run) {
-      for (String taskId : List.copyOf(run.pendingByTask.keySet())) {
-        complete(run, taskId, TaskOutcome.controllerSide(TaskOutcome.Status.TIMED_OUT,
-            "no result within the task timeout", clock.millis()), NOTHING);
+  /**
+   * Cancels a run: queued tasks end {@code cancelled} now; hosts working on one are told to stop
+   * and report (an offline host's task is closed as cancelled; a result it sends later still
+   * replaces that).
+   */
+  public synchronized void cancel(String runId, String by) throws NoSuchRunException {
+    ActiveRun run = runs.get(runId);
+    if (run == null) {
+      Optional<Run> r = store.run(runId);
+      throw new NoSuchRunException(r.isEmpty() ? "no run '" + runId + "' ('homefleet runs' lists them)"
+          : "run " + runId + " already ended: " + r.get().state());
+    }
+    run.cancelled = true;
+    long now = clock.millis();
+    for (Pending p : List.copyOf(pending.values())) {
+      if (p.run != run || p.completing) {
+        continue;
       }
+      if (p.state.equals("queued")) {
+        complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.CANCELLED, "cancelled by " + by + " before it was sent",
+            now), NOTHING);
+      } else if (p.disconnectedAt == 0 && dispatcher.cancel(p.host, p.taskId, "cancelled by " + by)) {
+        log.info("asked {} to cancel task {}", p.host, p.taskId);
+      } else {
+        complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.CANCELLED, "cancelled by " + by
+            + " while the host was not connected", now), NOTHING);
+      }
+    }
+    log.info("run {} cancelled by {}", runId, by);
+  }
+
+  /** Expires queued work past its time and times out work whose result is overdue. */
+  private void sweep() {
+    try {
+      synchronized (this) {
+        long now = clock.millis();
+        for (ActiveRun run : List.copyOf(runs.values())) {
+          if (run.open == 0 && !run.finishing) {
+            finishRun(run); // its first attempt could not be written (a full disk)
+          }
+        }
+        for (Pending p : List.copyOf(pending.values())) {
+          if (p.completing || p.deadline > now) {
+            continue;
+          }
+          if (p.state.equals("queued")) {
+            complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.EXPIRED, dispatcher.isOnline(p.host)
+                ? "expired in the queue: host " + p.host + " was busy with earlier runs"
+                : "expired in the queue: host " + p.host + " did not connect in time", now), NOTHING);
+          } else if (p.disconnectedAt != 0) {
+            complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE, "the agent disconnected and did not "
+                + "come back within " + reconnectWindow.toSeconds() + " s; a result it reports later replaces this", now),
+                NOTHING);
+          } else {
+            complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.TIMED_OUT, "no result within the task timeout",
+                now), NOTHING);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("delivery sweep failed: {}", e.getMessage(), e);
     }
   }
 
   private static final Runnable NOTHING = () -> { };
 
   /**
-   * Must hold the run's lock. The outcome is written through the group commit; the operator
-   * hears of it, and {@code recorded} runs, only once it is committed.
+   * Holds the lock. The outcome is written through the group commit; only once it is committed
+   * does the task leave the open set, the operator hear of it, the host's next task go out and
+   * {@code recorded} run. If the write fails (a full disk) the task stays open: the agent offers
+   * its result again, the sweep retries a controller-side outcome.
    */
-  private void complete(ActiveRun run, String taskId, TaskOutcome outcome, Runnable recorded) {
-    String host = run.pendingByTask.remove(taskId);
-    if (host == null) {
+  private void complete(Pending p, TaskOutcome outcome, Runnable recorded) {
+    if (p.completing) {
       return;
     }
-    runsByTask.remove(taskId);
-    switch (outcome.status()) {
-      case OK, SKIPPED -> run.ok++;
-      case CHANGED -> run.changed++;
-      case UNREACHABLE -> run.unreachable++;
-      case FAILED, TIMED_OUT, CANCELLED -> run.failed++;
-    }
-    writes.submit(s -> s.finishTask(taskId, outcome.status().state(), outcome.rc() < 0 ? null : outcome.rc(),
-        outcome.stdout(), outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
-        outcome.finishedMillis()), () -> {
-          synchronized (run) {
-            run.listener.result(host, outcome);
-          }
-          recorded.run();
-        });
-    if (run.pendingByTask.isEmpty()) {
-      if (run.deadline != null) {
-        run.deadline.cancel(false);
+    p.completing = true;
+    String taskId = p.taskId;
+    writes.submit(s -> {
+      if (!s.finishTask(taskId, outcome.status().state(), outcome.rc() < 0 ? null : outcome.rc(), outcome.stdout(),
+          outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
+          outcome.finishedMillis())) {
+        log.debug("task {} already had a result", taskId);
       }
-      String state = run.failed + run.unreachable == 0 ? "succeeded" : "failed";
-      RunSummary summary = new RunSummary(run.id, state, run.ok, run.changed, run.failed, run.unreachable);
-      long now = clock.millis();
-      writes.submit(s -> s.finishRun(run.id, state, now), () -> {
-        synchronized (run) {
-          run.listener.finished(summary);
-        }
-      });
-      log.info("run {} {}: ok={} changed={} failed={} unreachable={}", run.id, state, run.ok, run.changed, run.failed,
-          run.unreachable);
+    }, () -> committed(p, outcome, recorded), () -> {
+      synchronized (this) {
+        p.completing = false;
+      }
+    });
+  }
+
+  private void committed(Pending p, TaskOutcome outcome, Runnable recorded) {
+    ActiveRun run = p.run;
+    boolean last;
+    synchronized (this) {
+      if (pending.remove(p.taskId) == null) {
+        return;
+      }
+      count(run, outcome.status().state());
+      if (lanes.get(p.host) == p) {
+        lanes.remove(p.host);
+        dispatchNext(p.host);
+      }
+      run.open--;
+      last = run.open == 0;
     }
+    synchronized (run) {
+      run.listener.result(p.host, outcome);
+    }
+    recorded.run();
+    if (last) {
+      synchronized (this) {
+        finishRun(run);
+      }
+    }
+  }
+
+  private static void count(ActiveRun run, String state) {
+    switch (state) {
+      case "ok", "skipped" -> run.ok++;
+      case "changed" -> run.changed++;
+      case "unreachable", "expired" -> run.unreachable++;
+      default -> run.failed++;
+    }
+  }
+
+  /** Holds the lock. */
+  private void finishRun(ActiveRun run) {
+    if (run.finishing) {
+      return;
+    }
+    run.finishing = true;
+    String state = run.cancelled ? "cancelled" : run.failed + run.unreachable == 0 ? "succeeded" : "failed";
+    RunSummary summary = new RunSummary(run.id, state, run.ok, run.changed, run.failed, run.unreachable);
+    long now = clock.millis();
+    writes.submit(s -> s.finishRun(run.id, state, now), () -> {
+      synchronized (this) {
+        runs.remove(run.id);
+      }
+      synchronized (run) {
+        run.listener.finished(summary);
+      }
+    }, () -> {
+      synchronized (this) {
+        run.finishing = false;
+      }
+    });
+    log.info("run {} {}: ok={} changed={} failed={} unreachable={}", run.id, state, run.ok, run.changed, run.failed,
+        run.unreachable);
+  }
+
+  /** Open tasks (for tests and status). */
+  public synchronized int openTasks() {
+    return pending.size();
   }
 
   private static String json(Map<String, Object> args) {
@@ -227,6 +585,16 @@ public final class RunCoordinator {
       return JSON.writeValueAsString(args);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("arguments are not serialisable: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, Object> args(String json) {
+    try {
+      Map<String, Object> m = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
+      return m == null ? Map.of() : m;
+    } catch (JsonProcessingException e) {
+      log.error("stored arguments are unreadable ({}); sending none", e.getMessage());
+      return Map.of();
     }
   }
 }

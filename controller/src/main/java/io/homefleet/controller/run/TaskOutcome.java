@@ -6,7 +6,7 @@ public record TaskOutcome(Status status, int rc, String stdout, String stderr, S
 
   /** Ansible's vocabulary of per-host outcomes, plus the states only a controller can see. */
   public enum Status {
-    OK, CHANGED, FAILED, SKIPPED, UNREACHABLE, TIMED_OUT, CANCELLED;
+    OK, CHANGED, FAILED, SKIPPED, UNREACHABLE, TIMED_OUT, CANCELLED, EXPIRED;
 
     /** The task state word stored and shown to operators. */
     public String state() {
@@ -14,7 +14,7 @@ public record TaskOutcome(Status status, int rc, String stdout, String stderr, S
     }
 
     public boolean failed() {
-      return this == FAILED || this == UNREACHABLE || this == TIMED_OUT || this == CANCELLED;
+      return this == FAILED || this == UNREACHABLE || this == TIMED_OUT || this == CANCELLED || this == EXPIRED;
     }
   }
 

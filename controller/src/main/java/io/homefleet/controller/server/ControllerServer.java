@@ -79,7 +79,7 @@ public final class ControllerServer implements AutoCloseable {
     store = Store.open(config.dataDir());
     int interrupted = store.closeInterruptedRuns(clock.millis());
     if (interrupted > 0) {
-      log.warn("{} task(s) were in flight when the controller last stopped; marked unreachable", interrupted);
+      log.warn("{} playbook task(s) were in flight when the controller last stopped; marked unreachable", interrupted);
     }
     RevocationList revocations = new RevocationList(store.revokedSerials());
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -89,7 +89,8 @@ public final class ControllerServer implements AutoCloseable {
     });
     sessions = new SessionRegistry();
     writes = new GroupCommit(store);
-    RunCoordinator runs = new RunCoordinator(store, writes, sessions, clock, timer);
+    RunCoordinator runs = new RunCoordinator(store, writes, sessions, clock, timer, config.reconnectWindow());
+    runs.recover();
     sessions.onDisconnect(runs::disconnected);
     PlayCoordinator plays = new PlayCoordinator(store, writes, sessions,
         host -> store.host(host).map(h -> FactsMaps.ansible(h.facts())).orElse(java.util.Map.of()), clock);

@@ -148,6 +148,8 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
         String role = store.host(host).map(h -> h.role()).orElse("");
         stream.send(ControllerMessage.newBuilder().setWelcome(Welcome.newBuilder().setHostName(host).setRole(role)
             .setHeartbeatSeconds(heartbeatSeconds).setControllerVersion(version)).build());
+        // After the welcome: its task in flight again (unless it holds the result), or its next queued one.
+        runs.connected(host, java.util.Set.copyOf(hello.getUnackedTaskIdsList()));
         registry.welcomed(host);
       }
       case HEARTBEAT -> {
@@ -258,6 +260,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
       case UNREACHABLE -> TaskOutcome.Status.UNREACHABLE;
       case TIMED_OUT -> TaskOutcome.Status.TIMED_OUT;
       case CANCELLED -> TaskOutcome.Status.CANCELLED;
+      case EXPIRED -> TaskOutcome.Status.EXPIRED;
       case FAILED, TASK_STATUS_UNSPECIFIED, UNRECOGNIZED -> TaskOutcome.Status.FAILED;
     };
     return new TaskOutcome(status, r.getRc(), r.getStdout(), r.getStderr(), r.getMsg(), r.getStartedUnixMillis(),

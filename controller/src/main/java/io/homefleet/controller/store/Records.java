@@ -35,9 +35,21 @@ public final class Records {
   public record Run(String id, String kind, String target, String module, String args, String state,
       String requestedBy, long createdAt, Optional<Long> finishedAt) {}
 
-  /** One host's part of a run. */
+  /**
+   * One host's part of a run. {@code expiresAt}: until when a task not yet sent may wait for its
+   * host (offline, or busy with an earlier run); empty means "send now or call it unreachable".
+   */
   public record Task(String id, String runId, String host, String state, Optional<Integer> rc, String stdout,
-      String stderr, String msg, Optional<Long> startedAt, Optional<Long> finishedAt) {}
+      String stderr, String msg, Optional<Long> startedAt, Optional<Long> finishedAt, int timeoutSeconds,
+      boolean checkMode, Optional<Long> expiresAt) {
+
+    /** A new task, not yet sent or finished. */
+    public static Task open(String id, String runId, String host, String state, int timeoutSeconds, boolean checkMode,
+        Optional<Long> expiresAt) {
+      return new Task(id, runId, host, state, Optional.empty(), "", "", "", Optional.empty(), Optional.empty(),
+          timeoutSeconds, checkMode, expiresAt);
+    }
+  }
 
   /** One task's result on one host in a playbook run; {@code result} and {@code diffs} are JSON. */
   public record RunTask(String runId, int seq, int playIndex, String host, String taskPath, String taskName,

@@ -37,7 +37,8 @@ import java.util.Set;
 public final class Store implements AutoCloseable {
   public static final String FILE_NAME = "homefleet.db";
   /** Migrations in order; append, never edit a released one. */
-  private static final List<String> MIGRATIONS = List.of("V1__initial.sql", "V2__play_runs.sql", "V3__state.sql");
+  private static final List<String> MIGRATIONS = List.of("V1__initial.sql", "V2__play_runs.sql", "V3__state.sql",
+      "V4__delivery.sql");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Connection db;
@@ -286,8 +287,9 @@ public final class Store implements AutoCloseable {
           "INSERT INTO runs(id, kind, target, module, args, state, requested_by, created_at) VALUES (?,?,?,?,?,?,?,?)",
           run.id(), run.kind(), run.target(), run.module(), run.args(), run.state(), run.requestedBy(), run.createdAt());
       for (Task t : tasks) {
-        update("insert task", "INSERT INTO tasks(id, run_id, host, state, msg) VALUES (?,?,?,?,?)",
-            t.id(), t.runId(), t.host(), t.state(), t.msg());
+        update("insert task", "INSERT INTO tasks(id, run_id, host, state, msg, timeout_s, check_mode, expires_at) "
+            + "VALUES (?,?,?,?,?,?,?,?)", t.id(), t.runId(), t.host(), t.state(), t.msg(), t.timeoutSeconds(),
+            t.checkMode() ? 1 : 0, t.expiresAt().orElse(null));
       }
       return null;
     });
@@ -337,17 +339,32 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * After a controller restart, work that was in flight has no one waiting for it: such tasks
-   * become {@code unreachable} with a message saying why, and their runs {@code failed}.
+   * After a controller restart, playbook runs that were in flight cannot go on (their batches and
+   * facts lived in the old process): their open tasks become {@code unreachable} with a message
+   * saying why, and the runs {@code failed}. Ad-hoc runs are not touched: their open tasks are
+   * delivered again ({@link #openAdhocTasks}).
    */
   public synchronized int closeInterruptedRuns(long now) {
     return inTransaction("close interrupted runs", () -> {
       int n = update("close tasks",
           "UPDATE tasks SET state = 'unreachable', msg = 'the controller stopped before the result arrived', "
-              + "finished_at = ? WHERE finished_at IS NULL", now);
-      update("close runs", "UPDATE runs SET state = 'failed', finished_at = ? WHERE finished_at IS NULL", now);
+              + "finished_at = ? WHERE finished_at IS NULL AND run_id IN (SELECT id FROM runs WHERE kind <> 'adhoc')", now);
+      update("close runs", "UPDATE runs SET state = 'failed', finished_at = ? WHERE finished_at IS NULL AND kind <> 'adhoc'",
+          now);
       return n;
     });
+  }
+
+  /** The open tasks of unfinished ad-hoc runs, oldest first: work to deliver again after a restart. */
+  public synchronized List<Task> openAdhocTasks() {
+    return query("list open tasks", "SELECT t.* FROM tasks t JOIN runs r ON r.id = t.run_id "
+        + "WHERE r.kind = 'adhoc' AND r.finished_at IS NULL AND t.finished_at IS NULL ORDER BY t.rowid", Store::task);
+  }
+
+  /** Unfinished ad-hoc runs. */
+  public synchronized List<Run> openAdhocRuns() {
+    return query("list open runs", "SELECT * FROM runs WHERE kind = 'adhoc' AND finished_at IS NULL ORDER BY created_at",
+        Store::run);
   }
 
   public synchronized List<Run> runs(int limit) {
@@ -565,7 +582,7 @@ public final class Store implements AutoCloseable {
     Optional<Integer> rcOpt = rs.wasNull() ? Optional.empty() : Optional.of(rc);
     return new Task(rs.getString("id"), rs.getString("run_id"), rs.getString("host"), rs.getString("state"), rcOpt,
         nz(rs.getString("stdout")), nz(rs.getString("stderr")), nz(rs.getString("msg")), optLong(rs, "started_at"),
-        optLong(rs, "finished_at"));
+        optLong(rs, "finished_at"), rs.getInt("timeout_s"), rs.getInt("check_mode") != 0, optLong(rs, "expires_at"));
   }
 
   private static String nz(String s) {
@@ -608,18 +625,36 @@ public final class Store implements AutoCloseable {
   private <T> T inTransaction(String what, Work<T> work) {
     try {
       db.setAutoCommit(false);
-      try {
-        T result = work.run();
-        db.commit();
-        return result;
-      } catch (RuntimeException e) {
-        db.rollback();
-        throw e;
-      } finally {
-        db.setAutoCommit(true);
-      }
     } catch (SQLException e) {
       throw fail(what, e);
+    }
+    try {
+      T result = work.run();
+      db.commit();
+      return result;
+    } catch (SQLException e) {
+      quietly(db::rollback);
+      throw fail(what, e);
+    } catch (RuntimeException e) {
+      quietly(db::rollback);
+      throw e;
+    } finally {
+      // After a failed commit SQLite may already have rolled back; restoring auto-commit must not
+      // replace the real error (a full disk) with "no transaction is active".
+      quietly(() -> db.setAutoCommit(true));
+    }
+  }
+
+  @FunctionalInterface
+  private interface SqlAction {
+    void run() throws SQLException;
+  }
+
+  private static void quietly(SqlAction a) {
+    try {
+      a.run();
+    } catch (SQLException ignored) {
+      // secondary failure while handling the first
     }
   }
 
@@ -627,7 +662,23 @@ public final class Store implements AutoCloseable {
     try {
       return prepare(sql, args).executeUpdate();
     } catch (SQLException e) {
+      evict(sql);
       throw fail(what, e);
+    }
+  }
+
+  /**
+   * Drops a cached statement after a failure: the driver can leave it unusable ("statement is
+   * not executing") after an error such as a full disk, and it must work again once space returns.
+   */
+  private void evict(String sql) {
+    PreparedStatement ps = statements.remove(sql);
+    if (ps != null) {
+      try {
+        ps.close();
+      } catch (SQLException ignored) {
+        // it is being thrown away
+      }
     }
   }
 
@@ -639,6 +690,7 @@ public final class Store implements AutoCloseable {
       }
       return out;
     } catch (SQLException e) {
+      evict(sql);
       throw fail(what, e);
     }
   }

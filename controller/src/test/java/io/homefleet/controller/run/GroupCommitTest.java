@@ -51,10 +51,13 @@ class GroupCommitTest {
     try (Store store = Store.open(dir); GroupCommit writes = new GroupCommit(store)) {
       store.insertToken(token("dup"));
       CountDownLatch done = new CountDownLatch(3);
+      java.util.concurrent.atomic.AtomicBoolean announced = new java.util.concurrent.atomic.AtomicBoolean();
       writes.submit(s -> s.insertToken(token("a")), done::countDown);
-      writes.submit(s -> s.insertToken(token("dup")), done::countDown); // primary key violation
+      // A primary key violation: its follow-up must not run (nothing is announced that is not stored).
+      writes.submit(s -> s.insertToken(token("dup")), () -> announced.set(true), done::countDown);
       writes.submit(s -> s.insertToken(token("b")), done::countDown);
       assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(announced).isFalse();
       assertThat(store.token("a")).isPresent();
       assertThat(store.token("b")).isPresent();
     }

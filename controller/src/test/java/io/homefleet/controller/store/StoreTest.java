@@ -29,13 +29,13 @@ class StoreTest {
   @Test
   void open_appliesMigrationsOnce_andStateSurvivesReopen(@TempDir Path dir) {
     try (Store s = Store.open(dir)) {
-      assertThat(s.schemaVersion()).isEqualTo(3);
+      assertThat(s.schemaVersion()).isEqualTo(4);
       s.insertToken(token("h1", "web-1"));
       assertThat(s.consumeTokenAndEnroll(token("h1", "web-1"), "pk", cert("aa", "web-1"), 100)).contains(List.of());
     }
     assertThat(dir.resolve(Store.FILE_NAME)).exists();
     try (Store s = Store.open(dir)) {
-      assertThat(s.schemaVersion()).isEqualTo(3);
+      assertThat(s.schemaVersion()).isEqualTo(4);
       assertThat(s.host("web-1")).hasValueSatisfying(h -> {
         assertThat(h.role()).isEqualTo("dev");
         assertThat(h.labels()).containsEntry("k", "v");
@@ -73,11 +73,13 @@ class StoreTest {
   }
 
   @Test
-  void finishTask_recordsOnce_andInterruptedRunsAreClosedHonestly(@TempDir Path dir) {
+  void finishTask_recordsOnce_andInterruptedPlayRunsAreClosedHonestly(@TempDir Path dir) {
     try (Store s = Store.open(dir)) {
-      s.insertRun(new Run("r1", "adhoc", "all", "command", "{}", "running", "operator://admin", 1, Optional.empty()),
-          List.of(new Task("t1", "r1", "a", "queued", Optional.empty(), "", "", "", Optional.empty(), Optional.empty()),
-              new Task("t2", "r1", "b", "queued", Optional.empty(), "", "", "", Optional.empty(), Optional.empty())));
+      s.insertRun(new Run("a1", "adhoc", "all", "command", "{}", "running", "operator://admin", 1, Optional.empty()),
+          List.of(Task.open("a1-x", "a1", "x", "sent", 30, true, Optional.of(99L))));
+      s.insertRun(new Run("r1", "play", "all", "command", "{}", "running", "operator://admin", 1, Optional.empty()),
+          List.of(new Task("t1", "r1", "a", "queued", Optional.empty(), "", "", "", Optional.empty(), Optional.empty(), 0, false, Optional.empty()),
+              new Task("t2", "r1", "b", "queued", Optional.empty(), "", "", "", Optional.empty(), Optional.empty(), 0, false, Optional.empty())));
       assertThat(s.finishTask("t1", "changed", 0, "out", "", "", 2L, 3)).isTrue();
       assertThat(s.finishTask("t1", "failed", 1, "dup", "", "", 2L, 4)).as("a duplicate report").isFalse();
       assertThat(s.closeInterruptedRuns(9)).isEqualTo(1);
@@ -88,6 +90,10 @@ class StoreTest {
       assertThat(tasks).extracting(Task::state).containsExactly("changed", "unreachable");
       assertThat(tasks.get(0).stdout()).isEqualTo("out");
       assertThat(tasks.get(1).msg()).contains("controller stopped");
+      assertThat(s.openAdhocTasks()).as("ad-hoc work is delivered again, not closed")
+          .extracting(Task::id, Task::state, Task::timeoutSeconds, Task::checkMode, Task::expiresAt)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("a1-x", "sent", 30, true, Optional.of(99L)));
+      assertThat(s.openAdhocRuns()).extracting(Run::id).containsExactly("a1");
     }
   }
 
@@ -95,8 +101,8 @@ class StoreTest {
   void recordLateResult_replacesWhatTheControllerGuessed_notARealResult(@TempDir Path dir) {
     try (Store s = Store.open(dir)) {
       s.insertRun(new Run("r1", "adhoc", "all", "command", "{}", "running", "operator://admin", 1, Optional.empty()),
-          List.of(new Task("t1", "r1", "a", "queued", Optional.empty(), "", "", "", Optional.empty(), Optional.empty()),
-              new Task("t2", "r1", "b", "queued", Optional.empty(), "", "", "", Optional.empty(), Optional.empty())));
+          List.of(new Task("t1", "r1", "a", "queued", Optional.empty(), "", "", "", Optional.empty(), Optional.empty(), 0, false, Optional.empty()),
+              new Task("t2", "r1", "b", "queued", Optional.empty(), "", "", "", Optional.empty(), Optional.empty(), 0, false, Optional.empty())));
       s.finishTask("t1", "unreachable", null, "", "", "the agent disconnected", null, 5);
       s.finishTask("t2", "changed", 0, "real", "", "", 2L, 3);
       s.finishRun("r1", "failed", 6);

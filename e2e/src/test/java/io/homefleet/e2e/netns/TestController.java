@@ -111,6 +111,18 @@ public final class TestController implements AutoCloseable {
     }
   }
 
+  /** Kills the server with SIGKILL (no shutdown hook, no goodbye): a crash, for the fault cases. */
+  public void killServer() {
+    if (process != null) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   /** {@code GATEWAY:PORT}. */
   public String address() {
     return address;

@@ -1,0 +1,363 @@
+package io.homefleet.e2e.netns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The delivery fault cases of docs/SECURITY-AND-FAULTS (18, 19, 20, 21, 22, 25, 26), each its own
+ * test with a real controller process and real agents in network namespaces. Every task appends
+ * its run id to a counter file on its host before it sleeps; each test ends by checking that
+ * every run's line is there exactly once: no task ran twice, whatever was killed or cut.
+ */
+class DeliveryFaultsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * A shell task that records that it ran in its host's counter file and then takes
+   * {@code seconds}. The same text works on every host: each agent has its own root dir.
+   */
+  private static String counted(String tag, int seconds) {
+    return "echo " + tag + " >> \"$" + TestHost.ROOT_ENV + "/counter\"; sleep " + seconds + "; echo done-" + tag;
+  }
+
+  private static List<String> counter(TestHost h) {
+    try {
+      Path f = h.root().resolve("counter");
+      return Files.exists(f) ? Files.readAllLines(f) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String detached(TestController c, String target, String shell, String... extra) {
+    List<String> args = new ArrayList<>(List.of("run", target, "-m", "shell", "-a", shell, "--detach"));
+    args.addAll(List.of(extra));
+    CommandResult r = c.cli(args.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    return r.stdout().strip();
+  }
+
+  private static JsonNode run(TestController c, String id) {
+    CommandResult r = c.cli("runs", "show", id, "--json");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    try {
+      return JSON.readTree(r.stdout());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + r.all(), e);
+    }
+  }
+
+  private static JsonNode awaitRunEnd(TestController c, String id, Duration timeout) {
+    long until = System.nanoTime() + timeout.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < until) {
+      last = run(c, id);
+      String state = last.path("state").asText();
+      if (!state.equals("running") && !state.equals("queued")) {
+        return last;
+      }
+      sleep(500);
+    }
+    throw new AssertionError("run " + id + " still open after " + timeout + ": " + last + "\n" + c.logs());
+  }
+
+  /** Waits until the run's task on {@code host} is in {@code state} (a late result may replace an earlier one). */
+  private static JsonNode awaitHostState(TestController c, String id, String host, String state, Duration timeout) {
+    long until = System.nanoTime() + timeout.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < until) {
+      last = run(c, id);
+      if (hostState(last, host).equals(state)) {
+        return last;
+      }
+      sleep(500);
+    }
+    throw new AssertionError("run " + id + ": " + host + " not " + state + " after " + timeout + ": " + last + "\n"
+        + c.logs());
+  }
+
+  private static void awaitLines(TestHost h, int n, Duration timeout) {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (counter(h).size() < n) {
+      if (System.nanoTime() > until) {
+        String log;
+        try {
+          log = Files.exists(h.agentLog()) ? Files.readString(h.agentLog()) : "(no agent log)";
+        } catch (IOException e) {
+          log = e.toString();
+        }
+        throw new AssertionError(h.name() + ": counter has " + counter(h) + ", expected " + n + " line(s)\n" + log);
+      }
+      sleep(100);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private static String hostState(JsonNode run, String host) {
+    return run.path("hosts").path(host).path("status").asText();
+  }
+
+  /** Enrolls each host and waits until all are online; returns the CA fingerprint for restarts. */
+  private static String enrollAll(TestHosts net, TestController c) {
+    String fp = null;
+    for (TestHost h : net.hosts()) {
+      TestController.Enrollment e = c.token(h.name(), "sandbox");
+      fp = e.caFingerprint();
+      h.startAgent(c.address(), e.token(), e.caFingerprint(), Map.of());
+    }
+    c.awaitStatus(Duration.ofSeconds(90), "online", net.hosts().stream().map(TestHost::name).toArray(String[]::new));
+    return fp;
+  }
+
+  // 18: controller killed in the middle of a run.
+  @Test
+  void controllerKilledMidRun_unfinishedWorkIsResent_finishedWorkNotRepeated(@TempDir Path tmp) {
+    try (TestHosts net = TestHosts.create(tmp, "fault18-a", "fault18-b");
+        TestController c = TestController.start(net, tmp.resolve("controller"))) {
+      enrollAll(net, c);
+      TestHost a = net.host("fault18-a");
+      TestHost b = net.host("fault18-b");
+      // First runs on both hosts; the second waits in the store behind it on host a (one run per host).
+      String first = detached(c, "sandbox", counted("first", 4));
+      String second = detached(c, "fault18-a", counted("second", 1));
+      awaitLines(a, 1, Duration.ofSeconds(20));
+      awaitLines(b, 1, Duration.ofSeconds(20));
+      assertThat(hostState(run(c, second), "fault18-a")).isEqualTo("queued");
+
+      c.killServer();
+      sleep(6_000); // the first tasks finish while the controller is dead: their results wait in the journals
+      c.startServer();
+
+      JsonNode f = awaitRunEnd(c, first, Duration.ofSeconds(60));
+      assertThat(f.path("state").asText()).as(f.toString()).isEqualTo("succeeded");
+      assertThat(hostState(f, "fault18-a")).isEqualTo("changed");
+      assertThat(f.path("hosts").path("fault18-b").path("stdout").asText()).contains("done-first");
+      JsonNode s = awaitRunEnd(c, second, Duration.ofSeconds(60));
+      assertThat(s.path("state").asText()).as(s.toString()).isEqualTo("succeeded");
+      assertThat(counter(a)).containsExactly("first", "second");
+      assertThat(counter(b)).containsExactly("first");
+    }
+  }
+
+  // 19: agent killed after doing a task, before its result was acknowledged.
+  @Test
+  void agentKilledBeforeItsResultWasAcknowledged_resultReplayedFromJournal_notRerun(@TempDir Path tmp)
+      throws Exception {
+    try (TestHosts net = TestHosts.create(tmp, "fault19");
+        TestController c = TestController.start(net, tmp.resolve("controller"))) {
+      String fp = enrollAll(net, c);
+      TestHost h = net.host("fault19");
+      String id = detached(c, "fault19", counted("once", 3));
+      awaitLines(h, 1, Duration.ofSeconds(20));
+      h.cut(); // the result cannot reach the controller ...
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!Files.readString(h.agentLog()).contains("finished: CHANGED") && System.nanoTime() < until) {
+        sleep(200);
+      }
+      assertThat(Files.readString(h.agentLog())).contains("finished: CHANGED");
+      h.agent().orElseThrow().destroyForcibly().waitFor(); // ... and the agent dies with it unacknowledged
+      h.restore();
+      h.startAgent(c.address(), null, fp, Map.of());
+
+      // The controller called the host unreachable when its stream dropped (no queue time, as
+      // ansible does); the journaled result, replayed after the restart, replaces that.
+      awaitHostState(c, id, "fault19", "changed", Duration.ofSeconds(60));
+      JsonNode r = awaitRunEnd(c, id, Duration.ofSeconds(10));
+      assertThat(r.path("state").asText()).as(r.toString()).isEqualTo("succeeded");
+      assertThat(r.path("hosts").path("fault19").path("stdout").asText()).contains("done-once");
+      assertThat(counter(h)).containsExactly("once");
+      long logUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!Files.readString(h.agentLog()).contains("re-sending 1 unacknowledged result")
+          && System.nanoTime() < logUntil) {
+        sleep(200);
+      }
+      assertThat(Files.readString(h.agentLog())).contains("re-sending 1 unacknowledged result");
+    }
+  }
+
+  // 19, the other half: an agent killed while the task runs does not run it again after restart.
+  @Test
+  void agentKilledMidTask_taskIsReportedInterrupted_notRunAgain(@TempDir Path tmp) throws Exception {
+    try (TestHosts net = TestHosts.create(tmp, "fault19b");
+        TestController c = TestController.start(net, tmp.resolve("controller"))) {
+      String fp = enrollAll(net, c);
+      TestHost h = net.host("fault19b");
+      String id = detached(c, "fault19b", counted("once", 30));
+      awaitLines(h, 1, Duration.ofSeconds(20));
+      h.agent().orElseThrow().destroyForcibly().waitFor();
+      h.startAgent(c.address(), null, fp, Map.of());
+
+      JsonNode r = awaitHostState(c, id, "fault19b", "failed", Duration.ofSeconds(60));
+      assertThat(r.path("state").asText()).isEqualTo("failed");
+      assertThat(r.path("hosts").path("fault19b").path("msg").asText()).contains("agent stopped", "not started again");
+      sleep(2_000);
+      assertThat(counter(h)).containsExactly("once");
+    }
+  }
+
+  // 20: the link is cut mid-run; both ends notice; the agent comes back and the run completes.
+  @Test
+  void linkCutMidRun_agentReconnects_runCompletesWithTheRealResult(@TempDir Path tmp) {
+    try (TestHosts net = TestHosts.create(tmp, "fault20");
+        TestController c = TestController.start(net, tmp.resolve("controller"))) {
+      enrollAll(net, c);
+      TestHost h = net.host("fault20");
+      // With a queue time the task stays open across the cut (without one it would be unreachable
+      // at once, ansible-style, and replaced by the late result: NetnsHostsIT, the test above).
+      String id = detached(c, "fault20", counted("cut", 3), "--queue-for", "5m");
+      awaitLines(h, 1, Duration.ofSeconds(20));
+      h.cut();
+      c.awaitStatus(Duration.ofSeconds(30), "offline", "fault20"); // the controller noticed (keepalive)
+      assertThat(run(c, id).path("state").asText()).as("still open: the host may come back").isEqualTo("running");
+      h.restore();
+      c.awaitStatus(Duration.ofSeconds(40), "online", "fault20"); // the agent noticed and reconnected
+
+      JsonNode r = awaitRunEnd(c, id, Duration.ofSeconds(60));
+      assertThat(r.path("state").asText()).as(r.toString()).isEqualTo("succeeded");
+      assertThat(r.path("hosts").path("fault20").path("stdout").asText()).contains("done-cut");
+      assertThat(counter(h)).containsExactly("cut");
+    }
+  }
+
+  // 21: a black-holed connection (packets dropped, no RST): keepalive finds it, the session is freed.
+  @Test
+  void blackholedConnection_hostMarkedOfflineAndSessionFreed(@TempDir Path tmp) {
+    try (TestHosts net = TestHosts.create(tmp, "fault21");
+        TestController c = TestController.start(net, tmp.resolve("controller"))) {
+      enrollAll(net, c);
+      TestHost h = net.host("fault21");
+      // The host's bridge port stops forwarding (STP state "disabled"): both links stay up, no RST,
+      // no carrier loss; every frame is silently dropped.
+      CommandResult drop = Commands.run(Duration.ofSeconds(10), "bridge", "link", "set", "dev", h.rootSideLink(),
+          "state", "0");
+      assertThat(drop.ok()).as("bridge link set state 0: " + drop.all()).isTrue();
+      try {
+        c.awaitStatus(Duration.ofSeconds(30), "offline", "fault21");
+        CommandResult r = c.cli("run", "fault21", "-m", "command", "-a", "true");
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(4);
+        assertThat(r.stdout()).contains("UNREACHABLE");
+      } finally {
+        Commands.run(Duration.ofSeconds(10), "bridge", "link", "set", "dev", h.rootSideLink(), "state", "3");
+      }
+      c.awaitStatus(Duration.ofSeconds(60), "online", "fault21");
+      CommandResult r = c.cli("run", "fault21", "-m", "command", "-a", "true");
+      assertThat(r.exitCode()).as(r.all()).isZero();
+    }
+  }
+
+  // 22: a stalled agent (SIGSTOP): its work waits in the store, one task out at a time; all of it runs, once, in order.
+  @Test
+  void stalledAgent_workWaitsInTheStore_thenRunsOnceInOrder(@TempDir Path tmp) throws Exception {
+    try (TestHosts net = TestHosts.create(tmp, "fault22");
+        TestController c = TestController.start(net, tmp.resolve("controller"))) {
+      enrollAll(net, c);
+      TestHost h = net.host("fault22");
+      long pid = h.agent().orElseThrow().pid();
+      List<Long> pids = new ArrayList<>(List.of(pid));
+      h.agent().orElseThrow().descendants().forEach(p -> pids.add(p.pid()));
+      for (long p : pids) {
+        Commands.run(Duration.ofSeconds(5), "kill", "-STOP", Long.toString(p));
+      }
+      List<String> ids = new ArrayList<>();
+      String big = "x".repeat(64 * 1024);
+      try {
+        for (int i = 0; i < 12; i++) {
+          ids.add(detached(c, "fault22", counted("n" + i, 0) + " # " + big, "--queue-for", "5m"));
+        }
+        JsonNode last = run(c, ids.get(ids.size() - 1));
+        assertThat(hostState(last, "fault22")).isEqualTo("queued");
+        int out = 0;
+        for (String id : ids) {
+          String st = hostState(run(c, id), "fault22");
+          assertThat(st).isIn("queued", "sent");
+          out += st.equals("sent") ? 1 : 0;
+        }
+        assertThat(out).as("one task out to the stalled host, the rest in the store").isLessThanOrEqualTo(1);
+      } finally {
+        for (long p : pids) {
+          Commands.run(Duration.ofSeconds(5), "kill", "-CONT", Long.toString(p));
+        }
+      }
+      for (String id : ids) {
+        JsonNode r = awaitRunEnd(c, id, Duration.ofSeconds(90));
+        assertThat(r.path("state").asText()).as(r.toString()).isEqualTo("succeeded");
+      }
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        expected.add("n" + i);
+      }
+      assertThat(counter(h)).containsExactlyElementsOf(expected);
+    }
+  }
+
+  // 25: an offline host gets its queued work when it returns; work queued too briefly expires.
+  @Test
+  void offlineHost_getsQueuedWorkWhenBack_orItExpires(@TempDir Path tmp) throws Exception {
+    try (TestHosts net = TestHosts.create(tmp, "fault25");
+        TestController c = TestController.start(net, tmp.resolve("controller"))) {
+      String fp = enrollAll(net, c);
+      TestHost h = net.host("fault25");
+      h.stopAgent();
+      c.awaitStatus(Duration.ofSeconds(30), "offline", "fault25");
+
+      CommandResult now = c.cli("run", "fault25", "-m", "command", "-a", "true");
+      assertThat(now.exitCode()).as("no queue time: unreachable at once, as with ansible").isEqualTo(4);
+      String expires = detached(c, "fault25", counted("expired", 0), "--queue-for", "2s");
+      String waits = detached(c, "fault25", counted("delivered", 0), "--queue-for", "5m");
+      JsonNode e = awaitRunEnd(c, expires, Duration.ofSeconds(20));
+      assertThat(hostState(e, "fault25")).isEqualTo("expired");
+      assertThat(e.path("hosts").path("fault25").path("msg").asText()).contains("did not connect in time");
+      assertThat(hostState(run(c, waits), "fault25")).isEqualTo("queued");
+
+      h.startAgent(c.address(), null, fp, Map.of());
+      JsonNode w = awaitRunEnd(c, waits, Duration.ofSeconds(60));
+      assertThat(w.path("state").asText()).as(w.toString()).isEqualTo("succeeded");
+      assertThat(counter(h)).containsExactly("delivered");
+    }
+  }
+
+  // Cancel: a queued task never runs; a running one is stopped and reported.
+  @Test
+  void cancel_stopsTheRunningTaskAndDropsTheQueuedOne(@TempDir Path tmp) {
+    try (TestHosts net = TestHosts.create(tmp, "cancel-1");
+        TestController c = TestController.start(net, tmp.resolve("controller"))) {
+      enrollAll(net, c);
+      TestHost h = net.host("cancel-1");
+      String running = detached(c, "cancel-1", counted("long", 60));
+      String queued = detached(c, "cancel-1", counted("never", 0));
+      awaitLines(h, 1, Duration.ofSeconds(20));
+      CommandResult cq = c.cli("runs", "cancel", queued);
+      assertThat(cq.exitCode()).as(cq.all()).isZero();
+      CommandResult cr = c.cli("runs", "cancel", running);
+      assertThat(cr.exitCode()).as(cr.all()).isZero();
+      assertThat(awaitRunEnd(c, queued, Duration.ofSeconds(20)).path("state").asText()).isEqualTo("cancelled");
+      JsonNode r = awaitRunEnd(c, running, Duration.ofSeconds(30));
+      assertThat(r.path("state").asText()).isEqualTo("cancelled");
+      assertThat(hostState(r, "cancel-1")).isEqualTo("cancelled");
+      CommandResult again = c.cli("runs", "cancel", running);
+      assertThat(again.exitCode()).isEqualTo(1);
+      assertThat(again.stderr()).contains("already ended");
+      assertThat(counter(h)).containsExactly("long");
+    }
+  }
+}
