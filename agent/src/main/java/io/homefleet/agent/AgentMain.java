@@ -13,6 +13,7 @@ import io.homefleet.agent.session.Backoff;
 import io.homefleet.agent.session.Channels;
 import io.homefleet.agent.session.Enroller;
 import io.homefleet.agent.session.SessionClient;
+import io.homefleet.agent.telemetry.Telemetry;
 import io.homefleet.pki.Certificates;
 import io.homefleet.pki.KeyMaterial;
 import java.nio.file.Files;
@@ -182,7 +183,10 @@ public final class AgentMain {
           t.setDaemon(true);
           return t;
         });
-        AgentStatus status = new AgentStatus(cfg.stateDir());
+        // Only with a telemetry: section; without one none of its classes are loaded.
+        Telemetry telemetry = cfg.telemetry().enabled() ? Telemetry.create(cfg, version()) : null;
+        AgentStatus status = new AgentStatus(cfg.stateDir(),
+            telemetry == null ? AgentStatus.Listener.NONE : telemetry.statusListener());
         IdentityStore ids = new IdentityStore(cfg);
         java.util.concurrent.ExecutorService grpcExecutor = Executors.newCachedThreadPool(r -> {
           Thread t = new Thread(r, "homefleet-grpc");
@@ -195,8 +199,13 @@ public final class AgentMain {
             return rc;
           }
           FactsCollector collector = FactsCollector.system();
+          Map<String, io.homefleet.agent.exec.Module> modules = Modules.builtin();
+          if (telemetry != null) {
+            telemetry.start(timer);
+            modules = telemetry.metered(modules);
+          }
           SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
-              Modules.builtin());
+              modules);
           java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();
@@ -213,6 +222,9 @@ public final class AgentMain {
             finished.countDown();
           }
         } finally {
+          if (telemetry != null) {
+            telemetry.close();
+          }
           timer.shutdownNow();
           grpcExecutor.shutdownNow();
         }
