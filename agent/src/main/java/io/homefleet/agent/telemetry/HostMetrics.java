@@ -85,7 +85,7 @@ final class HostMetrics {
           .description("CPU time spent in each mode, all CPUs together (/proc/stat)").baseUnit("seconds")
           .tags(MetricNames.TAG_CPU, "cpu-total", MetricNames.TAG_MODE, CPU_MODES[i]).register(registry);
     }
-    gauge(MetricNames.HOST_CPU_COUNT, "Online CPUs (/proc/stat)", null, h -> h.cpuCount);
+    gauge(MetricNames.HOST_CPUS, "Online CPUs (/proc/stat)", null, h -> h.cpuCount);
     gauge(MetricNames.HOST_BOOT_TIME, "When the host booted, in seconds since the epoch (/proc/stat btime)", "seconds",
         h -> h.bootTime);
     gauge(MetricNames.HOST_UPTIME, "Seconds since the host booted (/proc/uptime)", "seconds", h -> h.uptime);

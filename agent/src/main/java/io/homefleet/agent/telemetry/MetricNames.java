@@ -33,8 +33,8 @@ public final class MetricNames {
   // ------------------------------------------------------------------ host: /proc/stat
   /** Counter, seconds: CPU time by {@link #TAG_MODE}, all CPUs together. */
   public static final String HOST_CPU_SECONDS = "homefleet.host.cpu.seconds";
-  /** Gauge: online CPUs. */
-  public static final String HOST_CPU_COUNT = "homefleet.host.cpu.count";
+  /** Gauge: CPUs (the cpuN lines of /proc/stat). Not {@code .count}: promtool reserves that suffix for histograms. */
+  public static final String HOST_CPUS = "homefleet.host.cpus";
   /** Gauge, seconds since the epoch: when the host booted. */
   public static final String HOST_BOOT_TIME = "homefleet.host.boot.time.seconds";
   /** Gauge, seconds: since boot (/proc/uptime). */

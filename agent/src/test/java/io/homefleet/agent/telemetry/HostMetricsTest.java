@@ -65,7 +65,7 @@ class HostMetricsTest {
     assertThat(reg.get(MetricNames.HOST_CPU_SECONDS).tags("mode", "user").functionCounter().count()).isEqualTo(100.0);
     assertThat(reg.get(MetricNames.HOST_CPU_SECONDS).tags("mode", "steal").functionCounter().count()).isEqualTo(0.8);
     assertThat(reg.get(MetricNames.HOST_CPU_SECONDS).tags("mode", "idle").functionCounter().count()).isEqualTo(4000.0);
-    assertThat(reg.get(MetricNames.HOST_CPU_COUNT).gauge().value()).isEqualTo(2);
+    assertThat(reg.get(MetricNames.HOST_CPUS).gauge().value()).isEqualTo(2);
     assertThat(reg.get(MetricNames.HOST_BOOT_TIME).gauge().value()).isEqualTo(1764000000.0);
     assertThat(reg.get(MetricNames.HOST_UPTIME).gauge().value()).isEqualTo(12345.67, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(reg.get(MetricNames.HOST_LOAD1).gauge().value()).isEqualTo(0.52, org.assertj.core.data.Offset.offset(1e-9));

@@ -84,7 +84,7 @@ class TelemetryTest {
 
       assertThat(value(s, "homefleet_host_cpu_seconds_total{cpu=\"cpu-total\",host=\"web-1\",mode=\"user\"}"))
           .isPositive();
-      assertThat(value(s, "homefleet_host_cpu_count{host=\"web-1\"}"))
+      assertThat(value(s, "homefleet_host_cpus{host=\"web-1\"}"))
           .isEqualTo(Runtime.getRuntime().availableProcessors());
       double total = value(s, "homefleet_host_memory_total_bytes{host=\"web-1\"}");
       assertThat(total).isGreaterThan(64L << 20);
