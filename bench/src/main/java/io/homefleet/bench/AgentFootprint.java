@@ -74,6 +74,9 @@ final class AgentFootprint {
         out.put("ping_task_p99_ms", BenchMain.ms(Stats.percentile(taskNs, 99)));
 
         // Settle, then measure: -Dbench.settleSeconds and -Dbench.idleSeconds (20 and 30 by default).
+        if (telemetryPort != null) {
+          TelemetryScrapes.scrape(telemetryPort); // the first scrape loads and compiles; not an idle cost
+        }
         Thread.sleep(Integer.getInteger("bench.settleSeconds", 20) * 1000L);
         Thread scraper = telemetryPort == null ? null : TelemetryScrapes.every15s(telemetryPort,
             Integer.getInteger("bench.idleSeconds", 30));
