@@ -5,10 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -321,18 +319,20 @@ final class HostMetrics {
     filesystems.keySet().forEach(cmd::add);
     Map<String, double[]> found = new HashMap<>();
     try {
+      // A bounded wait before reading: a hung network mount must not hang the scrape. The answer
+      // (a line per mount) fits in the pipe's buffer, so df never waits on us.
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        r.readLine(); // header
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          String[] f = line.trim().split("\\s+", 3);
-          if (f.length == 3 && f[0].matches("\\d+") && f[1].matches("\\d+")) {
-            found.put(f[2], new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1])});
-          }
-        }
-      }
       if (!p.waitFor(5, TimeUnit.SECONDS)) {
         p.destroyForcibly();
+        log.warn("host metrics: inode counts: df did not answer within 5 s (a hung network mount?); skipped");
+        return;
+      }
+      String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      for (String line : answer.split("\n")) {
+        String[] f = line.trim().split("\\s+", 3);
+        if (f.length == 3 && f[0].matches("\\d+") && f[1].matches("\\d+")) {
+          found.put(f[2], new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1])});
+        }
       }
     } catch (IOException e) {
       log.warn("host metrics: inode counts: cannot run df: {}", e.getMessage());
