@@ -15,6 +15,7 @@ import io.homefleet.agent.session.Enroller;
 import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.session.SessionClient;
 import io.homefleet.agent.telemetry.SessionTelemetry;
+import io.homefleet.agent.telemetry.Telemetry;
 import io.homefleet.pki.Certificates;
 import io.homefleet.pki.KeyMaterial;
 import java.nio.file.Files;
@@ -184,7 +185,10 @@ public final class AgentMain {
           t.setDaemon(true);
           return t;
         });
-        AgentStatus status = new AgentStatus(cfg.stateDir());
+        // Only with a telemetry: section; without one none of its classes are loaded.
+        Telemetry telemetry = cfg.telemetry().enabled() ? Telemetry.create(cfg, version()) : null;
+        AgentStatus status = new AgentStatus(cfg.stateDir(),
+            telemetry == null ? AgentStatus.Listener.NONE : telemetry.statusListener());
         IdentityStore ids = new IdentityStore(cfg);
         java.util.concurrent.ExecutorService grpcExecutor = Executors.newCachedThreadPool(r -> {
           Thread t = new Thread(r, "homefleet-grpc");
@@ -205,11 +209,18 @@ public final class AgentMain {
                 + " (the state dir must be writable by the agent and have free space)");
             return EXIT_CONFIG;
           }
-          // Until the agent's own host metrics registry is wired here, Micrometer's basics.
-          SessionTelemetry telemetry = new SessionTelemetry(SessionTelemetry.basicRegistry(
-              java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")), SessionTelemetry.DEFAULT_INTERVAL, clock);
+          Map<String, io.homefleet.agent.exec.Module> modules = Modules.builtin();
+          if (telemetry != null) {
+            telemetry.start(timer);
+            modules = telemetry.metered(modules);
+          }
+          // The controller's fleet view gets the full registry when telemetry is configured, and
+          // Micrometer's basics (CPU, load, memory, root disk) otherwise.
+          SessionTelemetry sessionTelemetry = new SessionTelemetry(telemetry != null ? telemetry.registry()
+              : SessionTelemetry.basicRegistry(java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")),
+              SessionTelemetry.DEFAULT_INTERVAL, clock);
           SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
-              Modules.builtin(), journal, telemetry);
+              modules, journal, sessionTelemetry);
           java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();
@@ -226,6 +237,9 @@ public final class AgentMain {
             finished.countDown();
           }
         } finally {
+          if (telemetry != null) {
+            telemetry.close();
+          }
           timer.shutdownNow();
           grpcExecutor.shutdownNow();
         }

@@ -34,8 +34,12 @@ final class AgentFootprint {
         Path adir = dir.resolve("agent");
         Files.createDirectories(adir);
         Path cfg = adir.resolve("agent.yaml");
+        // -Dbench.agentTelemetry=PORT: the agent serves /metrics on 127.0.0.1:PORT (docs/telemetry.md), scraped
+        // every 15 s while idle, as a Prometheus would.
+        Integer telemetryPort = Integer.getInteger("bench.agentTelemetry");
         Files.writeString(cfg, "controller: " + ctl.target() + "\nhost: real-1\ntoken: " + t.getToken()
-            + "\nca_fingerprint: \"" + t.getCaFingerprint() + "\"\nstate_dir: ./state\n");
+            + "\nca_fingerprint: \"" + t.getCaFingerprint() + "\"\nstate_dir: ./state\n"
+            + (telemetryPort == null ? "" : "telemetry:\n  prometheus: 127.0.0.1:" + telemetryPort + "\n"));
         // First start enrolls; the figure that matters on every boot after is a start with an identity.
         agent = start(root, cfg, adir.resolve("agent-1.log"));
         long enrollAndConnectNs = awaitConnected(adir, agent);
@@ -70,10 +74,19 @@ final class AgentFootprint {
         out.put("ping_task_p99_ms", BenchMain.ms(Stats.percentile(taskNs, 99)));
 
         // Settle, then measure: -Dbench.settleSeconds and -Dbench.idleSeconds (20 and 30 by default).
+        if (telemetryPort != null) {
+          TelemetryScrapes.scrape(telemetryPort); // the first scrape loads and compiles; not an idle cost
+        }
         Thread.sleep(Integer.getInteger("bench.settleSeconds", 20) * 1000L);
+        Thread scraper = telemetryPort == null ? null : TelemetryScrapes.every15s(telemetryPort,
+            Integer.getInteger("bench.idleSeconds", 30));
         out.put("agent_idle_cpu_pct", String.format(Locale.ROOT, "%.2f",
             ProcStats.cpuPercent(agent.pid(), Integer.getInteger("bench.idleSeconds", 30))));
         out.put("agent_idle_rss_mib", BenchMain.mib(ProcStats.rssBytes(agent.pid())));
+        if (scraper != null) {
+          scraper.join();
+          out.putAll(TelemetryScrapes.cost(telemetryPort, 200));
+        }
       } finally {
         if (agent != null) {
           agent.destroy();

@@ -33,20 +33,21 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public record AgentConfig(Path source, String controller, String hostName, Optional<String> token,
     String caFingerprint, Path stateDir, Map<String, String> labels, Duration keepAliveTime,
-    Duration keepAliveTimeout, Duration reconnectMax, int maxConcurrentTasks) {
+    Duration keepAliveTimeout, Duration reconnectMax, int maxConcurrentTasks, TelemetryConfig telemetry) {
 
   public static final Path DEFAULT_FILE = Path.of("/etc/homefleet/agent.yaml");
 
   /** The file's fields as written; null where absent. */
   record Yaml(String controller, String host, String token, String tokenFile, String caFingerprint, String stateDir,
       Map<String, String> labels, String keepAliveTime, String keepAliveTimeout, String reconnectMax,
-      Integer maxConcurrentTasks) {}
+      Integer maxConcurrentTasks, TelemetryConfig telemetry) {}
 
   private static final List<String> FIELDS = List.of("controller", "host", "token", "token_file", "ca_fingerprint",
-      "state_dir", "labels", "keepalive_time", "keepalive_timeout", "reconnect_max", "max_concurrent_tasks");
+      "state_dir", "labels", "keepalive_time", "keepalive_timeout", "reconnect_max", "max_concurrent_tasks", "telemetry");
 
   public AgentConfig {
     labels = Map.copyOf(labels);
+    java.util.Objects.requireNonNull(telemetry, "telemetry");
   }
 
   public Path identityFile() {
@@ -95,13 +96,15 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     }
     Map<String, String> scalars = new LinkedHashMap<>();
     Map<String, String> labels = null;
+    TelemetryConfig telemetry = null;
     for (NodeTuple t : map.getValue()) {
       if (!(t.getKeyNode() instanceof ScalarNode keyNode)) {
         throw new ConfigException(at(file, t.getKeyNode().getStartMark()) + "expected a field name");
       }
       String key = keyNode.getValue();
       Node value = t.getValueNode();
-      if (scalars.containsKey(key) || (key.equals("labels") && labels != null)) {
+      if (scalars.containsKey(key) || (key.equals("labels") && labels != null)
+          || (key.equals("telemetry") && telemetry != null)) {
         throw new ConfigException(at(file, keyNode.getStartMark()) + key + ": given twice; keep one");
       }
       if (!FIELDS.contains(key)) {
@@ -110,6 +113,8 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
       }
       if (key.equals("labels")) {
         labels = labels(file, value);
+      } else if (key.equals("telemetry")) {
+        telemetry = TelemetryConfig.parse(file, value);
       } else if (value instanceof ScalarNode sv) {
         scalars.put(key, isNull(sv) ? null : sv.getValue());
       } else {
@@ -128,7 +133,8 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     }
     return new Yaml(scalars.get("controller"), scalars.get("host"), scalars.get("token"), scalars.get("token_file"),
         scalars.get("ca_fingerprint"), scalars.get("state_dir"), labels, scalars.get("keepalive_time"),
-        scalars.get("keepalive_timeout"), scalars.get("reconnect_max"), max);
+        scalars.get("keepalive_timeout"), scalars.get("reconnect_max"), max,
+        telemetry == null ? TelemetryConfig.OFF : telemetry);
   }
 
   private static Map<String, String> labels(Path file, Node value) throws ConfigException {
@@ -150,11 +156,11 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     return labels;
   }
 
-  private static boolean isNull(ScalarNode n) {
+  static boolean isNull(ScalarNode n) {
     return n.getTag().getValue().endsWith(":null");
   }
 
-  private static String describe(Node n) {
+  static String describe(Node n) {
     return switch (n.getNodeId()) {
       case mapping -> "a mapping";
       case sequence -> "a list";
@@ -163,7 +169,7 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     };
   }
 
-  private static String at(Path file, Mark mark) {
+  static String at(Path file, Mark mark) {
     return mark == null ? file + ": " : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ";
   }
 
@@ -220,10 +226,10 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     return new AgentConfig(file, controller, host, token.filter(t -> !t.isEmpty()), fingerprint, stateDir,
         y.labels() == null ? Map.of() : y.labels(), keepAlive,
         duration(where, "keepalive_timeout", y.keepAliveTimeout(), "10s"),
-        duration(where, "reconnect_max", y.reconnectMax(), "60s"), max);
+        duration(where, "reconnect_max", y.reconnectMax(), "60s"), max, y.telemetry());
   }
 
-  private static Duration duration(String where, String field, String value, String dflt) throws ConfigException {
+  static Duration duration(String where, String field, String value, String dflt) throws ConfigException {
     String v = value == null ? dflt : value.trim();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v);
     if (!m.matches()) {

@@ -19,11 +19,25 @@ public final class AgentStatus {
   /** Health states; everything but CONNECTED and CONNECTING needs a person. */
   public enum State { STARTING, ENROLLING, CONNECTING, CONNECTED, EXPIRED, REVOKED, REFUSED, STOPPED }
 
+  /** Hears every state change (telemetry counts sessions with it); must be quick and must not throw. */
+  @FunctionalInterface
+  public interface Listener {
+    Listener NONE = (from, to, message) -> { };
+
+    void changed(State from, State to, String message);
+  }
+
   private final Path file;
+  private final Listener listener;
   private volatile State state = State.STARTING;
 
   public AgentStatus(Path stateDir) {
+    this(stateDir, Listener.NONE);
+  }
+
+  public AgentStatus(Path stateDir, Listener listener) {
     this.file = stateDir.resolve("status.json");
+    this.listener = listener;
   }
 
   public State state() {
@@ -31,7 +45,13 @@ public final class AgentStatus {
   }
 
   public synchronized void set(State s, String host, String controller, String message) {
+    State from = state;
     state = s;
+    try {
+      listener.changed(from, s, message);
+    } catch (RuntimeException e) {
+      log.warn("status listener failed: {}", e.toString());
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("state", s.name().toLowerCase(java.util.Locale.ROOT));
     m.put("since", Instant.now().toString());
