@@ -138,14 +138,14 @@ class DeliveryFaultsIT {
       TestHost a = net.host("fault18-a");
       TestHost b = net.host("fault18-b");
       // First runs on both hosts; the second waits in the store behind it on host a (one run per host).
-      String first = detached(c, "sandbox", counted("first", 4));
+      String first = detached(c, "sandbox", counted("first", 12));
       String second = detached(c, "fault18-a", counted("second", 1));
       awaitLines(a, 1, Duration.ofSeconds(20));
       awaitLines(b, 1, Duration.ofSeconds(20));
       assertThat(hostState(run(c, second), "fault18-a")).isEqualTo("queued");
 
       c.killServer();
-      sleep(6_000); // the first tasks finish while the controller is dead: their results wait in the journals
+      sleep(14_000); // the first tasks finish while the controller is dead: their results wait in the journals
       c.startServer();
 
       JsonNode f = awaitRunEnd(c, first, Duration.ofSeconds(60));
