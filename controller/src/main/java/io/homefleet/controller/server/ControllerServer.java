@@ -29,6 +29,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -89,9 +90,10 @@ public final class ControllerServer implements AutoCloseable {
     SslProvider provider = tlsProvider();
     SslContext ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(serverKeys.key(),
             serverKeys.chain().toArray(java.security.cert.X509Certificate[]::new)), provider)
-        .trustManager(new ClientCertTrustManager(ca.certificate(), clock, revocations::isRevoked,
+        .trustManager(clientTrust(provider, new ClientCertTrustManager(ca.certificate(), clock, revocations::isRevoked,
             (cert, why) -> log.warn("TLS handshake refused {}: {}", cert == null ? "a client without a certificate"
-                : cert.getSubjectX500Principal() + " (serial " + Certificates.serialHex(cert) + ")", why)))
+                : cert.getSubjectX500Principal() + " (serial " + Certificates.serialHex(cert) + ")", why)),
+            revocations))
         .clientAuth(ClientAuth.OPTIONAL)
         .protocols("TLSv1.3", "TLSv1.2")
         .build();
@@ -103,6 +105,7 @@ public final class ControllerServer implements AutoCloseable {
         .permitKeepAliveTime(config.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(16 * 1024 * 1024)
+        .callExecutor(callExecutors())
         .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth))
         .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, plays, writes, authority, clock,
             config.heartbeatSeconds(), Version.current()), auth))
@@ -127,6 +130,24 @@ public final class ControllerServer implements AutoCloseable {
       return SslProvider.OPENSSL;
     }
     return SslProvider.JDK;
+  }
+
+  private X509ExtendedTrustManager clientTrust(SslProvider provider, ClientCertTrustManager trust,
+      RevocationList revocations) {
+    return provider == SslProvider.OPENSSL ? new OpenSslAlerts(trust, clock, revocations::isRevoked) : trust;
+  }
+
+  /** Which executor runs each call's callbacks: null keeps gRPC's default pool. */
+  static io.grpc.ServerCallExecutorSupplier callExecutors() {
+    boolean direct = "direct".equals(System.getProperty("homefleet.sessionExecutor"));
+    return new io.grpc.ServerCallExecutorSupplier() {
+      @Override
+      public <Q, R> java.util.concurrent.Executor getExecutor(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers) {
+        return direct && call.getMethodDescriptor().getFullMethodName().equals(
+            io.homefleet.proto.v1.AgentSessionGrpc.getConnectMethod().getFullMethodName())
+            ? Runnable::run : null;
+      }
+    };
   }
 
   public int port() {
