@@ -1,6 +1,9 @@
 package io.homefleet.controller.server;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
@@ -22,6 +25,7 @@ import io.homefleet.pki.Certificates;
 import io.homefleet.pki.ClientCertTrustManager;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.PkiException;
+import io.homefleet.proto.v1.AgentSessionGrpc;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -29,6 +33,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -119,14 +124,13 @@ public final class ControllerServer implements AutoCloseable {
   }
 
   /**
-   * The JDK's TLS by default. {@code -Dhomefleet.tls=openssl} switches to BoringSSL when its
-   * native library loads: cheaper per handshake and per record (bench/README.md), but a client
-   * certificate refused in the handshake then reaches the agent as an {@code internal_error}
-   * alert, so an agent cannot tell "revoked" from a server fault and keeps retrying. Until the
-   * refusals map to proper alerts it stays opt-in.
+   * BoringSSL (netty-tcnative) when its native library loads, else the JDK's TLS;
+   * {@code -Dhomefleet.tls=jdk} forces the JDK's. BoringSSL costs the controller about a third
+   * less CPU per fan-out (bench/README.md); refused client certificates still get their
+   * certificate alerts through {@link OpenSslAlerts}.
    */
   static SslProvider tlsProvider() {
-    if ("openssl".equals(System.getProperty("homefleet.tls")) && io.netty.handler.ssl.OpenSsl.isAvailable()) {
+    if (!"jdk".equals(System.getProperty("homefleet.tls")) && io.netty.handler.ssl.OpenSsl.isAvailable()) {
       return SslProvider.OPENSSL;
     }
     return SslProvider.JDK;
@@ -137,15 +141,23 @@ public final class ControllerServer implements AutoCloseable {
     return provider == SslProvider.OPENSSL ? new OpenSslAlerts(trust, clock, revocations::isRevoked) : trust;
   }
 
-  /** Which executor runs each call's callbacks: null keeps gRPC's default pool. */
-  static io.grpc.ServerCallExecutorSupplier callExecutors() {
-    boolean direct = "direct".equals(System.getProperty("homefleet.sessionExecutor"));
-    return new io.grpc.ServerCallExecutorSupplier() {
+  /**
+   * Agent session streams run their callbacks on the connection's Netty event loop instead of
+   * being handed, message by message, to gRPC's default pool: each hand-off cost a queue, a
+   * thread wake-up and a context switch, about a fifth of the controller's CPU per fan-out
+   * (bench/README.md). That is safe only because a session's handlers never wait: results,
+   * heartbeats and states go through {@link GroupCommit}; the one synchronous store access per
+   * stream (the hello, and the interceptor's host lookup at call start) is a single indexed row.
+   * Enrollment (ECDSA signing) and the operator API (queries, plays that wait for hosts) keep
+   * the pool. {@code -Dhomefleet.sessionExecutor=pool} puts the sessions back on it.
+   */
+  static ServerCallExecutorSupplier callExecutors() {
+    boolean direct = !"pool".equals(System.getProperty("homefleet.sessionExecutor"));
+    String connect = AgentSessionGrpc.getConnectMethod().getFullMethodName();
+    return new ServerCallExecutorSupplier() {
       @Override
-      public <Q, R> java.util.concurrent.Executor getExecutor(io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers) {
-        return direct && call.getMethodDescriptor().getFullMethodName().equals(
-            io.homefleet.proto.v1.AgentSessionGrpc.getConnectMethod().getFullMethodName())
-            ? Runnable::run : null;
+      public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+        return direct && call.getMethodDescriptor().getFullMethodName().equals(connect) ? Runnable::run : null;
       }
     };
   }
