@@ -32,12 +32,14 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.concurrent.Executor;
-import javax.net.ssl.X509ExtendedTrustManager;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,11 +96,11 @@ public final class ControllerServer implements AutoCloseable {
 
     SslProvider provider = tlsProvider();
     SslContext ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(serverKeys.key(),
-            serverKeys.chain().toArray(java.security.cert.X509Certificate[]::new)), provider)
-        .trustManager(clientTrust(provider, new ClientCertTrustManager(ca.certificate(), clock, revocations::isRevoked,
+            serverKeys.chain().toArray(X509Certificate[]::new)), provider)
+        .trustManager(new ClientCertTrustManager(ca.certificate(), clock, revocations::isRevoked,
             (cert, why) -> log.warn("TLS handshake refused {}: {}", cert == null ? "a client without a certificate"
-                : cert.getSubjectX500Principal() + " (serial " + Certificates.serialHex(cert) + ")", why)),
-            revocations))
+                : cert.getSubjectX500Principal() + " (serial " + Certificates.serialHex(cert) + ")", why),
+            refusals(provider, revocations)))
         .clientAuth(ClientAuth.OPTIONAL)
         .protocols("TLSv1.3", "TLSv1.2")
         .build();
@@ -136,9 +138,11 @@ public final class ControllerServer implements AutoCloseable {
     return SslProvider.JDK;
   }
 
-  private X509ExtendedTrustManager clientTrust(SslProvider provider, ClientCertTrustManager trust,
+  /** How a refused client certificate is thrown: under BoringSSL, so that it gets its certificate alert. */
+  private BiFunction<X509Certificate, String, CertificateException> refusals(SslProvider provider,
       RevocationList revocations) {
-    return provider == SslProvider.OPENSSL ? new OpenSslAlerts(trust, clock, revocations::isRevoked) : trust;
+    return provider == SslProvider.OPENSSL ? new OpenSslAlerts(clock, revocations::isRevoked)
+        : (cert, why) -> new CertificateException(why);
   }
 
   /**
