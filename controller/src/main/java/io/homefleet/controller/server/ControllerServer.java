@@ -146,17 +146,17 @@ public final class ControllerServer implements AutoCloseable {
   }
 
   /**
-   * Agent session streams run their callbacks on the connection's Netty event loop instead of
-   * being handed, message by message, to gRPC's default pool: each hand-off cost a queue, a
-   * thread wake-up and a context switch, about a fifth of the controller's CPU per fan-out
-   * (bench/README.md). That is safe only because a session's handlers never wait: results,
-   * heartbeats and states go through {@link GroupCommit}; the one synchronous store access per
-   * stream (the hello, and the interceptor's host lookup at call start) is a single indexed row.
-   * Enrollment (ECDSA signing) and the operator API (queries, plays that wait for hosts) keep
-   * the pool. {@code -Dhomefleet.sessionExecutor=pool} puts the sessions back on it.
+   * With {@code -Dhomefleet.sessionExecutor=direct}, agent session streams run their callbacks
+   * on the connection's Netty event loop instead of being handed, message by message, to gRPC's
+   * default pool: each hand-off costs a queue, a thread wake-up and a context switch, 14-18 % of
+   * the controller's CPU per fan-out (bench/README.md). Opt-in: on a loaded machine the median
+   * fan-out was not faster with it, and it is safe only while a session's handlers never wait
+   * (no lock held across store work, no synchronous store write besides the hello), which the
+   * run coordinator must keep true. Enrollment (ECDSA signing) and the operator API always keep
+   * the pool.
    */
   static ServerCallExecutorSupplier callExecutors() {
-    boolean direct = !"pool".equals(System.getProperty("homefleet.sessionExecutor"));
+    boolean direct = "direct".equals(System.getProperty("homefleet.sessionExecutor"));
     String connect = AgentSessionGrpc.getConnectMethod().getFullMethodName();
     return new ServerCallExecutorSupplier() {
       @Override
