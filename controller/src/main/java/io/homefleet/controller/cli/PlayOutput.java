@@ -109,7 +109,9 @@ final class PlayOutput {
         PlayTaskResult r = h.getItem();
         itemsSeen.put(key(h, r), true);
         taskHeader(h, r);
-        Map<String, Object> result = map(r.getResultJson());
+        // Parsed only when something of it is printed: the CLI keeps up with a busy run's events.
+        Map<String, Object> result = diff || json || r.getStatus() == TaskStatus.FAILED ? map(r.getResultJson())
+            : Map.of();
         String item = "(item=" + r.getItemLabel() + ")";
         // As ansible-playbook: the diff comes before the line it belongs to.
         diffs(listOf(result.get("diff")));
@@ -122,14 +124,15 @@ final class PlayOutput {
       }
       case TASK -> {
         PlayTaskResult r = h.getTask();
-        Map<String, Object> result = map(r.getResultJson());
+        Map<String, Object> result = json || r.getStatus() == TaskStatus.FAILED || mayHaveMessage(r.getResultJson())
+            ? map(r.getResultJson()) : Map.of();
         record(h, r, result);
         boolean hadItems = itemsSeen.remove(key(h, r)) != null;
         if (hadItems && r.getStatus() != TaskStatus.FAILED) {
           return;
         }
         taskHeader(h, r);
-        if (!hadItems) {
+        if (!hadItems && diff && !json) {
           diffs(list(r.getDiffsJson()));
         }
         switch (r.getStatus()) {
@@ -194,6 +197,11 @@ final class PlayOutput {
     @SuppressWarnings("unchecked")
     Map<String, Object> hosts = (Map<String, Object>) task.get("hosts");
     hosts.put(h.getHost(), hr);
+  }
+
+  /** Whether a result may hold a message {@link #message} prints; false for most module results. */
+  static boolean mayHaveMessage(ByteString resultJson) {
+    return resultJson.toStringUtf8().contains("\"msg\"");
   }
 
   /** A debug-like message ({@code msg} and nothing else worth showing) is shown as ansible-playbook shows debug's. */
