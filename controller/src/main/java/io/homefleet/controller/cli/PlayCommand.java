@@ -181,7 +181,7 @@ final class PlayCommand implements Callable<Integer> {
   private PlayRequest request(Path root, Map<String, Object> vars) {
     PlayRequest.Builder req = PlayRequest.newBuilder().setDisplayName(playbook.toString())
         .setCheckMode(check).setDiff(diff).addAllTags(tags).addAllSkipTags(skipTags)
-        .setExtraVarsJson(ByteString.copyFromUtf8(Json.write(vars)));
+        .setExtraVarsJson(ByteString.copyFromUtf8(PlayJson.compact(vars)));
     if (limit != null) {
       req.setLimit(limit);
     }

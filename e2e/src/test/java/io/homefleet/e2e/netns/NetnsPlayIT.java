@@ -1,5 +1,7 @@
 package io.homefleet.e2e.netns;
 
+import static io.homefleet.e2e.Recaps.changed;
+import static io.homefleet.e2e.Recaps.recap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -9,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,14 +28,7 @@ class NetnsPlayIT {
       "roles/app/tasks/main.yml", "roles/app/handlers/main.yml", "roles/app/templates/app.conf.j2");
   private static final List<String> HOSTS = List.of("web-1", "web-2", "db-1");
 
-  private long mark = System.nanoTime();
-
-  /** Prints how long each phase took: the figures docs/testing.md quotes. */
-  private void phase(String name) {
-    long now = System.nanoTime();
-    System.out.printf("[NetnsPlayIT] %-45s %5.1f s%n", name, (now - mark) / 1e9);
-    mark = now;
-  }
+  private final Phases phases = new Phases("NetnsPlayIT");
 
   @Test
   void multiPlayPlaybook_onNamespaceHosts_runsTwiceWithNoSecondChange_failureExits2_cutHostExits4(
@@ -60,7 +53,7 @@ class NetnsPlayIT {
         controller.enroll(h, h.name().startsWith("db") ? "services" : "dev", Map.of("suite", "netns-play"));
       }
       controller.awaitStatus(Duration.ofSeconds(90), "online", HOSTS.toArray(String[]::new));
-      phase("namespaces, controller, three agents online");
+      phases.done("namespaces, controller, three agents online");
 
       // First run: everything changes, batches of two, the handler runs once per host.
       String site = pb.resolve("site.yml").toString();
@@ -97,7 +90,7 @@ class NetnsPlayIT {
           assertThat(root.resolve("rescued.txt")).doesNotExist();
         }
       }
-      phase("first run");
+      phases.done("first run");
 
       // Second run: changed=0 on every host, no handler.
       CommandResult second = controller.cli("play", site, "-i", inv.toString());
@@ -111,7 +104,7 @@ class NetnsPlayIT {
       for (TestHost h : net.hosts()) {
         assertThat(Files.readAllLines(h.root().resolve("srv/app/restarts.log"))).containsExactly("restarted");
       }
-      phase("second run");
+      phases.done("second run");
 
       // One host fails: exit 2, failed=1 for it, the others are fine.
       CommandResult failed = controller.cli("play", pb.resolve("fail.yml").toString(), "-i", inv.toString());
@@ -121,7 +114,7 @@ class NetnsPlayIT {
       assertThat(recap(failed.stdout(), "db-1")).contains("failed=1");
       assertThat(recap(failed.stdout(), "web-1")).contains("failed=0", "unreachable=0");
       assertThat(recap(failed.stdout(), "web-2")).contains("failed=0", "unreachable=0");
-      phase("failing host");
+      phases.done("failing host");
 
       // web-2's link is cut: it is unreachable (exit 4), the other two still run the play.
       net.host("web-2").cut();
@@ -133,7 +126,7 @@ class NetnsPlayIT {
       for (String h : List.of("web-1", "db-1")) {
         assertThat(recap(cut.stdout(), h)).contains("failed=0", "unreachable=0", "changed=0");
       }
-      phase("cut host");
+      phases.done("cut host");
     }
   }
 
@@ -146,17 +139,5 @@ class NetnsPlayIT {
       }
     }
     return pb;
-  }
-
-  private static String recap(String out, String host) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(host) + "\\s+: (.*)$").matcher(out);
-    assertThat(m.find()).as("no recap line for %s in:\n%s", host, out).isTrue();
-    return m.group(1);
-  }
-
-  private static int changed(String out, String host) {
-    Matcher m = Pattern.compile("changed=(\\d+)").matcher(recap(out, host));
-    assertThat(m.find()).isTrue();
-    return Integer.parseInt(m.group(1));
   }
 }
