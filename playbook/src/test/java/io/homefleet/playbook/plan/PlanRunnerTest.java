@@ -676,6 +676,30 @@ class PlanRunnerTest {
   }
 
   @Test
+  void run_includeTasksWithApply_appliesTheKeywordsToEveryIncludedTask() throws Exception {
+    f.file("site.yml", """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - include_tasks:
+                file: inc.yml
+                apply:
+                  ignore_errors: true
+                  vars: {suffix: "-applied"}
+        """);
+    f.file("inc.yml", """
+        - name: fails, ignored by apply
+          command: /bin/false
+        - name: still runs
+          copy: {content: "ran{{ suffix }}", dest: "@OUT@/after"}
+        """);
+    PlayRecap recap = f.run();
+    assertThat(recap.failed()).isZero();
+    assertThat(recap.ignored()).isEqualTo(1);
+    assertThat(f.read("after")).isEqualTo("ran-applied");
+  }
+
+  @Test
   void run_gatherFacts_makesFactsAvailable() throws Exception {
     f.file("site.yml", """
         - hosts: all
