@@ -8,6 +8,7 @@ import io.homefleet.playbook.model.IncludeTasks;
 import io.homefleet.playbook.model.Keywords;
 import io.homefleet.playbook.model.Loop;
 import io.homefleet.playbook.model.Retry;
+import io.homefleet.playbook.model.Role;
 import io.homefleet.playbook.model.RoleRef;
 import io.homefleet.playbook.model.Task;
 import io.homefleet.playbook.model.TaskItem;
@@ -390,12 +391,15 @@ final class TaskParser {
       return Optional.empty();
     }
     Map<String, String> opts = new LinkedHashMap<>();
+    Optional<Keywords> apply = Optional.empty();
+    Location applyAt = null;
     for (YamlNode.Entry e : vm.entries()) {
       if (!ROLE_INCLUDE_ARGS.contains(e.key())) {
         s.error(e.keyLocation(), "unknown argument '" + e.key() + "' for " + key
             + Suggest.hint(e.key(), ROLE_INCLUDE_ARGS));
       } else if (e.key().equals("apply")) {
-        s.warning(e.keyLocation(), "apply is ignored for now (set the keywords on the role's tasks)");
+        apply = applyKeywords(e, key);
+        applyAt = e.keyLocation();
       } else if (Set.of("public", "allow_duplicates", "rolespec_validate").contains(e.key())) {
         continue; // roles' vars are always visible to later tasks here; duplicates always allowed
       } else {
@@ -432,10 +436,21 @@ final class TaskParser {
         s.error(value.location(), "import_role needs a role name without templates (use include_role)");
         return Optional.empty();
       }
+      if (apply.isPresent()) {
+        s.warning(applyAt, "apply is ignored when the role's name is a template (set the keywords on the role's"
+            + " tasks, or name the role without a template)");
+      }
       return Optional.of(new IncludeRole(m.location(), new RoleRef(name, m.location(), keywords, Map.of(),
           Optional.empty()), true, loop));
     }
     RoleRef ref = roles.reference(name, m.location(), keywords, Map.of(), scope, opts);
+    if (apply.isPresent() && ref.role().isPresent()) {
+      // apply: the keywords go to every task of the role, as a block's keywords go to its tasks.
+      Role r = ref.role().get();
+      Role applied = new Role(r.name(), r.bundleDir(), List.of(new Block("", applyAt, r.tasks(), List.of(), List.of(),
+          apply.get())), r.handlers(), r.defaults(), r.vars(), r.dependencies());
+      ref = new RoleRef(ref.name(), ref.location(), ref.keywords(), ref.params(), Optional.of(applied));
+    }
     return Optional.of(new IncludeRole(m.location(), ref, dynamic, loop));
   }
 

@@ -700,6 +700,29 @@ class PlanRunnerTest {
   }
 
   @Test
+  void run_includeRoleWithApply_appliesTheKeywordsToTheRolesTasks() throws Exception {
+    f.file("site.yml", """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - include_role:
+                name: r
+                apply:
+                  when: false
+            - name: after the role
+              copy: {content: "after", dest: "@OUT@/after"}
+        """);
+    f.file("roles/r/tasks/main.yml", """
+        - name: skipped by apply
+          copy: {content: "ran", dest: "@OUT@/role"}
+        """);
+    PlayRecap recap = f.run();
+    assertThat(recap.skipped()).isEqualTo(1);
+    assertThat(f.read("after")).isEqualTo("after");
+    assertThat(f.exists("role")).isFalse();
+  }
+
+  @Test
   void run_gatherFacts_makesFactsAvailable() throws Exception {
     f.file("site.yml", """
         - hosts: all
