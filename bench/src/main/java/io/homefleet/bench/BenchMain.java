@@ -108,22 +108,50 @@ public final class BenchMain {
           awaitConnected(fleet, n, Duration.ofMinutes(5));
           out.put("connect_all_ms", ms(System.nanoTime() - c0));
 
-          for (int i = 0; i < WARM_UP_RUNS; i++) {
+          int warmUps = Integer.getInteger("bench.warmUpRuns", WARM_UP_RUNS);
+          for (int i = 0; i < warmUps; i++) {
             pingAll(op, n, new ArrayList<>()); // warm-up (JIT), not counted
           }
           List<Long> runNs = new ArrayList<>();
           List<Long> hostNs = new ArrayList<>();
+          // -Dbench.profiler=/path/to/libasyncProfiler.so: CPU samples of every thread of both
+          // processes over the measured runs only, as collapsed stacks beside the other output.
+          String profiler = System.getProperty("bench.profiler");
+          long self = ProcessHandle.current().pid();
+          if (profiler != null) {
+            ProcStats.profiler(ctl.pid(), profiler, "start,event=" + System.getProperty("bench.profilerEvent", "cpu")
+                + ",interval=1ms,threads");
+            ProcStats.profiler(self, profiler, "start,event=" + System.getProperty("bench.profilerEvent", "cpu")
+                + ",interval=1ms,threads");
+          }
           long ctlTicks0 = ProcStats.cpuTicks(ctl.pid());
           long ownTicks0 = ProcStats.cpuTicks(ProcessHandle.current().pid());
+          StringBuilder perRun = new StringBuilder();
           for (int i = 0; i < runs; i++) {
+            long c = ProcStats.cpuTicks(ctl.pid());
+            long g = ProcStats.cpuTicks(self);
             runNs.add(pingAll(op, n, hostNs));
+            perRun.append(perRun.length() == 0 ? "" : " ").append(Math.round((ProcStats.cpuTicks(ctl.pid()) - c)
+                * ProcStats.MS_PER_TICK)).append('/').append(Math.round((ProcStats.cpuTicks(self) - g) * ProcStats.MS_PER_TICK));
           }
+          out.put("warm_up_runs", warmUps);
+          // Each measured run's CPU, controller/load generator in ms: shows whether the JIT has finished.
+          out.put("cpu_ms_each_run", perRun);
           // CPU per fan-out, each side: says whether the runs are CPU-bound on these two cores,
           // and whose CPU it is, independently of what else the machine was doing.
           out.put("controller_cpu_ms_per_run", String.format(Locale.ROOT, "%.0f",
               (ProcStats.cpuTicks(ctl.pid()) - ctlTicks0) * ProcStats.MS_PER_TICK / runs));
           out.put("loadgen_cpu_ms_per_run", String.format(Locale.ROOT, "%.0f",
               (ProcStats.cpuTicks(ProcessHandle.current().pid()) - ownTicks0) * ProcStats.MS_PER_TICK / runs));
+          if (profiler != null) {
+            Path profiles = Path.of(System.getProperty("bench.profileDir", "."));
+            Path c = profiles.resolve("controller-" + n + ".collapsed").toAbsolutePath();
+            Path l = profiles.resolve("loadgen-" + n + ".collapsed").toAbsolutePath();
+            ProcStats.profiler(ctl.pid(), profiler, "stop,file=" + c);
+            ProcStats.profiler(self, profiler, "stop,file=" + l);
+            out.put("profile_controller", c);
+            out.put("profile_loadgen", l);
+          }
           out.put("run_p50_ms", ms(Stats.percentile(runNs, 50)));
           out.put("run_p99_ms", ms(Stats.percentile(runNs, 99)));
           out.put("host_result_p50_ms", ms(Stats.percentile(hostNs, 50)));

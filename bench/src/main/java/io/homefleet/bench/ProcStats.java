@@ -52,9 +52,21 @@ final class ProcStats {
     return Long.parseLong(m.group(2)) * 1024;
   }
 
-  private static String jcmd(long pid, String cmd) throws IOException, InterruptedException {
+  /**
+   * Loads async-profiler ({@code lib}: its libasyncProfiler.so) into {@code pid} with
+   * {@code options}, e.g. {@code start,event=cpu,interval=1ms} and later
+   * {@code stop,file=out.collapsed}: one call per action, as its agent takes them.
+   */
+  static String profiler(long pid, String lib, String options) throws IOException, InterruptedException {
+    // Quoted: jcmd would read the options' '=' as its own name=value arguments.
+    return jcmd(pid, "JVMTI.agent_load", lib, '"' + options + '"');
+  }
+
+  private static String jcmd(long pid, String... cmd) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), cmd).redirectErrorStream(true).start();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(jcmd.toString(), Long.toString(pid)));
+    args.addAll(java.util.List.of(cmd));
+    Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor(30, TimeUnit.SECONDS);
     return out;

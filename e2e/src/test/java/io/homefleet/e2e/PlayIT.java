@@ -1,5 +1,7 @@
 package io.homefleet.e2e;
 
+import static io.homefleet.e2e.Recaps.changed;
+import static io.homefleet.e2e.Recaps.recap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -128,18 +130,6 @@ class PlayIT {
       assertThat(recap(unreachable.stdout(), "agent-b")).contains("unreachable=1");
       assertThat(recap(unreachable.stdout(), "agent-a")).contains("failed=0");
     }
-  }
-
-  private static String recap(String out, String host) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(host) + "\\s+: (.*)$").matcher(out);
-    assertThat(m.find()).as("no recap line for %s in:\n%s", host, out).isTrue();
-    return m.group(1);
-  }
-
-  private static int changed(String out, String host) {
-    Matcher m = Pattern.compile("changed=(\\d+)").matcher(recap(out, host));
-    assertThat(m.find()).isTrue();
-    return Integer.parseInt(m.group(1));
   }
 
 }

@@ -5,6 +5,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -19,6 +20,7 @@ public final class ClientCertTrustManager extends X509ExtendedTrustManager {
   private final Clock clock;
   private final Predicate<X509Certificate> revoked;
   private final BiConsumer<X509Certificate, String> onReject;
+  private final BiFunction<X509Certificate, String, CertificateException> refusal;
 
   public ClientCertTrustManager(X509Certificate ca, Clock clock, Predicate<X509Certificate> revoked) {
     this(ca, clock, revoked, (cert, why) -> { });
@@ -30,10 +32,21 @@ public final class ClientCertTrustManager extends X509ExtendedTrustManager {
    */
   public ClientCertTrustManager(X509Certificate ca, Clock clock, Predicate<X509Certificate> revoked,
       BiConsumer<X509Certificate, String> onReject) {
+    this(ca, clock, revoked, onReject, (cert, why) -> new CertificateException(why));
+  }
+
+  /**
+   * As above; {@code refusal} makes the exception thrown for a refused certificate (the
+   * certificate, or null, and the reason). Its type is what a TLS engine turns into the alert
+   * the client sees, so a provider that needs its own exception types can supply them.
+   */
+  public ClientCertTrustManager(X509Certificate ca, Clock clock, Predicate<X509Certificate> revoked,
+      BiConsumer<X509Certificate, String> onReject, BiFunction<X509Certificate, String, CertificateException> refusal) {
     this.ca = ca;
     this.clock = clock;
     this.revoked = revoked;
     this.onReject = onReject;
+    this.refusal = refusal;
   }
 
   @Override
@@ -57,7 +70,7 @@ public final class ClientCertTrustManager extends X509ExtendedTrustManager {
     } catch (RuntimeException ignored) {
       // A listener must never change the verdict.
     }
-    return new CertificateException(why);
+    return refusal.apply(cert, why);
   }
 
   @Override

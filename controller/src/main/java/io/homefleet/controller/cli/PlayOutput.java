@@ -1,8 +1,5 @@
 package io.homefleet.controller.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.protobuf.ByteString;
 import io.homefleet.proto.v1.PlayHostEvent;
 import io.homefleet.proto.v1.PlayHostRecap;
@@ -11,7 +8,6 @@ import io.homefleet.proto.v1.PlayRunEvent;
 import io.homefleet.proto.v1.PlayTaskResult;
 import io.homefleet.proto.v1.RunState;
 import io.homefleet.proto.v1.TaskStatus;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,8 +25,6 @@ import java.util.Set;
  * in the shape of Ansible's {@code json} callback.
  */
 final class PlayOutput {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper COMPACT = new ObjectMapper();
   /** Keys of a result that make a debug-like message worth printing under the host's line. */
   private static final Set<String> MSG_ONLY = Set.of("msg", "changed", "failed");
 
@@ -109,7 +103,9 @@ final class PlayOutput {
         PlayTaskResult r = h.getItem();
         itemsSeen.put(key(h, r), true);
         taskHeader(h, r);
-        Map<String, Object> result = map(r.getResultJson());
+        // Parsed only when something of it is printed: the CLI keeps up with a busy run's events.
+        Map<String, Object> result = diff || json || r.getStatus() == TaskStatus.FAILED ? map(r.getResultJson())
+            : Map.of();
         String item = "(item=" + r.getItemLabel() + ")";
         // As ansible-playbook: the diff comes before the line it belongs to.
         diffs(listOf(result.get("diff")));
@@ -122,14 +118,15 @@ final class PlayOutput {
       }
       case TASK -> {
         PlayTaskResult r = h.getTask();
-        Map<String, Object> result = map(r.getResultJson());
+        Map<String, Object> result = json || r.getStatus() == TaskStatus.FAILED || mayHaveMessage(r.getResultJson())
+            ? map(r.getResultJson()) : Map.of();
         record(h, r, result);
         boolean hadItems = itemsSeen.remove(key(h, r)) != null;
         if (hadItems && r.getStatus() != TaskStatus.FAILED) {
           return;
         }
         taskHeader(h, r);
-        if (!hadItems) {
+        if (!hadItems && diff && !json) {
           diffs(list(r.getDiffsJson()));
         }
         switch (r.getStatus()) {
@@ -196,16 +193,17 @@ final class PlayOutput {
     hosts.put(h.getHost(), hr);
   }
 
+  /** Whether a result may hold a message {@link #message} prints; false for most module results. */
+  static boolean mayHaveMessage(ByteString resultJson) {
+    return resultJson.toStringUtf8().contains("\"msg\"");
+  }
+
   /** A debug-like message ({@code msg} and nothing else worth showing) is shown as ansible-playbook shows debug's. */
   private static String message(Map<String, Object> result) {
     if (result.containsKey("msg") && MSG_ONLY.containsAll(result.keySet())) {
-      try {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("msg", result.get("msg"));
-        return " => " + JSON.writeValueAsString(m);
-      } catch (IOException e) {
-        return "";
-      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("msg", result.get("msg"));
+      return " => " + PlayJson.pretty(m);
     }
     return "";
   }
@@ -291,35 +289,31 @@ final class PlayOutput {
     }
   }
 
+  @SuppressWarnings("unchecked")
   static Map<String, Object> map(ByteString json) {
     if (json.isEmpty()) {
       return Map.of();
     }
     try {
-      Map<String, Object> m = COMPACT.readValue(json.toByteArray(), new TypeReference<Map<String, Object>>() {});
-      return m == null ? Map.of() : m;
-    } catch (IOException e) {
+      return PlayJson.parse(json.toStringUtf8()) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    } catch (IllegalArgumentException e) {
       return Map.of("raw", json.toStringUtf8());
     }
   }
 
+  @SuppressWarnings("unchecked")
   static List<Object> list(ByteString json) {
     if (json.isEmpty()) {
       return List.of();
     }
     try {
-      List<Object> l = COMPACT.readValue(json.toByteArray(), new TypeReference<List<Object>>() {});
-      return l == null ? List.of() : l;
-    } catch (IOException e) {
+      return PlayJson.parse(json.toStringUtf8()) instanceof List<?> l ? (List<Object>) l : List.of();
+    } catch (IllegalArgumentException e) {
       return List.of();
     }
   }
 
   static String compact(Object value) {
-    try {
-      return COMPACT.writeValueAsString(value);
-    } catch (IOException e) {
-      return String.valueOf(value);
-    }
+    return PlayJson.compact(value);
   }
 }

@@ -224,8 +224,8 @@ public final class PlayCoordinator {
           emit(run, l -> l.playStarted(index, name, hosts, batch));
           Map<String, HostPlay> started = new LinkedHashMap<>();
           for (String host : batch) {
-            started.put(host, launch(run, loaded, index, play, inventory, host, hosts, batch, options,
-                setFacts.getOrDefault(host, Map.of()), gathered.getOrDefault(host, Map.of())));
+            started.put(host, launch(run, loaded, index, play, inventory, host, hosts, batch, options, setFacts,
+                gathered));
           }
           int failedInBatch = 0;
           boolean endPlay = false;
@@ -277,8 +277,8 @@ public final class PlayCoordinator {
   }
 
   private HostPlay launch(ActiveRun run, LoadedPlaybook loaded, int index, Play play, Inventory inventory,
-      String host, List<String> playHosts, List<String> batch, PlanOptions options, Map<String, Object> setFacts,
-      Map<String, Object> gathered) {
+      String host, List<String> playHosts, List<String> batch, PlanOptions options,
+      Map<String, Map<String, Object>> setFacts, Map<String, Map<String, Object>> gathered) {
     String assignmentId = run.id + "-p" + index + "-" + host;
     HostPlay hp = new HostPlay(run, host, index, assignmentId);
     if (!dispatcher.isOnline(host)) {
@@ -306,19 +306,24 @@ public final class PlayCoordinator {
     return hp;
   }
 
-  /** The host's variables for a play, with {@code hostvars} as a plain snapshot of every host's. */
+  /**
+   * The host's variables for a play, with {@code hostvars} as a plain snapshot of every host's,
+   * each with the facts it set and gathered in the plays before (as Ansible's hostvars show
+   * them: {@code hostvars['db1'].marker} after db1 ran {@code set_fact: marker=...}).
+   */
   private Map<String, Object> vars(Inventory inventory, Play play, String host, List<String> playHosts,
-      List<String> batch, Map<String, Object> setFacts, Map<String, Object> gathered, PlanOptions options) {
+      List<String> batch, Map<String, Map<String, Object>> setFacts, Map<String, Map<String, Object>> gathered,
+      PlanOptions options) {
     Map<String, Object> hostvars = new LinkedHashMap<>();
     for (String other : inventory.hostNames()) {
       Map<String, Object> v = new LinkedHashMap<>(scope(inventory, play, other, playHosts, batch,
-          other.equals(host) ? setFacts : Map.of(), other.equals(host) ? gathered : Map.of(), options).build());
+          setFacts.getOrDefault(other, Map.of()), gathered.getOrDefault(other, Map.of()), options).build());
       v.remove("hostvars");
       v.remove("groups");
       hostvars.put(other, v);
     }
-    Map<String, Object> vars = new LinkedHashMap<>(scope(inventory, play, host, playHosts, batch, setFacts, gathered,
-        options).build());
+    Map<String, Object> vars = new LinkedHashMap<>(scope(inventory, play, host, playHosts, batch,
+        setFacts.getOrDefault(host, Map.of()), gathered.getOrDefault(host, Map.of()), options).build());
     vars.put("hostvars", hostvars);
     return vars;
   }

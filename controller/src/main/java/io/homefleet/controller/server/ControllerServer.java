@@ -1,6 +1,9 @@
 package io.homefleet.controller.server;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
@@ -32,16 +35,21 @@ import io.homefleet.pki.Certificates;
 import io.homefleet.pki.ClientCertTrustManager;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.PkiException;
+import io.homefleet.proto.v1.AgentSessionGrpc;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,10 +124,11 @@ public final class ControllerServer implements AutoCloseable {
 
     SslProvider provider = tlsProvider();
     SslContext ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(serverKeys.key(),
-            serverKeys.chain().toArray(java.security.cert.X509Certificate[]::new)), provider)
+            serverKeys.chain().toArray(X509Certificate[]::new)), provider)
         .trustManager(new ClientCertTrustManager(ca.certificate(), clock, revocations::isRevoked,
             (cert, why) -> log.warn("TLS handshake refused {}: {}", cert == null ? "a client without a certificate"
-                : cert.getSubjectX500Principal() + " (serial " + Certificates.serialHex(cert) + ")", why)))
+                : cert.getSubjectX500Principal() + " (serial " + Certificates.serialHex(cert) + ")", why),
+            refusals(provider, revocations)))
         .clientAuth(ClientAuth.OPTIONAL)
         .protocols("TLSv1.3", "TLSv1.2")
         .build();
@@ -131,6 +140,7 @@ public final class ControllerServer implements AutoCloseable {
         .permitKeepAliveTime(config.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(16 * 1024 * 1024)
+        .callExecutor(callExecutors())
         .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth, new EnrollmentOutcomes(metrics)))
         .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, plays, writes, authority, clock,
             config.heartbeatSeconds(), Version.current(), fleet), auth))
@@ -157,17 +167,44 @@ public final class ControllerServer implements AutoCloseable {
   }
 
   /**
-   * The JDK's TLS by default. {@code -Dhomefleet.tls=openssl} switches to BoringSSL when its
-   * native library loads: cheaper per handshake and per record (bench/README.md), but a client
-   * certificate refused in the handshake then reaches the agent as an {@code internal_error}
-   * alert, so an agent cannot tell "revoked" from a server fault and keeps retrying. Until the
-   * refusals map to proper alerts it stays opt-in.
+   * BoringSSL (netty-tcnative) when its native library loads, else the JDK's TLS;
+   * {@code -Dhomefleet.tls=jdk} forces the JDK's. BoringSSL costs the controller about a third
+   * less CPU per fan-out (bench/README.md); refused client certificates still get their
+   * certificate alerts through {@link OpenSslAlerts}.
    */
   static SslProvider tlsProvider() {
-    if ("openssl".equals(System.getProperty("homefleet.tls")) && io.netty.handler.ssl.OpenSsl.isAvailable()) {
+    if (!"jdk".equals(System.getProperty("homefleet.tls")) && io.netty.handler.ssl.OpenSsl.isAvailable()) {
       return SslProvider.OPENSSL;
     }
     return SslProvider.JDK;
+  }
+
+  /** How a refused client certificate is thrown: under BoringSSL, so that it gets its certificate alert. */
+  private BiFunction<X509Certificate, String, CertificateException> refusals(SslProvider provider,
+      RevocationList revocations) {
+    return provider == SslProvider.OPENSSL ? new OpenSslAlerts(clock, revocations::isRevoked)
+        : (cert, why) -> new CertificateException(why);
+  }
+
+  /**
+   * With {@code -Dhomefleet.sessionExecutor=direct}, agent session streams run their callbacks
+   * on the connection's Netty event loop instead of being handed, message by message, to gRPC's
+   * default pool: each hand-off costs a queue, a thread wake-up and a context switch, 14-18 % of
+   * the controller's CPU per fan-out (bench/README.md). Opt-in: on a loaded machine the median
+   * fan-out was not faster with it, and it is safe only while a session's handlers never wait
+   * (no lock held across store work, no synchronous store write besides the hello), which the
+   * run coordinator must keep true. Enrollment (ECDSA signing) and the operator API always keep
+   * the pool.
+   */
+  static ServerCallExecutorSupplier callExecutors() {
+    boolean direct = "direct".equals(System.getProperty("homefleet.sessionExecutor"));
+    String connect = AgentSessionGrpc.getConnectMethod().getFullMethodName();
+    return new ServerCallExecutorSupplier() {
+      @Override
+      public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+        return direct && call.getMethodDescriptor().getFullMethodName().equals(connect) ? Runnable::run : null;
+      }
+    };
   }
 
   public int port() {

@@ -99,4 +99,20 @@ class PlayCommandTest {
     assertThat(PlayCommand.ExtraVars.parse(java.util.List.of("a=1 b=2", "{\"b\": [1]}", "@" + f)))
         .containsEntry("a", "from-file").containsEntry("b", java.util.List.of(1)).containsEntry("c", 3);
   }
+
+  @Test
+  void play_missingPlaybook_exitsTwoBeforeCallingTheController() {
+    assertThat(play(dir.resolve("nope.yml").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("nope.yml: playbook not found");
+  }
+
+  @Test
+  void localPaths_controllersFileLine_isShownFromTheWorkingDirectory() throws Exception {
+    write("roles/web/tasks/main.yml", "- command: ls\n");
+    Path shown = Path.of("").toAbsolutePath().relativize(dir.resolve("roles/web/tasks/main.yml"));
+    assertThat(PlayCommand.localPaths(dir, "roles/web/tasks/main.yml:3:7: unknown module 'commnd'"))
+        .isEqualTo(shown + ":3:7: unknown module 'commnd'");
+    assertThat(PlayCommand.localPaths(dir, "inventory: no such group")).isEqualTo("inventory: no such group");
+    assertThat(PlayCommand.localPaths(dir, "1 error in site.yml")).isEqualTo("1 error in site.yml");
+  }
 }

@@ -42,4 +42,18 @@ class PlayOutputTest {
     assertThat(tasks.path(1).path("hosts").path("h1").path("ignored").asBoolean()).isTrue();
     assertThat(tasks.path(1).path("hosts").path("h1").path("msg").asText()).isEqualTo("boom");
   }
+
+  @Test
+  void text_printsDebugMessagesAndFailures_notOtherResults() {
+    StringWriter sw = new StringWriter();
+    PlayOutput out = new PlayOutput(new PrintWriter(sw), false, false);
+    out.accept(task(0, "file", TaskStatus.CHANGED, false, "{\"changed\":true,\"path\":\"/srv/x\"}"));
+    out.accept(task(1, "say", TaskStatus.OK, false, "{\"msg\":\"hello\",\"changed\":false}"));
+    out.accept(task(2, "boom", TaskStatus.FAILED, false, "{\"msg\":\"it broke\",\"failed\":true,\"rc\":1}"));
+    assertThat(sw.toString())
+        .contains("changed: [h1]\n")
+        .contains("ok: [h1] => {\n  \"msg\" : \"hello\"\n}")
+        .contains("fatal: [h1]: FAILED! => {\"msg\":\"it broke\",\"failed\":true,\"rc\":1}")
+        .doesNotContain("/srv/x");
+  }
 }

@@ -144,6 +144,19 @@ class PlayCoordinatorRunTest {
   }
 
   @Test
+  void run_hostvarsInTheNextPlay_showEveryHostsSetFacts(@TempDir Path tmp) throws Exception {
+    FakeAgents agents = new FakeAgents(Set.of("a", "b", "c"), Set.of());
+    run(tmp, agents);
+    assertThat(agents.sent).filteredOn(s -> s.play() == 1).hasSize(3).allSatisfy(s -> {
+      Map<?, ?> hostvars = (Map<?, ?>) s.plan().vars().get("hostvars");
+      for (String other : List.of("a", "b", "c")) {
+        assertThat(((Map<?, ?>) hostvars.get(other)).get("marker")).as("hostvars['%s'] sent to %s", other, s.host())
+            .isEqualTo("set-by-" + other);
+      }
+    });
+  }
+
+  @Test
   void run_halfTheBatchFailing_overMaxFailPercentage40_stopsBeforeTheNextBatch(@TempDir Path tmp) throws Exception {
     FakeAgents agents = new FakeAgents(Set.of("a", "b", "c"), Set.of("b"));
     Seen seen = run(tmp, agents);

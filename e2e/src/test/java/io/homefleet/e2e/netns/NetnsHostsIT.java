@@ -20,28 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
 class NetnsHostsIT {
   private static final Pattern ADDRESS = Pattern.compile("inet (198\\.1[89]\\.\\d+\\.\\d+)/24");
 
-  private long mark = System.nanoTime();
-
-  /** Prints how long each phase took: the figures docs/testing.md quotes. */
-  private void phase(String name) {
-    long now = System.nanoTime();
-    System.out.printf("[NetnsHostsIT] %-40s %5.1f s%n", name, (now - mark) / 1e9);
-    mark = now;
-  }
+  private final Phases phases = new Phases("NetnsHostsIT");
 
   @Test
   void agentsInNamespaces_enrollRunAndSurviveALinkCut(@TempDir Path tmp) {
     try (TestHosts net = TestHosts.create(tmp, "prod-1", "dev-1", "sandbox-1");
         TestController controller = TestController.start(net, tmp.resolve("controller"))) {
       assertThat(controller.address()).startsWith(net.gatewayAddress() + ":");
-      phase("namespaces, CA and controller up");
+      phases.done("namespaces, CA and controller up");
       Map<String, String> roles = Map.of("prod-1", "prod", "dev-1", "dev", "sandbox-1", "sandbox");
       for (TestHost h : net.hosts()) {
         controller.enroll(h, roles.get(h.name()), Map.of("suite", "netns"));
       }
       String[] names = net.hosts().stream().map(TestHost::name).toArray(String[]::new);
       controller.awaitStatus(Duration.ofSeconds(90), "online", names);
-      phase("three agents enrolled and online");
+      phases.done("three agents enrolled and online");
 
       // Listed with their roles.
       CommandResult hosts = controller.cli("hosts");
@@ -60,7 +53,7 @@ class NetnsHostsIT {
       assertThat(facts.stdout()).as(facts.all()).contains(net.host("dev-1").address())
           .doesNotContain(net.host("prod-1").address());
 
-      phase("hosts, run, facts");
+      phases.done("hosts, run, facts");
 
       // Cut dev-1 off: it is unreachable, the others still answer; the CLI exits 4 as ansible does.
       TestHost dev = net.host("dev-1");
@@ -74,7 +67,7 @@ class NetnsHostsIT {
       controller.awaitStatus(Duration.ofSeconds(30), "offline", "dev-1");
       controller.awaitStatus(Duration.ofSeconds(5), "online", "prod-1", "sandbox-1");
       assertThat(dev.agent().orElseThrow().isAlive()).as("the agent itself keeps running").isTrue();
-      phase("cut: run with dev-1 unreachable, offline");
+      phases.done("cut: run with dev-1 unreachable, offline");
 
       // Restore: the agent reconnects by itself and answers again.
       dev.restore();
@@ -82,7 +75,7 @@ class NetnsHostsIT {
       CommandResult after = controller.cli("run", "all", "-m", "command", "-a", "ip -4 addr show");
       assertThat(after.exitCode()).as(after.all()).isZero();
       assertThat(addressesReportedBy(after.stdout(), "dev-1")).containsExactly(dev.address());
-      phase("restore: dev-1 reconnected and answers");
+      phases.done("restore: dev-1 reconnected and answers");
     }
   }
 

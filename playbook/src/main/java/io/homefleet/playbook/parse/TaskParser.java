@@ -8,6 +8,7 @@ import io.homefleet.playbook.model.IncludeTasks;
 import io.homefleet.playbook.model.Keywords;
 import io.homefleet.playbook.model.Loop;
 import io.homefleet.playbook.model.Retry;
+import io.homefleet.playbook.model.Role;
 import io.homefleet.playbook.model.RoleRef;
 import io.homefleet.playbook.model.Task;
 import io.homefleet.playbook.model.TaskItem;
@@ -254,12 +255,16 @@ final class TaskParser {
     YamlNode value = m.get(key).orElseThrow();
     KeywordReader kw = new KeywordReader(key);
     String file = null;
+    Optional<Keywords> apply = Optional.empty();
+    Location applyAt = null;
     if (value instanceof YamlNode.Mapping vm) {
       for (YamlNode.Entry e : vm.entries()) {
         switch (e.key()) {
           case "file", "_raw_params" -> file = scalarString(e.value(), key + " file");
-          case "apply" -> s.warning(e.keyLocation(), "apply is ignored for now (set the keywords on the included"
-              + " tasks)");
+          case "apply" -> {
+            apply = applyKeywords(e, key);
+            applyAt = e.keyLocation();
+          }
           default -> s.error(e.keyLocation(), "unknown argument '" + e.key() + "' for " + key
               + Suggest.hint(e.key(), List.of("file", "apply")));
         }
@@ -304,6 +309,10 @@ final class TaskParser {
             + " (use include_tasks for '" + Session.snippet(file) + "')");
         return Optional.empty();
       }
+      if (apply.isPresent()) {
+        s.warning(applyAt, "apply is ignored when the file name is a template (set the keywords on the included"
+            + " tasks, or name the file without a template)");
+      }
       return Optional.of(new IncludeTasks(at, file, true, kw.keywords(), loop, Optional.empty(), Optional.empty()));
     }
     Optional<Path> found = findTaskFile(file, scope, value.location());
@@ -311,8 +320,31 @@ final class TaskParser {
       return Optional.empty();
     }
     Optional<List<TaskItem>> tasks = taskFile(found.get(), scope, value.location());
+    if (apply.isPresent() && tasks.isPresent()) {
+      // apply: the keywords go to every included task, as a block's keywords go to its tasks.
+      tasks = Optional.of(List.of(new Block("", applyAt, tasks.get(), List.of(), List.of(), apply.get())));
+    }
     return Optional.of(new IncludeTasks(at, file, dynamic, kw.keywords(), loop, tasks,
         Optional.of(s.bundleKey(found.get()))));
+  }
+
+  /**
+   * The keywords of an include's {@code apply:} (task keywords that go to every included task);
+   * empty, with an error, when it is not a mapping of them.
+   */
+  private Optional<Keywords> applyKeywords(YamlNode.Entry apply, String key) {
+    if (!(apply.value() instanceof YamlNode.Mapping am)) {
+      s.error(apply.value().location(), "apply takes a mapping of task keywords (tags, when, vars, ...), not "
+          + apply.value().kind());
+      return Optional.empty();
+    }
+    KeywordReader akw = new KeywordReader(key + " apply");
+    for (YamlNode.Entry e : am.entries()) {
+      if (!akw.accept(e) && !ignoredOrUnsupported(e)) {
+        s.error(e.keyLocation(), "unknown keyword '" + e.key() + "' in apply" + Suggest.hint(e.key(), COMMON));
+      }
+    }
+    return Optional.of(akw.keywords());
   }
 
   /** A task file: in a role its tasks/ directory first, then next to the including file, then the playbook's. */
@@ -359,12 +391,15 @@ final class TaskParser {
       return Optional.empty();
     }
     Map<String, String> opts = new LinkedHashMap<>();
+    Optional<Keywords> apply = Optional.empty();
+    Location applyAt = null;
     for (YamlNode.Entry e : vm.entries()) {
       if (!ROLE_INCLUDE_ARGS.contains(e.key())) {
         s.error(e.keyLocation(), "unknown argument '" + e.key() + "' for " + key
             + Suggest.hint(e.key(), ROLE_INCLUDE_ARGS));
       } else if (e.key().equals("apply")) {
-        s.warning(e.keyLocation(), "apply is ignored for now (set the keywords on the role's tasks)");
+        apply = applyKeywords(e, key);
+        applyAt = e.keyLocation();
       } else if (Set.of("public", "allow_duplicates", "rolespec_validate").contains(e.key())) {
         continue; // roles' vars are always visible to later tasks here; duplicates always allowed
       } else {
@@ -401,10 +436,21 @@ final class TaskParser {
         s.error(value.location(), "import_role needs a role name without templates (use include_role)");
         return Optional.empty();
       }
+      if (apply.isPresent()) {
+        s.warning(applyAt, "apply is ignored when the role's name is a template (set the keywords on the role's"
+            + " tasks, or name the role without a template)");
+      }
       return Optional.of(new IncludeRole(m.location(), new RoleRef(name, m.location(), keywords, Map.of(),
           Optional.empty()), true, loop));
     }
     RoleRef ref = roles.reference(name, m.location(), keywords, Map.of(), scope, opts);
+    if (apply.isPresent() && ref.role().isPresent()) {
+      // apply: the keywords go to every task of the role, as a block's keywords go to its tasks.
+      Role r = ref.role().get();
+      Role applied = new Role(r.name(), r.bundleDir(), List.of(new Block("", applyAt, r.tasks(), List.of(), List.of(),
+          apply.get())), r.handlers(), r.defaults(), r.vars(), r.dependencies());
+      ref = new RoleRef(ref.name(), ref.location(), ref.keywords(), ref.params(), Optional.of(applied));
+    }
     return Optional.of(new IncludeRole(m.location(), ref, dynamic, loop));
   }
 

@@ -676,6 +676,40 @@ class PlanRunnerTest {
   }
 
   @Test
+  void run_includeTasksAndIncludeRoleWithApply_applyTheKeywordsToEveryIncludedTask() throws Exception {
+    f.file("site.yml", """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - include_tasks:
+                file: inc.yml
+                apply:
+                  ignore_errors: true
+                  vars: {suffix: "-applied"}
+            - include_role:
+                name: r
+                apply:
+                  when: false
+        """);
+    f.file("inc.yml", """
+        - name: fails, ignored by apply
+          command: /bin/false
+        - name: still runs
+          copy: {content: "ran{{ suffix }}", dest: "@OUT@/after"}
+        """);
+    f.file("roles/r/tasks/main.yml", """
+        - name: skipped by apply
+          copy: {content: "ran", dest: "@OUT@/role"}
+        """);
+    PlayRecap recap = f.run();
+    assertThat(recap.failed()).isZero();
+    assertThat(recap.ignored()).isEqualTo(1);
+    assertThat(f.read("after")).isEqualTo("ran-applied");
+    assertThat(recap.skipped()).isEqualTo(1);
+    assertThat(f.exists("role")).isFalse();
+  }
+
+  @Test
   void run_gatherFacts_makesFactsAvailable() throws Exception {
     f.file("site.yml", """
         - hosts: all
