@@ -214,11 +214,12 @@ public final class AgentMain {
             telemetry.start(timer);
             modules = telemetry.metered(modules);
           }
-          // The controller's fleet view gets the full registry when telemetry is configured, and
-          // Micrometer's basics (CPU, load, memory, root disk) otherwise.
-          SessionTelemetry sessionTelemetry = new SessionTelemetry(telemetry != null ? telemetry.registry()
-              : SessionTelemetry.basicRegistry(java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")),
-              SessionTelemetry.DEFAULT_INTERVAL, clock);
+          // The controller's fleet view (its endpoint, the fleet dashboard, 'homefleet hosts' and 'top')
+          // gets one small, fixed set from every agent, configured or not: Micrometer's CPU, load, JVM and
+          // root-disk meters and memory from /proc/meminfo (docs/telemetry.md, "The fleet endpoint"). The
+          // full host set stays on the agent's own /metrics and InfluxDB push.
+          SessionTelemetry sessionTelemetry = new SessionTelemetry(SessionTelemetry.basicRegistry(
+              java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")), SessionTelemetry.DEFAULT_INTERVAL, clock);
           SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
               modules, journal, sessionTelemetry);
           java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
