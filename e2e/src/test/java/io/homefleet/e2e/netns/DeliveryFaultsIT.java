@@ -3,7 +3,6 @@ package io.homefleet.e2e.netns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * every run's line is there exactly once: no task ran twice, whatever was killed or cut.
  */
 class DeliveryFaultsIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /**
    * A shell task that records that it ran in its host's counter file and then takes
    * {@code seconds}. The same text works on every host: each agent has its own root dir.
@@ -50,28 +47,14 @@ class DeliveryFaultsIT {
   }
 
   private static JsonNode run(TestController c, String id) {
-    CommandResult r = c.cli("runs", "show", id, "--json");
-    assertThat(r.exitCode()).as(r.all()).isZero();
-    try {
-      return JSON.readTree(r.stdout());
-    } catch (IOException e) {
-      throw new AssertionError("not JSON: " + r.all(), e);
-    }
+    return RunJson.show(c, id);
   }
 
+
   private static JsonNode awaitRunEnd(TestController c, String id, Duration timeout) {
-    long until = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < until) {
-      last = run(c, id);
-      String state = last.path("state").asText();
-      if (!state.equals("running") && !state.equals("queued")) {
-        return last;
-      }
-      sleep(500);
-    }
-    throw new AssertionError("run " + id + " still open after " + timeout + ": " + last + "\n" + c.logs());
+    return RunJson.awaitEnd(c, id, timeout);
   }
+
 
   /** Waits until the run's task on {@code host} is in {@code state} (a late result may replace an earlier one). */
   private static JsonNode awaitHostState(TestController c, String id, String host, String state, Duration timeout) {

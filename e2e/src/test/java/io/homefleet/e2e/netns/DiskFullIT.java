@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +55,7 @@ class DiskFullIT {
       Thread.sleep(6_000); // the in-flight task finishes while the disk is full
       Files.delete(filler);
 
-      JsonNode r = awaitEnd(c, inFlight, Duration.ofSeconds(60));
+      JsonNode r = RunJson.awaitEnd(c, inFlight, Duration.ofSeconds(60));
       assertThat(r.path("state").asText()).as(r.toString()).isEqualTo("succeeded");
       assertThat(r.path("hosts").path("full-1").path("stdout").asText()).contains("finished");
       assertThat(Files.readAllLines(h.root().resolve("counter"))).containsExactly("ran");
@@ -80,19 +79,4 @@ class DiskFullIT {
     return r.stdout().strip();
   }
 
-  private static JsonNode awaitEnd(TestController c, String id, Duration timeout) throws IOException,
-      InterruptedException {
-    long until = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < until) {
-      CommandResult r = c.cli("runs", "show", id, "--json");
-      last = JSON.readTree(r.stdout());
-      String state = last.path("state").asText();
-      if (!state.equals("running") && !state.equals("queued")) {
-        return last;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("run " + id + " still open: " + last + "\n" + c.logs());
-  }
 }

@@ -3,7 +3,6 @@ package io.homefleet.e2e.netns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * stored; the agent renewed at least once meanwhile.
  */
 class RotationUnderLoadIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Test
   void shortCertificatesRenewUnderLoad_noTaskLostOrRunTwice(@TempDir Path tmp) throws Exception {
     try (TestHosts net = TestHosts.create(tmp, "rotate-1");
@@ -44,26 +41,11 @@ class RotationUnderLoadIT {
         expected.add("t" + i);
       }
       for (String id : ids) {
-        JsonNode run = awaitEnd(c, id, Duration.ofSeconds(120));
+        JsonNode run = RunJson.awaitEnd(c, id, Duration.ofSeconds(120));
         assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("succeeded");
       }
       assertThat(Files.readAllLines(h.root().resolve("counter"))).containsExactlyElementsOf(expected);
       assertThat(Files.readString(h.agentLog())).contains("certificate renewed");
     }
-  }
-
-  private static JsonNode awaitEnd(TestController c, String id, Duration timeout) throws Exception {
-    long until = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < until) {
-      CommandResult r = c.cli("runs", "show", id, "--json");
-      last = JSON.readTree(r.stdout());
-      String state = last.path("state").asText();
-      if (!state.equals("running") && !state.equals("queued")) {
-        return last;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("run " + id + " still open: " + last + "\n" + c.logs());
   }
 }
