@@ -575,11 +575,6 @@ public final class RunCoordinator {
         run.unreachable);
   }
 
-  /** Open tasks (for tests and status). */
-  public synchronized int openTasks() {
-    return pending.size();
-  }
-
   private static String json(Map<String, Object> args) {
     try {
       return JSON.writeValueAsString(args);
