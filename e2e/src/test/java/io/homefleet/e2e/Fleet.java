@@ -73,13 +73,18 @@ final class Fleet implements AutoCloseable {
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    return run(pb, dir, timeout);
+  }
+
+  /** Runs {@code pb} to its end with stdin from /dev/null, output captured in files under {@code dir}. */
+  private static Result run(ProcessBuilder pb, Path dir, Duration timeout) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "cli", ".out");
     Path err = Files.createTempFile(dir, "cli", ".err");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
     Process p = pb.start();
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("command timed out: " + cmd);
+      throw new AssertionError("command timed out: " + pb.command());
     }
     return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
   }
@@ -95,15 +100,7 @@ final class Fleet implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put("HOMEFLEET_HOME", home.toString());
     pb.environment().remove("HOMEFLEET_CONTROLLER");
-    Path out = Files.createTempFile(dir, "cli", ".out");
-    Path err = Files.createTempFile(dir, "cli", ".err");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("command timed out: " + cmd);
-    }
-    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    return run(pb, dir, timeout);
   }
 
   void init() throws IOException, InterruptedException {
