@@ -67,6 +67,10 @@ public final class Converger implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Duration tick;
   private final ZoneId defaultZone;
+  /** After a start, how long schedules wait for the enrolled agents to reconnect before running anyway. */
+  private final Duration settle;
+  private volatile long startedAt;
+  private volatile boolean settled;
   /** Hosts with a convergence in progress, to the version it runs. */
   private final Set<String> running = ConcurrentHashMap.newKeySet();
   /** When each host is due for its interval convergence. */
@@ -75,6 +79,17 @@ public final class Converger implements AutoCloseable {
 
   public Converger(Store store, DesiredState state, PlayCoordinator plays, PlayDispatcher online, Clock clock,
       ScheduledExecutorService timer, Duration tick, ZoneId defaultZone) {
+    this(store, state, plays, online, clock, timer, tick, defaultZone, Duration.ZERO);
+  }
+
+  /**
+   * @param settle after {@link #start}, schedules wait until every enrolled agent has reconnected or
+   *     this much time has passed, so that a catch-up run reaches the hosts coming back after a
+   *     controller restart instead of finding none online
+   */
+  public Converger(Store store, DesiredState state, PlayCoordinator plays, PlayDispatcher online, Clock clock,
+      ScheduledExecutorService timer, Duration tick, ZoneId defaultZone, Duration settle) {
+    this.settle = settle;
     this.store = store;
     this.state = state;
     this.plays = plays;
@@ -87,6 +102,7 @@ public final class Converger implements AutoCloseable {
 
   /** Starts the interval and schedule clock; schedules missed while the controller was down run at the first tick. */
   public void start() {
+    startedAt = clock.millis();
     state.current().ifPresent(this::seeSchedules);
     state.onChange(c -> timer.execute(() -> versionChanged(c)));
     ticking = timer.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
@@ -129,6 +145,9 @@ public final class Converger implements AutoCloseable {
         if (!d.isAfter(now)) {
           converge(h.name(), Trigger.INTERVAL);
         }
+      }
+      if (!settled(now)) {
+        return;
       }
       for (StateConfig.Schedule s : c.get().checkout().config().schedules()) {
         runIfDue(c.get(), s, now);
@@ -289,6 +308,25 @@ public final class Converger implements AutoCloseable {
   }
 
   // ------------------------------------------------------------ schedules
+
+  /**
+   * Whether schedules may run: once every enrolled agent is back after the start, or the settle
+   * time is up (a host that stays away then misses the run, as any offline host does).
+   */
+  private boolean settled(Instant now) {
+    if (settled) {
+      return true;
+    }
+    boolean allBack = store.hosts().stream().filter(h -> !h.decommissioned()).allMatch(h -> online.isOnline(h.name()));
+    if (allBack || now.toEpochMilli() - startedAt >= settle.toMillis()) {
+      settled = true;
+      if (!settle.isZero()) {
+        log.info("schedules running: {}", allBack ? "every enrolled agent is connected"
+            : "agents still away after " + settle.toSeconds() + " s; they miss what runs now");
+      }
+    }
+    return settled;
+  }
 
   private void runIfDue(DesiredState.Current c, StateConfig.Schedule s, Instant now) {
     ZoneId zone = c.checkout().config().timezone().orElse(defaultZone);

@@ -106,7 +106,8 @@ public final class ControllerServer implements AutoCloseable {
     store.closeInterruptedConvergences(clock.millis());
     DesiredState state = new DesiredState(store, config.dataDir().resolve("state"), clock);
     state.load();
-    converger = new Converger(store, state, plays, sessions, clock, timer, CONVERGE_TICK, ZoneId.systemDefault());
+    converger = new Converger(store, state, plays, sessions, clock, timer, CONVERGE_TICK, ZoneId.systemDefault(),
+        config.reconnectWindow());
     sessions.onConnect(converger::hostConnected);
     FleetTelemetry fleet = new FleetTelemetry(clock);
     sessions.onDisconnect(fleet::drop);
