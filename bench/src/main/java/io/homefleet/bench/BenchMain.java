@@ -82,6 +82,10 @@ public final class BenchMain {
     out.put("agents", n);
     try (ControllerProcess ctl = new ControllerProcess(root, dir)) {
       ctl.init();
+      String rate = System.getProperty("bench.maxConnectionRate");
+      if (rate != null) {
+        ctl.configure("max_connection_rate: " + Integer.parseInt(rate));
+      }
       ctl.start();
       if (Boolean.getBoolean("bench.pinCores")) {
         // The controller on core 0, the load generator on core 1: the controller's own figures.
@@ -176,6 +180,7 @@ public final class BenchMain {
             pingAll(op, n, new ArrayList<>());
             out.put("storm_all_back_and_ran_ms", ms(System.nanoTime() - s0));
             out.put("storm_reconnect_attempts", fleet.reconnects.get() - before);
+            out.put("storm_accept_capped", Files.readString(ctl.log(2)).contains("connection rate capped"));
           }
         }
       } finally {

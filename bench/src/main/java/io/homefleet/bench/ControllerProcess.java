@@ -51,6 +51,16 @@ final class ControllerProcess implements AutoCloseable {
     }
   }
 
+  /** Adds a line to the controller's controller.yaml (after {@link #init}). */
+  void configure(String yamlLine) throws IOException {
+    Files.writeString(dataDir.resolve("controller.yaml"), "\n" + yamlLine + "\n", java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /** The log of the controller's {@code n}-th start (1 for the first). */
+  Path log(int n) {
+    return dir.resolve("controller-" + n + ".log");
+  }
+
   void start() throws IOException, InterruptedException {
     Path log = dir.resolve("controller-" + (++starts) + ".log");
     ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/homefleet").toString(), "server", "--data-dir",

@@ -20,7 +20,10 @@ import java.util.stream.Collectors;
  */
 public record ControllerConfig(String listenHost, int listenPort, Path dataDir, List<String> serverNames,
     Duration agentCertLifetime, int heartbeatSeconds, Duration keepAliveTime, Duration keepAliveTimeout,
-    Duration permitKeepAliveTime, String metricsHost, int metricsPort) {
+    Duration permitKeepAliveTime, String metricsHost, int metricsPort, int maxConnectionRate) {
+
+  /** New connections accepted per second at most, by default ({@code max_connection_rate}). */
+  public static final int DEFAULT_MAX_CONNECTION_RATE = 200;
 
   public static final int DEFAULT_PORT = 7443;
   public static final String FILE_NAME = "controller.yaml";
@@ -33,7 +36,8 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
       @JsonProperty("keepalive_time") String keepAliveTime,
       @JsonProperty("keepalive_timeout") String keepAliveTimeout,
       @JsonProperty("permit_keepalive_time") String permitKeepAliveTime,
-      @JsonProperty("metrics_listen") String metricsListen) {}
+      @JsonProperty("metrics_listen") String metricsListen,
+      @JsonProperty("max_connection_rate") Integer maxConnectionRate) {}
 
   public Path pkiDir() {
     return dataDir.resolve("pki");
@@ -57,7 +61,7 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
   }
 
   public static ControllerConfig defaults(Path dataDir, String listen) throws ConfigException {
-    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null, null), dataDir, "defaults");
+    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null, null, null), dataDir, "defaults");
   }
 
   public static ControllerConfig load(Path file) throws ConfigException {
@@ -133,9 +137,14 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
       }
       metricsHost = m.substring(0, mc).replace("[", "").replace("]", "");
     }
+    int rate = y.maxConnectionRate() == null ? DEFAULT_MAX_CONNECTION_RATE : y.maxConnectionRate();
+    if (rate < 0 || rate > 100_000) {
+      throw new ConfigException(source + ": max_connection_rate: must be between 1 and 100000 new connections per"
+          + " second, or 0 for no cap; got " + rate + " (" + DEFAULT_MAX_CONNECTION_RATE + " is the default)");
+    }
     return new ControllerConfig(host, port, dataDir, names, lifetime, heartbeat,
         duration(source, "keepalive_time", y.keepAliveTime(), "30s"),
-        duration(source, "keepalive_timeout", y.keepAliveTimeout(), "10s"), permit, metricsHost, metricsPort);
+        duration(source, "keepalive_timeout", y.keepAliveTimeout(), "10s"), permit, metricsHost, metricsPort, rate);
   }
 
   private static Duration duration(String source, String field, String value, String dflt) throws ConfigException {

@@ -7,6 +7,12 @@ import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.atomic.LongAdder;
 import io.homefleet.controller.auth.AuthInterceptor;
 import io.homefleet.controller.auth.RevocationList;
 import io.homefleet.controller.config.ControllerConfig;
@@ -72,6 +78,9 @@ public final class ControllerServer implements AutoCloseable {
   private static final Duration CONVERGE_TICK = Duration.ofSeconds(1);
   private ControllerMetrics metrics;
   private MetricsEndpoint metricsEndpoint;
+  /** Our own event loops, when accepting is rate-capped (gRPC's shared ones otherwise). */
+  private EventLoopGroup acceptLoop;
+  private EventLoopGroup ioLoops;
 
   public ControllerServer(ControllerConfig config, Clock clock) {
     this.config = config;
@@ -134,7 +143,25 @@ public final class ControllerServer implements AutoCloseable {
         .protocols("TLSv1.3", "TLSv1.2")
         .build();
     AuthInterceptor auth = new AuthInterceptor(ca.certificate(), revocations, store, clock);
-    server = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(), config.listenPort()))
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
+        config.listenPort()));
+    LongAdder accepted = new LongAdder();
+    LongAdder acceptPauses = new LongAdder();
+    metrics.connections(accepted::sum, acceptPauses::sum);
+    if (config.maxConnectionRate() > 0) {
+      // The same NIO transport and thread counts gRPC would pick, with the rate cap on the listening channel.
+      int rate = config.maxConnectionRate();
+      acceptLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("homefleet-accept", true),
+          NioIoHandler.newFactory());
+      ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("homefleet-io", true),
+          NioIoHandler.newFactory());
+      builder.bossEventLoopGroup(acceptLoop).workerEventLoopGroup(ioLoops).channelFactory(() -> {
+        NioServerSocketChannel listening = new NioServerSocketChannel();
+        AcceptRateLimit.install(listening, rate, accepted, acceptPauses);
+        return listening;
+      });
+    }
+    server = builder
         .sslContext(ssl)
         .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
         .keepAliveTimeout(config.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -240,6 +267,11 @@ public final class ControllerServer implements AutoCloseable {
       } catch (InterruptedException e) {
         server.shutdownNow();
         Thread.currentThread().interrupt();
+      }
+    }
+    for (EventLoopGroup loops : new EventLoopGroup[] {ioLoops, acceptLoop}) {
+      if (loops != null) {
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
       }
     }
     if (converger != null) {

@@ -83,6 +83,19 @@ public final class ControllerMetrics implements AutoCloseable {
     sessionsClosed.increment();
   }
 
+  /**
+   * The listening socket's counters: connections accepted, and how often accepting paused at
+   * {@code max_connection_rate}.
+   */
+  public void connections(java.util.function.LongSupplier accepted, java.util.function.LongSupplier paused) {
+    FunctionCounter.builder("homefleet.connections.accepted", accepted, s -> s.getAsLong())
+        .description("Connections the controller accepted since it started (agents, operators, enrollments).")
+        .register(registry);
+    FunctionCounter.builder("homefleet.connections.accept.pauses", paused, s -> s.getAsLong())
+        .description("Times accepting paused because new connections came faster than max_connection_rate.")
+        .register(registry);
+  }
+
   /** Counts one enrollment call by its outcome: ok, or the gRPC status it failed with. */
   public void enrollment(io.grpc.Status.Code outcome) {
     Counter.builder("homefleet.enrollments").tag("outcome", outcome.name().toLowerCase(Locale.ROOT))

@@ -36,4 +36,17 @@ class ControllerConfigMetricsTest {
     assertThatThrownBy(() -> load("metrics_listen: localhost\n")).isInstanceOf(ConfigException.class)
         .hasMessageContaining("metrics_listen: 'localhost' is not HOST:PORT (example: 127.0.0.1:9464");
   }
+
+  @Test
+  void maxConnectionRate_defaultCustomAndOff() throws Exception {
+    assertThat(load("listen: 127.0.0.1:7443\n").maxConnectionRate()).isEqualTo(ControllerConfig.DEFAULT_MAX_CONNECTION_RATE);
+    assertThat(load("max_connection_rate: 50\n").maxConnectionRate()).isEqualTo(50);
+    assertThat(load("max_connection_rate: 0\n").maxConnectionRate()).isZero();
+  }
+
+  @Test
+  void maxConnectionRate_negative_namesTheFieldAndTheRange() {
+    assertThatThrownBy(() -> load("max_connection_rate: -5\n")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("max_connection_rate: must be between 1 and 100000 new connections per second, or 0");
+  }
 }
