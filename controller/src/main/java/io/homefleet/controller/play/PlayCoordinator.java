@@ -335,6 +335,7 @@ public final class PlayCoordinator {
       Optional<String> busy = lanes.holder(host);
       String why = busy.isPresent() ? host + " is busy with run " + busy.get()
           : host + " is not taking work yet (its agent is not reading what it was sent)";
+      log.info("run {}: play {} waiting: {}", run.id, index, why);
       emit(run, l -> l.note("waiting: " + why));
     }
     return hp;
