@@ -346,7 +346,8 @@ public final class PlayCoordinator {
       List<String> batch, PlanOptions options, Map<String, Map<String, Object>> setFacts,
       Map<String, Map<String, Object>> gathered) {
     if (!waiting.remove(hp.assignmentId, hp)) {
-      return; // it ended while it waited (its host disconnected)
+      releaseLane(hp); // it ended while it waited (its host disconnected); idempotent
+      return;
     }
     String host = hp.host;
     byte[] bytes;
