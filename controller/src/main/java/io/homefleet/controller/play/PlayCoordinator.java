@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.homefleet.controller.run.GroupCommit;
+import io.homefleet.controller.run.HostLanes;
 import io.homefleet.controller.run.Ids;
 import io.homefleet.controller.store.Records;
 import io.homefleet.controller.store.Store;
@@ -39,9 +40,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -55,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * per host with the host's variables (inventory, facts from the store and from earlier plays'
  * fact gathering, play vars, {@code set_fact} and registered results of earlier plays, extra
  * vars), sends each host its plan in one message, and collects the events the agents stream.
+ * A host's part waits for the host's lane ({@link HostLanes}, shared with ad-hoc runs and other
+ * plays): its plan is compiled and sent when the lane is granted, so no two pieces of work overlap
+ * on one host and the plan sees the facts as they are then.
  * Between batches it applies {@code max_fail_percentage}, {@code any_errors_fatal} and
  * {@code meta: end_play}; hosts that failed or were unreachable take no part in later plays, as
  * in Ansible. Every task result and every recap is stored before a listener hears of it.
@@ -101,12 +107,17 @@ public final class PlayCoordinator {
     final int playIndex;
     final String assignmentId;
     final CompletableFuture<HostOutcome> done = new CompletableFuture<>();
+    /** Where the grant of its lane (or its end while it waited) is announced to the run's thread. */
+    final BlockingQueue<HostPlay> turns;
+    /** Its claim on the host's lane; null when it never asked (offline). */
+    volatile HostLanes.Ticket ticket;
 
-    HostPlay(ActiveRun run, String host, int playIndex, String assignmentId) {
+    HostPlay(ActiveRun run, String host, int playIndex, String assignmentId, BlockingQueue<HostPlay> turns) {
       this.run = run;
       this.host = host;
       this.playIndex = playIndex;
       this.assignmentId = assignmentId;
+      this.turns = turns;
     }
   }
 
@@ -124,9 +135,12 @@ public final class PlayCoordinator {
   private final Store store;
   private final GroupCommit writes;
   private final PlayDispatcher dispatcher;
+  private final HostLanes lanes;
   private final Function<String, Map<String, Object>> storedFacts;
   private final Clock clock;
   private final Map<String, HostPlay> active = new ConcurrentHashMap<>();
+  /** Host parts waiting for their host's lane (or granted, not yet sent). */
+  private final Map<String, HostPlay> waiting = new ConcurrentHashMap<>();
 
   /**
    * @param storedFacts a host's facts as the agent last reported them, as Ansible names them
@@ -134,9 +148,16 @@ public final class PlayCoordinator {
    */
   public PlayCoordinator(Store store, GroupCommit writes, PlayDispatcher dispatcher,
       Function<String, Map<String, Object>> storedFacts, Clock clock) {
+    this(store, writes, dispatcher, new HostLanes(dispatcher::isOnline), storedFacts, clock);
+  }
+
+  /** @param lanes the hosts' lanes, shared with ad-hoc runs */
+  public PlayCoordinator(Store store, GroupCommit writes, PlayDispatcher dispatcher, HostLanes lanes,
+      Function<String, Map<String, Object>> storedFacts, Clock clock) {
     this.store = store;
     this.writes = writes;
     this.dispatcher = dispatcher;
+    this.lanes = lanes;
     this.storedFacts = storedFacts;
     this.clock = clock;
   }
@@ -223,9 +244,21 @@ public final class PlayCoordinator {
           int index = i;
           emit(run, l -> l.playStarted(index, name, hosts, batch));
           Map<String, HostPlay> started = new LinkedHashMap<>();
+          BlockingQueue<HostPlay> turns = new LinkedBlockingQueue<>();
+          Set<HostPlay> toSend = new HashSet<>();
           for (String host : batch) {
-            started.put(host, launch(run, loaded, index, play, inventory, host, hosts, batch, options, setFacts,
-                gathered));
+            HostPlay hp = claim(run, index, host, turns);
+            started.put(host, hp);
+            if (hp.ticket != null) {
+              toSend.add(hp);
+            }
+          }
+          // Each host's plan is compiled and sent as its lane is granted, with the facts as they are then.
+          while (!toSend.isEmpty()) {
+            HostPlay hp = turns.take();
+            if (toSend.remove(hp)) {
+              launch(hp, loaded, play, inventory, hosts, batch, options, setFacts, gathered);
+            }
           }
           int failedInBatch = 0;
           boolean endPlay = false;
@@ -269,6 +302,13 @@ public final class PlayCoordinator {
       log.error("run {} failed", run.id, e);
       failed = true;
       emit(run, l -> l.note("ERROR! the run stopped: " + e.getMessage()));
+    } finally {
+      // Stopped early: host parts still waiting for a lane give it up (their outcome is not needed).
+      for (HostPlay hp : List.copyOf(waiting.values())) {
+        if (hp.run == run && waiting.remove(hp.assignmentId, hp)) {
+          lanes.release(hp.ticket);
+        }
+      }
     }
     String state = failed ? "failed" : "succeeded";
     long now = clock.millis();
@@ -276,34 +316,56 @@ public final class PlayCoordinator {
     log.info("run {} {}", run.id, state);
   }
 
-  private HostPlay launch(ActiveRun run, LoadedPlaybook loaded, int index, Play play, Inventory inventory,
-      String host, List<String> playHosts, List<String> batch, PlanOptions options,
-      Map<String, Map<String, Object>> setFacts, Map<String, Map<String, Object>> gathered) {
+  /**
+   * A host's part in a play asks for the host's lane; the run's thread hears on {@code turns} when
+   * it is granted. An offline host is unreachable at once, as in Ansible.
+   */
+  private HostPlay claim(ActiveRun run, int index, String host, BlockingQueue<HostPlay> turns) {
     String assignmentId = run.id + "-p" + index + "-" + host;
-    HostPlay hp = new HostPlay(run, host, index, assignmentId);
+    HostPlay hp = new HostPlay(run, host, index, assignmentId, turns);
     if (!dispatcher.isOnline(host)) {
       boolean enrolled = store.host(host).isPresent();
       finish(hp, HostOutcome.unreachable(enrolled ? "the host's agent is not connected to the controller"
           : "not an enrolled agent (only in the inventory)"), () -> { });
       return hp;
     }
+    waiting.put(assignmentId, hp);
+    hp.ticket = lanes.request(host, run.id, t -> turns.add(hp));
+    if (!lanes.holds(hp.ticket)) {
+      Optional<String> busy = lanes.holder(host);
+      String why = busy.isPresent() ? host + " is busy with run " + busy.get()
+          : host + " is not taking work yet (its agent is not reading what it was sent)";
+      log.info("run {}: play {} waiting: {}", run.id, index, why);
+      emit(run, l -> l.note("waiting: " + why));
+    }
+    return hp;
+  }
+
+  /** The host's lane is granted: compiles its plan with the facts of now and sends it. */
+  private void launch(HostPlay hp, LoadedPlaybook loaded, Play play, Inventory inventory, List<String> playHosts,
+      List<String> batch, PlanOptions options, Map<String, Map<String, Object>> setFacts,
+      Map<String, Map<String, Object>> gathered) {
+    if (!waiting.remove(hp.assignmentId, hp)) {
+      releaseLane(hp); // it ended while it waited (its host disconnected); idempotent
+      return;
+    }
+    String host = hp.host;
     byte[] bytes;
     try {
       Map<String, Object> vars = vars(inventory, play, host, playHosts, batch, setFacts, gathered, options);
-      HostPlan plan = PlanCompiler.compile(loaded, index, vars, options);
+      HostPlan plan = PlanCompiler.compile(loaded, hp.playIndex, vars, options);
       bytes = PlanCodec.encode(plan);
     } catch (RuntimeException e) {
-      log.error("cannot compile play {} for {}", index, host, e);
+      log.error("cannot compile play {} for {}", hp.playIndex, host, e);
       finish(hp, HostOutcome.failed("the controller could not compile the plan: " + e.getMessage()), () -> { });
-      return hp;
+      return;
     }
-    active.put(assignmentId, hp);
-    if (!dispatcher.dispatch(host, new PlayDispatcher.Assignment(assignmentId, run.id, index, bytes, options.check(),
-        options.diff()))) {
-      active.remove(assignmentId);
+    active.put(hp.assignmentId, hp);
+    if (!dispatcher.dispatch(host, new PlayDispatcher.Assignment(hp.assignmentId, hp.run.id, hp.playIndex, bytes,
+        options.check(), options.diff()))) {
+      active.remove(hp.assignmentId);
       finish(hp, HostOutcome.unreachable("the host's agent disconnected before the play was sent"), () -> { });
     }
-    return hp;
   }
 
   /**
@@ -404,11 +466,20 @@ public final class PlayCoordinator {
     }
   }
 
-  /** Every play a host was running when it dropped its stream ends as unreachable. */
+  /**
+   * Every play a host was running when it dropped its stream ends as unreachable, and so does
+   * every play part still waiting for the host's lane.
+   */
   public void disconnected(String host) {
     for (HostPlay hp : List.copyOf(active.values())) {
       if (hp.host.equals(host) && active.remove(hp.assignmentId, hp)) {
         finish(hp, HostOutcome.unreachable("the agent disconnected during the play"), () -> { });
+      }
+    }
+    for (HostPlay hp : List.copyOf(waiting.values())) {
+      if (hp.host.equals(host) && waiting.remove(hp.assignmentId, hp)) {
+        finish(hp, HostOutcome.unreachable("the agent disconnected while the play waited for the host"), () -> { });
+        hp.turns.add(hp);
       }
     }
   }
@@ -430,10 +501,17 @@ public final class PlayCoordinator {
       s.insertPlayRecap(row);
       s.insertRunHostTask(taskId, hp.run.id, hp.host, state, o.msg(), now);
     }, () -> {
+      releaseLane(hp); // stored: the host's next work may go out (before this run's next play asks)
       hp.run.listener.hostFinished(hp.host, hp.playIndex, o);
       recorded.run();
       hp.done.complete(o);
-    });
+    }, () -> releaseLane(hp));
+  }
+
+  private void releaseLane(HostPlay hp) {
+    if (hp.ticket != null) {
+      lanes.release(hp.ticket);
+    }
   }
 
   /** Listener calls go through the writer so that they keep the order of the stored events. */

@@ -9,9 +9,7 @@ import io.homefleet.controller.store.Records.Task;
 import io.homefleet.controller.store.Store;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A run and all its tasks are in the store before anything is sent; every outcome is in the
  *       store before the operator hears of it or the agent is told it may forget it.
- *   <li>One task per host at a time (its <em>lane</em>): a host busy with an earlier run gets the
- *       next task when the current one finishes; the rest wait in the store as {@code queued}. So a
- *       slow or stalled agent holds at most one task message in the controller's memory.
+ *   <li>One piece of work per host at a time (its lane, {@link HostLanes}, shared with playbook
+ *       runs): a host busy with an earlier run or a play gets the next task when the current work
+ *       finishes; the rest wait in the store as {@code queued}. A lane is granted only while the
+ *       host's stream is ready to send, so a slow or stalled agent holds at most one task message in
+ *       the controller's memory.
  *   <li>A host that is offline gets its task when it connects, if the run was started with a queue
  *       time ({@link AdhocSpec#queueFor}); otherwise it is {@code unreachable} at once, as with
  *       ansible. Work still queued when its time is up is {@code expired}.
@@ -109,6 +109,8 @@ public final class RunCoordinator {
     /** When the host's stream dropped while this task was out; 0 while connected. */
     long disconnectedAt;
     boolean completing;
+    /** Its claim on the host's lane; null for a task that never waited (offline, unreachable at once). */
+    HostLanes.Ticket ticket;
 
     Pending(String taskId, ActiveRun run, String host, int timeoutSeconds, boolean checkMode, boolean waits,
         String state, long deadline) {
@@ -126,14 +128,13 @@ public final class RunCoordinator {
   private final Store store;
   private final GroupCommit writes;
   private final AgentDispatcher dispatcher;
+  private final HostLanes hostLanes;
   private final Clock clock;
   private final Duration reconnectWindow;
   private final Map<String, Pending> pending = new HashMap<>();
   private final Map<String, ActiveRun> runs = new HashMap<>();
-  /** Per host: the task it is working on now. */
+  /** Per host: the task of this coordinator that holds the host's lane (is out to it) now. */
   private final Map<String, Pending> lanes = new HashMap<>();
-  /** Per host: tasks waiting for the lane, oldest first. */
-  private final Map<String, Deque<Pending>> queues = new HashMap<>();
 
   public RunCoordinator(Store store, GroupCommit writes, AgentDispatcher dispatcher, Clock clock,
       ScheduledExecutorService timer) {
@@ -142,9 +143,16 @@ public final class RunCoordinator {
 
   public RunCoordinator(Store store, GroupCommit writes, AgentDispatcher dispatcher, Clock clock,
       ScheduledExecutorService timer, Duration reconnectWindow) {
+    this(store, writes, dispatcher, new HostLanes(dispatcher::isOnline), clock, timer, reconnectWindow);
+  }
+
+  /** @param hostLanes the hosts' lanes, shared with the playbook runs */
+  public RunCoordinator(Store store, GroupCommit writes, AgentDispatcher dispatcher, HostLanes hostLanes, Clock clock,
+      ScheduledExecutorService timer, Duration reconnectWindow) {
     this.store = store;
     this.writes = writes;
     this.dispatcher = dispatcher;
+    this.hostLanes = hostLanes;
     this.clock = clock;
     this.reconnectWindow = reconnectWindow;
     timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
@@ -162,62 +170,67 @@ public final class RunCoordinator {
     int timeoutSeconds = (int) spec.timeout().toSeconds();
     boolean waits = !spec.queueFor().isZero();
     long timeoutAt = now + spec.timeout().plus(GRACE).toMillis();
-    List<Pending> toSend = new ArrayList<>();
-    List<Pending> offline = new ArrayList<>();
-    Set<Pending> offlineSet = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    List<Pending> created = new ArrayList<>();
+    List<Task> tasks = new ArrayList<>();
     ActiveRun run = new ActiveRun(runId, listener, spec.module(), spec.args());
-    synchronized (this) {
-      List<Task> tasks = new ArrayList<>();
-      List<Pending> created = new ArrayList<>();
-      for (Host h : hosts) {
-        String taskId = runId + "-" + h.name();
-        boolean online = dispatcher.isOnline(h.name());
-        Pending p;
-        if (online && !lanes.containsKey(h.name())) {
-          // Written as sent in the run's own transaction, before it is sent: one write per task.
-          p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, "sent", timeoutAt);
-          toSend.add(p);
-        } else if (online || waits) {
-          // Busy with an earlier run, or offline with a queue time: waits for the host's turn.
-          // A busy host finishes its earlier work first; an offline one has the run's queue time.
-          long expires = now + (online ? Math.max(spec.queueFor().toMillis(), spec.timeout().plus(GRACE).toMillis())
-              : spec.queueFor().toMillis());
-          p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, "queued", expires);
-        } else {
-          p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), false, "queued", now);
-          offline.add(p);
-          offlineSet.add(p);
-        }
-        created.add(p);
-        tasks.add(Task.open(taskId, runId, h.name(), p.state, timeoutSeconds, spec.checkMode(),
-            p.state.equals("queued") ? Optional.of(p.deadline) : Optional.empty()));
+    // Outside the coordinator's lock: the lanes are claimed (a free lane of a ready host at once,
+    // so that the task is written as sent in the run's own transaction), then the run is written.
+    for (Host h : hosts) {
+      String taskId = runId + "-" + h.name();
+      boolean online = dispatcher.isOnline(h.name());
+      Optional<HostLanes.Ticket> lane = online ? hostLanes.tryTake(h.name(), runId) : Optional.empty();
+      Pending p;
+      if (lane.isPresent()) {
+        p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, "sent", timeoutAt);
+        p.ticket = lane.get();
+      } else if (online || waits) {
+        // Busy with earlier work (or not reading), or offline with a queue time: waits for the host's turn.
+        // A busy host finishes its earlier work first; an offline one has the run's queue time.
+        long expires = now + (online ? Math.max(spec.queueFor().toMillis(), spec.timeout().plus(GRACE).toMillis())
+            : spec.queueFor().toMillis());
+        p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, "queued", expires);
+      } else {
+        // Offline and no queue time: unreachable at once (waits=false, and it never asks for the lane).
+        p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), false, "offline", now);
       }
+      created.add(p);
+      tasks.add(Task.open(taskId, runId, h.name(), p.state.equals("offline") ? "queued" : p.state, timeoutSeconds,
+          spec.checkMode(), p.state.equals("sent") ? Optional.empty() : Optional.of(p.deadline)));
+    }
+    try {
       // May fail (a full disk): nothing is registered or sent then, and the caller gets the error.
-      store.insertRun(new Run(runId, "adhoc", spec.target(), spec.module(), json(spec.args()), "running", requestedBy, now,
-          Optional.empty()), tasks);
+      store.insertRun(new Run(runId, "adhoc", spec.target(), spec.module(), json(spec.args()), "running", requestedBy,
+          now, Optional.empty()), tasks);
+    } catch (RuntimeException e) {
+      created.stream().filter(p -> p.ticket != null).forEach(p -> hostLanes.release(p.ticket));
+      throw e;
+    }
+    synchronized (this) {
       runs.put(runId, run);
       for (Pending p : created) {
         pending.put(p.taskId, p);
         run.open++;
         if (p.state.equals("sent")) {
           lanes.put(p.host, p);
-        } else if (!offlineSet.contains(p)) {
-          queues.computeIfAbsent(p.host, k -> new ArrayDeque<>()).addLast(p);
         }
       }
       synchronized (run) {
         listener.started(runId, hosts.stream().map(Host::name).toList());
       }
-      for (Pending p : toSend) {
-        if (!send(p)) {
-          lanes.remove(p.host);
-          hostGone(p, now);
+      for (Pending p : created) {
+        switch (p.state) {
+          case "sent" -> {
+            if (!send(p)) {
+              hostGone(p, now);
+            }
+          }
+          case "offline" -> {
+            p.state = "queued";
+            complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE, "host is not connected to the "
+                + "controller (run with --queue-for to deliver it when the host returns)", now), NOTHING);
+          }
+          default -> waitForLane(p);
         }
-      }
-      for (Pending p : offline) {
-        complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
-            "host is not connected to the controller (run with --queue-for to deliver it when the host returns)", now),
-            NOTHING);
       }
     }
     log.info("run {}: {} '{}' on {} host(s) matching '{}' for {}", runId, spec.module(), spec.args(), hosts.size(),
@@ -225,12 +238,36 @@ public final class RunCoordinator {
     return runId;
   }
 
-  /** A task that could not be sent because its host just went away. */
+  /** Holds the lock. Queues {@code p} for its host's lane; it is sent when granted. */
+  private void waitForLane(Pending p) {
+    p.ticket = hostLanes.request(p.host, p.run.id, t -> granted(p, t));
+  }
+
+  /** {@code p}'s host's lane is now its own: sends it, unless it ended while it waited. */
+  private synchronized void granted(Pending p, HostLanes.Ticket t) {
+    p.ticket = t;
+    if (p.completing || !pending.containsKey(p.taskId)) {
+      hostLanes.release(t);
+      return;
+    }
+    long now = clock.millis();
+    p.state = "sent";
+    p.deadline = now + (p.timeoutSeconds + GRACE.toSeconds()) * 1000L;
+    lanes.put(p.host, p);
+    writes.submit(s -> s.markTask(p.taskId, "sent", null));
+    if (!send(p)) {
+      hostGone(p, now);
+    }
+  }
+
+  /**
+   * Holds the lock. A task that could not be sent because its host just went away: one that may
+   * wait keeps the lane and goes out again when the host reconnects (as if it had dropped mid-task).
+   */
   private void hostGone(Pending p, long now) {
     if (p.waits) {
-      p.state = "queued";
-      writes.submit(s -> s.markTask(p.taskId, "queued", null));
-      queues.computeIfAbsent(p.host, k -> new ArrayDeque<>()).addFirst(p);
+      p.disconnectedAt = now;
+      p.deadline = Math.min(p.deadline, now + reconnectWindow.toMillis());
     } else {
       complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
           "host is not connected to the controller", now), NOTHING);
@@ -270,20 +307,19 @@ public final class RunCoordinator {
       boolean waits = out || t.expiresAt().isPresent();
       long deadline = out ? now + reconnectWindow.toMillis() : t.expiresAt().orElse(now);
       Pending p = new Pending(t.id(), run, t.host(), t.timeoutSeconds(), t.checkMode(), waits, t.state(), deadline);
-      if (out) {
-        p.disconnectedAt = now;
-        Pending other = lanes.putIfAbsent(t.host(), p);
-        if (other != null) {
-          // Two tasks out for one host cannot happen with lanes; be safe and queue the second.
-          p.state = "queued";
-          queues.computeIfAbsent(p.host, k -> new ArrayDeque<>()).addFirst(p);
-        }
-      } else {
-        queues.computeIfAbsent(p.host, k -> new ArrayDeque<>()).addLast(p);
-      }
       pending.put(p.taskId, p);
       run.open++;
       n++;
+      Optional<HostLanes.Ticket> lane = out ? hostLanes.takeForRecovery(t.host(), t.runId()) : Optional.empty();
+      if (lane.isPresent()) {
+        p.disconnectedAt = now;
+        p.ticket = lane.get();
+        lanes.put(p.host, p);
+      } else {
+        // Queued, or (cannot happen with lanes) a second task out for one host: waits for its turn.
+        p.state = "queued";
+        waitForLane(p);
+      }
     }
     for (ActiveRun run : byRun.values()) {
       if (run.open == 0) {
@@ -312,36 +348,8 @@ public final class RunCoordinator {
       }
       return;
     }
-    dispatchNext(host);
-  }
-
-  /** Sends {@code host} its next queued task if it has no task out. Holds the lock. */
-  private void dispatchNext(String host) {
-    if (lanes.containsKey(host) || !dispatcher.isOnline(host)) {
-      return;
-    }
-    Deque<Pending> q = queues.get(host);
-    while (q != null && !q.isEmpty()) {
-      Pending p = q.pollFirst();
-      if (p.completing || !pending.containsKey(p.taskId)) {
-        continue;
-      }
-      long now = clock.millis();
-      p.state = "sent";
-      p.deadline = now + (p.timeoutSeconds + GRACE.toSeconds()) * 1000L;
-      lanes.put(host, p);
-      writes.submit(s -> s.markTask(p.taskId, "sent", null));
-      if (!send(p)) {
-        lanes.remove(host);
-        p.state = "queued";
-        p.deadline = Math.max(p.deadline, now);
-        q.addFirst(p);
-      }
-      break;
-    }
-    if (q != null && q.isEmpty()) {
-      queues.remove(host);
-    }
+    // No task out: the next waiter (ours or a play's) gets the lane once the host is ready.
+    hostLanes.ready(host);
   }
 
   /** The agent reports that it began a task. */
@@ -413,13 +421,10 @@ public final class RunCoordinator {
             + "reporting a result; if it reports later, that result replaces this", now), NOTHING);
       }
     }
-    Deque<Pending> q = queues.get(host);
-    if (q != null) {
-      for (Pending w : List.copyOf(q)) {
-        if (!w.waits) {
-          complete(w, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
-              "host is not connected to the controller", now), NOTHING);
-        }
+    for (Pending w : List.copyOf(pending.values())) {
+      if (w.host.equals(host) && w != p && w.state.equals("queued") && !w.waits) {
+        complete(w, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
+            "host is not connected to the controller", now), NOTHING);
       }
     }
   }
@@ -525,7 +530,9 @@ public final class RunCoordinator {
       count(run, outcome.status().state());
       if (lanes.get(p.host) == p) {
         lanes.remove(p.host);
-        dispatchNext(p.host);
+      }
+      if (p.ticket != null) {
+        hostLanes.release(p.ticket); // the host's next work (ours or a play's) goes out
       }
       run.open--;
       last = run.open == 0;

@@ -25,6 +25,7 @@ import io.homefleet.controller.state.DesiredState;
 import java.time.Duration;
 import java.time.ZoneId;
 import io.homefleet.controller.run.GroupCommit;
+import io.homefleet.controller.run.HostLanes;
 import io.homefleet.controller.run.RunCoordinator;
 import io.homefleet.controller.play.PlayCoordinator;
 import io.homefleet.controller.session.AgentSessionService;
@@ -106,10 +107,13 @@ public final class ControllerServer implements AutoCloseable {
     });
     sessions = new SessionRegistry();
     writes = new GroupCommit(store);
-    RunCoordinator runs = new RunCoordinator(store, writes, sessions, clock, timer, config.reconnectWindow());
+    // One lane per host for ad-hoc tasks and play parts alike, granted only while the host's stream is ready.
+    HostLanes lanes = new HostLanes(sessions::isReady);
+    sessions.onReady(lanes::ready);
+    RunCoordinator runs = new RunCoordinator(store, writes, sessions, lanes, clock, timer, config.reconnectWindow());
     runs.recover();
     sessions.onDisconnect(runs::disconnected);
-    PlayCoordinator plays = new PlayCoordinator(store, writes, sessions,
+    PlayCoordinator plays = new PlayCoordinator(store, writes, sessions, lanes,
         host -> store.host(host).map(h -> FactsMaps.ansible(h.facts())).orElse(java.util.Map.of()), clock);
     sessions.onDisconnect(plays::disconnected);
     store.closeInterruptedConvergences(clock.millis());

@@ -14,12 +14,36 @@ final class AgentStream {
   volatile long lastHeardMillis;
   private final ServerCallStreamObserver<ControllerMessage> out;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Set once the agent's hello is handled: before that it gets no work. */
+  private volatile boolean welcomed;
 
   AgentStream(String host, long openedMillis, ServerCallStreamObserver<ControllerMessage> out) {
     this.host = host;
     this.openedMillis = openedMillis;
     this.lastHeardMillis = openedMillis;
     this.out = out;
+  }
+
+  /**
+   * Runs {@code handler} each time the stream turns ready to send again (gRPC's on-ready handler,
+   * on the call's executor, so it must be short). Only while the call is being set up.
+   */
+  void onReady(Runnable handler) {
+    out.setOnReadyHandler(handler);
+  }
+
+  void welcomed() {
+    welcomed = true;
+  }
+
+  /**
+   * Whether work may be sent now: the agent was welcomed, the stream is open, and gRPC is not
+   * buffering more than its limit (32 KiB by default) because the agent is not reading. Control
+   * messages (welcome, acks, cancel, goodbye) do not ask: each answers something the agent sent or
+   * work it holds, so there are at most a few per piece of work out.
+   */
+  boolean ready() {
+    return welcomed && !closed.get() && !out.isCancelled() && out.isReady();
   }
 
   /** Sends {@code msg}; false when the stream is already closed. */

@@ -22,6 +22,7 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
   private final ConcurrentHashMap<String, AgentStream> streams = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Consumer<String>> connectListeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<String>> readyListeners = new CopyOnWriteArrayList<>();
 
   /**
    * Registers a stream. When the host already has one that spoke within {@code staleAfterMillis}
@@ -44,6 +45,13 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
       stale[0].close(Status.UNAVAILABLE.withDescription("replaced by a newer session of the same agent"));
       disconnectListeners.forEach(l -> l.accept(stale[0].host));
     }
+    if (winner == stream) {
+      stream.onReady(() -> {
+        if (streams.get(stream.host) == stream && stream.ready()) {
+          readyListeners.forEach(l -> l.accept(stream.host));
+        }
+      });
+    }
     return winner == stream;
   }
 
@@ -65,9 +73,32 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
     connectListeners.add(listener);
   }
 
+  /**
+   * Tells {@code listener} the name of each host that may be given work again: its agent was
+   * welcomed, or its stream, full because the agent was not reading, drained. Runs on the
+   * session's gRPC executor: the listener must be short.
+   */
+  public void onReady(Consumer<String> listener) {
+    readyListeners.add(listener);
+  }
+
   /** The host's agent said hello and was welcomed: it is ready for work. */
   void welcomed(String host) {
+    AgentStream s = streams.get(host);
+    if (s != null) {
+      s.welcomed();
+    }
     connectListeners.forEach(l -> l.accept(host));
+    readyListeners.forEach(l -> l.accept(host));
+  }
+
+  /**
+   * Whether {@code host} may be given work now: it has a welcomed stream that gRPC is not holding
+   * back (the agent reads what it is sent). Does not lock.
+   */
+  public boolean isReady(String host) {
+    AgentStream s = streams.get(host);
+    return s != null && s.ready();
   }
 
   @Override

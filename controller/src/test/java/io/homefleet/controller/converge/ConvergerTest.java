@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.homefleet.controller.play.HostOutcome;
 import io.homefleet.controller.play.PlayCoordinator;
 import io.homefleet.controller.play.PlayDispatcher;
+import io.homefleet.controller.play.PlayListener;
 import io.homefleet.controller.run.GroupCommit;
 import io.homefleet.controller.state.DesiredState;
 import io.homefleet.controller.state.StateTree;
@@ -14,6 +15,7 @@ import io.homefleet.controller.store.StateRecords;
 import io.homefleet.controller.store.Store;
 import io.homefleet.playbook.plan.PlayRecap;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -197,6 +199,36 @@ class ConvergerTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> converger.converge("web-1", Converger.Trigger.INTERVAL)
         .isPresent());
     await().atMost(Duration.ofSeconds(20)).until(() -> agents.sent.size() == 2);
+  }
+
+  @Test
+  void aManualPlay_waitsForTheHostsRunningConvergence_andIsSentWhenItEnds() throws Exception {
+    apply("inventory: inventory/hosts.yml\n");
+    agents.answer = false;
+    String convergence = converger.converge("web-1", Converger.Trigger.CONNECT).orElseThrow();
+    await().atMost(Duration.ofSeconds(20)).until(() -> agents.held.size() == 1);
+
+    Path pb = tmp.resolve("manual");
+    Files.createDirectories(pb);
+    Files.writeString(pb.resolve("site.yml"), SITE);
+    Files.writeString(pb.resolve("hosts.yml"), INVENTORY);
+    List<String> notes = new CopyOnWriteArrayList<>();
+    String manual = plays.start(new PlayCoordinator.PlaySpec(pb, pb.resolve("site.yml"),
+        Optional.of(pb.resolve("hosts.yml")), "web-1", List.of(), List.of(), false, false, Map.of(), List.of(),
+        "site.yml"), "admin", new PlayListener() {
+          @Override
+          public void note(String message) {
+            notes.add(message);
+          }
+        });
+    await().atMost(Duration.ofSeconds(20)).until(() -> !notes.isEmpty());
+    assertThat(notes).containsExactly("waiting: web-1 is busy with run " + convergence);
+    assertThat(agents.sent).as("one piece of work out to web-1").hasSize(1);
+
+    agents.answer = true;
+    agents.reply("web-1", agents.held.get(0));
+    await().atMost(Duration.ofSeconds(20)).until(() -> agents.sent.size() == 2);
+    assertThat(agents.sent.get(1).runId()).isEqualTo(manual);
   }
 
   @Test

@@ -47,6 +47,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLHandshakeException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -184,16 +185,26 @@ public final class ControllerHarness implements BeforeEachCallback, AfterEachCal
     return newChannel(new KeyMaterial(key, List.of(chain)));
   }
 
+  /** A new TLS channel presenting {@code credentials}, its builder first adjusted by {@code tune}. */
+  public ManagedChannel channel(KeyMaterial credentials, UnaryOperator<NettyChannelBuilder> tune) throws Exception {
+    return newChannel(credentials, tune);
+  }
+
   private ManagedChannel newChannel(KeyMaterial credentials) throws Exception {
+    return newChannel(credentials, UnaryOperator.identity());
+  }
+
+  private ManagedChannel newChannel(KeyMaterial credentials, UnaryOperator<NettyChannelBuilder> tune)
+      throws Exception {
     SslContextBuilder b = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
         .trustManager(new PinnedServerTrustManager(ca.certificate(), ca.fingerprint(), clock));
     if (credentials != null) {
       b.keyManager(new StaticKeyManager(credentials.key(), credentials.chain()));
     }
     SslContext ssl = b.build();
-    ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port())
+    ManagedChannel ch = tune.apply(NettyChannelBuilder.forAddress("127.0.0.1", port())
         .sslContext(ssl)
-        .overrideAuthority("localhost")
+        .overrideAuthority("localhost"))
         .build();
     synchronized (channels) {
       channels.add(ch);

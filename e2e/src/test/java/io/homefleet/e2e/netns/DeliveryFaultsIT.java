@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +101,50 @@ class DeliveryFaultsIT {
   private static String hostState(JsonNode run, String host) {
     return run.path("hosts").path(host).path("status").asText();
   }
+
+  /**
+   * A shell task that records {@code tag} in its host's counter file, waits (bounded) until the
+   * file {@code gate} exists under the host's root, and records {@code tag-end}: work that holds
+   * its host's lane until the test lets it go, with no timing in the test.
+   */
+  private static String gated(String tag, String gate) {
+    String root = "\"$" + TestHost.ROOT_ENV + "\"";
+    return "echo " + tag + " >> " + root + "/counter; i=0; while [ ! -e " + root + "/" + gate + " ] && [ $i -lt 600 ]; "
+        + "do sleep 0.2; i=$((i+1)); done; echo " + tag + "-end >> " + root + "/counter";
+  }
+
+  /** A one-play playbook on every enrolled host running {@code shell} (plus {@code padding} bytes of comment). */
+  private static Path playbook(Path dir, String shell, int padding) throws IOException {
+    Files.createDirectories(dir);
+    Path pb = dir.resolve("site.yml");
+    Files.writeString(pb, "- name: lane\n  hosts: all\n  gather_facts: false\n  tasks:\n    - name: in the lane\n"
+        + "      shell: |\n        " + shell + "\n" + (padding > 0 ? "        # " + "x".repeat(padding) + "\n" : ""));
+    return pb;
+  }
+
+  /** Runs {@code homefleet play} on a thread of its own (the CLI waits for the run to end). */
+  private static CompletableFuture<CommandResult> playInBackground(TestController c, Path pb) {
+    return CompletableFuture.supplyAsync(() -> c.cli("play", pb.toString()), r -> {
+      Thread t = new Thread(r, "play-cli");
+      t.setDaemon(true);
+      t.start();
+    });
+  }
+
+  private static void awaitLog(TestController c, String text, Duration timeout) {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (!c.logs().contains(text)) {
+      if (System.nanoTime() > until) {
+        throw new AssertionError("no '" + text + "' in the logs after " + timeout + "\n" + c.logs());
+      }
+      sleep(200);
+    }
+  }
+
+  private static void touch(Path f) throws IOException {
+    Files.writeString(f, "go\n");
+  }
+
 
   /** Enrolls each host and waits until all are online; returns the CA fingerprint for restarts. */
   private static String enrollAll(TestHosts net, TestController c) {
@@ -290,6 +336,59 @@ class DeliveryFaultsIT {
         expected.add("n" + i);
       }
       assertThat(counter(h)).containsExactlyElementsOf(expected);
+    }
+  }
+
+  // One run per host at a time, whatever its kind: a play's part and ad-hoc tasks take turns in
+  // the host's lane in the order they came, each waiting (ad-hoc tasks queued in the store, the
+  // play saying so) while another holds it; the play's plan (over 64 KiB) is sent only when its
+  // turn comes. Each piece runs once.
+  @Test
+  void playAndAdhoc_onOneHost_takeTurnsInTheHostsLane(@TempDir Path tmp) throws Exception {
+    try (TestHosts net = TestHosts.create(tmp, "lanes-1");
+        TestController c = TestController.start(net, tmp.resolve("controller"))) {
+      enrollAll(net, c);
+      TestHost h = net.host("lanes-1");
+      Path pb = playbook(tmp.resolve("pb"), gated("play", "go-play"), 64 * 1024);
+
+      // A play's part holds the lane: an ad-hoc run waits in the store until it ends.
+      CompletableFuture<CommandResult> play = playInBackground(c, pb);
+      awaitLines(h, 1, Duration.ofSeconds(60));
+      String adhoc = detached(c, "lanes-1", counted("adhoc", 0));
+      assertThat(hostState(run(c, adhoc), "lanes-1")).as("waits behind the play's part").isEqualTo("queued");
+      assertThat(counter(h)).containsExactly("play");
+      touch(h.root().resolve("go-play"));
+      CommandResult p = play.get(120, TimeUnit.SECONDS);
+      assertThat(p.exitCode()).as(p.all()).isZero();
+      JsonNode a = awaitRunEnd(c, adhoc, Duration.ofSeconds(60));
+      assertThat(a.path("state").asText()).as(a.toString()).isEqualTo("succeeded");
+      assertThat(counter(h)).containsExactly("play", "play-end", "adhoc");
+
+      // An ad-hoc task holds the lane: a play waits and says so; ad-hoc runs started after the
+      // play wait behind it.
+      String first = detached(c, "lanes-1", gated("adhoc2", "go-adhoc"));
+      awaitLines(h, 4, Duration.ofSeconds(60));
+      CompletableFuture<CommandResult> play2 = playInBackground(c, pb);
+      awaitLog(c, "waiting: lanes-1 is busy with run " + first, Duration.ofSeconds(60));
+      List<String> later = new ArrayList<>();
+      for (int i = 1; i <= 2; i++) {
+        later.add(detached(c, "lanes-1", counted("a" + i, 0), "--queue-for", "5m"));
+      }
+      for (String id : later) {
+        assertThat(hostState(run(c, id), "lanes-1")).as("queued behind the waiting play").isEqualTo("queued");
+      }
+      assertThat(counter(h)).as("the play waits for the ad-hoc task").hasSize(4);
+      assertThat(play2).isNotDone();
+      touch(h.root().resolve("go-adhoc"));
+      CommandResult p2 = play2.get(120, TimeUnit.SECONDS);
+      assertThat(p2.exitCode()).as(p2.all()).isZero();
+      assertThat(p2.stdout()).contains("waiting: lanes-1 is busy with run " + first);
+      for (String id : later) {
+        JsonNode r = awaitRunEnd(c, id, Duration.ofSeconds(60));
+        assertThat(r.path("state").asText()).as(r.toString()).isEqualTo("succeeded");
+      }
+      assertThat(counter(h)).containsExactly("play", "play-end", "adhoc", "adhoc2", "adhoc2-end", "play", "play-end",
+          "a1", "a2");
     }
   }
 
