@@ -108,6 +108,8 @@ public final class RunCoordinator {
     long deadline;
     /** When the host's stream dropped while this task was out; 0 while connected. */
     long disconnectedAt;
+    /** The end of the run's queue time ({@code --queue-for}), 0 without one: a task out to a host that drops waits for it at least this long. */
+    long queueUntil;
     boolean completing;
     /** Its claim on the host's lane; null for a task that never waited (offline, unreachable at once). */
     HostLanes.Ticket ticket;
@@ -193,6 +195,9 @@ public final class RunCoordinator {
         // Offline and no queue time: unreachable at once (waits=false, and it never asks for the lane).
         p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), false, "offline", now);
       }
+      if (waits) {
+        p.queueUntil = now + spec.queueFor().toMillis();
+      }
       created.add(p);
       tasks.add(Task.open(taskId, runId, h.name(), p.state.equals("offline") ? "queued" : p.state, timeoutSeconds,
           spec.checkMode(), p.state.equals("sent") ? Optional.empty() : Optional.of(p.deadline)));
@@ -267,7 +272,7 @@ public final class RunCoordinator {
   private void hostGone(Pending p, long now) {
     if (p.waits) {
       p.disconnectedAt = now;
-      p.deadline = Math.min(p.deadline, now + reconnectWindow.toMillis());
+      p.deadline = reconnectDeadline(p, now);
     } else {
       complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
           "host is not connected to the controller", now), NOTHING);
@@ -402,6 +407,16 @@ public final class RunCoordinator {
   }
 
   /**
+   * How long a task that was out waits for its host to come back: the reconnect window (no later
+   * than its timeout), or what is left of the run's queue time if that is longer — a run started
+   * with {@code --queue-for 5m} waits five minutes for its hosts, whether they dropped before or
+   * after the task went out.
+   */
+  private long reconnectDeadline(Pending p, long now) {
+    return Math.max(Math.min(p.deadline, now + reconnectWindow.toMillis()), p.queueUntil);
+  }
+
+  /**
    * A host dropped its stream. A run without a queue time treats it as ansible does: the host's
    * task in flight and the tasks queued behind it are {@code unreachable} now (if the agent comes
    * back and reports, its journaled result replaces that: no work is lost or run twice). A run
@@ -410,12 +425,11 @@ public final class RunCoordinator {
    */
   public synchronized void disconnected(String host) {
     long now = clock.millis();
-    long until = now + reconnectWindow.toMillis();
     Pending p = lanes.get(host);
     if (p != null) {
       if (p.waits) {
         p.disconnectedAt = now;
-        p.deadline = Math.min(p.deadline, until);
+        p.deadline = reconnectDeadline(p, now);
       } else {
         complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE, "the agent disconnected before "
             + "reporting a result; if it reports later, that result replaces this", now), NOTHING);
@@ -480,7 +494,8 @@ public final class RunCoordinator {
                 : "expired in the queue: host " + p.host + " did not connect in time", now), NOTHING);
           } else if (p.disconnectedAt != 0) {
             complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE, "the agent disconnected and did not "
-                + "come back within " + reconnectWindow.toSeconds() + " s; a result it reports later replaces this", now),
+                + "come back within " + Math.max(0, (p.deadline - p.disconnectedAt) / 1000) + " s; a result it reports"
+                + " later replaces this", now),
                 NOTHING);
           } else {
             complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.TIMED_OUT, "no result within the task timeout",
