@@ -143,7 +143,7 @@ public final class ControllerServer implements AutoCloseable {
         .callExecutor(callExecutors())
         .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth, new EnrollmentOutcomes(metrics)))
         .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, plays, writes, authority, clock,
-            config.heartbeatSeconds(), Version.current(), fleet), auth))
+            config.heartbeatSeconds(), Version.current(), fleet, timer), auth))
         .addService(ServerInterceptors.intercept(new OperatorService(store, sessions, runs, plays, authority, revocations, clock,
             new StateRpc(state, converger, sessions, store), fleet), auth))
         .build()

@@ -27,7 +27,6 @@ import io.homefleet.controller.run.TaskOutcome;
 import io.homefleet.controller.store.Store;
 import io.homefleet.controller.telemetry.FleetTelemetry;
 import io.homefleet.pki.Identity;
-import io.homefleet.proto.v1.Ack;
 import io.homefleet.proto.v1.AgentMessage;
 import io.homefleet.proto.v1.AgentSessionGrpc;
 import io.homefleet.proto.v1.ControllerMessage;
@@ -40,13 +39,15 @@ import io.homefleet.proto.v1.TaskStatus;
 import io.homefleet.proto.v1.Welcome;
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agent-facing service: one session stream per agent (hello, heartbeats, task events in;
- * welcome, tasks, acknowledgements out) and certificate renewal.
+ * welcome, tasks, acknowledgements out) and certificate renewal. Acknowledgements of stored
+ * results are batched per agent ({@link AckBatcher}).
  */
 public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImplBase {
   private static final Logger log = LoggerFactory.getLogger(AgentSessionService.class);
@@ -61,13 +62,15 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
   private final int heartbeatSeconds;
   private final String version;
   private final FleetTelemetry telemetry;
+  private final AckBatcher acks;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public AgentSessionService(SessionRegistry registry, Store store, RunCoordinator runs, PlayCoordinator plays,
       GroupCommit writes, EnrollmentAuthority authority, Clock clock, int heartbeatSeconds, String version,
-      FleetTelemetry telemetry) {
+      FleetTelemetry telemetry, ScheduledExecutorService timer) {
     this.telemetry = telemetry;
+    this.acks = new AckBatcher(AckBatcher.configuredDelay(), timer);
     this.plays = plays;
     this.writes = writes;
     this.registry = registry;
@@ -170,8 +173,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
           ev.getOutput().getData().toByteArray());
       case RESULT -> {
         TaskResult r = ev.getResult();
-        runs.result(host, ev.getTaskId(), outcome(r),
-            () -> stream.send(ControllerMessage.newBuilder().setAck(Ack.newBuilder().setTaskId(ev.getTaskId())).build()));
+        runs.result(host, ev.getTaskId(), outcome(r), () -> acks.owe(stream, ev.getTaskId()));
       }
       case KIND_NOT_SET -> log.warn("session of {}: empty task event for {} ignored", host, ev.getTaskId());
     }
@@ -197,8 +199,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
             ? new HostOutcome(recap(r), false, "")
             : r.getError().equals("cancelled") ? HostOutcome.unreachable("the play was cancelled on the host")
             : HostOutcome.failed(r.getError());
-        plays.playFinished(host, id, outcome,
-            () -> stream.send(ControllerMessage.newBuilder().setAck(Ack.newBuilder().setTaskId(id)).build()));
+        plays.playFinished(host, id, outcome, () -> acks.owe(stream, id));
       }
       case KIND_NOT_SET -> log.warn("session of {}: empty play event for {} ignored", host, id);
     }
