@@ -39,16 +39,22 @@ class AckBatchingTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   private interface Body {
-    void run(ControllerHarness controller) throws Exception;
+    void run(ControllerHarness controller, SessionStream agent) throws Exception;
   }
 
-  /** A controller started with {@code ackDelayMillis} (read when its session service is built). */
+  /**
+   * A controller started with {@code ackDelayMillis} (read when its session service is built) and
+   * host web1's agent on it, welcomed.
+   */
   private static void withController(long ackDelayMillis, Body body) throws Exception {
     System.setProperty("homefleet.ackDelayMillis", Long.toString(ackDelayMillis));
     ControllerHarness controller = new ControllerHarness();
     try {
       controller.beforeEach(null);
-      body.run(controller);
+      EnrolledAgent web1 = controller.enrollAgent("web1");
+      SessionStream agent = controller.openSession(web1.credentials());
+      agent.helloAndAwaitWelcome();
+      body.run(controller, agent);
     } finally {
       System.clearProperty("homefleet.ackDelayMillis");
       controller.afterEach(null);
@@ -117,11 +123,7 @@ class AckBatchingTest {
   @Test
   void aStoredResultsAck_ridesOnTheNextTaskToThatAgent_notAlone() throws Exception {
     // The longest delay allowed, so that the second task goes out well before the ack would go alone.
-    withController(10_000, controller -> {
-      EnrolledAgent web1 = controller.enrollAgent("web1");
-      SessionStream agent = controller.openSession(web1.credentials());
-      agent.helloAndAwaitWelcome();
-
+    withController(10_000, (controller, agent) -> {
       BlockingQueue<RunEvent> run1 = ping(controller, "web1");
       ControllerMessage first = agent.next(WAIT);
       assertThat(first.getKindCase()).isEqualTo(ControllerMessage.KindCase.ASSIGN);
@@ -139,10 +141,7 @@ class AckBatchingTest {
 
   @Test
   void aResultTheStoreRefused_isNeverAcked_andOnceStoredItsAckGoesAloneAfterTheDelay() throws Exception {
-    withController(200, controller -> {
-      EnrolledAgent web1 = controller.enrollAgent("web1");
-      SessionStream agent = controller.openSession(web1.credentials());
-      agent.helloAndAwaitWelcome();
+    withController(200, (controller, agent) -> {
       // The store refuses to finish any task, as a full disk would (a real SQLite error in the real file).
       try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + controller.dataDir().resolve("homefleet.db"));
           Statement sql = db.createStatement();
