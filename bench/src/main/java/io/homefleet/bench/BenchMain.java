@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.homefleet.proto.v1.AdhocRequest;
 import io.homefleet.proto.v1.CreateTokenRequest;
 import io.homefleet.proto.v1.OperatorGrpc;
+import io.homefleet.proto.v1.HostEvent;
 import io.homefleet.proto.v1.RunEvent;
 import io.homefleet.proto.v1.TaskStatus;
 import java.nio.file.Files;
@@ -60,11 +61,16 @@ public final class BenchMain {
     int results = 0;
     while (events.hasNext()) {
       RunEvent e = events.next();
-      if (e.hasHost() && e.getHost().hasResult()) {
-        perHost.add(System.nanoTime() - t0);
-        results++;
-        if (e.getHost().getResult().getStatus() == TaskStatus.OK) {
-          ok++;
+      // The controller sends the hosts one commit stored as one event (hosts), a lone host as host.
+      List<HostEvent> hosts = e.hasHosts() ? e.getHosts().getHostsList() : e.hasHost() ? List.of(e.getHost()) : List.of();
+      long at = System.nanoTime() - t0;
+      for (HostEvent h : hosts) {
+        if (h.hasResult()) {
+          perHost.add(at);
+          results++;
+          if (h.getResult().getStatus() == TaskStatus.OK) {
+            ok++;
+          }
         }
       }
     }

@@ -32,6 +32,7 @@ import io.homefleet.pki.Keys;
 import io.homefleet.pki.Pem;
 import io.homefleet.pki.PkiException;
 import io.homefleet.proto.Structs;
+import io.homefleet.proto.v1.Ack;
 import io.homefleet.proto.v1.AgentMessage;
 import io.homefleet.proto.v1.AgentSessionGrpc;
 import io.homefleet.proto.v1.ControllerMessage;
@@ -162,6 +163,14 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** The controller has stored these results (the first id in task_id, any others in task_ids). */
+  private void acknowledge(Ack ack) {
+    if (!ack.getTaskId().isEmpty()) {
+      acknowledge(ack.getTaskId());
+    }
+    ack.getTaskIdsList().forEach(this::acknowledge);
   }
 
   private void acknowledge(String id) {
@@ -347,6 +356,10 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
 
         @Override
         public void onNext(ControllerMessage msg) {
+          // Acks ride on other messages (the next task); before that task is admitted.
+          if (msg.hasAcks()) {
+            acknowledge(msg.getAcks());
+          }
           switch (msg.getKindCase()) {
             case WELCOME -> {
               role = msg.getWelcome().getRole();
@@ -376,7 +389,7 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
                 plays.submit(new PlayWork(p.getAssignmentId(), p.getRunId(), p.getPlayIndex(), p.getPlan().toByteArray()));
               }
             }
-            case ACK -> acknowledge(msg.getAck().getTaskId());
+            case ACK -> acknowledge(msg.getAck());
             case CANCEL -> timer.execute(() -> {
               executor.cancel(msg.getCancel().getTaskId());
               plays.cancel(msg.getCancel().getTaskId());

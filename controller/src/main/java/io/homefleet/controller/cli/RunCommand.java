@@ -76,8 +76,6 @@ final class RunCommand implements Callable<Integer> {
     HomefleetMain root = (HomefleetMain) spec.root().userObject();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Map<String, Object>> results = new LinkedHashMap<>();
-    boolean anyFailed = false;
-    boolean anyUnreachable = false;
     String runId = "";
     try (OperatorClient client = new OperatorClient(root.cliHome())) {
       try {
@@ -93,24 +91,11 @@ final class RunCommand implements Callable<Integer> {
             return 0;
           }
           if (ev.hasHost()) {
-            HostEvent h = ev.getHost();
-            if (h.hasOutput() && stream && !json) {
-              String text = h.getOutput().getData().toString(StandardCharsets.UTF_8);
-              for (String line : text.split("\n", -1)) {
-                if (!line.isEmpty()) {
-                  out.println(h.getHost() + " | " + line);
-                }
-              }
-              out.flush();
-            } else if (h.hasResult()) {
-              TaskResult r = h.getResult();
-              anyFailed |= r.getStatus() == TaskStatus.FAILED || r.getStatus() == TaskStatus.TIMED_OUT
-                  || r.getStatus() == TaskStatus.CANCELLED;
-              anyUnreachable |= r.getStatus() == TaskStatus.UNREACHABLE || r.getStatus() == TaskStatus.EXPIRED;
-              results.put(h.getHost(), resultMap(r));
-              if (!json) {
-                printResult(out, h.getHost(), r);
-              }
+            host(out, ev.getHost(), results);
+          } else if (ev.hasHosts()) {
+            // The hosts one commit on the controller stored, together.
+            for (HostEvent h : ev.getHosts().getHostsList()) {
+              host(out, h, results);
             }
           }
         }
@@ -126,6 +111,31 @@ final class RunCommand implements Callable<Integer> {
     }
     out.flush();
     return anyFailed ? 2 : anyUnreachable ? 4 : 0;
+  }
+
+  private boolean anyFailed;
+  private boolean anyUnreachable;
+
+  /** One host's output chunk or result. */
+  private void host(PrintWriter out, HostEvent h, Map<String, Map<String, Object>> results) {
+    if (h.hasOutput() && stream && !json) {
+      String text = h.getOutput().getData().toString(StandardCharsets.UTF_8);
+      for (String line : text.split("\n", -1)) {
+        if (!line.isEmpty()) {
+          out.println(h.getHost() + " | " + line);
+        }
+      }
+      out.flush();
+    } else if (h.hasResult()) {
+      TaskResult r = h.getResult();
+      anyFailed |= r.getStatus() == TaskStatus.FAILED || r.getStatus() == TaskStatus.TIMED_OUT
+          || r.getStatus() == TaskStatus.CANCELLED;
+      anyUnreachable |= r.getStatus() == TaskStatus.UNREACHABLE || r.getStatus() == TaskStatus.EXPIRED;
+      results.put(h.getHost(), resultMap(r));
+      if (!json) {
+        printResult(out, h.getHost(), r);
+      }
+    }
   }
 
   private void printResult(PrintWriter out, String host, TaskResult r) {

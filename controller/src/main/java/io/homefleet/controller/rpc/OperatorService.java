@@ -31,6 +31,7 @@ import io.homefleet.proto.v1.GetHostRequest;
 import io.homefleet.proto.v1.GetRunRequest;
 import io.homefleet.proto.v1.HostDetail;
 import io.homefleet.proto.v1.HostEvent;
+import io.homefleet.proto.v1.HostEvents;
 import io.homefleet.proto.v1.HostResult;
 import io.homefleet.proto.v1.HostSummary;
 import io.homefleet.proto.v1.ListHostsRequest;
@@ -185,6 +186,20 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       public void result(String host, TaskOutcome o) {
         send(RunEvent.newBuilder().setRunId(runId[0]).setHost(HostEvent.newBuilder().setHost(host).setResult(toProto(o)))
             .build());
+      }
+
+      @Override
+      public void results(List<HostResult> hosts) {
+        if (hosts.size() == 1) {
+          result(hosts.get(0).host(), hosts.get(0).outcome());
+          return;
+        }
+        // The hosts one commit stored, in one message: one send on the operator's stream, not one per host.
+        HostEvents.Builder batch = HostEvents.newBuilder();
+        for (HostResult h : hosts) {
+          batch.addHosts(HostEvent.newBuilder().setHost(h.host()).setResult(toProto(h.outcome())));
+        }
+        send(RunEvent.newBuilder().setRunId(runId[0]).setHosts(batch).build());
       }
 
       @Override

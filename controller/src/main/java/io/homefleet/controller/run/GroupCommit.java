@@ -26,6 +26,8 @@ public final class GroupCommit implements AutoCloseable {
   private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
+  /** Run once the current batch's follow-ups have all run. Only the writer thread touches it. */
+  private final List<Runnable> atBatchEnd = new ArrayList<>();
 
   public GroupCommit(Store store) {
     this.store = store;
@@ -45,6 +47,17 @@ public final class GroupCommit implements AutoCloseable {
    */
   public void submit(Consumer<Store> write, Runnable after, Runnable failed) {
     queue.add(new Op(write, after, failed));
+  }
+
+  /**
+   * From a follow-up only (it runs on the writer thread): runs {@code action} once every follow-up
+   * of the current batch has run, so that what one commit stored can be announced together.
+   */
+  public void atBatchEnd(Runnable action) {
+    if (Thread.currentThread() != thread) {
+      throw new IllegalStateException("atBatchEnd is for follow-ups of a write, which run on " + thread.getName());
+    }
+    atBatchEnd.add(action);
   }
 
   /** Writes waiting for the next commit. */
@@ -78,11 +91,19 @@ public final class GroupCommit implements AutoCloseable {
             log.error("after-commit action failed", e);
           }
         }
+        for (int i = 0; i < atBatchEnd.size(); i++) { // an action may add another
+          try {
+            atBatchEnd.get(i).run();
+          } catch (RuntimeException e) {
+            log.error("end-of-commit action failed", e);
+          }
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } finally {
         batch.clear();
+        atBatchEnd.clear();
       }
     }
   }

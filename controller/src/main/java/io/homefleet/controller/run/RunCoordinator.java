@@ -85,6 +85,8 @@ public final class RunCoordinator {
     int unreachable;
     boolean cancelled;
     boolean finishing;
+    /** Outcomes committed in the current group-commit batch, not yet told to the listener. Guarded by this. */
+    List<RunListener.HostResult> announced = new ArrayList<>();
 
     ActiveRun(String id, RunListener listener, String module, Map<String, Object> args) {
       this.id = id;
@@ -552,14 +554,33 @@ public final class RunCoordinator {
       run.open--;
       last = run.open == 0;
     }
-    synchronized (run) {
-      run.listener.result(p.host, outcome);
-    }
+    announce(run, p.host, outcome);
     recorded.run();
     if (last) {
       synchronized (this) {
         finishRun(run);
       }
+    }
+  }
+
+  /**
+   * On the writer thread, in a commit's follow-up: the listener hears of the hosts one commit
+   * finished together, at the end of the batch (before the run's end, which a later commit stores).
+   */
+  private void announce(ActiveRun run, String host, TaskOutcome outcome) {
+    boolean first;
+    synchronized (run) {
+      first = run.announced.isEmpty();
+      run.announced.add(new RunListener.HostResult(host, outcome));
+    }
+    if (first) {
+      writes.atBatchEnd(() -> {
+        synchronized (run) {
+          List<RunListener.HostResult> hosts = run.announced;
+          run.announced = new ArrayList<>();
+          run.listener.results(hosts);
+        }
+      });
     }
   }
 

@@ -10,6 +10,17 @@ public interface RunListener {
 
   void result(String host, TaskOutcome outcome);
 
+  /** One host's outcome, as delivered in a batch. */
+  record HostResult(String host, TaskOutcome outcome) {}
+
+  /**
+   * The outcomes one group commit stored, in commit order; by default one {@link #result} each.
+   * A listener that forwards them (the operator's stream) sends them as one message.
+   */
+  default void results(List<HostResult> hosts) {
+    hosts.forEach(h -> result(h.host(), h.outcome()));
+  }
+
   void finished(RunSummary summary);
 
   /** A listener that ignores everything (for runs nobody watches). */

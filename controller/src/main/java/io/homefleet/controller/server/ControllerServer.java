@@ -174,8 +174,8 @@ public final class ControllerServer implements AutoCloseable {
         .maxInboundMessageSize(16 * 1024 * 1024)
         .callExecutor(callExecutors())
         .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth, new EnrollmentOutcomes(metrics)))
-        .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, store, runs, plays, writes, authority, clock,
-            config.heartbeatSeconds(), Version.current(), fleet), auth))
+        .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, runs, plays, writes, authority, clock,
+            config.heartbeatSeconds(), Version.current(), fleet, timer), auth))
         .addService(ServerInterceptors.intercept(new OperatorService(store, sessions, runs, plays, authority, revocations, clock,
             new StateRpc(state, converger, sessions, store), fleet), auth))
         .build()
@@ -223,10 +223,12 @@ public final class ControllerServer implements AutoCloseable {
    * on the connection's Netty event loop instead of being handed, message by message, to gRPC's
    * default pool: each hand-off costs a queue, a thread wake-up and a context switch, 14-18 % of
    * the controller's CPU per fan-out (bench/README.md). Opt-in: on a loaded machine the median
-   * fan-out was not faster with it, and it is safe only while a session's handlers never wait
-   * (no lock held across store work, no synchronous store write besides the hello), which the
-   * run coordinator must keep true. Enrollment (ECDSA signing) and the operator API always keep
-   * the pool.
+   * fan-out was not faster with it, and it is safe only once a session's handlers never wait.
+   * The hello and a session's last-seen now go through the group commit; what still waits: the
+   * run coordinator's lock, which the task-event handlers take, is held by {@code start()}
+   * across {@code store.insertRun} (a SQLite transaction, itself queued behind any group-commit
+   * batch), and a late result ({@code RunCoordinator.result} for a task no longer open) is
+   * written synchronously. Enrollment (ECDSA signing) and the operator API always keep the pool.
    */
   static ServerCallExecutorSupplier callExecutors() {
     boolean direct = "direct".equals(System.getProperty("homefleet.sessionExecutor"));

@@ -13,6 +13,7 @@ import io.homefleet.proto.v1.PlayTaskResult;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
@@ -24,13 +25,12 @@ import io.homefleet.controller.enroll.EnrollmentException;
 import io.homefleet.controller.run.GroupCommit;
 import io.homefleet.controller.run.RunCoordinator;
 import io.homefleet.controller.run.TaskOutcome;
-import io.homefleet.controller.store.Store;
 import io.homefleet.controller.telemetry.FleetTelemetry;
 import io.homefleet.pki.Identity;
-import io.homefleet.proto.v1.Ack;
 import io.homefleet.proto.v1.AgentMessage;
 import io.homefleet.proto.v1.AgentSessionGrpc;
 import io.homefleet.proto.v1.ControllerMessage;
+import io.homefleet.proto.v1.Hello;
 import io.homefleet.proto.v1.OutputChunk;
 import io.homefleet.proto.v1.RenewRequest;
 import io.homefleet.proto.v1.RenewResponse;
@@ -40,19 +40,20 @@ import io.homefleet.proto.v1.TaskStatus;
 import io.homefleet.proto.v1.Welcome;
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agent-facing service: one session stream per agent (hello, heartbeats, task events in;
- * welcome, tasks, acknowledgements out) and certificate renewal.
+ * welcome, tasks, acknowledgements out) and certificate renewal. Acknowledgements of stored
+ * results are batched per agent ({@link AckBatcher}).
  */
 public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImplBase {
   private static final Logger log = LoggerFactory.getLogger(AgentSessionService.class);
 
   private final SessionRegistry registry;
-  private final Store store;
   private final RunCoordinator runs;
   private final PlayCoordinator plays;
   private final GroupCommit writes;
@@ -61,17 +62,18 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
   private final int heartbeatSeconds;
   private final String version;
   private final FleetTelemetry telemetry;
+  private final AckBatcher acks;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public AgentSessionService(SessionRegistry registry, Store store, RunCoordinator runs, PlayCoordinator plays,
+  public AgentSessionService(SessionRegistry registry, RunCoordinator runs, PlayCoordinator plays,
       GroupCommit writes, EnrollmentAuthority authority, Clock clock, int heartbeatSeconds, String version,
-      FleetTelemetry telemetry) {
+      FleetTelemetry telemetry, ScheduledExecutorService timer) {
     this.telemetry = telemetry;
+    this.acks = new AckBatcher(AckBatcher.configuredDelay(), timer);
     this.plays = plays;
     this.writes = writes;
     this.registry = registry;
-    this.store = store;
     this.runs = runs;
     this.authority = authority;
     this.clock = clock;
@@ -142,16 +144,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
   private void handle(String host, AgentStream stream, AgentMessage msg) {
     stream.lastHeardMillis = clock.millis();
     switch (msg.getKindCase()) {
-      case HELLO -> {
-        var hello = msg.getHello();
-        store.recordHello(host, hello.getFacts().toByteArray(), hello.getAgentVersion(), hello.getLabelsMap(), clock.millis());
-        String role = store.host(host).map(h -> h.role()).orElse("");
-        stream.send(ControllerMessage.newBuilder().setWelcome(Welcome.newBuilder().setHostName(host).setRole(role)
-            .setHeartbeatSeconds(heartbeatSeconds).setControllerVersion(version)).build());
-        // After the welcome: its task in flight again (unless it holds the result), or its next queued one.
-        runs.connected(host, java.util.Set.copyOf(hello.getUnackedTaskIdsList()));
-        registry.welcomed(host);
-      }
+      case HELLO -> hello(host, stream, msg.getHello());
       case HEARTBEAT -> {
         long now = clock.millis();
         writes.submit(s -> s.recordSeen(host, now));
@@ -163,6 +156,33 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
     }
   }
 
+  /**
+   * Stores the hello through the group commit, so that the handler never waits for the store (it
+   * may run on the connection's event loop), and welcomes the agent once it is stored. A hello
+   * the store refuses (a full disk) ends the session: the agent retries with its backoff.
+   */
+  private void hello(String host, AgentStream stream, Hello hello) {
+    long now = clock.millis();
+    byte[] facts = hello.getFacts().toByteArray();
+    Set<String> held = Set.copyOf(hello.getUnackedTaskIdsList());
+    String[] role = {""};
+    writes.submit(s -> {
+      s.recordHello(host, facts, hello.getAgentVersion(), hello.getLabelsMap(), now);
+      role[0] = s.host(host).map(h -> h.role()).orElse("");
+    }, () -> {
+      if (stream.send(ControllerMessage.newBuilder().setWelcome(Welcome.newBuilder().setHostName(host).setRole(role[0])
+          .setHeartbeatSeconds(heartbeatSeconds).setControllerVersion(version)).build())) {
+        // After the welcome: its task in flight again (unless it holds the result), or its next queued one.
+        runs.connected(host, held);
+        registry.welcomed(host);
+      }
+    }, () -> {
+      log.error("cannot store the hello of {} (is the data dir full?); ending its session, it will retry", host);
+      stream.close(Status.UNAVAILABLE.withDescription("the controller cannot store this agent's hello; retry later"));
+      registry.unregister(stream);
+    });
+  }
+
   private void taskEvent(String host, AgentStream stream, TaskEvent ev) {
     switch (ev.getKindCase()) {
       case STARTED -> runs.started(host, ev.getTaskId(), ev.getStarted().getUnixMillis());
@@ -170,8 +190,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
           ev.getOutput().getData().toByteArray());
       case RESULT -> {
         TaskResult r = ev.getResult();
-        runs.result(host, ev.getTaskId(), outcome(r),
-            () -> stream.send(ControllerMessage.newBuilder().setAck(Ack.newBuilder().setTaskId(ev.getTaskId())).build()));
+        runs.result(host, ev.getTaskId(), outcome(r), () -> acks.owe(stream, ev.getTaskId()));
       }
       case KIND_NOT_SET -> log.warn("session of {}: empty task event for {} ignored", host, ev.getTaskId());
     }
@@ -197,8 +216,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
             ? new HostOutcome(recap(r), false, "")
             : r.getError().equals("cancelled") ? HostOutcome.unreachable("the play was cancelled on the host")
             : HostOutcome.failed(r.getError());
-        plays.playFinished(host, id, outcome,
-            () -> stream.send(ControllerMessage.newBuilder().setAck(Ack.newBuilder().setTaskId(id)).build()));
+        plays.playFinished(host, id, outcome, () -> acks.owe(stream, id));
       }
       case KIND_NOT_SET -> log.warn("session of {}: empty play event for {} ignored", host, id);
     }
@@ -267,12 +285,10 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
         r.getFinishedUnixMillis());
   }
 
+  /** Through the group commit: a session's end must not wait for the store either. */
   private void safeSeen(String host) {
-    try {
-      store.recordSeen(host, clock.millis());
-    } catch (RuntimeException e) {
-      log.warn("cannot record last-seen of {}: {}", host, e.getMessage());
-    }
+    long now = clock.millis();
+    writes.submit(s -> s.recordSeen(host, now));
   }
 
   @Override

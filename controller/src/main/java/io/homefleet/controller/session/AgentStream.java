@@ -2,8 +2,11 @@ package io.homefleet.controller.session;
 
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.homefleet.proto.v1.Ack;
 import io.homefleet.proto.v1.ControllerMessage;
 import io.homefleet.proto.v1.Goodbye;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The controller's end of one agent's session stream; sends are serialised. */
@@ -16,6 +19,8 @@ final class AgentStream {
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Set once the agent's hello is handled: before that it gets no work. */
   private volatile boolean welcomed;
+  /** Results stored but not yet acknowledged to the agent (see {@link AckBatcher}). Guarded by this. */
+  private List<String> owedAcks = new ArrayList<>();
 
   AgentStream(String host, long openedMillis, ServerCallStreamObserver<ControllerMessage> out) {
     this.host = host;
@@ -46,10 +51,16 @@ final class AgentStream {
     return welcomed && !closed.get() && !out.isCancelled() && out.isReady();
   }
 
-  /** Sends {@code msg}; false when the stream is already closed. */
+  /**
+   * Sends {@code msg}, carrying the acknowledgements owed so far; false when the stream is already
+   * closed.
+   */
   synchronized boolean send(ControllerMessage msg) {
     if (closed.get() || out.isCancelled()) {
       return false;
+    }
+    if (!owedAcks.isEmpty() && !msg.hasAck()) {
+      msg = msg.toBuilder().setAcks(ack(takeAcks())).build();
     }
     try {
       out.onNext(msg);
@@ -57,6 +68,30 @@ final class AgentStream {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /** Owes the agent an ack for {@code id}; true when it is the first one owed since the last send. */
+  synchronized boolean oweAck(String id) {
+    owedAcks.add(id);
+    return owedAcks.size() == 1;
+  }
+
+  /** Sends the owed acks alone, if no other message has carried them yet. */
+  synchronized void flushAcks() {
+    if (!owedAcks.isEmpty()) {
+      send(ControllerMessage.newBuilder().setAck(ack(takeAcks())).build());
+    }
+  }
+
+  private List<String> takeAcks() {
+    List<String> ids = owedAcks;
+    owedAcks = new ArrayList<>();
+    return ids;
+  }
+
+  /** The first id in task_id (all that agents before batching read), the others in task_ids. */
+  static Ack ack(List<String> ids) {
+    return Ack.newBuilder().setTaskId(ids.get(0)).addAllTaskIds(ids.subList(1, ids.size())).build();
   }
 
   /** Says goodbye and ends the stream with {@code status}; true if this call closed it. */

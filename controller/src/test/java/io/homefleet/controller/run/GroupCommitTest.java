@@ -1,6 +1,7 @@
 package io.homefleet.controller.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homefleet.controller.store.Records.Token;
 import io.homefleet.controller.store.Store;
@@ -60,6 +61,44 @@ class GroupCommitTest {
       assertThat(announced).isFalse();
       assertThat(store.token("a")).isPresent();
       assertThat(store.token("b")).isPresent();
+    }
+  }
+  @Test
+  void atBatchEnd_runsOncePerBatch_afterEveryFollowUpOfThatBatch(@TempDir Path dir) throws Exception {
+    try (Store store = Store.open(dir); GroupCommit writes = new GroupCommit(store)) {
+      CountDownLatch inside = new CountDownLatch(1);
+      CountDownLatch queued = new CountDownLatch(1);
+      // The first write holds the writer until the next 100 are queued: those commit as one batch.
+      writes.submit(s -> {
+        inside.countDown();
+        try {
+          queued.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+      List<String> followUps = new CopyOnWriteArrayList<>();
+      List<List<String>> atEnds = new CopyOnWriteArrayList<>();
+      CountDownLatch ended = new CountDownLatch(1);
+      for (int i = 0; i < 100; i++) {
+        String hash = "t" + i;
+        writes.submit(s -> s.insertToken(token(hash)), () -> {
+          if (followUps.isEmpty()) {
+            writes.atBatchEnd(() -> {
+              atEnds.add(List.copyOf(followUps));
+              ended.countDown();
+            });
+          }
+          followUps.add(hash);
+        });
+      }
+      queued.countDown();
+      assertThat(ended.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(atEnds).hasSize(1);
+      assertThat(atEnds.get(0)).hasSize(100);
+      assertThatThrownBy(() -> writes.atBatchEnd(() -> { }))
+          .as("outside a follow-up").isInstanceOf(IllegalStateException.class);
     }
   }
 }
