@@ -167,11 +167,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
         runId[0] = id;
         send(RunEvent.newBuilder().setRunId(id).setStarted(RunStarted.newBuilder().addAllHosts(hosts)).build());
         if (detach) {
-          synchronized (out) {
-            if (!out.isCancelled()) {
-              out.onCompleted();
-            }
-          }
+          complete();
         }
       }
 
@@ -208,14 +204,21 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
             .setState(s.state().equals("succeeded") ? RunState.SUCCEEDED
                 : s.state().equals("cancelled") ? RunState.RUN_CANCELLED : RunState.RUN_FAILED)
             .setOk(s.ok()).setChanged(s.changed()).setFailed(s.failed()).setUnreachable(s.unreachable())).build());
+        complete();
+      }
+
+      private boolean done;
+      private boolean completed;
+
+      /** Ends the operator's stream once: after the start for a detached run, else after the end. */
+      private void complete() {
         synchronized (out) {
-          if (!out.isCancelled()) {
+          if (!completed && !out.isCancelled()) {
+            completed = true;
             out.onCompleted();
           }
         }
       }
-
-      private boolean done;
 
       private void send(RunEvent e) {
         synchronized (out) {
