@@ -135,6 +135,7 @@ public final class RunCoordinator {
   private final HostLanes hostLanes;
   private final Clock clock;
   private final Duration reconnectWindow;
+  private final ScheduledExecutorService timer;
   private final Map<String, Pending> pending = new HashMap<>();
   private final Map<String, ActiveRun> runs = new HashMap<>();
   /** Per host: the task of this coordinator that holds the host's lane (is out to it) now. */
@@ -159,6 +160,7 @@ public final class RunCoordinator {
     this.hostLanes = hostLanes;
     this.clock = clock;
     this.reconnectWindow = reconnectWindow;
+    this.timer = timer;
     timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -401,11 +403,20 @@ public final class RunCoordinator {
     }
     // Not open any more (the controller called it unreachable or timed out, or it is a repeat):
     // the agent's word replaces a guess; a repeat of a real result changes nothing.
-    boolean known = store.recordLateResult(taskId, outcome.status().state(), outcome.rc(), outcome.stdout(),
-        outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
-        outcome.finishedMillis());
-    log.info("late result for task {} from {}: {}", taskId, host, known ? "recorded" : "unknown task, dropped");
-    recorded.run();
+    // Written on the coordinator's timer thread, not the caller's (a session handler, which may be
+    // on a Netty event loop and must not wait for SQLite); acknowledged only once it is stored.
+    timer.execute(() -> {
+      try {
+        boolean known = store.recordLateResult(taskId, outcome.status().state(), outcome.rc(), outcome.stdout(),
+            outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
+            outcome.finishedMillis());
+        log.info("late result for task {} from {}: {}", taskId, host, known ? "recorded" : "unknown task, dropped");
+        recorded.run();
+      } catch (RuntimeException e) {
+        // Not acknowledged: the agent offers it again (every 20 s and after a reconnect).
+        log.error("cannot store the late result of task {} from {}: {}", taskId, host, e.getMessage());
+      }
+    });
   }
 
   /**

@@ -223,12 +223,12 @@ public final class ControllerServer implements AutoCloseable {
    * on the connection's Netty event loop instead of being handed, message by message, to gRPC's
    * default pool: each hand-off costs a queue, a thread wake-up and a context switch, 14-18 % of
    * the controller's CPU per fan-out (bench/README.md). Opt-in: on a loaded machine the median
-   * fan-out was not faster with it, and it is safe only once a session's handlers never wait.
-   * The hello and a session's last-seen now go through the group commit; what still waits: the
-   * run coordinator's lock, which the task-event handlers take, is held by {@code start()}
-   * across {@code store.insertRun} (a SQLite transaction, itself queued behind any group-commit
-   * batch), and a late result ({@code RunCoordinator.result} for a task no longer open) is
-   * written synchronously. Enrollment (ECDSA signing) and the operator API always keep the pool.
+   * fan-out was not faster with it, and it is safe only while a session's handlers never wait
+   * for the store. The hello and a session's last-seen go through the group commit, the run is
+   * written before the coordinator's lock is taken ({@code RunCoordinator.start}), and a late
+   * result is written on the coordinator's timer thread; what can still wait is the
+   * coordinator's lock while {@code cancel} reads the run from the store. Enrollment (ECDSA
+   * signing) and the operator API always keep the pool.
    */
   static ServerCallExecutorSupplier callExecutors() {
     boolean direct = "direct".equals(System.getProperty("homefleet.sessionExecutor"));
