@@ -137,7 +137,8 @@ public final class Converger implements AutoCloseable {
         return;
       }
       Instant now = clock.instant();
-      for (Records.Host h : store.hosts()) {
+      List<Records.Host> hosts = store.hosts();
+      for (Records.Host h : hosts) {
         if (h.decommissioned() || !online.isOnline(h.name()) || running.contains(h.name())) {
           continue;
         }
@@ -146,7 +147,7 @@ public final class Converger implements AutoCloseable {
           converge(h.name(), Trigger.INTERVAL);
         }
       }
-      if (!settled(now)) {
+      if (!settled(hosts, now)) {
         return;
       }
       for (StateConfig.Schedule s : c.get().checkout().config().schedules()) {
@@ -313,11 +314,11 @@ public final class Converger implements AutoCloseable {
    * Whether schedules may run: once every enrolled agent is back after the start, or the settle
    * time is up (a host that stays away then misses the run, as any offline host does).
    */
-  private boolean settled(Instant now) {
+  private boolean settled(List<Records.Host> hosts, Instant now) {
     if (settled) {
       return true;
     }
-    boolean allBack = store.hosts().stream().filter(h -> !h.decommissioned()).allMatch(h -> online.isOnline(h.name()));
+    boolean allBack = hosts.stream().filter(h -> !h.decommissioned()).allMatch(h -> online.isOnline(h.name()));
     if (allBack || now.toEpochMilli() - startedAt >= settle.toMillis()) {
       settled = true;
       if (!settle.isZero()) {
