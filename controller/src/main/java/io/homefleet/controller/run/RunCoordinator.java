@@ -116,6 +116,11 @@ public final class RunCoordinator {
     /** Its claim on the host's lane; null for a task that never waited (offline, unreachable at once). */
     HostLanes.Ticket ticket;
 
+    /** When a task sent at {@code sentAt} is past its timeout and the controller's grace. */
+    long timesOutAt(long sentAt) {
+      return sentAt + (timeoutSeconds + GRACE.toSeconds()) * 1000L;
+    }
+
     Pending(String taskId, ActiveRun run, String host, int timeoutSeconds, boolean checkMode, boolean waits,
         String state, long deadline) {
       this.taskId = taskId;
@@ -261,7 +266,7 @@ public final class RunCoordinator {
     }
     long now = clock.millis();
     p.state = "sent";
-    p.deadline = now + (p.timeoutSeconds + GRACE.toSeconds()) * 1000L;
+    p.deadline = p.timesOutAt(now);
     lanes.put(p.host, p);
     writes.submit(s -> s.markTask(p.taskId, "sent", null));
     if (!send(p)) {
@@ -350,7 +355,7 @@ public final class RunCoordinator {
     Pending p = lanes.get(host);
     if (p != null) {
       p.disconnectedAt = 0;
-      p.deadline = Math.max(p.deadline, clock.millis() + (p.timeoutSeconds + GRACE.toSeconds()) * 1000L);
+      p.deadline = Math.max(p.deadline, p.timesOutAt(clock.millis()));
       if (!resultsTheAgentHas.contains(p.taskId) && !p.completing) {
         log.info("re-sending task {} to {} after its reconnect", p.taskId, host);
         send(p);
