@@ -76,6 +76,12 @@ final class Fleet implements AutoCloseable {
     return run(pb, dir, timeout);
   }
 
+  /** Any command, run in {@code dir} with stdin from /dev/null. */
+  static Result runCommand(Path dir, Duration timeout, List<String> cmd) throws IOException, InterruptedException {
+    return run(new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), dir,
+        timeout);
+  }
+
   /** Runs {@code pb} to its end with stdin from /dev/null, output captured in files under {@code dir}. */
   private static Result run(ProcessBuilder pb, Path dir, Duration timeout) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "cli", ".out");
@@ -115,6 +121,14 @@ final class Fleet implements AutoCloseable {
     controller = pb.start();
     all.add(controller);
     waitForLog(log, "listening on", Duration.ofSeconds(60), controller);
+  }
+
+  /** SIGTERM: the controller's shutdown hook closes it cleanly. */
+  void stopController() throws InterruptedException {
+    controller.destroy();
+    if (!controller.waitFor(20, TimeUnit.SECONDS)) {
+      controller.destroyForcibly();
+    }
   }
 
   /** SIGKILL: no shutdown hook, no goodbye; the agents find out by themselves. */
