@@ -116,11 +116,20 @@ final class Fleet implements AutoCloseable {
 
   void startController() throws IOException, InterruptedException {
     Path log = dir.resolve("controller.log");
+    // The log is appended to across restarts: wait for this start's line, not the last one's.
+    long before = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).split("listening on", -1).length : 1;
     ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/homefleet").toString(), "server", "--data-dir",
         dataDir.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     controller = pb.start();
     all.add(controller);
-    waitForLog(log, "listening on", Duration.ofSeconds(60), controller);
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (Files.readString(log, StandardCharsets.UTF_8).split("listening on", -1).length <= before) {
+      if (!controller.isAlive() || System.nanoTime() > until) {
+        throw new AssertionError("controller did not start (" + (controller.isAlive() ? "still starting" : "exit "
+            + controller.exitValue()) + "):\n" + Files.readString(log));
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** SIGTERM: the controller's shutdown hook closes it cleanly. */
