@@ -83,7 +83,8 @@ class ControlSocketIT {
       NioEventLoopGroup loop = new NioEventLoopGroup(1);
       ManagedChannel ch = NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(socket))
           .channelType(NioDomainSocketChannel.class, UnixDomainSocketAddress.class).eventLoopGroup(loop)
-          .usePlaintext().overrideAuthority("localhost").withOption(io.netty.channel.ChannelOption.SO_KEEPALIVE, null).build();
+          .usePlaintext().overrideAuthority("localhost")
+          .withOption(io.netty.channel.ChannelOption.SO_KEEPALIVE, null).build();
       try {
         assertThatThrownBy(() -> EnrollmentGrpc.newBlockingStub(ch).withDeadlineAfter(15, TimeUnit.SECONDS)
             .enroll(EnrollRequest.getDefaultInstance()))
