@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * operator's CLI at it, {@code hosts} and {@code play} go over it (callers recorded as
  * {@code local:root}), it is mode 0600 and another user cannot connect, the agent and enrollment
  * services are not served on it, a stale socket from a SIGKILLed controller is replaced at the
- * next start, a second controller on it is refused with a clear error, and
- * {@code control_socket: off} serves none (the CLI then uses TLS).
+ * next start, a second controller on it is refused with a clear error, a clean stop removes it,
+ * and {@code control_socket: off} serves none and removes a stale one (the CLI then uses TLS).
  */
 class ControlSocketIT {
 
@@ -113,9 +113,15 @@ class ControlSocketIT {
       assertThat(second.all()).contains("control_socket " + socket + ": another controller is serving on it");
       assertThat(fleet.cli("hosts").exitCode()).isZero();
 
-      // control_socket: off: a clean stop removes the socket, the next start serves none, and the CLI uses TLS.
+      // A clean stop removes the socket.
       fleet.stopController();
       assertThat(socket).doesNotExist();
+      fleet.startController();
+      assertThat(socket).exists();
+
+      // control_socket: off: a stale socket (SIGKILL) is removed, none is served, and the CLI uses TLS.
+      fleet.killController();
+      assertThat(socket).exists();
       Path cfg = fleet.dataDir.resolve("controller.yaml");
       Files.writeString(cfg, Files.readString(cfg) + "control_socket: off\n");
       fleet.startController();

@@ -96,6 +96,24 @@ public final class ControlSocket implements AutoCloseable {
         + " path or to off)");
   }
 
+  /**
+   * With the socket off: removes a stale socket that a killed controller left at {@code path}, so
+   * that a CLI whose config.yaml names it uses TLS instead of failing on it. A socket something
+   * answers on, and any other file, is left alone.
+   */
+  public static void removeStale(Path path) throws IOException {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) || !isSocket(path)) {
+      return;
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(path));
+      return;
+    } catch (IOException refused) {
+      Files.deleteIfExists(path);
+      log.info("removed the stale control socket {} (control_socket is off)", path);
+    }
+  }
+
   /** Serves {@code operator} on {@code path}, replacing a stale socket there (see {@link #checkFree}). */
   public static ControlSocket start(Path path, ServerServiceDefinition operator) throws IOException {
     checkFree(path);

@@ -208,6 +208,7 @@ public final class ControllerServer implements AutoCloseable {
   private void startControlSocket(OperatorService operator) throws IOException {
     if (config.controlSocket().isEmpty()) {
       log.info("no control socket (control_socket: off, or the data directory's path is too long for one)");
+      ControlSocket.removeStale(config.dataDir().toAbsolutePath().normalize().resolve(ControllerConfig.CONTROL_SOCKET));
       return;
     }
     try {
