@@ -125,6 +125,9 @@ public final class ControlSocket implements AutoCloseable {
       Files.createDirectory(privateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (FileAlreadyExistsException e) {
       throw new IOException("control_socket " + path + ": " + privateDir + " appeared while starting; retry", e);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IOException("control_socket " + path + ": the directory " + parent + " does not exist (create it,"
+          + " or set control_socket in controller.yaml to another path or to off)", e);
     }
     Path bound = privateDir.resolve("s");
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("homefleet-control", true),

@@ -71,4 +71,11 @@ class ControlSocketTest {
         .hasMessageContaining("a file that is not a socket is in the way");
     assertThat(Files.readString(path)).isEqualTo("not a socket");
   }
+
+  @Test
+  void start_inAMissingDirectory_namesTheDirectory() {
+    Path path = dir.resolve("missing/control.sock");
+    assertThatThrownBy(() -> ControlSocket.start(path, NOTHING)).isInstanceOf(IOException.class)
+        .hasMessageContaining("the directory " + dir.resolve("missing") + " does not exist");
+  }
 }
