@@ -40,12 +40,6 @@ import java.util.logging.Logger;
 final class OperatorClient implements AutoCloseable {
   /** Netty's loggers, warnings only, as the server's slf4j settings have them (held: JUL keeps loggers weakly). */
   private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
-  /** HTTP/2 over ALPN, as gRPC's GrpcSslContexts.configure sets it (in {@link Mtls}: a TLS class). */
-  private static final class Alpn {
-    static final ApplicationProtocolConfig H2 = new ApplicationProtocolConfig(
-        ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2);
-  }
 
   private final EventLoopGroup loop;
   private final ManagedChannel channel;
@@ -92,6 +86,11 @@ final class OperatorClient implements AutoCloseable {
 
   /** mTLS with the operator's certificate, the controller pinned by its CA's fingerprint. */
   private static final class Mtls {
+    /** HTTP/2 over ALPN, as gRPC's GrpcSslContexts.configure sets it. */
+    private static final ApplicationProtocolConfig ALPN_H2 = new ApplicationProtocolConfig(
+        ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2);
+
     static ManagedChannel open(CliHome home, String address, EventLoopGroup loop) {
       try {
         KeyMaterial km = KeyMaterial.load(home.dir(), "operator");
@@ -101,7 +100,7 @@ final class OperatorClient implements AutoCloseable {
         // cacerts trust store (~0.1 s) that this pinned-CA client never uses.
         var ssl = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
             .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-            .applicationProtocolConfig(Alpn.H2)
+            .applicationProtocolConfig(ALPN_H2)
             .keyManager(new StaticKeyManager(km.key(), km.chain()))
             .trustManager(new PinnedServerTrustManager(ca, home.caFingerprint(), Clock.systemUTC()))
             .build();
