@@ -154,14 +154,24 @@ public final class PlanCodec {
   }
 
   private static List<PlanItem> items(Object v, String field) throws IOException {
+    return each(v, field, PlanCodec::item);
+  }
+
+  /** A list field of objects, each made into a record by {@code reader}; null when left out. */
+  private static <T> List<T> each(Object v, String field, Reader<T> reader) throws IOException {
     if (v == null) {
       return null;
     }
-    List<PlanItem> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     for (Object o : list(v, field)) {
-      out.add(item(map(o, field)));
+      out.add(reader.read(map(o, field)));
     }
     return out;
+  }
+
+  /** One record from its object's values. */
+  private interface Reader<T> {
+    T read(Map<String, Object> o) throws IOException;
   }
 
   private static PlanItem item(Map<String, Object> o) throws IOException {
@@ -218,30 +228,14 @@ public final class PlanCodec {
   }
 
   private static List<PlanHandler> handlers(Object v) throws IOException {
-    if (v == null) {
-      return null;
-    }
-    List<PlanHandler> out = new ArrayList<>();
-    for (Object o : list(v, "handlers")) {
-      Map<String, Object> h = map(o, "handlers");
-      out.add(new PlanHandler(strings(h.get("names"), "names"),
-          h.get("task") == null ? null : task(map(h.get("task"), "task"))));
-    }
-    return out;
+    return each(v, "handlers", h -> new PlanHandler(strings(h.get("names"), "names"),
+        h.get("task") == null ? null : task(map(h.get("task"), "task"))));
   }
 
   private static List<RoleScope> roles(Object v) throws IOException {
-    if (v == null) {
-      return null;
-    }
-    List<RoleScope> out = new ArrayList<>();
-    for (Object o : list(v, "roles")) {
-      Map<String, Object> r = map(o, "roles");
-      out.add(new RoleScope(string(r.get("role"), "role"), string(r.get("bundleDir"), "bundleDir"),
-          map(r.get("defaults"), "defaults"), map(r.get("vars"), "vars"), map(r.get("params"), "params"),
-          bool(r.get("exported"))));
-    }
-    return out;
+    return each(v, "roles", r -> new RoleScope(string(r.get("role"), "role"), string(r.get("bundleDir"), "bundleDir"),
+        map(r.get("defaults"), "defaults"), map(r.get("vars"), "vars"), map(r.get("params"), "params"),
+        bool(r.get("exported"))));
   }
 
   /** A mapping field; null when left out. A mapping that happens to look unsafe is a mapping here. */
