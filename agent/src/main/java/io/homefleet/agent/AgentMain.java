@@ -14,6 +14,7 @@ import io.homefleet.agent.session.Channels;
 import io.homefleet.agent.session.Enroller;
 import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.session.SessionClient;
+import io.homefleet.agent.telemetry.BasicSamples;
 import io.homefleet.agent.telemetry.SessionTelemetry;
 import io.homefleet.agent.telemetry.Telemetry;
 import io.homefleet.pki.Certificates;
@@ -215,10 +216,11 @@ public final class AgentMain {
             modules = telemetry.metered(modules);
           }
           // The controller's fleet view (its endpoint, the fleet dashboard, 'homefleet hosts' and 'top')
-          // gets one small, fixed set from every agent, configured or not: Micrometer's CPU, load, JVM and
-          // root-disk meters and memory from /proc/meminfo (docs/telemetry.md, "The fleet endpoint"). The
-          // full host set stays on the agent's own /metrics and InfluxDB push.
-          SessionTelemetry sessionTelemetry = new SessionTelemetry(SessionTelemetry.basicRegistry(
+          // gets one small, fixed set from every agent, configured or not: CPU, load, JVM and root-disk
+          // figures under Micrometer's names and memory from /proc/meminfo (docs/telemetry.md, "The fleet
+          // endpoint"), read without Micrometer. The full host set stays on the agent's own /metrics and
+          // InfluxDB push.
+          SessionTelemetry sessionTelemetry = new SessionTelemetry(new BasicSamples(
               java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")), SessionTelemetry.DEFAULT_INTERVAL, clock);
           SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
               modules, journal, sessionTelemetry);
