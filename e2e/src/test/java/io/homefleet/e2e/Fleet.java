@@ -76,6 +76,12 @@ final class Fleet implements AutoCloseable {
     return run(pb, dir, timeout);
   }
 
+  /** Any command, run in {@code dir} with stdin from /dev/null. */
+  static Result runCommand(Path dir, Duration timeout, List<String> cmd) throws IOException, InterruptedException {
+    return run(new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))), dir,
+        timeout);
+  }
+
   /** Runs {@code pb} to its end with stdin from /dev/null, output captured in files under {@code dir}. */
   private static Result run(ProcessBuilder pb, Path dir, Duration timeout) throws IOException, InterruptedException {
     Path out = Files.createTempFile(dir, "cli", ".out");
@@ -110,11 +116,28 @@ final class Fleet implements AutoCloseable {
 
   void startController() throws IOException, InterruptedException {
     Path log = dir.resolve("controller.log");
+    // The log is appended to across restarts: wait for this start's line, not the last one's.
+    long before = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).split("listening on", -1).length : 1;
     ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/homefleet").toString(), "server", "--data-dir",
         dataDir.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     controller = pb.start();
     all.add(controller);
-    waitForLog(log, "listening on", Duration.ofSeconds(60), controller);
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (Files.readString(log, StandardCharsets.UTF_8).split("listening on", -1).length <= before) {
+      if (!controller.isAlive() || System.nanoTime() > until) {
+        throw new AssertionError("controller did not start (" + (controller.isAlive() ? "still starting" : "exit "
+            + controller.exitValue()) + "):\n" + Files.readString(log));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** SIGTERM: the controller's shutdown hook closes it cleanly. */
+  void stopController() throws InterruptedException {
+    controller.destroy();
+    if (!controller.waitFor(20, TimeUnit.SECONDS)) {
+      controller.destroyForcibly();
+    }
   }
 
   /** SIGKILL: no shutdown hook, no goodbye; the agents find out by themselves. */

@@ -1,8 +1,14 @@
 package io.homefleet.agent.session;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Collection;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlayRecap;
 import io.homefleet.playbook.plan.TaskRef;
@@ -15,7 +21,7 @@ import java.util.Map;
 
 /** Plan events (plain records) to their protobuf messages; results travel as JSON. */
 final class PlayMessages {
-  private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private static final JsonFactory STREAMING = new JsonFactory();
 
   private PlayMessages() {}
 
@@ -56,17 +62,103 @@ final class PlayMessages {
     };
   }
 
-  /** A value as JSON; one that Jackson cannot write is written as its string form rather than lost. */
+  /**
+   * A value as JSON; one that Jackson cannot write is written as its string form rather than lost.
+   * Results are plain values (maps, lists, strings, numbers, booleans, null) almost always: those
+   * are written with the streaming generator, the same bytes the data binding writes, without
+   * building it (its serializers cost an agent's first play tens of milliseconds of class loading
+   * and set-up). Anything else goes through the data binding.
+   */
   static ByteString json(Object value) {
-    try {
-      return ByteString.copyFrom(JSON.writeValueAsBytes(value));
-    } catch (Exception e) {
+    if (plain(value, 0)) {
+      ByteString.Output out = ByteString.newOutput(256);
+      try (JsonGenerator g = STREAMING.createGenerator(out)) {
+        write(g, value);
+      } catch (IOException e) {
+        throw new IllegalStateException("writing JSON to memory failed", e);
+      }
+      return out.toByteString();
+    }
+    return Bound.json(value);
+  }
+
+  /** Whether {@code value} holds only what {@link #write} writes exactly as the data binding would. */
+  private static boolean plain(Object value, int depth) {
+    if (value == null || value instanceof String || value instanceof Boolean || value instanceof Integer
+        || value instanceof Long || value instanceof Double || value instanceof BigInteger
+        || value instanceof BigDecimal) {
+      return true;
+    }
+    if (depth > 100) {
+      return false;
+    }
+    if (value instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!(e.getKey() instanceof String) || !plain(e.getValue(), depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (value instanceof Collection<?> c) {
+      for (Object o : c) {
+        if (!plain(o, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static void write(JsonGenerator g, Object value) throws IOException {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String s) {
+      g.writeString(s);
+    } else if (value instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (value instanceof Integer i) {
+      g.writeNumber(i);
+    } else if (value instanceof Long l) {
+      g.writeNumber(l);
+    } else if (value instanceof Double d) {
+      g.writeNumber(d);
+    } else if (value instanceof BigInteger b) {
+      g.writeNumber(b);
+    } else if (value instanceof BigDecimal b) {
+      g.writeNumber(b);
+    } else if (value instanceof Map<?, ?> m) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        g.writeFieldName((String) e.getKey());
+        write(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else {
+      g.writeStartArray();
+      for (Object o : (Collection<?>) value) {
+        write(g, o);
+      }
+      g.writeEndArray();
+    }
+  }
+
+  /** The data binding, for results that hold other objects; built the first time one does. */
+  private static final class Bound {
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    static ByteString json(Object value) {
       try {
-        return ByteString.copyFrom(JSON.writeValueAsBytes(value instanceof Map<?, ?> || value instanceof List<?>
-            ? Map.of("msg", "result not representable as JSON: " + e.getMessage(), "repr", String.valueOf(value))
-            : String.valueOf(value)));
-      } catch (Exception again) {
-        return ByteString.copyFromUtf8("{}");
+        return ByteString.copyFrom(JSON.writeValueAsBytes(value));
+      } catch (Exception e) {
+        try {
+          return ByteString.copyFrom(JSON.writeValueAsBytes(value instanceof Map<?, ?> || value instanceof List<?>
+              ? Map.of("msg", "result not representable as JSON: " + e.getMessage(), "repr", String.valueOf(value))
+              : String.valueOf(value)));
+        } catch (Exception again) {
+          return ByteString.copyFromUtf8("{}");
+        }
       }
     }
   }

@@ -92,7 +92,8 @@ public final class AuthInterceptor implements ServerInterceptor {
     } else {
       return refuse(call, Status.UNIMPLEMENTED.withDescription("unknown service " + service), remote, "unknown service");
     }
-    ctx = ctx.withValue(CallerContext.IDENTITY, id).withValue(CallerContext.SERIAL, serial);
+    ctx = ctx.withValue(CallerContext.IDENTITY, id).withValue(CallerContext.SERIAL, serial)
+        .withValue(CallerContext.PRINCIPAL, id.toString());
     return Contexts.interceptCall(ctx, call, headers, next);
   }
 

@@ -92,8 +92,11 @@ final class CaCommand {
       if (!Files.exists(configFile)) {
         SecureFiles.writePublic(configFile, yaml);
       }
+      // The control socket the controller will serve, from the config it will read (an existing
+      // one may have moved it or turned it off).
+      java.util.Optional<Path> socket = ControllerConfig.load(configFile).controlSocket();
       try (Store store = Store.open(dataDir)) {
-        ControllerPki.writeOperatorHome(ca, store, home, operator, connectAddress(listen));
+        ControllerPki.writeOperatorHome(ca, store, home, operator, connectAddress(listen), socket);
       }
       var out = spec.commandLine().getOut();
       out.println("CA created:        " + dataDir.resolve("pki/ca.crt"));

@@ -28,7 +28,8 @@ public final class HomefleetMain {
   Path home;
 
   @Option(names = "--controller", scope = CommandLine.ScopeType.INHERIT,
-      description = "Controller address HOST:PORT (default: from config.yaml, or $HOMEFLEET_CONTROLLER).")
+      description = "Controller address HOST:PORT (TLS) or unix:PATH (its local control socket) (default:"
+          + " $HOMEFLEET_CONTROLLER, else config.yaml's socket if this user may open it, else its controller).")
   String controller;
 
   CliHome cliHome() {

@@ -10,8 +10,10 @@ import io.homefleet.pki.PinnedServerTrustManager;
 import io.homefleet.pki.StaticKeyManager;
 import io.homefleet.pki.PkiException;
 import io.homefleet.proto.v1.OperatorGrpc;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -22,21 +24,22 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** An mTLS channel to the controller with the operator's certificate. */
+/**
+ * A channel to the controller: mTLS with the operator's certificate, or plaintext on the
+ * controller's local control socket (see {@link CliHome} for which).
+ */
 final class OperatorClient implements AutoCloseable {
   /** Netty's loggers, warnings only, as the server's slf4j settings have them (held: JUL keeps loggers weakly). */
   private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
-  /** HTTP/2 over ALPN, as gRPC's GrpcSslContexts.configure sets it. */
-  private static final ApplicationProtocolConfig ALPN_H2 = new ApplicationProtocolConfig(
-      ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-      ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2);
 
   private final EventLoopGroup loop;
   private final ManagedChannel channel;
@@ -54,29 +57,59 @@ final class OperatorClient implements AutoCloseable {
     // choice, slf4j (the server's backend), costs ~50 ms of start-up for a command that logs nothing.
     NETTY_LOG.setLevel(Level.WARNING);
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
-    try {
-      KeyMaterial km = KeyMaterial.load(home.dir(), "operator");
-      X509Certificate ca = Pem.parseCertificates(Files.readString(home.dir().resolve("ca.crt"))).get(0);
-      // What GrpcSslContexts.configure(builder, SslProvider.JDK) sets, without its check that the
-      // JDK offers ALPN: that check initialises a default SSLContext, which loads the JDK's
-      // cacerts trust store (~0.1 s) that this pinned-CA client never uses.
-      var ssl = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-          .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-          .applicationProtocolConfig(ALPN_H2)
-          .keyManager(new StaticKeyManager(km.key(), km.chain()))
-          .trustManager(new PinnedServerTrustManager(ca, home.caFingerprint(), Clock.systemUTC()))
-          .build();
-      // One event loop of our own instead of gRPC's shared group: a command holds one connection,
-      // and close() can stop its thread at once (see there).
-      loop = new NioEventLoopGroup(1, r -> {
-        Thread t = new Thread(r, "homefleet-cli-netty");
-        t.setDaemon(true);
-        return t;
-      });
-      channel = NettyChannelBuilder.forTarget(address).sslContext(ssl).eventLoopGroup(loop)
-          .channelType(NioSocketChannel.class).build();
-    } catch (IOException | PkiException e) {
-      throw new CliException(1, "cannot load operator credentials from " + home.dir() + ": " + e.getMessage());
+    // One event loop of our own instead of gRPC's shared group: a command holds one connection,
+    // and close() can stop its thread at once (see there).
+    loop = new NioEventLoopGroup(1, r -> {
+      Thread t = new Thread(r, "homefleet-cli-netty");
+      t.setDaemon(true);
+      return t;
+    });
+    channel = home.socket().isPresent() ? ControlSocketChannel.open(home.socket().get(), loop)
+        : Mtls.open(home, address, loop);
+  }
+
+  /**
+   * Plaintext HTTP/2 to the controller's control socket: no key, certificate or CA is read, and
+   * no TLS class is loaded (a class of its own, so that the JVM's verifier of the constructor
+   * needs neither this nor {@link Mtls}'s types).
+   */
+  private static final class ControlSocketChannel {
+    static ManagedChannel open(Path socket, EventLoopGroup loop) {
+      return NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(socket))
+          .channelType(NioDomainSocketChannel.class, UnixDomainSocketAddress.class)
+          .eventLoopGroup(loop).usePlaintext().overrideAuthority("localhost")
+          // gRPC sets SO_KEEPALIVE on every channel; a Unix socket has none, and Netty warned on each command.
+          .withOption(ChannelOption.SO_KEEPALIVE, null)
+          .maxInboundMessageSize(16 * 1024 * 1024).build();
+    }
+  }
+
+  /** mTLS with the operator's certificate, the controller pinned by its CA's fingerprint. */
+  private static final class Mtls {
+    /** HTTP/2 over ALPN, as gRPC's GrpcSslContexts.configure sets it. */
+    private static final ApplicationProtocolConfig ALPN_H2 = new ApplicationProtocolConfig(
+        ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2);
+
+    static ManagedChannel open(CliHome home, String address, EventLoopGroup loop) {
+      try {
+        KeyMaterial km = KeyMaterial.load(home.dir(), "operator");
+        X509Certificate ca = Pem.parseCertificates(Files.readString(home.dir().resolve("ca.crt"))).get(0);
+        // What GrpcSslContexts.configure(builder, SslProvider.JDK) sets, without its check that the
+        // JDK offers ALPN: that check initialises a default SSLContext, which loads the JDK's
+        // cacerts trust store (~0.1 s) that this pinned-CA client never uses.
+        var ssl = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+            .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+            .applicationProtocolConfig(ALPN_H2)
+            .keyManager(new StaticKeyManager(km.key(), km.chain()))
+            .trustManager(new PinnedServerTrustManager(ca, home.caFingerprint(), Clock.systemUTC()))
+            .build();
+        return NettyChannelBuilder.forTarget(address).sslContext(ssl).eventLoopGroup(loop)
+            .channelType(NioSocketChannel.class).build();
+      } catch (IOException | PkiException e) {
+        loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        throw new CliException(1, "cannot load operator credentials from " + home.dir() + ": " + e.getMessage());
+      }
     }
   }
 
@@ -113,7 +146,9 @@ final class OperatorClient implements AutoCloseable {
     return switch (s.getCode()) {
       case UNAVAILABLE -> new CliException(3, "cannot reach the controller at " + address + ": " + d
           + (s.getCause() != null ? " (" + s.getCause().getMessage() + ")" : "")
-          + "\n  is it running ('homefleet server')? is 'controller' in " + "config.yaml right?");
+          + (address.startsWith(CliHome.UNIX) ? "\n  is the controller running ('homefleet server') on this host? may this"
+              + " user open the socket (mode 0600: the controller's user or root)? HOMEFLEET_CONTROLLER=HOST:PORT uses TLS"
+              : "\n  is it running ('homefleet server')? is 'controller' in " + "config.yaml right?"));
       case DEADLINE_EXCEEDED -> new CliException(3, "the controller at " + address + " did not answer in time");
       case NOT_FOUND, INVALID_ARGUMENT, FAILED_PRECONDITION, ALREADY_EXISTS, RESOURCE_EXHAUSTED -> new CliException(1, d);
       case PERMISSION_DENIED, UNAUTHENTICATED -> new CliException(1, "the controller refused this operator: " + d);

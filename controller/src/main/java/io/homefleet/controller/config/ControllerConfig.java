@@ -7,20 +7,30 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The controller's configuration ({@code controller.yaml}): where it listens, where its data
  * lives, and the lifetimes and keepalive settings it uses. {@code metricsPort} is -1 when the
- * Prometheus endpoint ({@code metrics_listen}) is off, its default.
+ * Prometheus endpoint ({@code metrics_listen}) is off, its default. {@code controlSocket} is the
+ * local operator socket ({@code control_socket}, default {@code <data_dir>/control.sock}), empty
+ * when it is {@code off}.
  */
 public record ControllerConfig(String listenHost, int listenPort, Path dataDir, List<String> serverNames,
     Duration agentCertLifetime, int heartbeatSeconds, Duration keepAliveTime, Duration keepAliveTimeout,
-    Duration permitKeepAliveTime, String metricsHost, int metricsPort, int maxConnectionRate) {
+    Duration permitKeepAliveTime, String metricsHost, int metricsPort, int maxConnectionRate,
+    Optional<Path> controlSocket) {
+
+  /** The control socket's file name in the data directory, when {@code control_socket} is not set. */
+  public static final String CONTROL_SOCKET = "control.sock";
+  /** sun_path holds 108 bytes with its terminating NUL. */
+  private static final int MAX_SOCKET_PATH = 107;
 
   /** New connections accepted per second at most, by default ({@code max_connection_rate}). */
   public static final int DEFAULT_MAX_CONNECTION_RATE = 200;
@@ -37,7 +47,8 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
       @JsonProperty("keepalive_timeout") String keepAliveTimeout,
       @JsonProperty("permit_keepalive_time") String permitKeepAliveTime,
       @JsonProperty("metrics_listen") String metricsListen,
-      @JsonProperty("max_connection_rate") Integer maxConnectionRate) {}
+      @JsonProperty("max_connection_rate") Integer maxConnectionRate,
+      @JsonProperty("control_socket") String controlSocket) {}
 
   public Path pkiDir() {
     return dataDir.resolve("pki");
@@ -61,7 +72,8 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
   }
 
   public static ControllerConfig defaults(Path dataDir, String listen) throws ConfigException {
-    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null, null, null), dataDir, "defaults");
+    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null, null, null, null), dataDir,
+        "defaults");
   }
 
   public static ControllerConfig load(Path file) throws ConfigException {
@@ -144,7 +156,37 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
     }
     return new ControllerConfig(host, port, dataDir, names, lifetime, heartbeat,
         duration(source, "keepalive_time", y.keepAliveTime(), "30s"),
-        duration(source, "keepalive_timeout", y.keepAliveTimeout(), "10s"), permit, metricsHost, metricsPort, rate);
+        duration(source, "keepalive_timeout", y.keepAliveTimeout(), "10s"), permit, metricsHost, metricsPort, rate,
+        controlSocket(source, y.controlSocket(), baseDir, dataDir));
+  }
+
+  /**
+   * {@code control_socket}: absent means {@code <data_dir>/control.sock} (or none when that path is
+   * too long for a Unix socket: a data directory deep in a test's temp tree must still start),
+   * {@code off} means none; a relative path is taken from the config file's directory.
+   */
+  private static Optional<Path> controlSocket(String source, String value, Path baseDir, Path dataDir)
+      throws ConfigException {
+    if (value == null) {
+      Path dflt = dataDir.toAbsolutePath().normalize().resolve(CONTROL_SOCKET);
+      return dflt.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH ? Optional.empty()
+          : Optional.of(dflt);
+    }
+    String v = value.trim();
+    if (v.equals("off")) {
+      return Optional.empty();
+    }
+    if (v.isEmpty() || v.endsWith("/") || v.indexOf('\0') >= 0) {
+      throw new ConfigException(source + ": control_socket: '" + value + "' is not a file path (example: "
+          + "/var/lib/homefleet/control.sock, or off to serve no local socket)");
+    }
+    Path p = baseDir.toAbsolutePath().resolve(v).normalize();
+    int len = p.toString().getBytes(StandardCharsets.UTF_8).length;
+    if (len > MAX_SOCKET_PATH) {
+      throw new ConfigException(source + ": control_socket: '" + p + "' is " + len + " bytes, a Unix socket path holds "
+          + MAX_SOCKET_PATH + " at most (choose a shorter path, or off)");
+    }
+    return Optional.of(p);
   }
 
   private static Duration duration(String source, String field, String value, String dflt) throws ConfigException {

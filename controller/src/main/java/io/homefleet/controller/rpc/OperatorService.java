@@ -240,7 +240,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
     try {
       runs.start(new RunCoordinator.AdhocSpec(request.getTarget(), request.getModule(), args, timeout,
           request.getCheckMode(), Duration.ofSeconds(request.getQueueForSeconds())),
-          CallerContext.IDENTITY.get().toString(), listener);
+          CallerContext.PRINCIPAL.get(), listener);
     } catch (UnknownTargetException e) {
       out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
     } catch (StoreException e) {
@@ -274,7 +274,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
   @Override
   public void cancelRun(CancelRunRequest request, StreamObserver<CancelRunResponse> out) {
     try {
-      runs.cancel(request.getRunId(), CallerContext.IDENTITY.get().toString());
+      runs.cancel(request.getRunId(), CallerContext.PRINCIPAL.get());
       out.onNext(CancelRunResponse.getDefaultInstance());
       out.onCompleted();
     } catch (RunCoordinator.NoSuchRunException e) {
@@ -285,13 +285,13 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
   @Override
   public void applyState(io.homefleet.proto.v1.ApplyStateRequest request,
       StreamObserver<io.homefleet.proto.v1.ApplyStateResponse> out) {
-    state.apply(request, CallerContext.IDENTITY.get().toString(), out);
+    state.apply(request, CallerContext.PRINCIPAL.get(), out);
   }
 
   @Override
   public void rollbackState(io.homefleet.proto.v1.RollbackStateRequest request,
       StreamObserver<io.homefleet.proto.v1.ApplyStateResponse> out) {
-    state.rollback(request, CallerContext.IDENTITY.get().toString(), out);
+    state.rollback(request, CallerContext.PRINCIPAL.get(), out);
   }
 
   @Override
@@ -314,7 +314,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
 
   @Override
   public void runPlay(PlayRequest request, StreamObserver<PlayRunEvent> responseObserver) {
-    PlayRpc.runPlay(plays, request, CallerContext.IDENTITY.get().toString(),
+    PlayRpc.runPlay(plays, request, CallerContext.PRINCIPAL.get(),
         (ServerCallStreamObserver<PlayRunEvent>) responseObserver);
   }
 
@@ -339,7 +339,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       Duration ttl = Duration.ofSeconds(request.getTtlSeconds() == 0 ? 3600 : request.getTtlSeconds());
       EnrollmentAuthority.MintedToken t = authority.mint(request.getHostName(), request.getRole(),
           request.getLabelsMap(), ttl);
-      log.info("{} minted a token for host {}", CallerContext.IDENTITY.get(), t.host());
+      log.info("{} minted a token for host {}", CallerContext.PRINCIPAL.get(), t.host());
       out.onNext(CreateTokenResponse.newBuilder().setToken(t.token()).setCaFingerprint(t.caFingerprint())
           .setExpiresUnixMillis(t.expiresAtMillis()).build());
       out.onCompleted();
@@ -355,11 +355,11 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       out.onError(Status.NOT_FOUND.withDescription("no host named '" + host + "'").asRuntimeException());
       return;
     }
-    String reason = request.getReason().isBlank() ? "revoked by " + CallerContext.IDENTITY.get() : request.getReason();
+    String reason = request.getReason().isBlank() ? "revoked by " + CallerContext.PRINCIPAL.get() : request.getReason();
     List<String> serials = store.decommission(host, reason, clock.millis());
     revocations.addAll(serials);
     boolean closed = sessions.close(host, Status.PERMISSION_DENIED.withDescription("host " + host + " was revoked: " + reason));
-    log.warn("host {} revoked by {} ({} certificate(s)); live session closed: {}", host, CallerContext.IDENTITY.get(),
+    log.warn("host {} revoked by {} ({} certificate(s)); live session closed: {}", host, CallerContext.PRINCIPAL.get(),
         serials.size(), closed);
     out.onNext(RevokeResponse.newBuilder().addAllRevokedSerials(serials).setStreamClosed(closed).build());
     out.onCompleted();

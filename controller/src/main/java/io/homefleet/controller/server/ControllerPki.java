@@ -67,7 +67,7 @@ public final class ControllerPki {
    * {@code operator.crt}, {@code ca.crt} and {@code config.yaml} into {@code home}.
    */
   public static X509Certificate writeOperatorHome(CertificateAuthority ca, Store store, Path home, String name,
-      String controllerAddress) throws IOException, PkiException {
+      String controllerAddress, Optional<Path> controlSocket) throws IOException, PkiException {
     KeyPair kp = Keys.generateP256();
     X509Certificate cert = ca.issueClient(kp.getPublic(), Identity.operator(name), OPERATOR_LIFETIME);
     Files.createDirectories(home);
@@ -75,7 +75,9 @@ public final class ControllerPki {
     SecureFiles.writePublic(home.resolve("ca.crt"), Pem.certificate(ca.certificate()));
     SecureFiles.writePublic(home.resolve("config.yaml"), "# homefleet CLI settings (written by 'homefleet ca init')\n"
         + "controller: " + controllerAddress + "\n"
-        + "ca_fingerprint: \"" + ca.fingerprint() + "\"\n");
+        + "ca_fingerprint: \"" + ca.fingerprint() + "\"\n"
+        + controlSocket.map(p -> "# the controller's local socket: used instead of TLS when this user may open it\n"
+            + "socket: " + p + "\n").orElse(""));
     store.insertCertificate(new IssuedCertificate(Certificates.serialHex(cert), Identity.operator(name).toString(),
         Optional.empty(), Keys.publicKeyHash(kp.getPublic()), cert.getNotBefore().getTime(), cert.getNotAfter().getTime(),
         Pem.certificate(cert), System.currentTimeMillis()));

@@ -81,6 +81,7 @@ public final class ControllerServer implements AutoCloseable {
   /** Our own event loops, on the transport {@link ServerTransport#choose} picks. */
   private EventLoopGroup acceptLoop;
   private EventLoopGroup ioLoops;
+  private ControlSocket controlSocket;
 
   public ControllerServer(ControllerConfig config, Clock clock) {
     this.config = config;
@@ -93,6 +94,9 @@ public final class ControllerServer implements AutoCloseable {
     }
     CertificateAuthority ca = CertificateAuthority.load(config.pkiDir());
     KeyMaterial serverKeys = KeyMaterial.load(config.pkiDir(), ControllerPki.SERVER);
+    if (config.controlSocket().isPresent()) {
+      ControlSocket.checkFree(config.controlSocket().get()); // a second controller stops here, before the store
+    }
     store = Store.open(config.dataDir());
     int interrupted = store.closeInterruptedRuns(clock.millis());
     if (interrupted > 0) {
@@ -146,6 +150,8 @@ public final class ControllerServer implements AutoCloseable {
         .protocols("TLSv1.3", "TLSv1.2")
         .build();
     AuthInterceptor auth = new AuthInterceptor(ca.certificate(), revocations, store, clock);
+    OperatorService operator = new OperatorService(store, sessions, runs, plays, authority, revocations, clock,
+        new StateRpc(state, converger, sessions, store), fleet);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
         config.listenPort()));
     LongAdder accepted = new LongAdder();
@@ -177,10 +183,10 @@ public final class ControllerServer implements AutoCloseable {
         .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth, new EnrollmentOutcomes(metrics)))
         .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, runs, plays, writes, authority, clock,
             config.heartbeatSeconds(), Version.current(), fleet, timer), auth))
-        .addService(ServerInterceptors.intercept(new OperatorService(store, sessions, runs, plays, authority, revocations, clock,
-            new StateRpc(state, converger, sessions, store), fleet), auth))
+        .addService(ServerInterceptors.intercept(operator, auth))
         .build()
         .start();
+    startControlSocket(operator);
     converger.start();
     log.info("homefleet controller {} listening on {}:{} (data {}, CA {}, TLS {}, transport {}: {})", Version.current(),
         config.listenHost(), port(), config.dataDir(), ca.fingerprint(), provider, transport.name(), transport.why());
@@ -197,6 +203,21 @@ public final class ControllerServer implements AutoCloseable {
       log.info("fleet metrics at http://{}:{}/metrics", config.metricsHost(), metricsEndpoint.address().getPort());
     }
     return this;
+  }
+
+  /** The operator API on the local control socket too, unless {@code control_socket: off}. */
+  private void startControlSocket(OperatorService operator) throws IOException {
+    if (config.controlSocket().isEmpty()) {
+      log.info("no control socket (control_socket: off, or the data directory's path is too long for one)");
+      ControlSocket.removeStale(config.dataDir().toAbsolutePath().normalize().resolve(ControllerConfig.CONTROL_SOCKET));
+      return;
+    }
+    try {
+      controlSocket = ControlSocket.start(config.controlSocket().get(), operator.bindService());
+    } catch (IOException e) {
+      close();
+      throw e;
+    }
   }
 
   /**
@@ -261,6 +282,9 @@ public final class ControllerServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (controlSocket != null) {
+      controlSocket.close();
+    }
     if (metricsEndpoint != null) {
       metricsEndpoint.close();
     }

@@ -270,9 +270,10 @@ final class HostRun {
     if (!t.implicit()) {
       listener.taskStarted(ref);
     }
-    Map<String, Object> vars = varsFor(t.scope(), t.vars(), frames);
     try {
-      Map<String, Object> skip = whenFalse(t.when(), vars);
+      // The implicit flush_handlers between a play's sections has no when: no variables to build.
+      Map<String, Object> skip = t.when().isEmpty() ? null
+          : whenFalse(t.when(), varsFor(t.scope(), t.vars(), frames));
       if (skip != null) {
         skipped++;
         listener.taskFinished(new TaskResult(ref, TaskStatus.SKIPPED, false, skip, List.of()));

@@ -1,14 +1,13 @@
 package io.homefleet.playbook.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.Base64Variants;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
@@ -16,10 +15,10 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import io.homefleet.playbook.source.Unsafe;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link HostPlan} as bytes (compact JSON), for the one protobuf {@code bytes} field that
@@ -30,20 +29,25 @@ import java.util.Map;
  * base64. Empty fields are left out; unknown fields are ignored, so a newer controller may add
  * fields an older agent does not read. {@link #FORMAT} changes only when a plan would mean
  * something else to an older agent.
+ *
+ * <p>The controller encodes with Jackson's data binding; the agent decodes with the streaming
+ * parser alone, into plain values and then the records by hand: building the data binding's
+ * deserializers for the plan's records cost an agent about a fifth of the CPU of its first play
+ * (bench/README.md, "Fifth session"). {@code PlanCodecTest} holds the two to the same plans.
  */
 public final class PlanCodec {
   /** The plan format this code writes and reads. */
   public static final int FORMAT = 1;
 
   private static final String UNSAFE_KEY = "__ansible_unsafe";
-  private static final ObjectMapper MAPPER = mapper();
+  private static final JsonFactory JSON = new JsonFactory();
 
   private PlanCodec() {}
 
   /** The plan as bytes. */
   public static byte[] encode(HostPlan plan) {
     try {
-      return MAPPER.writeValueAsBytes(plan);
+      return Encoder.MAPPER.writeValueAsBytes(plan);
     } catch (IOException e) {
       // Plans hold plain values only: a value Jackson cannot write is a programming error.
       throw new IllegalArgumentException("cannot encode the plan for '" + plan.play() + "': " + e.getMessage(), e);
@@ -57,8 +61,14 @@ public final class PlanCodec {
    */
   public static HostPlan decode(byte[] bytes) throws PlanException {
     HostPlan plan;
-    try {
-      plan = MAPPER.readValue(bytes, HostPlan.class);
+    try (JsonParser p = JSON.createParser(bytes)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("a plan is a JSON object, not " + p.currentToken());
+      }
+      plan = hostPlan(object(p));
+      if (p.nextToken() != null) {
+        throw new IOException("more after the plan's object: " + p.currentToken());
+      }
     } catch (IOException | RuntimeException e) {
       throw new PlanException("cannot read the plan: " + e.getMessage(), e);
     }
@@ -69,17 +79,238 @@ public final class PlanCodec {
     return plan;
   }
 
+  // ---- decoding: plain values first, then the records from them
+
+  /** The values of the object whose START_OBJECT {@code p} is on. */
+  private static Map<String, Object> object(JsonParser p) throws IOException {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+      String key = p.currentName();
+      p.nextToken();
+      out.put(key, value(p));
+    }
+    return out;
+  }
+
+  /**
+   * The value {@code p} is on, as YAML gave it: maps keep their order,
+   * integers stay int, long or BigInteger, other numbers are doubles, {@code {"__ansible_unsafe":
+   * "..."}} is {@link Unsafe}.
+   */
+  private static Object value(JsonParser p) throws IOException {
+    switch (p.currentToken()) {
+      case START_OBJECT: {
+        Map<String, Object> m = object(p);
+        if (m.size() == 1 && m.get(UNSAFE_KEY) instanceof String text) {
+          return new Unsafe(text);
+        }
+        return m;
+      }
+      case START_ARRAY: {
+        List<Object> out = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          out.add(value(p));
+        }
+        return out;
+      }
+      case VALUE_STRING:
+        return p.getText();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      case VALUE_NUMBER_INT:
+        return switch (p.getNumberType()) {
+          case INT -> p.getIntValue();
+          case LONG -> p.getLongValue();
+          default -> p.getBigIntegerValue();
+        };
+      case VALUE_NUMBER_FLOAT:
+        return p.getDoubleValue();
+      default:
+        throw new IOException("unexpected " + p.currentToken() + " at " + p.currentLocation());
+    }
+  }
+
+  private static HostPlan hostPlan(Map<String, Object> o) throws IOException {
+    Map<String, byte[]> files = null;
+    if (o.get("files") instanceof Map<?, ?> f) {
+      files = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : f.entrySet()) {
+        files.put((String) e.getKey(), e.getValue() == null ? null
+            : Base64Variants.getDefaultVariant().decode(string(e.getValue(), "files")));
+      }
+    }
+    TagSelection tags = null;
+    if (o.get("tags") instanceof Map<?, ?> t) {
+      tags = new TagSelection(strings(t.get("tags"), "tags"), strings(t.get("skipTags"), "skipTags"));
+    }
+    return new HostPlan(integer(o.get("format"), "format"), string(o.get("play"), "play"),
+        string(o.get("location"), "location"), items(o.get("items"), "items"), handlers(o.get("handlers")),
+        roles(o.get("roles")), map(o.get("vars"), "vars"), map(o.get("extraVars"), "extraVars"), tags,
+        bool(o.get("check")), bool(o.get("diff")), bool(o.get("forceHandlers")), files);
+  }
+
+  private static List<PlanItem> items(Object v, String field) throws IOException {
+    return each(v, field, PlanCodec::item);
+  }
+
+  /** A list field of objects, each made into a record by {@code reader}; null when left out. */
+  private static <T> List<T> each(Object v, String field, Reader<T> reader) throws IOException {
+    if (v == null) {
+      return null;
+    }
+    List<T> out = new ArrayList<>();
+    for (Object o : list(v, field)) {
+      out.add(reader.read(map(o, field)));
+    }
+    return out;
+  }
+
+  /** One record from its object's values. */
+  private interface Reader<T> {
+    T read(Map<String, Object> o) throws IOException;
+  }
+
+  private static PlanItem item(Map<String, Object> o) throws IOException {
+    Object kind = o.get("k");
+    if ("task".equals(kind)) {
+      return task(o);
+    }
+    if ("block".equals(kind)) {
+      return new PlanBlock(integer(o.get("id"), "id"), string(o.get("path"), "path"), string(o.get("name"), "name"),
+          string(o.get("location"), "location"), items(o.get("block"), "block"), items(o.get("rescue"), "rescue"),
+          items(o.get("always"), "always"));
+    }
+    if ("include".equals(kind)) {
+      return new PlanInclude(integer(o.get("id"), "id"), string(o.get("path"), "path"), string(o.get("name"), "name"),
+          string(o.get("location"), "location"), string(o.get("kind"), "kind"), string(o.get("file"), "file"),
+          integer(o.get("scope"), "scope"), strings(o.get("when"), "when"), map(o.get("contextVars"), "contextVars"),
+          map(o.get("params"), "params"), loop(o.get("loop")), bool(o.get("resolved")), items(o.get("items"), "items"));
+    }
+    throw new IOException("a plan item of unknown kind '" + kind + "' (field k)");
+  }
+
+  private static PlanTask task(Map<String, Object> o) throws IOException {
+    Map<String, String> files = null;
+    if (o.get("files") != null) {
+      files = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : map(o.get("files"), "files").entrySet()) {
+        files.put(e.getKey(), string(e.getValue(), "files"));
+      }
+    }
+    Optional<PlanRetry> retry = Optional.empty();
+    if (o.get("retry") != null) {
+      Map<String, Object> r = map(o.get("retry"), "retry");
+      retry = Optional.of(new PlanRetry(strings(r.get("until"), "until"), r.get("retries"), r.get("delay")));
+    }
+    return new PlanTask(integer(o.get("id"), "id"), string(o.get("path"), "path"), string(o.get("name"), "name"),
+        string(o.get("location"), "location"), string(o.get("module"), "module"), map(o.get("args"), "args"), files,
+        integer(o.get("scope"), "scope"), strings(o.get("when"), "when"), strings(o.get("tags"), "tags"),
+        map(o.get("vars"), "vars"), map(o.get("environment"), "environment"),
+        string(o.get("ignoreErrors"), "ignoreErrors"), string(o.get("checkMode"), "checkMode"),
+        string(o.get("diff"), "diff"), string(o.get("noLog"), "noLog"), loop(o.get("loop")),
+        string(o.get("register"), "register"), strings(o.get("notifies"), "notifies"),
+        strings(o.get("changedWhen"), "changedWhen"), strings(o.get("failedWhen"), "failedWhen"), retry,
+        bool(o.get("implicit")));
+  }
+
+  private static Optional<PlanLoop> loop(Object v) throws IOException {
+    if (v == null) {
+      return Optional.empty();
+    }
+    Map<String, Object> l = map(v, "loop");
+    return Optional.of(new PlanLoop(string(l.get("kind"), "kind"), l.get("items"), string(l.get("loopVar"), "loopVar"),
+        string(l.get("label"), "label"), string(l.get("indexVar"), "indexVar"), l.get("pause"),
+        bool(l.get("extended"))));
+  }
+
+  private static List<PlanHandler> handlers(Object v) throws IOException {
+    return each(v, "handlers", h -> new PlanHandler(strings(h.get("names"), "names"),
+        h.get("task") == null ? null : task(map(h.get("task"), "task"))));
+  }
+
+  private static List<RoleScope> roles(Object v) throws IOException {
+    return each(v, "roles", r -> new RoleScope(string(r.get("role"), "role"), string(r.get("bundleDir"), "bundleDir"),
+        map(r.get("defaults"), "defaults"), map(r.get("vars"), "vars"), map(r.get("params"), "params"),
+        bool(r.get("exported"))));
+  }
+
+  /** A mapping field; null when left out. A mapping that happens to look unsafe is a mapping here. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object v, String field) throws IOException {
+    if (v == null || v instanceof Map<?, ?>) {
+      return (Map<String, Object>) v;
+    }
+    if (v instanceof Unsafe u) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put(UNSAFE_KEY, u.text());
+      return m;
+    }
+    throw new IOException("field " + field + " is not a mapping: " + v);
+  }
+
+  private static List<?> list(Object v, String field) throws IOException {
+    if (v instanceof List<?> l) {
+      return l;
+    }
+    throw new IOException("field " + field + " is not a list: " + v);
+  }
+
+  private static List<String> strings(Object v, String field) throws IOException {
+    if (v == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (Object o : list(v, field)) {
+      out.add(string(o, field));
+    }
+    return out;
+  }
+
+  /** A string field, null when left out; scalars are taken as their text, as the data binding does. */
+  private static String string(Object v, String field) throws IOException {
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    if (v instanceof Number || v instanceof Boolean) {
+      return String.valueOf(v);
+    }
+    throw new IOException("field " + field + " is not a string: " + v);
+  }
+
+  private static int integer(Object v, String field) throws IOException {
+    if (v == null) {
+      return 0;
+    }
+    if (v instanceof Integer i) {
+      return i;
+    }
+    throw new IOException("field " + field + " is not an int: " + v);
+  }
+
+  private static boolean bool(Object v) {
+    return Boolean.TRUE.equals(v);
+  }
+
+  // ---- encoding
+
+  /** The data binding, built only where plans are encoded (the controller): the agent never needs it. */
+  private static final class Encoder {
+    private static final ObjectMapper MAPPER = mapper();
+  }
+
   private static ObjectMapper mapper() {
     SimpleModule values = new SimpleModule("homefleet-plan-values");
     values.addSerializer(Unsafe.class, new UnsafeSerializer());
-    values.addDeserializer(Object.class, new ValueDeserializer());
     return JsonMapper.builder()
         .addModule(new Jdk8Module())
         .addModule(values)
         // Empty fields of the plan's records are left out; entries of maps (vars: x: ~) are kept.
         .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY,
             JsonInclude.Include.ALWAYS))
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .build();
   }
 
@@ -95,66 +326,6 @@ public final class PlanCodec {
       gen.writeStartObject();
       gen.writeStringField(UNSAFE_KEY, value.text());
       gen.writeEndObject();
-    }
-  }
-
-  /** Plain values as YAML gave them: maps keep their order, integers stay integers, unsafe stays unsafe. */
-  private static final class ValueDeserializer extends StdDeserializer<Object> {
-    private static final long serialVersionUID = 1L;
-
-    ValueDeserializer() {
-      super(Object.class);
-    }
-
-    @Override
-    public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      return value(p.readValueAsTree());
-    }
-
-    @Override
-    public Object getNullValue(DeserializationContext ctxt) {
-      return null;
-    }
-
-    private static Object value(JsonNode n) {
-      if (n == null || n.isNull() || n.isMissingNode()) {
-        return null;
-      }
-      if (n.isObject()) {
-        if (n.size() == 1 && n.has(UNSAFE_KEY) && n.get(UNSAFE_KEY).isTextual()) {
-          return new Unsafe(n.get(UNSAFE_KEY).textValue());
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          out.put(e.getKey(), value(e.getValue()));
-        }
-        return out;
-      }
-      if (n.isArray()) {
-        List<Object> out = new ArrayList<>(n.size());
-        n.forEach(c -> out.add(value(c)));
-        return out;
-      }
-      if (n.isTextual()) {
-        return n.textValue();
-      }
-      if (n.isBoolean()) {
-        return n.booleanValue();
-      }
-      if (n.isInt()) {
-        return n.intValue();
-      }
-      if (n.isLong()) {
-        return n.longValue();
-      }
-      if (n.isBigInteger()) {
-        return n.bigIntegerValue();
-      }
-      if (n.isNumber()) {
-        return n.doubleValue();
-      }
-      return n.asText();
     }
   }
 }

@@ -2,7 +2,6 @@ package io.homefleet.playbook.template;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -100,38 +99,42 @@ public final class Templar {
 
   /** Renders {@code template} with {@code vars} to text. */
   public String render(String template, Map<String, ?> vars) throws TemplateException {
+    return render(template, new Walk(vars));
+  }
+
+  private String render(String template, Walk walk) throws TemplateException {
     if (template.indexOf('{') < 0) {
       return template;
     }
-    JinjavaInterpreter interpreter = newInterpreter(vars);
-    JinjavaInterpreter.pushCurrent(interpreter);
+    JinjavaInterpreter interpreter = walk.enter();
+    int errors = interpreter.getErrors().size();
     try {
       String output = interpreter.render(Backslashes.inTemplate(template));
-      check(template, interpreter);
+      check(template, interpreter, errors);
       return output;
     } catch (RuntimeException e) {
       throw new TemplateException(describe(template, e), e);
     } finally {
-      JinjavaInterpreter.popCurrent();
+      walk.leave();
     }
   }
 
   /** Evaluates a bare Jinja expression (no braces) to its native value. */
   public Object evaluate(String expression, Map<String, ?> vars) throws TemplateException {
-    return evaluate(expression, Backslashes.inExpression(expression), vars);
+    return evaluate(expression, Backslashes.inExpression(expression), new Walk(vars));
   }
 
-  private Object evaluate(String expression, String prepared, Map<String, ?> vars) throws TemplateException {
-    JinjavaInterpreter interpreter = newInterpreter(vars);
-    JinjavaInterpreter.pushCurrent(interpreter);
+  private Object evaluate(String expression, String prepared, Walk walk) throws TemplateException {
+    JinjavaInterpreter interpreter = walk.enter();
+    int errors = interpreter.getErrors().size();
     try {
       Object value = interpreter.resolveELExpression(prepared, 1);
-      check(expression, interpreter);
+      check(expression, interpreter, errors);
       return plain(value);
     } catch (RuntimeException e) {
       throw new TemplateException(describe(expression, e), e);
     } finally {
-      JinjavaInterpreter.popCurrent();
+      walk.leave();
     }
   }
 
@@ -142,25 +145,32 @@ public final class Templar {
 
   /** Renders every string inside {@code value} (maps and lists walked), keeping native types. */
   public Object template(Object value, Map<String, ?> vars) throws TemplateException {
+    return template(value, new Walk(vars));
+  }
+
+  private Object template(Object value, Walk walk) throws TemplateException {
     if (value instanceof String s) {
+      if (s.indexOf('{') < 0) {
+        return s;
+      }
       Matcher m = SINGLE_EXPRESSION.matcher(s);
       if (m.matches() && Backslashes.expressionEnd(s, 2) == s.length() - 2) {
         String doubled = Backslashes.inTemplate(s);
-        return evaluate(s, doubled.substring(2, doubled.length() - 2), vars);
+        return evaluate(s, doubled.substring(2, doubled.length() - 2), walk);
       }
-      return render(s, vars);
+      return render(s, walk);
     }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.put(render(String.valueOf(e.getKey()), vars), template(e.getValue(), vars));
+        out.put(render(String.valueOf(e.getKey()), walk), template(e.getValue(), walk));
       }
       return out;
     }
     if (value instanceof List<?> list) {
       List<Object> out = new ArrayList<>(list.size());
       for (Object o : list) {
-        out.add(template(o, vars));
+        out.add(template(o, walk));
       }
       return out;
     }
@@ -192,14 +202,40 @@ public final class Templar {
     return true;
   }
 
-  private JinjavaInterpreter newInterpreter(Map<String, ?> vars) {
-    Context context = new StrictContext(jinjava.getGlobalContext(), vars);
-    return new AnsibleInterpreter(jinjava, context, config);
+  /**
+   * One walk over a value with one set of variables: its strings share one interpreter, made
+   * when the first string that holds a template is met (the engine's set-up, the copy of the
+   * variables into its scope, is most of what a short string costs). Each string renders in a
+   * scope of its own, so a {@code {% set %}} in one is not seen by the next, and only the
+   * errors of that string count.
+   */
+  private final class Walk {
+    private final Map<String, ?> vars;
+    private JinjavaInterpreter interpreter;
+
+    Walk(Map<String, ?> vars) {
+      this.vars = vars;
+    }
+
+    JinjavaInterpreter enter() {
+      if (interpreter == null) {
+        interpreter = new AnsibleInterpreter(jinjava, new StrictContext(jinjava.getGlobalContext(), vars), config);
+      }
+      JinjavaInterpreter.pushCurrent(interpreter);
+      interpreter.enterScope();
+      return interpreter;
+    }
+
+    void leave() {
+      interpreter.leaveScope();
+      JinjavaInterpreter.popCurrent();
+    }
   }
 
-  /** Fails on the first fatal error the engine recorded instead of throwing. */
-  private static void check(String source, JinjavaInterpreter interpreter) throws TemplateException {
-    for (TemplateError error : interpreter.getErrorsCopy()) {
+  /** Fails on the first fatal error the engine recorded (from index {@code from} on) instead of throwing. */
+  private static void check(String source, JinjavaInterpreter interpreter, int from) throws TemplateException {
+    List<TemplateError> errors = interpreter.getErrorsCopy();
+    for (TemplateError error : errors.subList(Math.min(from, errors.size()), errors.size())) {
       if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
         RuntimeException ours = ours(error.getException());
         String what = ours != null ? ours.getMessage() : error.getMessage();

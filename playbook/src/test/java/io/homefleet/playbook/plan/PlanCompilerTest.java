@@ -269,6 +269,24 @@ class PlanCompilerTest {
   }
 
   @Test
+  void codec_decode_ignoresUnknownFields_andReadsTheKindWherever() throws Exception {
+    String json = """
+        {"format":1,"play":"p","location":"l","fromANewerController":{"x":[1,2]},
+         "items":[{"id":3,"path":"tasks/0","name":"n","location":"site.yml:3:5","module":"ping",
+                   "args":{"data":{"__ansible_unsafe":"{{ x }}"},"n":2.5},"k":"task","later":true}]}""";
+
+    HostPlan plan = PlanCodec.decode(json.getBytes(StandardCharsets.UTF_8));
+
+    PlanTask t = (PlanTask) plan.items().get(0);
+    assertThat(t.id()).isEqualTo(3);
+    assertThat(t.module()).isEqualTo("ping");
+    assertThat(t.args()).containsEntry("data", new Unsafe("{{ x }}")).containsEntry("n", 2.5);
+    assertThat(t.scope()).isZero();
+    assertThat(t.loop()).isEmpty();
+    assertThat(t.register()).isEmpty();
+  }
+
+  @Test
   void codec_refusesGarbageAndNewerFormats() {
     assertThatThrownBy(() -> PlanCodec.decode("not json".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(PlanException.class).hasMessageContaining("cannot read the plan");

@@ -33,6 +33,30 @@ class TemplarTest {
   }
 
   @Test
+  void template_stringsOfOneValue_doNotSeeEachOthersSets() throws Exception {
+    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    args.put("a", "{% set x = 'from a' %}{{ x }}");
+    args.put("b", "{{ x | default('unset') }}");
+    args.put("c", "{% set name = 'shadow' %}{{ name }}");
+    args.put("d", "{{ name }}");
+
+    assertThat(templar.template(args, Map.of("name", "lab")))
+        .isEqualTo(Map.of("a", "from a", "b", "unset", "c", "shadow", "d", "lab"));
+  }
+
+  @Test
+  void template_errorInALaterString_namesThatString() throws Exception {
+    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    args.put("ok", "{{ name }}");
+    args.put("bad", List.of("{{ name }}", "{{ missing }}"));
+
+    assertThatThrownBy(() -> templar.template(args, Map.of("name", "lab")))
+        .isInstanceOf(TemplateException.class)
+        .hasMessageContaining("missing")
+        .hasMessageContaining("in '{{ missing }}'");
+  }
+
+  @Test
   void condition_usesAnsibleTruthiness() throws Exception {
     assertThat(templar.condition("x == 3", Map.of("x", 3))).isTrue();
     assertThat(templar.condition("x", Map.of("x", "no"))).isFalse();

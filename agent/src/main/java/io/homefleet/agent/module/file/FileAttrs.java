@@ -158,10 +158,17 @@ public record FileAttrs(Optional<Modes.Spec> mode, Optional<String> owner, Optio
   }
 
   private static int myUid() {
-    return (int) new com.sun.security.auth.module.UnixSystem().getUid();
+    return Me.UID;
   }
 
   private static int myGid() {
-    return (int) new com.sun.security.auth.module.UnixSystem().getGid();
+    return Me.GID;
+  }
+
+  /** The agent's own ids: asked once (each UnixSystem loads its native library again). */
+  private static final class Me {
+    private static final com.sun.security.auth.module.UnixSystem SYSTEM = new com.sun.security.auth.module.UnixSystem();
+    static final int UID = (int) SYSTEM.getUid();
+    static final int GID = (int) SYSTEM.getGid();
   }
 }

@@ -106,6 +106,7 @@ public final class Modes {
 
   /** Ansible's form: four octal digits as a string ({@code "0644"}). */
   public static String format(int mode) {
-    return String.format("%04o", mode & 07777);
+    String octal = Integer.toOctalString(mode & 07777);
+    return "0000".substring(octal.length()) + octal;
   }
 }

@@ -4,24 +4,27 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.UserPrincipal;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
-/** The unix attributes of a path (mode bits incl. setuid/sticky, uid/gid and their names), read and set. */
-public record PosixAttrs(int mode, int uid, int gid, String owner, String group, long size, boolean isDir,
-    boolean isLink, boolean isRegular, FileTime mtime) {
+/**
+ * The unix attributes of a path (mode bits incl. setuid/sticky, uid/gid), read and set; user and
+ * group names from /etc/passwd and /etc/group.
+ */
+public record PosixAttrs(int mode, int uid, int gid, long size, boolean isDir, boolean isLink, boolean isRegular,
+    FileTime mtime) {
 
   public static PosixAttrs read(Path p, boolean follow) throws IOException {
     LinkOption[] opts = follow ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
-    Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,owner,group,size,isDirectory,isSymbolicLink,"
+    Map<String, Object> a = Files.readAttributes(p, "unix:mode,uid,gid,size,isDirectory,isSymbolicLink,"
         + "isRegularFile,lastModifiedTime", opts);
     return new PosixAttrs((Integer) a.get("mode") & 07777, (Integer) a.get("uid"), (Integer) a.get("gid"),
-        ((UserPrincipal) a.get("owner")).getName(), ((GroupPrincipal) a.get("group")).getName(), (Long) a.get("size"),
-        (Boolean) a.get("isDirectory"), (Boolean) a.get("isSymbolicLink"), (Boolean) a.get("isRegularFile"),
-        (FileTime) a.get("lastModifiedTime"));
+        (Long) a.get("size"), (Boolean) a.get("isDirectory"), (Boolean) a.get("isSymbolicLink"),
+        (Boolean) a.get("isRegularFile"), (FileTime) a.get("lastModifiedTime"));
   }
 
   /** Sets the permission bits, setuid, setgid and sticky included (not through a symlink). */
@@ -54,23 +57,53 @@ public record PosixAttrs(int mode, int uid, int gid, String owner, String group,
     if (name.matches("\\d+")) {
       return Integer.parseInt(name);
     }
-    for (String line : Files.readAllLines(Path.of("/etc/" + db))) {
-      String[] f = line.split(":", -1);
-      if (f.length > 2 && f[0].equals(name)) {
-        return Integer.parseInt(f[2]);
-      }
+    Integer id = Database.of(db).ids.get(name);
+    if (id == null) {
+      throw new IOException("failed to look up " + kind + " '" + name + "' (not in /etc/" + db + ")");
     }
-    throw new IOException("failed to look up " + kind + " '" + name + "' (not in /etc/" + db + ")");
+    return id;
   }
 
   private static String name(int id, String db) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/etc/" + db))) {
-      String[] f = line.split(":", -1);
-      if (f.length > 2 && f[2].equals(Integer.toString(id))) {
-        return f[0];
+    String name = Database.of(db).names.get(id);
+    return name != null ? name : Integer.toString(id);
+  }
+
+  /**
+   * One parse of /etc/passwd or /etc/group, kept while the file is the same one (its inode,
+   * modification time and size): a play's file tasks look names up several times per task, and
+   * the user and group modules replace the file when they change it. First entry wins both ways,
+   * as a scan from the top finds it.
+   */
+  private record Database(Object key, Map<String, Integer> ids, Map<Integer, String> names) {
+    private static final Map<String, Database> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static Database of(String db) throws IOException {
+      Path file = Path.of("/etc/" + db);
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      Object key = java.util.List.of(Objects.requireNonNullElse(a.fileKey(), ""), a.lastModifiedTime(), a.size());
+      Database d = CACHE.get(db);
+      if (d != null && d.key.equals(key)) {
+        return d;
       }
+      Map<String, Integer> ids = new HashMap<>();
+      Map<Integer, String> names = new HashMap<>();
+      for (String line : Files.readAllLines(file)) {
+        String[] f = line.split(":", -1);
+        if (f.length > 2) {
+          try {
+            int id = Integer.parseInt(f[2]);
+            ids.putIfAbsent(f[0], id);
+            names.putIfAbsent(id, f[0]);
+          } catch (NumberFormatException e) {
+            // not an entry (a comment, or a broken line): a scan would not match it either
+          }
+        }
+      }
+      d = new Database(key, ids, names);
+      CACHE.put(db, d);
+      return d;
     }
-    return Integer.toString(id);
   }
 
   public static void chown(Path p, int uid, int gid) throws IOException {
