@@ -111,6 +111,7 @@ public final class BenchMain {
               .setHostName(h).setRole(i % 2 == 0 ? "sandbox" : "batch").setTtlSeconds(3600).build()).getToken());
         }
         try (SimFleet fleet = new SimFleet(ctl.target(), ctl.ca(), ctl.fingerprint(), 2)) {
+          out.put("loadgen_transport", fleet.transport());
           long enrollNs = fleet.enroll(hosts, tokens, 32);
           out.put("enroll_per_s", String.format(Locale.ROOT, "%.0f", n / (enrollNs / 1e9)));
           long c0 = System.nanoTime();

@@ -45,11 +45,18 @@ final class ProcStats {
   static long heapUsedAfterGc(long pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");
     String out = jcmd(pid, "GC.heap_info");
+    // G1 prints one heap line; the parallel collector one per generation (young, old): their sum.
     Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
-    if (!m.find()) {
+    long used = 0;
+    boolean found = false;
+    while (m.find()) {
+      used += Long.parseLong(m.group(2));
+      found = true;
+    }
+    if (!found) {
       throw new IOException("cannot read heap from jcmd: " + out);
     }
-    return Long.parseLong(m.group(2)) * 1024;
+    return used * 1024;
   }
 
   /**

@@ -27,7 +27,12 @@ import io.homefleet.proto.v1.TaskEvent;
 import io.homefleet.proto.v1.TaskResult;
 import io.homefleet.proto.v1.TaskStatus;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -61,6 +66,7 @@ final class SimFleet implements AutoCloseable {
   private final X509Certificate ca;
   private final String fingerprint;
   private final EventLoopGroup loop;
+  private final Class<? extends SocketChannel> socketType;
   private final ExecutorService executor;
   private final ScheduledExecutorService timer;
   final AtomicInteger connected = new AtomicInteger();
@@ -73,9 +79,17 @@ final class SimFleet implements AutoCloseable {
     this.target = target;
     this.ca = ca;
     this.fingerprint = fingerprint;
-    this.loop = new NioEventLoopGroup(loopThreads);
+    // Native epoll like the controller (it shares the cores); -Dhomefleet.transport=nio for NIO.
+    boolean epoll = !"nio".equals(System.getProperty("homefleet.transport")) && Epoll.isAvailable();
+    this.socketType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    this.loop = new MultiThreadIoEventLoopGroup(loopThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     this.executor = Executors.newFixedThreadPool(Math.max(2, loopThreads));
     this.timer = Executors.newScheduledThreadPool(1);
+  }
+
+  /** The load generator's socket transport: {@code epoll} or {@code nio}. */
+  String transport() {
+    return socketType == EpollSocketChannel.class ? "epoll" : "nio";
   }
 
   /** Enrolls one agent per (host, token); returns the wall time in nanoseconds. */
@@ -83,7 +97,7 @@ final class SimFleet implements AutoCloseable {
     SslContext anon = GrpcSslContexts.configure(SslContextBuilder.forClient(), TLS)
         .trustManager(new PinnedServerTrustManager(fingerprint, Clock.systemUTC())).build();
     ManagedChannel ch = NettyChannelBuilder.forTarget(target).sslContext(anon).eventLoopGroup(loop)
-        .channelType(NioSocketChannel.class).executor(executor).build();
+        .channelType(socketType).executor(executor).build();
     EnrollmentGrpc.EnrollmentStub stub = EnrollmentGrpc.newStub(ch);
     Semaphore inFlight = new Semaphore(concurrency);
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -177,7 +191,7 @@ final class SimFleet implements AutoCloseable {
       // Callbacks on a small pool beside the event loops, as in the real agent; running them on
       // the event loops instead made no difference measurable through the run-to-run spread.
       this.channel = NettyChannelBuilder.forTarget(target).sslContext(ssl).eventLoopGroup(loop)
-          .channelType(NioSocketChannel.class).executor(executor)
+          .channelType(socketType).executor(executor)
           .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).keepAliveWithoutCalls(true)
           .build();
     }

@@ -134,7 +134,9 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       p = Presence.OFFLINE;
     }
     HostSummary.Builder b = HostSummary.newBuilder().setName(h.name()).setRole(h.role()).setPresence(p)
-        .putAllLabels(h.labels()).setAgentVersion(h.agentVersion()).setLastSeenUnixMillis(h.lastSeen().orElse(0L));
+        .putAllLabels(h.labels()).setAgentVersion(h.agentVersion())
+        // A connected host's last-seen is written to the store in batches (LastSeen): the live one is newer.
+        .setLastSeenUnixMillis(Math.max(h.lastSeen().orElse(0L), sessions.lastHeard(h.name())));
     store.latestCertificate(h.name()).ifPresent(c -> b.setCertNotAfterUnixMillis(c.notAfter()));
     fleet.usage(h.name()).ifPresent(u -> b.setHasUsage(true).setUsageUnixMillis(u.takenMillis()).setCpuUsage(u.cpu())
         .setMemoryTotalBytes(Math.max(0, u.memoryTotal())).setMemoryUsedBytes(Math.max(0, u.memoryUsed()))

@@ -171,7 +171,7 @@ public final class RunCoordinator {
 
   /** Starts a run; returns its id. The listener hears of every host, then of the end. */
   public String start(AdhocSpec spec, String requestedBy, RunListener listener) throws UnknownTargetException {
-    List<Host> hosts = Targets.select(spec.target(), store.hosts());
+    List<Host> hosts = Targets.select(spec.target(), store.hostsWithoutFacts());
     if (hosts.isEmpty()) {
       throw new UnknownTargetException("no enrolled host matches '" + spec.target()
           + "' (use a host name, a role, key=value for a label, or 'all'; 'homefleet hosts' lists them)");

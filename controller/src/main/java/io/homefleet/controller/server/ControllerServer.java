@@ -9,8 +9,7 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.ServerChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.atomic.LongAdder;
 import io.homefleet.controller.auth.AuthInterceptor;
@@ -79,7 +78,7 @@ public final class ControllerServer implements AutoCloseable {
   private static final Duration CONVERGE_TICK = Duration.ofSeconds(1);
   private ControllerMetrics metrics;
   private MetricsEndpoint metricsEndpoint;
-  /** Our own event loops, when accepting is rate-capped (gRPC's shared ones otherwise). */
+  /** Our own event loops, on the transport {@link ServerTransport#choose} picks. */
   private EventLoopGroup acceptLoop;
   private EventLoopGroup ioLoops;
   private ControlSocket controlSocket;
@@ -158,19 +157,21 @@ public final class ControllerServer implements AutoCloseable {
     LongAdder accepted = new LongAdder();
     LongAdder acceptPauses = new LongAdder();
     metrics.connections(accepted::sum, acceptPauses::sum);
-    if (config.maxConnectionRate() > 0) {
-      // The same NIO transport and thread counts gRPC would pick, with the rate cap on the listening channel.
-      int rate = config.maxConnectionRate();
-      acceptLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("homefleet-accept", true),
-          NioIoHandler.newFactory());
-      ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("homefleet-io", true),
-          NioIoHandler.newFactory());
-      builder.bossEventLoopGroup(acceptLoop).workerEventLoopGroup(ioLoops).channelFactory(() -> {
-        NioServerSocketChannel listening = new NioServerSocketChannel();
+    // Our own event loops on the chosen transport (epoll, else NIO; gRPC's thread counts), with the
+    // rate cap on the listening channel when there is one.
+    ServerTransport transport = ServerTransport.choose();
+    int rate = config.maxConnectionRate();
+    acceptLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("homefleet-accept", true),
+        transport.ioHandlers());
+    ioLoops = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("homefleet-io", true),
+        transport.ioHandlers());
+    builder.bossEventLoopGroup(acceptLoop).workerEventLoopGroup(ioLoops).channelFactory(() -> {
+      ServerChannel listening = transport.listening().get();
+      if (rate > 0) {
         AcceptRateLimit.install(listening, rate, accepted, acceptPauses);
-        return listening;
-      });
-    }
+      }
+      return listening;
+    });
     server = builder
         .sslContext(ssl)
         .keepAliveTime(config.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
@@ -187,8 +188,8 @@ public final class ControllerServer implements AutoCloseable {
         .start();
     startControlSocket(operator);
     converger.start();
-    log.info("homefleet controller {} listening on {}:{} (data {}, CA {}, TLS {})", Version.current(),
-        config.listenHost(), port(), config.dataDir(), ca.fingerprint(), provider);
+    log.info("homefleet controller {} listening on {}:{} (data {}, CA {}, TLS {}, transport {}: {})", Version.current(),
+        config.listenHost(), port(), config.dataDir(), ca.fingerprint(), provider, transport.name(), transport.why());
     if (config.metricsEnabled()) {
       ControllerMetrics m = metrics;
       try {

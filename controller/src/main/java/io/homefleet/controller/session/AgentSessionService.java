@@ -63,6 +63,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
   private final String version;
   private final FleetTelemetry telemetry;
   private final AckBatcher acks;
+  private final LastSeen seen;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,6 +72,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
       FleetTelemetry telemetry, ScheduledExecutorService timer) {
     this.telemetry = telemetry;
     this.acks = new AckBatcher(AckBatcher.configuredDelay(), timer);
+    this.seen = new LastSeen(writes, timer, LastSeen.configuredInterval());
     this.plays = plays;
     this.writes = writes;
     this.registry = registry;
@@ -145,10 +147,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
     stream.lastHeardMillis = clock.millis();
     switch (msg.getKindCase()) {
       case HELLO -> hello(host, stream, msg.getHello());
-      case HEARTBEAT -> {
-        long now = clock.millis();
-        writes.submit(s -> s.recordSeen(host, now));
-      }
+      case HEARTBEAT -> seen.heard(host, stream.lastHeardMillis);
       case TASK_EVENT -> taskEvent(host, stream, msg.getTaskEvent());
       case PLAY_EVENT -> playEvent(host, stream, msg.getPlayEvent());
       case TELEMETRY -> telemetry.accept(host, msg.getTelemetry());
@@ -287,8 +286,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
 
   /** Through the group commit: a session's end must not wait for the store either. */
   private void safeSeen(String host) {
-    long now = clock.millis();
-    writes.submit(s -> s.recordSeen(host, now));
+    seen.last(host, clock.millis());
   }
 
   @Override

@@ -106,6 +106,12 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
     return streams.containsKey(host);
   }
 
+  /** When a connected host's agent last said anything (0 when it is not connected). */
+  public long lastHeard(String host) {
+    AgentStream s = streams.get(host);
+    return s == null ? 0 : s.lastHeardMillis;
+  }
+
   public Set<String> online() {
     return Set.copyOf(streams.keySet());
   }

@@ -257,14 +257,25 @@ public final class Store implements AutoCloseable {
     return query("list hosts", "SELECT * FROM hosts ORDER BY name", Store::host);
   }
 
+  /**
+   * The hosts without their facts (empty): what choosing a run's targets needs. Reading and
+   * copying 10,000 hosts' facts took a third of the time of {@link #hosts} at every run's start.
+   */
+  public synchronized List<Host> hostsWithoutFacts() {
+    return query("list hosts", "SELECT name, role, labels, NULL AS facts, agent_version, enrolled_at, last_seen, "
+        + "decommissioned_at FROM hosts ORDER BY name", Store::host);
+  }
+
   /** Records what an agent said in its hello. */
   public synchronized void recordHello(String name, byte[] facts, String agentVersion, Map<String, String> labels, long now) {
     update("record hello", "UPDATE hosts SET facts = ?, agent_version = ?, labels = ?, last_seen = ? WHERE name = ?",
         facts, agentVersion, json(labels), now, name);
   }
 
+  /** Moves the host's last-seen time forward to {@code now} (never back: batched writes may land late). */
   public synchronized void recordSeen(String name, long now) {
-    update("record last seen", "UPDATE hosts SET last_seen = ? WHERE name = ?", now, name);
+    update("record last seen", "UPDATE hosts SET last_seen = ? WHERE name = ? AND (last_seen IS NULL OR last_seen < ?)",
+        now, name, now);
   }
 
   /**

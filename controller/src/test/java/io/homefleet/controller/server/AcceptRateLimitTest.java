@@ -8,8 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.ServerChannel;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -18,18 +17,23 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The accept cap on a real listening socket: a burst of connections well over the rate is
  * accepted in steps (accepting pauses), and every connection is accepted in the end — none is
- * refused or lost, they wait in the listen backlog.
+ * refused or lost, they wait in the listen backlog. On both transports the controller may pick
+ * ({@link ServerTransport}): native epoll and NIO.
  */
 class AcceptRateLimitTest {
-  @Test
-  void burstOverTheRate_acceptingPauses_everyConnectionStillAccepted() throws Exception {
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  @ParameterizedTest
+  @ValueSource(strings = {"epoll", "nio"})
+  void burstOverTheRate_acceptingPauses_everyConnectionStillAccepted(String kind) throws Exception {
+    ServerTransport transport = transport(kind);
+    assertThat(transport.name()).as("transport chosen (%s)", transport.why()).isEqualTo(kind);
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
     LongAdder accepted = new LongAdder();
     LongAdder pauses = new LongAdder();
     AtomicInteger served = new AtomicInteger();
@@ -37,7 +41,7 @@ class AcceptRateLimitTest {
     try {
       Channel listening = new ServerBootstrap().group(boss, workers)
           .channelFactory(() -> {
-            NioServerSocketChannel ch = new NioServerSocketChannel();
+            ServerChannel ch = transport.listening().get();
             AcceptRateLimit.install(ch, 10, accepted, pauses);
             return ch;
           })
@@ -64,6 +68,21 @@ class AcceptRateLimitTest {
       }
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The transport {@link ServerTransport#choose} picks with {@code -Dhomefleet.transport=kind}. */
+  private static ServerTransport transport(String kind) {
+    String before = System.getProperty("homefleet.transport");
+    System.setProperty("homefleet.transport", kind);
+    try {
+      return ServerTransport.choose();
+    } finally {
+      if (before == null) {
+        System.clearProperty("homefleet.transport");
+      } else {
+        System.setProperty("homefleet.transport", before);
+      }
     }
   }
 }
