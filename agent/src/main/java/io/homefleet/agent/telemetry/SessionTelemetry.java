@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@link Source} into one {@link Telemetry} message. The controller names the samples for
  * Prometheus and exposes the whole fleet on one endpoint (docs/telemetry.md, "The fleet endpoint").
  *
- * <p>The agent's source is {@link BasicSamples}, a fixed set read without Micrometer;
- * {@link RegistrySamples} sends whatever a Micrometer registry holds instead. This class names no
- * Micrometer type, so an agent that sends only the basic set never loads Micrometer.
+ * <p>The agent's source is {@link BasicSamples}, a fixed set read without Micrometer (its tests
+ * compare it with Micrometer's own binders through a registry-backed source). This class names no
+ * Micrometer type, so an agent never loads Micrometer for its session telemetry.
  */
 public final class SessionTelemetry {
   private static final Logger log = LoggerFactory.getLogger(SessionTelemetry.class);

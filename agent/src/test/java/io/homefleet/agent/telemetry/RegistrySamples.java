@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every meter of a Micrometer registry as session samples, by Micrometer name, tags, type and base
  * unit. Timers and distribution summaries travel as count, sum and max (timers in seconds); gauges
- * whose value is not a finite number are left out.
+ * whose value is not a finite number are left out. Test code: it holds {@link BasicSamples} to the
+ * series Micrometer's binders give.
  */
-public final class RegistrySamples implements SessionTelemetry.Source {
+final class RegistrySamples implements SessionTelemetry.Source {
   private final MeterRegistry registry;
 
   public RegistrySamples(MeterRegistry registry) {
