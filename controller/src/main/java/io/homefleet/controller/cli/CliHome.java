@@ -29,11 +29,16 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * address that is used even when a socket is configured; else {@code controller: unix:PATH} in
  * config.yaml; else {@code socket: PATH} in config.yaml when that socket exists and the caller may
  * write to it (connect(2) needs that); else TLS to {@code controller: HOST:PORT}. Over the socket
- * no key, certificate or CA is read. {@code socket} is empty for TLS.
+ * no key, certificate or CA is read.
  */
-record CliHome(Path dir, String controller, String caFingerprint, Optional<Path> socket) {
+record CliHome(Path dir, String controller, String caFingerprint) {
   /** The prefix of a control-socket address. */
   static final String UNIX = "unix:";
+
+  /** The control socket when {@code controller} is one ({@code unix:PATH}); empty for TLS. */
+  Optional<Path> socket() {
+    return controller.startsWith(UNIX) ? Optional.of(Path.of(controller.substring(UNIX.length()))) : Optional.empty();
+  }
 
   static Path resolveDir(Path explicit) {
     if (explicit != null) {
@@ -74,10 +79,10 @@ record CliHome(Path dir, String controller, String caFingerprint, Optional<Path>
     if (forced == null && socket != null && !socket.isBlank()) {
       Path p = Path.of(socket.trim());
       if (Files.exists(p) && !Files.isDirectory(p) && Files.isWritable(p)) {
-        return new CliHome(dir, UNIX + p, "", Optional.of(p));
+        return new CliHome(dir, UNIX + p, "");
       }
     }
-    return new CliHome(dir, forced != null ? forced : configured, values.get("ca_fingerprint"), Optional.empty());
+    return new CliHome(dir, forced != null ? forced : configured, values.get("ca_fingerprint"));
   }
 
   private static CliHome onSocket(Path dir, String address, String where) {
@@ -86,7 +91,7 @@ record CliHome(Path dir, String controller, String caFingerprint, Optional<Path>
       throw new CliException(2, where + ": '" + address + "' names no socket (example: unix:/var/lib/homefleet/control.sock)");
     }
     Path p = Path.of(path).toAbsolutePath();
-    return new CliHome(dir, UNIX + p, "", Optional.of(p));
+    return new CliHome(dir, UNIX + p, "");
   }
 
   /**
