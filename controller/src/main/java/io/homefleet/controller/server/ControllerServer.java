@@ -82,6 +82,7 @@ public final class ControllerServer implements AutoCloseable {
   private EventLoopGroup acceptLoop;
   private EventLoopGroup ioLoops;
   private ControlSocket controlSocket;
+  private DataDirLock dataDirLock;
 
   public ControllerServer(ControllerConfig config, Clock clock) {
     this.config = config;
@@ -92,6 +93,16 @@ public final class ControllerServer implements AutoCloseable {
     if (!ControllerPki.exists(config.pkiDir())) {
       throw new PkiException("no CA in " + config.pkiDir() + ": run 'homefleet ca init --data-dir " + config.dataDir() + "' first");
     }
+    dataDirLock = DataDirLock.acquire(config.dataDir()); // a second controller on this store stops here
+    try {
+      return startLocked();
+    } catch (IOException | PkiException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private ControllerServer startLocked() throws IOException, PkiException {
     CertificateAuthority ca = CertificateAuthority.load(config.pkiDir());
     KeyMaterial serverKeys = KeyMaterial.load(config.pkiDir(), ControllerPki.SERVER);
     if (config.controlSocket().isPresent()) {
@@ -196,7 +207,6 @@ public final class ControllerServer implements AutoCloseable {
         metricsEndpoint = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(),
             () -> FleetExposition.render(m.scrape(), fleet.snapshots()));
       } catch (IOException e) {
-        close();
         throw new IOException("metrics_listen " + config.metricsHost() + ":" + config.metricsPort() + ": "
             + e.getMessage() + " (another process on that port? choose another in controller.yaml)", e);
       }
@@ -212,12 +222,7 @@ public final class ControllerServer implements AutoCloseable {
       ControlSocket.removeStale(config.dataDir().toAbsolutePath().normalize().resolve(ControllerConfig.CONTROL_SOCKET));
       return;
     }
-    try {
-      controlSocket = ControlSocket.start(config.controlSocket().get(), operator.bindService());
-    } catch (IOException e) {
-      close();
-      throw e;
-    }
+    controlSocket = ControlSocket.start(config.controlSocket().get(), operator.bindService());
   }
 
   /**
@@ -319,6 +324,10 @@ public final class ControllerServer implements AutoCloseable {
     }
     if (metrics != null) {
       metrics.close();
+    }
+    if (dataDirLock != null) {
+      dataDirLock.close(); // last: the store is closed
+      dataDirLock = null;
     }
   }
 }
