@@ -157,8 +157,16 @@ public final class PlayExecutor implements AutoCloseable {
     report.run();
   }
 
-  private static String safe(String id) {
-    return id.replaceAll("[^A-Za-z0-9._-]", "_");
+  /** The id with every character outside {@code [A-Za-z0-9._-]} replaced by '_' (no regex compiled per play). */
+  static String safe(String id) {
+    StringBuilder out = new StringBuilder(id.length());
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+          || c == '-';
+      out.append(ok ? c : '_');
+    }
+    return out.toString();
   }
 
   private static void deleteQuietly(Path dir) {

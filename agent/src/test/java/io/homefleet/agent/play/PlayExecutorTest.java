@@ -87,6 +87,12 @@ class PlayExecutorTest {
       """;
 
   @Test
+  void safe_keepsLettersDigitsDotsDashesUnderscores_andReplacesTheRest() {
+    assertThat(PlayExecutor.safe("run-1.a_B")).isEqualTo("run-1.a_B");
+    assertThat(PlayExecutor.safe("../etc/passwd x:é")).isEqualTo(".._etc_passwd_x__");
+  }
+
+  @Test
   void run_appliesThenReportsInSync_andRemovesItsWorkDir(@TempDir Path tmp) throws Exception {
     Path root = Files.createDirectories(tmp.resolve("root"));
     Path state = tmp.resolve("state");

@@ -45,10 +45,25 @@ public final class Templar {
 
   private static final Pattern SINGLE_EXPRESSION = Pattern.compile("^\\{\\{\\s*(.*?)\\s*}}$", Pattern.DOTALL);
 
+  /** EL keywords and Python's constants: never a plain variable lookup. */
+  private static final Set<String> NOT_NAMES = Set.of("true", "false", "null", "empty", "not", "and", "or", "div",
+      "mod", "eq", "ne", "lt", "gt", "le", "ge", "instanceof", "none", "None", "True", "False", "in", "is", "if",
+      "else");
+
   private final Jinjava jinjava;
   private final JinjavaConfig config;
+  private final boolean fastPaths;
 
   public Templar() {
+    this(true);
+  }
+
+  /**
+   * @param fastPaths whether strings made only of literal text and {@code {{ name }}} lookups
+   *     are rendered without the engine (tests compare both ways)
+   */
+  Templar(boolean fastPaths) {
+    this.fastPaths = fastPaths;
     this.config = JinjavaConfig.newBuilder()
         .withFailOnUnknownTokens(false)
         .withElResolver(new StrictResolver())
@@ -106,6 +121,12 @@ public final class Templar {
     if (template.indexOf('{') < 0) {
       return template;
     }
+    if (fastPaths) {
+      String fast = lookups(template, walk.vars);
+      if (fast != null) {
+        return fast;
+      }
+    }
     JinjavaInterpreter interpreter = walk.enter();
     int errors = interpreter.getErrors().size();
     try {
@@ -153,6 +174,12 @@ public final class Templar {
       if (s.indexOf('{') < 0) {
         return s;
       }
+      if (fastPaths && s.startsWith("{{") && s.endsWith("}}") && s.length() >= 4) {
+        Object v = lookup(s, 2, s.length() - 2, walk.vars);
+        if (v != null) {
+          return v;
+        }
+      }
       Matcher m = SINGLE_EXPRESSION.matcher(s);
       if (m.matches() && Backslashes.expressionEnd(s, 2) == s.length() - 2) {
         String doubled = Backslashes.inTemplate(s);
@@ -175,6 +202,92 @@ public final class Templar {
       return out;
     }
     return value;
+  }
+
+  /**
+   * The text of {@code template} when it is only literal text and {@code {{ name }}} lookups of
+   * variables that {@link #lookup} can answer, rendered as the engine would; null for anything
+   * else (the engine renders it). The literal text may hold no brace and no backslash, so that
+   * nothing in it is syntax to Jinja or to {@link Backslashes}.
+   */
+  private static String lookups(String template, Map<String, ?> vars) {
+    StringBuilder out = null;
+    int i = 0;
+    int n = template.length();
+    while (i < n) {
+      int open = template.indexOf("{{", i);
+      int end = open < 0 ? n : open;
+      for (int k = i; k < end; k++) {
+        char c = template.charAt(k);
+        if (c == '{' || c == '}' || c == '\\') {
+          return null;
+        }
+      }
+      if (out == null) {
+        out = new StringBuilder(n + 32);
+      }
+      out.append(template, i, end);
+      if (open < 0) {
+        break;
+      }
+      int close = template.indexOf("}}", open + 2);
+      if (close < 0) {
+        return null;
+      }
+      Object v = lookup(template, open + 2, close, vars);
+      if (v == null) {
+        return null;
+      }
+      // As AnsibleInterpreter.getAsString: Python's str() for booleans, the plain text otherwise.
+      out.append(v instanceof Boolean ? Py.str(v) : v.toString());
+      i = close + 2;
+    }
+    return out == null ? "" : out.toString();
+  }
+
+  /**
+   * The value of the variable named between {@code from} and {@code to} of {@code s} (blanks
+   * around the name allowed), when the engine would give exactly that value: the name is an
+   * identifier that is no keyword, {@code vars} defines it, and its value is a string with no
+   * brace (the engine would render a nested template in it), a boolean, an int or a long. Null
+   * for anything else.
+   */
+  private static Object lookup(String s, int from, int to, Map<String, ?> vars) {
+    while (from < to && isBlank(s.charAt(from))) {
+      from++;
+    }
+    while (to > from && isBlank(s.charAt(to - 1))) {
+      to--;
+    }
+    if (from == to || !isNameStart(s.charAt(from))) {
+      return null;
+    }
+    for (int k = from + 1; k < to; k++) {
+      if (!isNamePart(s.charAt(k))) {
+        return null;
+      }
+    }
+    String name = s.substring(from, to);
+    if (NOT_NAMES.contains(name)) {
+      return null;
+    }
+    Object v = vars.get(name);
+    if (v instanceof String str) {
+      return str.indexOf('{') < 0 ? str : null;
+    }
+    return v instanceof Boolean || v instanceof Integer || v instanceof Long ? v : null;
+  }
+
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  }
+
+  private static boolean isNameStart(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  }
+
+  private static boolean isNamePart(char c) {
+    return isNameStart(c) || (c >= '0' && c <= '9');
   }
 
   /** Ansible's truthiness: false, None, 0, "" and empty collections are false; so are "false"/"no"/"off". */
