@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * Loads the agent's exporters only when agent.yaml asks for them. Micrometer and the Prometheus
- * client (13 jars) are not on the agent's class path: the JVM keeps the central directory of
+ * client (12 jars) are not on the agent's class path: the JVM keeps the central directory of
  * every jar on its class path on the heap for good (~0.3 MB for these), and most agents export
  * nothing of their own (the session telemetry the controller shows needs none of it). They ship
  * in {@code lib/telemetry/} beside the agent's other jars (agent/pom.xml); an agent whose config
