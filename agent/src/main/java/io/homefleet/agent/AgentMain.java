@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.homefleet.agent.config.AgentConfig;
 import io.homefleet.agent.config.ConfigException;
+import io.homefleet.agent.exporters.Exporters;
+import io.homefleet.agent.exporters.ExportersLoader;
 import io.homefleet.agent.facts.FactsCollector;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
@@ -16,7 +18,6 @@ import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.session.SessionClient;
 import io.homefleet.agent.telemetry.BasicSamples;
 import io.homefleet.agent.telemetry.SessionTelemetry;
-import io.homefleet.agent.telemetry.Telemetry;
 import io.homefleet.pki.Certificates;
 import io.homefleet.pki.KeyMaterial;
 import java.nio.file.Files;
@@ -187,7 +188,8 @@ public final class AgentMain {
           return t;
         });
         // Only with a telemetry: section; without one none of its classes are loaded.
-        Telemetry telemetry = cfg.telemetry().enabled() ? Telemetry.create(cfg, version()) : null;
+        // Micrometer is not on the agent's class path: ExportersLoader loads it from lib/telemetry/.
+        Exporters telemetry = cfg.telemetry().enabled() ? ExportersLoader.load(cfg, version()) : null;
         AgentStatus status = new AgentStatus(cfg.stateDir(),
             telemetry == null ? AgentStatus.Listener.NONE : telemetry.statusListener());
         IdentityStore ids = new IdentityStore(cfg);

@@ -5,8 +5,10 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The rules a peer certificate must meet, applied by both sides of every TLS handshake: signed by
@@ -73,8 +75,19 @@ public final class CertificateRules {
     return found;
   }
 
+  /**
+   * {@link X500Principal#equals}, without its cost in the common case: equal encodings are equal
+   * names (a CA's certificates carry its subject as issuer byte for byte), and only different
+   * encodings go to the canonical comparison. That one normalises Unicode (NFKD), which loads the
+   * JDK's ICU normaliser and its data: ~35 classes and their tables that an idle agent otherwise
+   * never needs.
+   */
+  static boolean sameName(X500Principal a, X500Principal b) {
+    return Arrays.equals(a.getEncoded(), b.getEncoded()) || a.equals(b);
+  }
+
   private static void checkCommon(X509Certificate leaf, X509Certificate ca, Instant now) throws PkiException {
-    if (!leaf.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+    if (!sameName(leaf.getIssuerX500Principal(), ca.getSubjectX500Principal())) {
       throw new PkiException("certificate was not issued by this homefleet CA (issuer " + leaf.getIssuerX500Principal() + ")");
     }
     try {

@@ -7,6 +7,7 @@ import io.homefleet.pki.TestPki.TestCa;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -246,5 +247,18 @@ class CertificateRulesTest {
     assertThatThrownBy(() -> CertificateRules.checkServer(cert, ca.certificate(), Instant.now()))
         .isInstanceOf(PkiException.class)
         .hasMessageContaining("signature does not verify");
+  }
+
+  @Test
+  void sameName_whenEncodingsDifferButNamesAreCanonicallyEqual_stillMatches() {
+    X500Principal issued = new X500Principal("CN=Lab,O=homefleet");
+    X500Principal sameBytes = new X500Principal(issued.getEncoded());
+    X500Principal otherCase = new X500Principal("cn=lab, o=HOMEFLEET");
+
+    assertThat(CertificateRules.sameName(issued, sameBytes)).isTrue();
+    assertThat(otherCase.getEncoded()).isNotEqualTo(issued.getEncoded());
+    assertThat(CertificateRules.sameName(issued, otherCase)).isTrue();
+    assertThat(CertificateRules.sameName(issued, new X500Principal("CN=Lab2,O=homefleet")))
+        .isFalse();
   }
 }

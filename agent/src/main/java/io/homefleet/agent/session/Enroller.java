@@ -7,7 +7,7 @@ import io.grpc.StatusRuntimeException;
 import io.homefleet.agent.config.AgentConfig;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
-import io.homefleet.pki.Csr;
+import io.homefleet.pki.CsrBuilder;
 import io.homefleet.pki.Keys;
 import io.homefleet.pki.Pem;
 import io.homefleet.pki.PinnedServerTrustManager;
@@ -54,6 +54,12 @@ public final class Enroller {
       throw new IdentityException(IdentityException.Kind.LOCAL, "cannot prepare an enrollment key in "
           + config.stateDir() + ": " + e.getMessage(), e);
     }
+    byte[] csr;
+    try {
+      csr = CsrBuilder.forThisJvm().create(keys, config.hostName());
+    } catch (PkiException e) {
+      throw new IdentityException(IdentityException.Kind.LOCAL, "cannot build the enrollment CSR: " + e.getMessage(), e);
+    }
     ManagedChannel channel;
     try {
       channel = channels.enrollment(trust);
@@ -63,7 +69,7 @@ public final class Enroller {
     try {
       EnrollResponse r = EnrollmentGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
           .enroll(EnrollRequest.newBuilder().setToken(token).setHostName(config.hostName())
-              .setCsrDer(ByteString.copyFrom(Csr.create(keys, config.hostName()))).build());
+              .setCsrDer(ByteString.copyFrom(csr)).build());
       X509Certificate cert = Pem.certificateFromDer(r.getCertificateDer().toByteArray());
       if (r.getCaChainDerCount() == 0) {
         throw new IdentityException(IdentityException.Kind.REFUSED, "the controller sent no CA certificate");

@@ -26,7 +26,7 @@ import io.homefleet.playbook.template.Templar;
 import io.homefleet.proto.v1.PlayAssignment;
 import io.homefleet.proto.v1.PlayEvent;
 import io.homefleet.pki.Certificates;
-import io.homefleet.pki.Csr;
+import io.homefleet.pki.CsrBuilder;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.Keys;
 import io.homefleet.pki.Pem;
@@ -496,8 +496,9 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private void renew(ManagedChannel channel) {
     try {
       KeyPair kp = Keys.generateP256();
+      byte[] csr = CsrBuilder.forThisJvm().create(kp, config.hostName());
       RenewResponse r = AgentSessionGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
-          .renew(RenewRequest.newBuilder().setCsrDer(ByteString.copyFrom(Csr.create(kp, config.hostName()))).build());
+          .renew(RenewRequest.newBuilder().setCsrDer(ByteString.copyFrom(csr)).build());
       X509Certificate cert = Pem.certificateFromDer(r.getCertificateDer().toByteArray());
       X509Certificate ca = identities.ca();
       if (!cert.getPublicKey().equals(kp.getPublic())) {

@@ -3,6 +3,7 @@ package io.homefleet.agent.telemetry;
 import io.homefleet.agent.config.AgentConfig;
 import io.homefleet.agent.config.TelemetryConfig;
 import io.homefleet.agent.exec.Module;
+import io.homefleet.agent.exporters.Exporters;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
 import io.homefleet.agent.session.AgentStatus;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * asks, and pushes run on the agent's one scheduler. Made only when the section is present, so
  * an agent without it loads none of this.
  */
-public final class Telemetry implements AutoCloseable {
+public final class Telemetry implements Exporters {
   private static final Logger log = LoggerFactory.getLogger(Telemetry.class);
 
   private final AgentConfig config;
