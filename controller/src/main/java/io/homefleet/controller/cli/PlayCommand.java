@@ -154,8 +154,11 @@ final class PlayCommand implements Callable<Integer> {
     }
     PlayRequest req = request(root, vars);
     HomefleetMain main = (HomefleetMain) spec.root().userObject();
+    // picocli's out flushes at every line (autoflush): a write(2) per line, hundreds in a play. The
+    // printer flushes once per event instead (PlayOutput.accept), and the finally below on a failure.
+    PrintWriter eventOut = new PrintWriter(out, false);
     try (OperatorClient client = new OperatorClient(main.cliHome())) {
-      PlayOutput printer = new PlayOutput(out, json, diff);
+      PlayOutput printer = new PlayOutput(eventOut, json, diff);
       try {
         Iterator<PlayRunEvent> events = client.streaming().runPlay(req);
         while (events.hasNext()) {
@@ -174,6 +177,8 @@ final class PlayCommand implements Callable<Integer> {
       printer.finish();
       out.flush();
       return printer.exitCode();
+    } finally {
+      eventOut.flush();
     }
   }
 
