@@ -123,6 +123,14 @@ final class OperatorClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts connecting now, on the event loop's thread, instead of at the first call. A failure
+   * shows at that call as before (exit 3): this only moves the connection's set-up earlier.
+   */
+  void connect() {
+    channel.getState(true);
+  }
+
   OperatorGrpc.OperatorBlockingStub blocking() {
     return OperatorGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS);
   }
