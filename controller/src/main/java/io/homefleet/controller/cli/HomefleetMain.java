@@ -37,13 +37,26 @@ public final class HomefleetMain {
   }
 
   public static void main(String[] args) {
-    if (!(args.length > 0 && args[0].equals("server")) && System.getProperty("javax.net.ssl.trustStore") == null) {
+    // picocli's DefaultFactory looks for Groovy's Closure class once per process: a class that is
+    // not there, so the class loader opened and searched every jar of the class path (~15 ms).
+    setIfUnset("picocli.disable.closures", "true");
+    if (!(args.length > 0 && args[0].equals("server"))) {
       // The CLI trusts only the controller's pinned CA, never the JDK's default trust store; but
       // Netty's JdkSslContext initialises a default SSLContext once per process, which parses the
       // ~140 certificates of cacerts (~80 ms). "NONE" gives that default context an empty store.
-      System.setProperty("javax.net.ssl.trustStore", "NONE");
+      setIfUnset("javax.net.ssl.trustStore", "NONE");
+      // The CLI's channels are NIO (OperatorClient); gRPC's Utils still asks whether epoll is
+      // available, which extracted Netty's native library to a temporary file and loaded it:
+      // ~40 ms of every command. The server keeps epoll (ServerTransport).
+      setIfUnset("io.netty.transport.noNative", "true");
     }
     System.exit(run(args));
+  }
+
+  private static void setIfUnset(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
   }
 
   public static int run(String... args) {
@@ -53,13 +66,19 @@ public final class HomefleetMain {
   /** Runs with the given output streams (tests); null keeps picocli's default. */
   static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new HomefleetMain());
-    Class<?> named = args.length == 0 ? null : SUBCOMMANDS.stream()
-        .filter(c -> c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(args[0]))
-        .findFirst().orElse(null);
+    Class<?> named = null;
+    for (Class<?> c : SUBCOMMANDS) {
+      if (args.length > 0 && c != CommandLine.HelpCommand.class && c.getAnnotation(Command.class).name().equals(args[0])) {
+        named = c;
+        break;
+      }
+    }
     if (named != null) {
       cl.addSubcommand(named);
     } else {
-      SUBCOMMANDS.forEach(cl::addSubcommand);
+      for (Class<?> c : SUBCOMMANDS) {
+        cl.addSubcommand(c);
+      }
     }
     if (out != null) {
       cl.setOut(out);
@@ -67,14 +86,28 @@ public final class HomefleetMain {
     if (err != null) {
       cl.setErr(err);
     }
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+    cl.setExecutionExceptionHandler(new CliExceptionHandler());
+    return cl.execute(args);
+  }
+
+  /**
+   * A {@link CliException} is a message and an exit code for the operator; anything else is a bug
+   * and keeps picocli's stack trace. A class, not a lambda, as is the loop above: picocli's classes
+   * are Java 5 class files, which the class-data archive holds only if its dump did not link them,
+   * and a lambda of a picocli interface or method archived with this class (its class list's
+   * {@code @lambda-proxy} lines) linked {@code picocli.CommandLine}: then every command loaded
+   * that class (~0.3 MB) from its jar, opening each jar before it on the class path, and verified
+   * it with the old verifier.
+   */
+  private static final class CliExceptionHandler implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
       if (e instanceof CliException ce) {
         cmd.getErr().println("homefleet: " + ce.getMessage());
         return ce.exitCode();
       }
       throw e;
-    });
-    return cl.execute(args);
+    }
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

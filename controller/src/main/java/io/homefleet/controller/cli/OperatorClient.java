@@ -69,15 +69,25 @@ final class OperatorClient implements AutoCloseable {
   }
 
   /**
+   * What both channels share. The direct executor: gRPC's default one is a thread pool of its own
+   * (created per process, ~10 ms with its thread names' formatting), and a blocking stub's server
+   * stream (play, run) parsed every event on it and handed it on to the main thread. Our calls'
+   * callbacks only queue (blocking stubs: ClientCalls' listeners), so they run on the event loop.
+   */
+  private static NettyChannelBuilder common(NettyChannelBuilder b, EventLoopGroup loop) {
+    return b.eventLoopGroup(loop).directExecutor();
+  }
+
+  /**
    * Plaintext HTTP/2 to the controller's control socket: no key, certificate or CA is read, and
    * no TLS class is loaded (a class of its own, so that the JVM's verifier of the constructor
    * needs neither this nor {@link Mtls}'s types).
    */
   private static final class ControlSocketChannel {
     static ManagedChannel open(Path socket, EventLoopGroup loop) {
-      return NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(socket))
-          .channelType(NioDomainSocketChannel.class, UnixDomainSocketAddress.class)
-          .eventLoopGroup(loop).usePlaintext().overrideAuthority("localhost")
+      NettyChannelBuilder b = NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(socket))
+          .channelType(NioDomainSocketChannel.class, UnixDomainSocketAddress.class);
+      return common(b, loop).usePlaintext().overrideAuthority("localhost")
           // gRPC sets SO_KEEPALIVE on every channel; a Unix socket has none, and Netty warned on each command.
           .withOption(ChannelOption.SO_KEEPALIVE, null)
           .maxInboundMessageSize(16 * 1024 * 1024).build();
@@ -104,13 +114,21 @@ final class OperatorClient implements AutoCloseable {
             .keyManager(new StaticKeyManager(km.key(), km.chain()))
             .trustManager(new PinnedServerTrustManager(ca, home.caFingerprint(), Clock.systemUTC()))
             .build();
-        return NettyChannelBuilder.forTarget(address).sslContext(ssl).eventLoopGroup(loop)
+        return common(NettyChannelBuilder.forTarget(address).sslContext(ssl), loop)
             .channelType(NioSocketChannel.class).build();
       } catch (IOException | PkiException e) {
         loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         throw new CliException(1, "cannot load operator credentials from " + home.dir() + ": " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * Starts connecting now, on the event loop's thread, instead of at the first call. A failure
+   * shows at that call as before (exit 3): this only moves the connection's set-up earlier.
+   */
+  void connect() {
+    channel.getState(true);
   }
 
   OperatorGrpc.OperatorBlockingStub blocking() {

@@ -152,10 +152,35 @@ final class PlayCommand implements Callable<Integer> {
     if (inventory.size() > 1) {
       throw new CliException(2, "-i: give one inventory (a file, or a directory of them)");
     }
-    PlayRequest req = request(root, vars);
+    // The connection first: the event loop's thread connects (HTTP/2 set-up, and its classes'
+    // loading) while this one reads and packs the playbook's files. An error of either keeps the
+    // order it had: the request's errors (the playbook, the inventory) before the client's (credentials).
     HomefleetMain main = (HomefleetMain) spec.root().userObject();
-    try (OperatorClient client = new OperatorClient(main.cliHome())) {
-      PlayOutput printer = new PlayOutput(out, json, diff);
+    OperatorClient early = null;
+    CliException clientError = null;
+    try {
+      early = new OperatorClient(main.cliHome());
+      early.connect();
+    } catch (CliException e) {
+      clientError = e;
+    }
+    PlayRequest req;
+    try {
+      req = request(root, vars);
+    } catch (RuntimeException e) {
+      if (early != null) {
+        early.close();
+      }
+      throw e;
+    }
+    if (clientError != null) {
+      throw clientError;
+    }
+    // picocli's out flushes at every line (autoflush): a write(2) per line, hundreds in a play. The
+    // printer flushes once per event instead (PlayOutput.accept), and the finally below on a failure.
+    PrintWriter eventOut = new PrintWriter(out, false);
+    try (OperatorClient client = early) {
+      PlayOutput printer = new PlayOutput(eventOut, json, diff);
       try {
         Iterator<PlayRunEvent> events = client.streaming().runPlay(req);
         while (events.hasNext()) {
@@ -174,6 +199,8 @@ final class PlayCommand implements Callable<Integer> {
       printer.finish();
       out.flush();
       return printer.exitCode();
+    } finally {
+      eventOut.flush();
     }
   }
 

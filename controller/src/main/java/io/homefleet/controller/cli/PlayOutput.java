@@ -82,10 +82,7 @@ final class PlayOutput {
           header("PLAY RECAP");
           for (PlayHostRecap h : ev.getFinished().getHostsList()) {
             PlayRecap r = h.getRecap();
-            out.println(String.format(Locale.ROOT,
-                "%-26s : ok=%-4d changed=%-4d unreachable=%-4d failed=%-4d skipped=%-4d rescued=%-4d ignored=%-4d",
-                h.getHost(), r.getOk(), r.getChanged(), r.getUnreachable(), r.getFailed(), r.getSkipped(),
-                r.getRescued(), r.getIgnored()).stripTrailing());
+            out.println(recapLine(h.getHost(), r));
           }
           blank();
         }
@@ -267,6 +264,34 @@ final class PlayOutput {
     doc.put("notes", notes);
     out.println(Json.write(doc));
     out.flush();
+  }
+
+  /**
+   * A host's line of the PLAY RECAP, as {@code String.format(Locale.ROOT, "%-26s : ok=%-4d changed=%-4d
+   * unreachable=%-4d failed=%-4d skipped=%-4d rescued=%-4d ignored=%-4d").stripTrailing()} has it
+   * (ansible-playbook's columns), without java.util.Formatter: its first integer loads the locale
+   * providers' decimal format symbols, ~7 ms of the CLI's CPU for the one place a play uses it.
+   */
+  static String recapLine(String host, PlayRecap r) {
+    StringBuilder b = new StringBuilder(160);
+    pad(b, host, 26).append(" : ");
+    pad(b.append("ok="), Integer.toString(r.getOk()), 4);
+    pad(b.append(" changed="), Integer.toString(r.getChanged()), 4);
+    pad(b.append(" unreachable="), Integer.toString(r.getUnreachable()), 4);
+    pad(b.append(" failed="), Integer.toString(r.getFailed()), 4);
+    pad(b.append(" skipped="), Integer.toString(r.getSkipped()), 4);
+    pad(b.append(" rescued="), Integer.toString(r.getRescued()), 4);
+    pad(b.append(" ignored="), Integer.toString(r.getIgnored()), 4);
+    return b.toString().stripTrailing();
+  }
+
+  /** {@code s} left-justified in {@code width} columns, as the format {@code %-WIDTHs} (never cut). */
+  private static StringBuilder pad(StringBuilder b, String s, int width) {
+    b.append(s);
+    for (int i = s.length(); i < width; i++) {
+      b.append(' ');
+    }
+    return b;
   }
 
   private void header(String title) {

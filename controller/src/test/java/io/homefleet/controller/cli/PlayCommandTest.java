@@ -87,6 +87,20 @@ class PlayCommandTest {
   }
 
   @Test
+  void play_missingInventoryAndNoCredentials_reportsTheInventoryFirst() throws Exception {
+    // The CLI opens its connection while it packs the playbook; the playbook's and the inventory's
+    // errors still come before a missing operator home's.
+    Path pb = write("site.yml", "- hosts: all\n  tasks: []\n");
+    Path home = Files.createDirectories(dir.resolve("empty-home"));
+    assertThat(play("--home", home.toString(), "-i", "no-such-inventory", pb.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("no-such-inventory").doesNotContain("no operator credentials");
+    err.getBuffer().setLength(0);
+    Path inv = write("hosts.ini", "h1\n");
+    assertThat(play("--home", home.toString(), "-i", inv.toString(), pb.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("no operator credentials in " + home);
+  }
+
+  @Test
   void play_badExtraVars_exitsTwo() throws Exception {
     Path pb = write("site.yml", "- hosts: all\n  tasks: []\n");
     assertThat(play("--syntax-check", "-e", "novalue", pb.toString())).isEqualTo(2);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.homefleet.proto.v1.PlanTaskRef;
 import io.homefleet.proto.v1.PlayHostEvent;
+import io.homefleet.proto.v1.PlayRecap;
 import io.homefleet.proto.v1.PlayRunEvent;
 import io.homefleet.proto.v1.PlayStarted;
 import io.homefleet.proto.v1.PlayTaskResult;
@@ -14,6 +15,7 @@ import io.homefleet.proto.v1.TaskStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class PlayOutputTest {
@@ -55,5 +57,19 @@ class PlayOutputTest {
         .contains("ok: [h1] => {\n  \"msg\" : \"hello\"\n}")
         .contains("fatal: [h1]: FAILED! => {\"msg\":\"it broke\",\"failed\":true,\"rc\":1}")
         .doesNotContain("/srv/x");
+  }
+
+  @Test
+  void recapLine_isAnsiblesColumnsAsStringFormatHadThem() {
+    int[][] counts = {{0, 0, 0, 0, 0, 0, 0}, {19, 0, 0, 0, 1, 0, 0}, {12345, 7, 1, 2, 99999, 3, 1000}, {-1, 4, 0, 0, 0, 0, 0}};
+    for (String host : new String[] {"host-1", "", "a-host-name-of-exactly-26c", "a-much-longer-host-name-than-26-columns.lab"}) {
+      for (int[] c : counts) {
+        PlayRecap r = PlayRecap.newBuilder().setOk(c[0]).setChanged(c[1]).setUnreachable(c[2]).setFailed(c[3])
+            .setSkipped(c[4]).setRescued(c[5]).setIgnored(c[6]).build();
+        assertThat(PlayOutput.recapLine(host, r)).isEqualTo(String.format(Locale.ROOT,
+            "%-26s : ok=%-4d changed=%-4d unreachable=%-4d failed=%-4d skipped=%-4d rescued=%-4d ignored=%-4d",
+            host, c[0], c[1], c[2], c[3], c[4], c[5], c[6]).stripTrailing());
+      }
+    }
   }
 }
