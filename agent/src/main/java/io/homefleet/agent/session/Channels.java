@@ -68,6 +68,10 @@ public final class Channels implements AutoCloseable {
         .eventLoopGroup(loop)
         .channelType(NioSocketChannel.class)
         .executor(executor)
+        // Name resolution's blocking work on our executor too: gRPC's default offload executor is a
+        // shared pool whose thread factory formats its thread names with String.format, which loads
+        // the JDK's locale provider and ~1,000 Locale objects into an idle agent's heap.
+        .offloadExecutor(executor)
         .maxInboundMessageSize(16 * 1024 * 1024);
   }
 

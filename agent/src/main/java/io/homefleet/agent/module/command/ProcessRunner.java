@@ -64,14 +64,33 @@ final class ProcessRunner {
   private static Map<String, Object> times(List<String> argv, java.time.LocalDateTime start, long nanos) {
     java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
     long micros = nanos / 1000;
-    String delta = String.format("%d:%02d:%02d.%06d", micros / 3_600_000_000L, micros / 60_000_000 % 60,
-        micros / 1_000_000 % 60, micros % 1_000_000);
+    String delta = delta(micros);
     Map<String, Object> d = new java.util.LinkedHashMap<>();
     d.put("cmd", argv);
     d.put("start", start.format(f));
     d.put("end", start.plusNanos(nanos).format(f));
     d.put("delta", delta);
     return d;
+  }
+
+  /**
+   * {@code micros} as Ansible's {@code delta}, {@code H:MM:SS.ffffff}. By hand, not
+   * {@code String.format}: a formatter's digits come from the JDK's locale provider, whose tables a
+   * resident agent would keep on its heap after its first command.
+   */
+  static String delta(long micros) {
+    StringBuilder b = new StringBuilder(16).append(micros / 3_600_000_000L).append(':');
+    zeroPadded(b, micros / 60_000_000 % 60, 2).append(':');
+    zeroPadded(b, micros / 1_000_000 % 60, 2).append('.');
+    return zeroPadded(b, micros % 1_000_000, 6).toString();
+  }
+
+  private static StringBuilder zeroPadded(StringBuilder b, long value, int width) {
+    String digits = Long.toString(value);
+    for (int i = digits.length(); i < width; i++) {
+      b.append('0');
+    }
+    return b.append(digits);
   }
 
   private static Thread daemon(String name, Runnable r) {

@@ -147,4 +147,17 @@ class CommandModuleTest {
         .environment(Map.of("HF_GREETING", "hello")).go();
     assertThat(o.stdout()).isEqualTo("hello\n");
   }
+
+  @Test
+  void delta_isAnsiblesFormat_asStringFormatWroteIt() {
+    assertThat(ProcessRunner.delta(0)).isEqualTo("0:00:00.000000");
+    assertThat(ProcessRunner.delta(3_723_004_005L)).isEqualTo("1:02:03.004005");
+    assertThat(ProcessRunner.delta(90_061_000_001L)).isEqualTo("25:01:01.000001");
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 1_000; i++) {
+      long micros = Math.floorMod(random.nextLong(), 400_000_000_000L);
+      assertThat(ProcessRunner.delta(micros)).isEqualTo(String.format("%d:%02d:%02d.%06d", micros / 3_600_000_000L,
+          micros / 60_000_000 % 60, micros / 1_000_000 % 60, micros % 1_000_000));
+    }
+  }
 }
