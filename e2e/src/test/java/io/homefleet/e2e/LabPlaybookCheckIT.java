@@ -25,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs root (the agent reads /etc/shadow through the user module, apt simulates as root),
  * as the other e2e tests of the netns harness do. systemd need not be PID 1: the role's service
  * tasks are guarded by Ansible's {@code ansible_service_mgr} fact.
+ *
+ * <p>The role's handler runs {@code sshd -t}, which needs sshd's privilege-separation directory
+ * {@code /run/sshd}. A lab VM has it from systemd (ssh.service's {@code RuntimeDirectory}); this
+ * machine may have no systemd, so the test side is adjusted: the test makes the directory for the
+ * run and removes it afterwards ({@link RuntimeDirectory}), and the role stays as the lab needs it.
  */
 class LabPlaybookCheckIT {
   private static final String HOST = "services-1";
@@ -43,7 +48,8 @@ class LabPlaybookCheckIT {
 
     Map<String, String> before = HostSnapshot.take(WATCHED);
     Files.createDirectories(tmp.resolve("fleet"));
-    try (Fleet fleet = new Fleet(tmp.resolve("fleet"))) {
+    try (RuntimeDirectory privsep = RuntimeDirectory.ensure(Path.of("/run/sshd"));
+        Fleet fleet = new Fleet(tmp.resolve("fleet"))) {
       fleet.init();
       fleet.startController();
       String[] t = fleet.token(HOST, "services");
