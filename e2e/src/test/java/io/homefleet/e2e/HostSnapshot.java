@@ -1,6 +1,7 @@
 package io.homefleet.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -25,11 +26,18 @@ import java.util.stream.Stream;
  * their {@code -} backups) are compared by their lines, leaving out accounts named
  * {@code hf-test*}: the agent's {@code UserModuleTest}, which may run at the same time on this
  * machine (other worktrees), creates and deletes those.
+ *
+ * <p>Files are hashed as streams up to {@link #HASHED_UP_TO} bytes; larger ones (a machine image
+ * may hold multi-gigabyte files under {@code /opt}, which no byte array can hold) are described by
+ * size and change time instead: any write, chmod or rename onto the path moves its ctime, and no
+ * program can set ctime back.
  */
 final class HostSnapshot {
   private static final Set<String> ACCOUNT_FILES = Set.of("/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow",
       "/etc/passwd-", "/etc/group-", "/etc/shadow-", "/etc/gshadow-", "/etc/subuid", "/etc/subgid", "/etc/subuid-",
       "/etc/subgid-");
+
+  static final long HASHED_UP_TO = 4L << 20;
 
   private HostSnapshot() {}
 
@@ -76,12 +84,27 @@ final class HostSnapshot {
       return "accounts " + head + " " + sha256(Files.readAllLines(p).stream().filter(l -> !l.startsWith("hf-test"))
           .map(l -> l.replaceAll(",?hf-test[0-9a-z-]*", "")).sorted().collect(Collectors.joining("\n")).getBytes());
     }
-    return "file " + head + " " + a.lastModifiedTime() + " " + sha256(Files.readAllBytes(p));
+    if (a.size() > HASHED_UP_TO) {
+      return "file " + head + " " + a.lastModifiedTime() + " size " + a.size() + " ctime "
+          + Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+    }
+    try (InputStream in = Files.newInputStream(p)) {
+      MessageDigest sha = sha256();
+      byte[] buf = new byte[64 * 1024];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+      }
+      return "file " + head + " " + a.lastModifiedTime() + " " + HexFormat.of().formatHex(sha.digest());
+    }
   }
 
   private static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256().digest(bytes));
+  }
+
+  private static MessageDigest sha256() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
