@@ -34,12 +34,12 @@ public final class StateDir {
   /**
    * Creates {@code dir}, or makes an existing one and everything in it private (a file 0644 becomes
    * 0600, a directory 0755 becomes 0700), saying so once when it changed anything. A tree it cannot
-   * change is a warning naming the fix, not a refusal to start.
+   * change is a warning naming the fix, not a refusal to start. Returns how many paths it changed.
    */
-  public static void open(Path dir) throws IOException {
+  public static int open(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       create(dir);
-      return;
+      return 0;
     }
     try {
       int changed = SecureFiles.tightenTree(dir);
@@ -47,9 +47,11 @@ public final class StateDir {
         log.info("state dir {}: took group and other access off {} path(s) an older agent wrote with looser modes;"
             + " it is now 0700, its files 0600", dir, changed);
       }
+      return changed;
     } catch (IOException e) {
       log.warn("state dir {} could not be made private ({}); other users may read task output in it: run"
           + " 'chmod -R go= {}' as its owner", dir, e.getMessage(), dir);
+      return 0;
     }
   }
 }
