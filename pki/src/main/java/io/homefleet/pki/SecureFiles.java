@@ -4,15 +4,18 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -134,48 +137,43 @@ public final class SecureFiles {
    * neither changed nor followed. Returns how many paths were changed; a missing root is 0.
    */
   public static int tightenTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+    PosixFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(root, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
       return 0;
     }
-    int[] changed = {0};
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-        // Before its entries: a directory is closed to others first, then its contents.
-        tighten(d);
-        return FileVisitResult.CONTINUE;
-      }
+    return tighten(root, attrs);
+  }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        if (!attrs.isSymbolicLink()) {
-          tighten(file);
+  /**
+   * One stat per entry (a play's work dir is walked after every task that changed something): a
+   * directory is closed to others before its entries are looked at.
+   */
+  private static int tighten(Path p, PosixFileAttributes attrs) throws IOException {
+    if (attrs.isSymbolicLink()) {
+      return 0;
+    }
+    int changed = 0;
+    Set<PosixFilePermission> perms = new java.util.HashSet<>(attrs.permissions());
+    if (perms.removeAll(GROUP_AND_OTHER)) {
+      Files.setPosixFilePermissions(p, perms);
+      changed++;
+    }
+    if (attrs.isDirectory()) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
+        for (Path e : entries) {
+          try {
+            changed += tighten(e, Files.readAttributes(e, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+          } catch (NoSuchFileException gone) {
+            // removed while walked (a play's work file)
+          }
         }
-        return FileVisitResult.CONTINUE;
+      } catch (NoSuchFileException gone) {
+        // removed while walked
       }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-          return FileVisitResult.CONTINUE; // removed while walked (a play's work file)
-        }
-        throw e;
-      }
-
-      private void tighten(Path p) throws IOException {
-        Set<PosixFilePermission> perms;
-        try {
-          perms = new java.util.HashSet<>(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-        } catch (java.nio.file.NoSuchFileException e) {
-          return;
-        }
-        if (perms.removeAll(GROUP_AND_OTHER)) {
-          Files.setPosixFilePermissions(p, perms);
-          changed[0]++;
-        }
-      }
-    });
-    return changed[0];
+    }
+    return changed;
   }
 
   /** Removes {@code dir} and everything under it; symbolic links are removed, never followed. */
