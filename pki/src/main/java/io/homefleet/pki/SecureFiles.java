@@ -133,13 +133,15 @@ public final class SecureFiles {
 
   /**
    * Takes every group and other permission bit off {@code root} and everything under it (a file
-   * 0644 becomes 0600, a directory 0755 becomes 0700; the owner's bits stay). Symbolic links are
-   * neither changed nor followed. Returns how many paths were changed; a missing root is 0.
+   * 0644 becomes 0600, a directory 0755 becomes 0700; the owner's bits stay). Symbolic links under
+   * the root are neither changed nor followed; a root that is a link is followed. Returns how many
+   * paths were changed; a missing root is 0.
    */
   public static int tightenTree(Path root) throws IOException {
     PosixFileAttributes attrs;
     try {
-      attrs = Files.readAttributes(root, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      // The root is followed: a state_dir may be a link to the real directory.
+      attrs = Files.readAttributes(root, PosixFileAttributes.class);
     } catch (NoSuchFileException e) {
       return 0;
     }

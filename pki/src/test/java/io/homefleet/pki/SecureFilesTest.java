@@ -178,6 +178,20 @@ class SecureFilesTest {
     assertThat(SecureFiles.tightenTree(dir.resolve("missing"))).isZero();
   }
 
+  @Test
+  void tightenTree_whenTheRootIsALinkToADirectory_tightensThatDirectory(@TempDir Path dir) throws Exception {
+    Path real = Files.createDirectories(dir.resolve("data/agent"));
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path journal = Files.writeString(real.resolve("journal"), "x");
+    Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rw-r--r--"));
+    Path link = Files.createSymbolicLink(dir.resolve("state"), real);
+
+    assertThat(SecureFiles.tightenTree(link)).isEqualTo(2);
+
+    assertThat(mode(real)).isEqualTo("rwx------");
+    assertThat(mode(journal)).isEqualTo("rw-------");
+  }
+
   private static String mode(Path p) throws Exception {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }
