@@ -110,6 +110,9 @@ final class ModuleAdapter implements ModuleInvoker {
    * Only after a task that changed or failed: one that was ok or skipped wrote nothing.
    */
   private void closeWorkDir(String module) {
+    if (java.nio.file.Files.isSymbolicLink(workDir)) {
+      return; // a task replaced the work dir by a link: what it points to is not the agent's to change
+    }
     try {
       SecureFiles.tightenTree(workDir);
     } catch (java.io.IOException e) {
