@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.homefleet.agent.config.AgentConfig;
 import io.homefleet.agent.config.ConfigException;
+import io.homefleet.agent.config.StateDir;
 import io.homefleet.agent.exporters.Exporters;
 import io.homefleet.agent.exporters.ExportersLoader;
 import io.homefleet.agent.facts.FactsCollector;
@@ -180,7 +181,7 @@ public final class AgentMain {
     public Integer call() throws Exception {
       return guarded(() -> {
         AgentConfig cfg = load();
-        Files.createDirectories(cfg.stateDir());
+        StateDir.open(cfg.stateDir());
         Clock clock = Clock.systemUTC();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "homefleet-timer");
@@ -261,7 +262,7 @@ public final class AgentMain {
     public Integer call() throws Exception {
       return guarded(() -> {
         AgentConfig cfg = load();
-        Files.createDirectories(cfg.stateDir());
+        StateDir.open(cfg.stateDir());
         IdentityStore ids = new IdentityStore(cfg);
         if (ids.hasIdentity()) {
           System.out.println("already enrolled as " + IdentityStore.hostOf(ids.load()));

@@ -184,8 +184,19 @@ final class Fleet implements AutoCloseable {
   }
 
   Process startAgent(String host, Path config) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/homefleet-agent").toString(), "run", "--config",
-        config.toString()).redirectErrorStream(true)
+    return startAgent(host, new ProcessBuilder(ROOT.resolve("bin/homefleet-agent").toString(), "run", "--config",
+        config.toString()));
+  }
+
+  /** An agent whose process runs with {@code umask} (a shell sets it, then execs the launcher: same pid). */
+  Process startAgentWithUmask(String host, Path config, String umask) throws IOException {
+    return startAgent(host, new ProcessBuilder("/bin/sh", "-c",
+        "umask " + umask + " && exec \"$0\" run --config \"$1\"", ROOT.resolve("bin/homefleet-agent").toString(),
+        config.toString()));
+  }
+
+  private Process startAgent(String host, ProcessBuilder pb) throws IOException {
+    pb.redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(agentLog(host).toFile()));
     Process p = pb.start();
     agents.put(host, p);

@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -19,17 +23,26 @@ import java.util.Set;
 /**
  * Writes files atomically (temp file in the same directory, fsync, rename) with the permissions
  * set before any byte is written, so a private key is never readable by others, not even briefly,
- * and a crash never leaves a half-written key or certificate. Also removes the work trees both sides
- * unpack plays into.
+ * and a crash never leaves a half-written key or certificate. Also creates owner-only directories
+ * and work files, takes group and other access off a tree written by an older version, and removes
+ * the work trees both sides unpack plays into. Every file is created with its mode (the umask can
+ * only take bits away) and then given the exact mode before any byte is written, so the umask never
+ * matters.
  */
 public final class SecureFiles {
   public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
   public static final Set<PosixFilePermission> WORLD_READABLE = PosixFilePermissions.fromString("rw-r--r--");
+  public static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> GROUP_AND_OTHER = PosixFilePermissions.fromString("---rwxrwx");
 
   private SecureFiles() {}
 
   public static void writePrivate(Path target, String content) throws IOException {
     write(target, content.getBytes(StandardCharsets.UTF_8), OWNER_ONLY);
+  }
+
+  public static void writePrivate(Path target, byte[] content) throws IOException {
+    write(target, content, OWNER_ONLY);
   }
 
   public static void writePublic(Path target, String content) throws IOException {
@@ -75,6 +88,94 @@ public final class SecureFiles {
     } catch (IOException ignored) {
       // Some filesystems refuse to open directories for sync; the rename is still atomic.
     }
+  }
+
+  /**
+   * Creates {@code dir} and each missing parent as {@code 0700}, whatever the umask; an existing
+   * directory is left as it is. For directories inside a private tree (whose root exists).
+   */
+  public static void createPrivateDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      createPrivateDirectories(parent);
+    }
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) {
+        throw e;
+      }
+      return; // created meanwhile by another thread; it made it 0700
+    }
+    // A umask such as 0277 takes bits the owner needs; set exactly 0700.
+    Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
+  }
+
+  /**
+   * Writes {@code content} to {@code target} in place, mode {@code 0600} (set before the first byte),
+   * without the temp file and syncs of {@link #write}: for work files nobody reads while they are
+   * written and a crash may lose (a play's unpacked bundle).
+   */
+  public static void writePrivateInPlace(Path target, byte[] content) throws IOException {
+    try (FileChannel ch = FileChannel.open(target, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
+      // The attribute only applies to a new file, and through the umask: set the mode exactly.
+      Files.setPosixFilePermissions(target, OWNER_ONLY);
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+    }
+  }
+
+  /**
+   * Takes every group and other permission bit off {@code root} and everything under it (a file
+   * 0644 becomes 0600, a directory 0755 becomes 0700; the owner's bits stay). Symbolic links under
+   * the root are neither changed nor followed; a root that is a link is followed. Returns how many
+   * paths were changed; a missing root is 0.
+   */
+  public static int tightenTree(Path root) throws IOException {
+    PosixFileAttributes attrs;
+    try {
+      // The root is followed: a state_dir may be a link to the real directory.
+      attrs = Files.readAttributes(root, PosixFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
+    return tighten(root, attrs);
+  }
+
+  /**
+   * One stat per entry (a play's work dir is walked after every task that changed something): a
+   * directory is closed to others before its entries are looked at.
+   */
+  private static int tighten(Path p, PosixFileAttributes attrs) throws IOException {
+    if (attrs.isSymbolicLink()) {
+      return 0;
+    }
+    int changed = 0;
+    Set<PosixFilePermission> perms = new java.util.HashSet<>(attrs.permissions());
+    if (perms.removeAll(GROUP_AND_OTHER)) {
+      Files.setPosixFilePermissions(p, perms);
+      changed++;
+    }
+    if (attrs.isDirectory()) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(p)) {
+        for (Path e : entries) {
+          try {
+            changed += tighten(e, Files.readAttributes(e, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+          } catch (NoSuchFileException gone) {
+            // removed while walked (a play's work file)
+          }
+        }
+      } catch (NoSuchFileException gone) {
+        // removed while walked
+      }
+    }
+    return changed;
   }
 
   /** Removes {@code dir} and everything under it; symbolic links are removed, never followed. */

@@ -130,6 +130,73 @@ class SecureFilesTest {
   }
 
   @Test
+  void writePrivateInPlace_whenUmaskIs000_fileIs0600AndEachNewDirectory0700(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("plays/p1/bundle/templates/motd.j2");
+
+    runProbeWithUmask("000", "in-place", file);
+
+    assertThat(Files.readString(file)).isEqualTo("work\n");
+    assertThat(mode(file)).isEqualTo("rw-------");
+    for (Path d = file.getParent(); !d.equals(dir); d = d.getParent()) {
+      assertThat(mode(d)).as(d.toString()).isEqualTo("rwx------");
+    }
+  }
+
+  @Test
+  void writePrivateInPlace_whenFileExistsWorldReadable_makesIt0600(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("f"), "old content");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-r--"));
+
+    SecureFiles.writePrivateInPlace(file, "new".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(mode(file)).isEqualTo("rw-------");
+    assertThat(Files.readString(file)).isEqualTo("new");
+  }
+
+  @Test
+  void tightenTree_takesGroupAndOtherBitsOff_keepsTheOwnersAndLeavesLinkTargets(@TempDir Path dir) throws Exception {
+    Path outside = Files.writeString(dir.resolve("outside"), "x");
+    Files.setPosixFilePermissions(outside, PosixFilePermissions.fromString("rw-r--r--"));
+    Path tree = Files.createDirectories(dir.resolve("tree/sub"));
+    Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path script = Files.writeString(tree.resolve("run.sh"), "#!/bin/sh\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path already = Files.writeString(dir.resolve("tree/ok"), "y");
+    Files.setPosixFilePermissions(already, PosixFilePermissions.fromString("rw-------"));
+    Files.createSymbolicLink(dir.resolve("tree/link"), outside);
+    Files.setPosixFilePermissions(dir.resolve("tree"), PosixFilePermissions.fromString("rwxr-x---"));
+
+    int changed = SecureFiles.tightenTree(dir.resolve("tree"));
+
+    assertThat(changed).as("tree, sub, run.sh").isEqualTo(3);
+    assertThat(mode(dir.resolve("tree"))).isEqualTo("rwx------");
+    assertThat(mode(tree)).isEqualTo("rwx------");
+    assertThat(mode(script)).as("the owner keeps execute").isEqualTo("rwx------");
+    assertThat(mode(already)).isEqualTo("rw-------");
+    assertThat(mode(outside)).as("a link is not followed").isEqualTo("rw-r--r--");
+    assertThat(SecureFiles.tightenTree(dir.resolve("tree"))).isZero();
+    assertThat(SecureFiles.tightenTree(dir.resolve("missing"))).isZero();
+  }
+
+  @Test
+  void tightenTree_whenTheRootIsALinkToADirectory_tightensThatDirectory(@TempDir Path dir) throws Exception {
+    Path real = Files.createDirectories(dir.resolve("data/agent"));
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path journal = Files.writeString(real.resolve("journal"), "x");
+    Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rw-r--r--"));
+    Path link = Files.createSymbolicLink(dir.resolve("state"), real);
+
+    assertThat(SecureFiles.tightenTree(link)).isEqualTo(2);
+
+    assertThat(mode(real)).isEqualTo("rwx------");
+    assertThat(mode(journal)).isEqualTo("rw-------");
+  }
+
+  private static String mode(Path p) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+
+  @Test
   void deleteTree_removesEverything_butNotWhatALinkPointsTo(@TempDir Path dir) throws Exception {
     Path outside = Files.writeString(dir.resolve("keep.txt"), "keep");
     Path tree = Files.createDirectories(dir.resolve("tree/a/b"));

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Run by {@link SecureFilesTest} in a child JVM whose umask the test chooses (the umask is a
  * process attribute, so it cannot be changed inside the test JVM). Arguments: {@code private} or
- * {@code public}, then the target path.
+ * {@code public} or {@code in-place} (its missing directories created too), then the target path.
  */
 public final class SecureFilesUmaskProbe {
   private SecureFilesUmaskProbe() {}
@@ -15,6 +15,10 @@ public final class SecureFilesUmaskProbe {
     switch (args[0]) {
       case "private" -> SecureFiles.writePrivate(target, "secret\n");
       case "public" -> SecureFiles.writePublic(target, "public\n");
+      case "in-place" -> {
+        SecureFiles.createPrivateDirectories(target.getParent());
+        SecureFiles.writePrivateInPlace(target, "work\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
       default -> throw new IllegalArgumentException(args[0]);
     }
   }

@@ -1,6 +1,7 @@
 package io.homefleet.agent.identity;
 
 import io.homefleet.agent.config.AgentConfig;
+import io.homefleet.agent.config.StateDir;
 import io.homefleet.pki.CertificateRules;
 import io.homefleet.pki.Identity;
 import io.homefleet.pki.KeyMaterial;
@@ -22,7 +23,8 @@ import java.util.Optional;
  * The agent's identity in its state dir: {@code identity.pem} (private key and certificate
  * chain in one 0600 file, replaced atomically), {@code ca.crt} (the pinned CA), and while an
  * enrollment is in progress {@code enroll.key}, so a retry after a lost response uses the same
- * key and gets the same certificate back.
+ * key and gets the same certificate back. All three are 0600, as everything in the state dir is
+ * ({@link StateDir}).
  */
 public final class IdentityStore {
   private final AgentConfig config;
@@ -73,7 +75,7 @@ public final class IdentityStore {
   /** The key to enroll with: the pending one from an earlier attempt, or a new one saved first. */
   public KeyPair enrollmentKey() throws IOException, PkiException {
     Path pending = config.stateDir().resolve("enroll.key");
-    Files.createDirectories(config.stateDir());
+    StateDir.create(config.stateDir());
     if (Files.exists(pending)) {
       String pem = Files.readString(pending);
       return new KeyPair(publicOf(pem), Pem.parsePrivateKey(pem));
@@ -85,7 +87,7 @@ public final class IdentityStore {
 
   /** Stores the enrolled identity (CA first, then the bundle), then drops the pending key. */
   public void saveEnrolled(PrivateKey key, X509Certificate cert, X509Certificate ca) throws IOException {
-    SecureFiles.writePublic(config.caFile(), Pem.certificate(ca));
+    SecureFiles.writePrivate(config.caFile(), Pem.certificate(ca));
     new KeyMaterial(key, List.of(cert, ca)).saveBundle(config.identityFile());
     Files.deleteIfExists(config.stateDir().resolve("enroll.key"));
   }

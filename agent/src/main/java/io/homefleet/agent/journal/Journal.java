@@ -1,13 +1,12 @@
 package io.homefleet.agent.journal;
 
+import io.homefleet.pki.SecureFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -96,6 +95,9 @@ public final class Journal implements AutoCloseable {
 
   static Journal open(Path stateDir, int keepAcked, int compactAfter) throws IOException {
     Journal j = new Journal(stateDir.resolve(FILE_NAME), keepAcked, compactAfter);
+    // Left by an older agent that crashed mid-compaction (it wrote it with the umask's mode); the
+    // journal itself is complete without it.
+    Files.deleteIfExists(stateDir.resolve(FILE_NAME + ".tmp"));
     j.load();
     j.rewrite();
     return j;
@@ -269,7 +271,6 @@ public final class Journal implements AutoCloseable {
     if (out != null) {
       out.close();
     }
-    Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
     StringBuilder sb = new StringBuilder();
     int n = 0;
     Set<String> ackedSet = new HashSet<>(acked);
@@ -293,24 +294,9 @@ public final class Journal implements AutoCloseable {
         n++;
       }
     }
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer b = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.US_ASCII));
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException ignored) {
-      // Not every file system lets a directory be opened for sync; the rename is still atomic.
-    }
+    // Temp file, sync, rename, sync the directory; the file is 0600 from its creation (it holds
+    // command output), whatever the umask.
+    SecureFiles.writePrivate(file, sb.toString().getBytes(StandardCharsets.US_ASCII));
     out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     lines = n;
   }

@@ -13,6 +13,7 @@ import io.homefleet.playbook.plan.TaskStatus;
 import io.homefleet.playbook.spec.ModuleSpec;
 import io.homefleet.playbook.spec.ModuleSpecs;
 import io.homefleet.playbook.template.Templar;
+import io.homefleet.pki.SecureFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -87,6 +88,9 @@ final class ModuleAdapter implements ModuleInvoker {
       LoggerFactory.getLogger(ModuleAdapter.class).error("module {} crashed at {}", name, context.location(), e);
       return ModuleResult.failed(context.location() + ": module " + name + " failed unexpectedly: " + e);
     }
+    if (o.status() != Outcome.Status.OK && o.status() != Outcome.Status.SKIPPED) {
+      closeWorkDir(name);
+    }
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("play cancelled");
     }
@@ -97,5 +101,23 @@ final class ModuleAdapter implements ModuleInvoker {
       case FAILED, TIMED_OUT, CANCELLED -> TaskStatus.FAILED;
     };
     return new ModuleResult(status, o.registered());
+  }
+
+  /**
+   * A task may have written into the work dir (a {@code dest} under {@code playbook_dir}, a shell
+   * redirect) with the mode it chose; the dir is 0700, so no other user could reach those files
+   * meanwhile, and this takes group and other access off them so the state dir stays 0600/0700.
+   * Only after a task that changed or failed: one that was ok or skipped wrote nothing.
+   */
+  private void closeWorkDir(String module) {
+    if (java.nio.file.Files.isSymbolicLink(workDir)) {
+      return; // a task replaced the work dir by a link: what it points to is not the agent's to change
+    }
+    try {
+      SecureFiles.tightenTree(workDir);
+    } catch (java.io.IOException e) {
+      LoggerFactory.getLogger(ModuleAdapter.class).warn("cannot make the play work dir {} private after {}: {}", workDir,
+          module, e.getMessage());
+    }
   }
 }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * bundle into a work directory of its own ({@code STATE/plays/ASSIGNMENT}), runs it with a
  * {@link PlanRunner} through the agent's modules, and reports every event to a {@link PlaySink}
  * as it happens. A cancel interrupts the play's thread. The work directory is removed afterwards.
+ * Like all of the state dir it is the agent user's alone: its directories 0700, its files 0600
+ * (the bundle written so, what a task wrote made so after the task).
  */
 public final class PlayExecutor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PlayExecutor.class);
@@ -120,7 +122,7 @@ public final class PlayExecutor implements AutoCloseable {
       log.info("play {} ('{}') starts: run {}, play {}", work.assignmentId(), plan.play(), work.runId(),
           work.playIndex());
       Path bundle = dir.resolve("bundle");
-      Files.createDirectories(bundle);
+      SecureFiles.createPrivateDirectories(bundle);
       PlanListener listener = new PlanListener() {
         @Override
         public void taskStarted(TaskRef task) {
@@ -138,7 +140,7 @@ public final class PlayExecutor implements AutoCloseable {
         }
       };
       ModuleAdapter invoker = new ModuleAdapter(modules, work.runId(), work.assignmentId(), dir, bundle, templar);
-      PlayRecap recap = new PlanRunner(templar.get()).run(plan, bundle, invoker, listener);
+      PlayRecap recap = new PlanRunner(templar.get(), PlayExecutor::writeBundleFile).run(plan, bundle, invoker, listener);
       log.info("play {} finished in {} ms: ok={} changed={} failed={} ({})", work.assignmentId(),
           System.currentTimeMillis() - started, recap.ok(), recap.changed(), recap.failed(), recap.end());
       report = () -> sink.playFinished(work, recap);
@@ -155,6 +157,12 @@ public final class PlayExecutor implements AutoCloseable {
     deleteQuietly(dir);
     running.remove(work.assignmentId());
     report.run();
+  }
+
+  /** A bundle file and its directories, owner-only from their creation like all of the state dir. */
+  private static void writeBundleFile(Path target, byte[] content) throws IOException {
+    SecureFiles.createPrivateDirectories(target.getParent());
+    SecureFiles.writePrivateInPlace(target, content);
   }
 
   /** The id with every character outside {@code [A-Za-z0-9._-]} replaced by '_' (no regex compiled per play). */

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's health, written to {@code <state_dir>/status.json} on every change so
  * {@code homefleet-agent status} (and monitoring) can read it without talking to the process.
+ * The file is 0600 like everything in the state dir: readers run as the agent's user (or root),
+ * as they must anyway to read the identity {@code status} also checks.
  */
 public final class AgentStatus {
   private static final Logger log = LoggerFactory.getLogger(AgentStatus.class);
@@ -60,7 +62,7 @@ public final class AgentStatus {
     m.put("message", message);
     m.put("pid", ProcessHandle.current().pid());
     try {
-      SecureFiles.writePublic(file, json(m) + "\n");
+      SecureFiles.writePrivate(file, json(m) + "\n");
     } catch (IOException e) {
       log.warn("cannot write {}: {}", file, e.getMessage());
     }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +92,43 @@ class JournalTest {
       assertThat(j.state(recent)).isEqualTo(Journal.State.ACKED);
       assertThat(j.state("t0")).isEqualTo(Journal.State.NEW);
     }
+  }
+
+  @Test
+  void openAppendAndCompaction_keepTheJournal0600() throws Exception {
+    try (Journal j = Journal.open(dir, 4, 8)) {
+      assertThat(mode(dir.resolve(Journal.FILE_NAME))).as("after open").isEqualTo("rw-------");
+      j.begin("t0", Journal.Kind.TASK, "r", 0);
+      assertThat(mode(dir.resolve(Journal.FILE_NAME))).as("after an append").isEqualTo("rw-------");
+      for (int i = 1; i < 20; i++) {
+        j.begin("t" + i, Journal.Kind.TASK, "r", 0);
+        j.finish("t" + i, b("output " + i));
+        j.acknowledge("t" + i);
+      }
+    }
+    assertThat(Files.readAllLines(dir.resolve(Journal.FILE_NAME)).size()).as("compacted").isLessThan(20);
+    assertThat(mode(dir.resolve(Journal.FILE_NAME))).as("after compactions").isEqualTo("rw-------");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly(Journal.FILE_NAME);
+    }
+  }
+
+  @Test
+  void open_whenAnOlderAgentLeftA0644JournalAndATempFile_replacesItWith0600AndDropsTheTemp() throws Exception {
+    Path old = Files.writeString(dir.resolve(Journal.FILE_NAME), "S t1 T r1 0\n");
+    Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rw-r--r--"));
+    Path tmp = Files.writeString(dir.resolve(Journal.FILE_NAME + ".tmp"), "S t1 T r1 0\n");
+
+    try (Journal j = Journal.open(dir)) {
+      assertThat(j.state("t1")).isEqualTo(Journal.State.RECEIVED);
+    }
+
+    assertThat(mode(dir.resolve(Journal.FILE_NAME))).isEqualTo("rw-------");
+    assertThat(tmp).doesNotExist();
+  }
+
+  private static String mode(Path p) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.homefleet.agent.play;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.homefleet.agent.config.PrivateModes;
 import io.homefleet.agent.module.Modules;
 import io.homefleet.playbook.parse.LoadedPlaybook;
 import io.homefleet.playbook.parse.PlaybookLoader;
@@ -114,6 +115,48 @@ class PlayExecutorTest {
       assertThat(second.tasks).extracting(TaskResult::status).containsOnly(TaskStatus.OK);
     }
     assertThat(state.resolve("plays")).isEmptyDirectory();
+  }
+
+  @Test
+  void run_theWorkDirAndWhatTasksWriteInIt_areOwnerOnlyWhileThePlayRuns(@TempDir Path tmp) throws Exception {
+    Path state = tmp.resolve("state");
+    String play = """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - ping: {}
+            - template: {src: motd.j2, dest: "{{ playbook_dir }}/motd"}
+            - file: {path: "{{ playbook_dir }}/made/by/file", state: directory}
+            - shell: "echo hi > '{{ playbook_dir }}/made/by/shell.txt'; chmod 0644 '{{ playbook_dir }}/made/by/shell.txt'"
+            - ping: {}
+        """;
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Map<String, io.homefleet.agent.exec.Module> modules = new java.util.HashMap<>(Modules.builtin());
+    // In place of ping (a module the loader knows): what in the state dir is not private, mid-play.
+    modules.put("ping", new io.homefleet.agent.exec.Module() {
+      @Override
+      public String name() {
+        return "ping";
+      }
+
+      @Override
+      public io.homefleet.agent.exec.Outcome run(Map<String, Object> args, io.homefleet.agent.exec.TaskContext ctx) {
+        try {
+          seen.add(Files.exists(ctx.workDir().resolve("bundle/made/by/shell.txt")) ? "written" : "missing");
+          seen.addAll(PrivateModes.offenders(state));
+        } catch (java.io.IOException e) {
+          seen.add(e.toString());
+        }
+        return io.homefleet.agent.exec.Outcome.result(false, "", Map.of());
+      }
+    });
+    try (Events ev = new Events(); PlayExecutor ex = new PlayExecutor(modules, ev, state, Templar::new)) {
+      ex.submit(new PlayWork("r1-p0-h", "r1", 0, plan(tmp, play, Map.of("who", "x"), false)));
+      assertThat(ev.recap.get(60, TimeUnit.SECONDS).failed()).isZero();
+    }
+    // First the unpacked bundle as written, then after tasks wrote with modes of their own.
+    assertThat(seen).as("modes in the state dir during the play").containsExactly("missing", "written");
+    assertThat(PrivateModes.offenders(state.resolve("plays"))).isEmpty();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,5 +30,15 @@ class AgentStatusTest {
     Map<?, ?> s = new ObjectMapper().readValue(Files.readString(AgentStatus.file(dir)), Map.class);
     assertThat(s.get("state")).isEqualTo("connected");
     assertThat(s.get("host")).isEqualTo("web-1");
+  }
+
+  @Test
+  void set_writesTheStatusFile0600_evenOverAnOlder0644One(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(AgentStatus.file(dir), "{}");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+    new AgentStatus(dir).set(AgentStatus.State.CONNECTING, "web-1", "ctl:7443", "");
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
   }
 }

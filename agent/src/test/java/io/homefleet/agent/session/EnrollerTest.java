@@ -188,6 +188,9 @@ class EnrollerTest {
     IdentityStore ids = new IdentityStore(cfg);
     KeyMaterial km = ids.load();
     assertThat(Files.getPosixFilePermissions(cfg.identityFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    // The pinned CA is no secret, but nothing in the state dir is readable by other users.
+    assertThat(Files.getPosixFilePermissions(cfg.caFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(cfg.stateDir())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
     assertThat(cfg.stateDir().resolve("enroll.key")).doesNotExist();
     try (var files = Files.list(cfg.stateDir())) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("identity.pem", "ca.crt");

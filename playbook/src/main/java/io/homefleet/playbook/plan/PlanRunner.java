@@ -24,7 +24,19 @@ import java.util.Objects;
  * }</pre>
  */
 public final class PlanRunner {
+  /** Writes one bundle file, creating the directories it needs (the agent's makes both owner-only). */
+  @FunctionalInterface
+  public interface BundleWriter {
+    BundleWriter PLAIN = (target, content) -> {
+      Files.createDirectories(target.getParent());
+      Files.write(target, content);
+    };
+
+    void write(Path target, byte[] content) throws IOException;
+  }
+
   private final Templar templar;
+  private final BundleWriter bundleWriter;
 
   /** A runner with its own {@link Templar}. */
   public PlanRunner() {
@@ -33,7 +45,13 @@ public final class PlanRunner {
 
   /** A runner sharing {@code templar} (thread-safe, and costly to create). */
   public PlanRunner(Templar templar) {
+    this(templar, BundleWriter.PLAIN);
+  }
+
+  /** A runner sharing {@code templar} that writes bundle files with {@code bundleWriter}. */
+  public PlanRunner(Templar templar, BundleWriter bundleWriter) {
     this.templar = Objects.requireNonNull(templar, "templar");
+    this.bundleWriter = Objects.requireNonNull(bundleWriter, "bundleWriter");
   }
 
   /**
@@ -51,14 +69,14 @@ public final class PlanRunner {
    */
   public PlayRecap run(HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener)
       throws PlanException, InterruptedException {
-    writeBundle(plan, bundleDir);
+    writeBundle(plan, bundleDir, bundleWriter);
     PlayRecap recap = new HostRun(templar, plan, bundleDir.toAbsolutePath().normalize(), invoker, listener).play();
     listener.playFinished(recap);
     return recap;
   }
 
   /** Writes the plan's files under {@code dir}, leaving files that already hold the same bytes. */
-  static void writeBundle(HostPlan plan, Path dir) throws PlanException {
+  static void writeBundle(HostPlan plan, Path dir, BundleWriter writer) throws PlanException {
     Path base = dir.toAbsolutePath().normalize();
     for (Map.Entry<String, byte[]> e : plan.files().entrySet()) {
       Path target = base.resolve(e.getKey()).normalize();
@@ -69,8 +87,7 @@ public final class PlanRunner {
         if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), e.getValue())) {
           continue;
         }
-        Files.createDirectories(target.getParent());
-        Files.write(target, e.getValue());
+        writer.write(target, e.getValue());
       } catch (IOException ex) {
         throw new PlanException("cannot write bundle file " + target + ": " + ex.getMessage(), ex);
       }
