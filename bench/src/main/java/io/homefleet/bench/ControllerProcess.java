@@ -43,7 +43,7 @@ final class ControllerProcess implements AutoCloseable {
 
   void init(String... extra) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(root.resolve("bin/homefleet").toString(), "--home", home.toString(),
-        "ca", "init", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port));
+        "ca", "init", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port, "--metrics-listen", "off"));
     cmd.addAll(List.of(extra));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("init.log").toFile()).start();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -20,7 +20,7 @@ class CertificateLifecycleIT {
   void runningAgentRenews_thenStoppedAgentExpires_andSaysWhatToDo(@TempDir Path tmp) throws Exception {
     try (Fleet fleet = new Fleet(tmp)) {
       Fleet.Result init = fleet.cli("ca", "init", "--data-dir", fleet.dataDir.toString(), "--listen",
-          "127.0.0.1:" + fleet.port, "--agent-cert-lifetime", "30s");
+          "127.0.0.1:" + fleet.port, "--agent-cert-lifetime", "30s", "--metrics-listen", "off");
       assertThat(init.exitCode()).as(init.all()).isZero();
       fleet.startController();
       String[] t = fleet.token("short-1", "sandbox");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,8 +111,22 @@ final class Fleet implements AutoCloseable {
   }
 
   void init() throws IOException, InterruptedException {
-    Result r = cli("ca", "init", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port);
+    // Port 0: the fleet endpoint is on, as by default, on a port no other test or process holds.
+    Result r = cli("ca", "init", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:" + port,
+        "--metrics-listen", "127.0.0.1:0");
     assertThat(r.exitCode()).as(r.all()).isZero();
+  }
+
+  /** The fleet metrics endpoint of the controller's latest start, from its log line. */
+  URI metricsUrl() throws IOException {
+    String log = Files.readString(dir.resolve("controller.log"), StandardCharsets.UTF_8);
+    Matcher m = Pattern.compile("fleet metrics at (http://\\S+/metrics)").matcher(log);
+    String url = null;
+    while (m.find()) {
+      url = m.group(1);
+    }
+    assertThat(url).as("the controller logged no 'fleet metrics at' line:%n%s", log).isNotNull();
+    return URI.create(url);
   }
 
   void startController() throws IOException, InterruptedException {

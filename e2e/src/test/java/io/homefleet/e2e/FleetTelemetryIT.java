@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Telemetry over the session, end to end with real processes: a controller with {@code
- * metrics_listen} set and two agents; the agents' snapshots arrive, the controller's /metrics
+ * Telemetry over the session, end to end with real processes: a controller with its fleet
+ * endpoint on (the default; {@code ca init --metrics-listen 127.0.0.1:0} here) and two agents; the agents' snapshots arrive, the controller's /metrics
  * shows each host's samples with its {@code host} label next to the controller's own metrics and
  * passes {@code promtool check metrics} (Debian's {@code prometheus} package); {@code homefleet
  * hosts} and {@code homefleet top} show CPU, memory and disk; a host that leaves is dropped.
@@ -33,9 +33,6 @@ class FleetTelemetryIT {
     assertThat(promtool).as("promtool is missing: apt-get install -y prometheus").isExecutable();
     try (Fleet fleet = new Fleet(tmp)) {
       fleet.init();
-      int metricsPort = Fleet.freePort();
-      Path cfg = fleet.dataDir.resolve("controller.yaml");
-      Files.writeString(cfg, Files.readString(cfg) + "\nmetrics_listen: 127.0.0.1:" + metricsPort + "\n");
       fleet.startController();
 
       String[] a = fleet.token("tele-a", "dev");
@@ -44,7 +41,7 @@ class FleetTelemetryIT {
       fleet.startAgent("tele-b", fleet.agentConfig("tele-b", b[0], b[1]));
       fleet.awaitOnline(Duration.ofSeconds(60), "tele-a", "tele-b");
 
-      URI uri = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+      URI uri = fleet.metricsUrl();
       String body = awaitScrape(uri, Duration.ofSeconds(30), fleet,
           s -> s.contains("system_cpu_usage{host=\"tele-a\"}") && s.contains("system_cpu_usage{host=\"tele-b\"}"));
 

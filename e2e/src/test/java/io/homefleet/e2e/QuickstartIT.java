@@ -36,6 +36,9 @@ class QuickstartIT {
     assertThat(r.stdout()).containsPattern("dev-1 +: ok=\\d+ +changed=[1-9]")
         .containsPattern("services-1 +: ok=4 +changed=0 +unreachable=0 +failed=0")
         .contains("RUNNING HANDLER [motd changed]");
+    // The fleet endpoint is on by default: its URL and a sample an agent sent through it.
+    assertThat(r.stdout()).containsPattern("fleet metrics for Prometheus/Telegraf at http://127\\.0\\.0\\.1:\\d+/metrics")
+        .containsPattern("(?m)^system_cpu_usage\\{host=\"(dev|sandbox|services)-1\"\\} [0-9.E-]+$");
     assertThat(dir.resolve("qs/agents/sandbox-1/root/etc/motd")).content()
         .isEqualTo("Managed by homefleet: sandbox-1 (quickstart_true, sandbox)\n");
     assertThat(ProcessHandle.allProcesses().filter(ph -> ph.info().commandLine().orElse("").contains(dir.toString())))

@@ -42,6 +42,10 @@ final class CaCommand {
         defaultValue = "127.0.0.1:7443")
     String listen;
 
+    @Option(names = "--metrics-listen", description = "Address of the fleet's Prometheus endpoint, or off "
+        + "(default: ${DEFAULT-VALUE}; port 0 picks a free one).", defaultValue = ControllerConfig.DEFAULT_METRICS_LISTEN)
+    String metricsListen;
+
     @Option(names = "--server-name", description = "DNS name or IP for the server certificate; repeatable "
         + "(localhost and 127.0.0.1 are always included).")
     List<String> serverNames = new ArrayList<>();
@@ -73,6 +77,7 @@ final class CaCommand {
       Files.createDirectories(dataDir);
       String yaml = "# homefleet controller configuration (docs/configuration.md)\n"
           + "listen: " + listen + "\n"
+          + "metrics_listen: " + metricsListen + "\n"
           + "data_dir: .\n"
           + "server_names: [" + String.join(", ", names) + "]\n"
           + "agent_cert_lifetime: " + lifetime + "\n";
@@ -80,6 +85,10 @@ final class CaCommand {
       try {
         Files.writeString(tmp, yaml);
         ControllerConfig.load(tmp); // validate before anything is created
+      } catch (ConfigException e) {
+        String why = e.getMessage().startsWith(tmp + ": ") ? e.getMessage().substring(tmp.toString().length() + 2)
+            : e.getMessage();
+        throw new CliException(2, "ca init: " + why + "; nothing was created");
       } finally {
         Files.deleteIfExists(tmp);
       }

@@ -33,8 +33,10 @@ final class ServerCommand implements Callable<Integer> {
     try {
       server.start();
     } catch (PkiException e) {
+      server.close();
       throw new CliException(1, e.getMessage());
     } catch (IOException e) {
+      server.close(); // what started before the failure (store, lock, ports) is let go
       throw new CliException(1, "cannot start the controller on " + cfg.listenAddress() + ": " + e.getMessage());
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "homefleet-shutdown"));

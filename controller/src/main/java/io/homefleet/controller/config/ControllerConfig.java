@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 /**
  * The controller's configuration ({@code controller.yaml}): where it listens, where its data
  * lives, and the lifetimes and keepalive settings it uses. {@code metricsPort} is -1 when the
- * Prometheus endpoint ({@code metrics_listen}) is off, its default. {@code controlSocket} is the
+ * Prometheus endpoint ({@code metrics_listen}, default {@value #DEFAULT_METRICS_LISTEN}) is {@code off}. {@code controlSocket} is the
  * local operator socket ({@code control_socket}, default {@code <data_dir>/control.sock}), empty
  * when it is {@code off}.
  */
@@ -36,6 +36,8 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
   public static final int DEFAULT_MAX_CONNECTION_RATE = 200;
 
   public static final int DEFAULT_PORT = 7443;
+  /** Where the fleet's Prometheus endpoint listens unless {@code metrics_listen} says otherwise. */
+  public static final String DEFAULT_METRICS_LISTEN = "127.0.0.1:9464";
   public static final String FILE_NAME = "controller.yaml";
 
   /** The YAML shape, field names as users write them. */
@@ -66,14 +68,15 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
     return listenHost + ":" + listenPort;
   }
 
-  /** True when {@code metrics_listen} is set: the fleet's Prometheus endpoint is served there. */
+  /** False only when {@code metrics_listen} is {@code off}: otherwise the fleet's Prometheus endpoint is served. */
   public boolean metricsEnabled() {
     return metricsPort >= 0;
   }
 
-  public static ControllerConfig defaults(Path dataDir, String listen) throws ConfigException {
-    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null, null, null, null), dataDir,
-        "defaults");
+  /** The defaults of every field but {@code listen} and {@code metrics_listen} ({@code off} for none). */
+  public static ControllerConfig defaults(Path dataDir, String listen, String metricsListen) throws ConfigException {
+    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null, metricsListen, null, null),
+        dataDir, "defaults");
   }
 
   public static ControllerConfig load(Path file) throws ConfigException {
@@ -133,10 +136,11 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
       throw new ConfigException(source + ": agent_cert_lifetime: must be between 30s and 365d, got "
           + Durations.format(lifetime) + " (24h is the default; minutes only make sense for tests)");
     }
+    String m = y.metricsListen() == null || y.metricsListen().isBlank() ? DEFAULT_METRICS_LISTEN
+        : y.metricsListen().trim();
     String metricsHost = "";
     int metricsPort = -1;
-    if (y.metricsListen() != null && !y.metricsListen().isBlank()) {
-      String m = y.metricsListen().trim();
+    if (!m.equals("off")) {
       int mc = m.lastIndexOf(':');
       try {
         metricsPort = Integer.parseInt(m.substring(mc + 1));
@@ -144,8 +148,8 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
         metricsPort = -1;
       }
       if (mc <= 0 || metricsPort < 0 || metricsPort > 65535) {
-        throw new ConfigException(source + ": metrics_listen: '" + m
-            + "' is not HOST:PORT (example: 127.0.0.1:9464; leave it out to serve no metrics)");
+        throw new ConfigException(source + ": metrics_listen: '" + m + "' is not HOST:PORT (example: "
+            + DEFAULT_METRICS_LISTEN + ", the default; off serves no metrics)");
       }
       metricsHost = m.substring(0, mc).replace("[", "").replace("]", "");
     }

@@ -168,6 +168,19 @@ public final class ControllerServer implements AutoCloseable {
     LongAdder accepted = new LongAdder();
     LongAdder acceptPauses = new LongAdder();
     metrics.connections(accepted::sum, acceptPauses::sum);
+    // Bound before the agents' port, so a taken metrics port stops the start before any agent connects.
+    if (config.metricsEnabled()) {
+      ControllerMetrics m = metrics;
+      try {
+        metricsEndpoint = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(),
+            () -> FleetExposition.render(m.scrape(), fleet.snapshots()));
+      } catch (IOException e) {
+        throw new IOException("metrics_listen " + config.metricsHost() + ":" + config.metricsPort() + ": "
+            + e.getMessage() + " (another process on that port? set metrics_listen in controller.yaml to another"
+            + " HOST:PORT, or to off)", e);
+      }
+      log.info("fleet metrics at http://{}:{}/metrics", config.metricsHost(), metricsEndpoint.address().getPort());
+    }
     // Our own event loops on the chosen transport (epoll, else NIO; gRPC's thread counts), with the
     // rate cap on the listening channel when there is one.
     ServerTransport transport = ServerTransport.choose();
@@ -201,17 +214,6 @@ public final class ControllerServer implements AutoCloseable {
     converger.start();
     log.info("homefleet controller {} listening on {}:{} (data {}, CA {}, TLS {}, transport {}: {})", Version.current(),
         config.listenHost(), port(), config.dataDir(), ca.fingerprint(), provider, transport.name(), transport.why());
-    if (config.metricsEnabled()) {
-      ControllerMetrics m = metrics;
-      try {
-        metricsEndpoint = MetricsEndpoint.start(config.metricsHost(), config.metricsPort(),
-            () -> FleetExposition.render(m.scrape(), fleet.snapshots()));
-      } catch (IOException e) {
-        throw new IOException("metrics_listen " + config.metricsHost() + ":" + config.metricsPort() + ": "
-            + e.getMessage() + " (another process on that port? choose another in controller.yaml)", e);
-      }
-      log.info("fleet metrics at http://{}:{}/metrics", config.metricsHost(), metricsEndpoint.address().getPort());
-    }
     return this;
   }
 
@@ -268,8 +270,9 @@ public final class ControllerServer implements AutoCloseable {
     };
   }
 
+  /** The bound port of the agents' and operators' gRPC server, -1 before it started. */
   public int port() {
-    return server.getPort();
+    return server == null ? -1 : server.getPort();
   }
 
   public SessionRegistry sessions() {

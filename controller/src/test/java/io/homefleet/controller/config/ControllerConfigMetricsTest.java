@@ -17,8 +17,16 @@ class ControllerConfigMetricsTest {
   }
 
   @Test
-  void metricsListen_absent_isOff() throws Exception {
+  void metricsListen_absent_isOnLoopback9464() throws Exception {
     ControllerConfig c = load("listen: 127.0.0.1:7443\n");
+    assertThat(c.metricsEnabled()).isTrue();
+    assertThat(c.metricsHost()).isEqualTo("127.0.0.1");
+    assertThat(c.metricsPort()).isEqualTo(9464);
+  }
+
+  @Test
+  void metricsListen_off_servesNone() throws Exception {
+    ControllerConfig c = load("listen: 127.0.0.1:7443\nmetrics_listen: off\n");
     assertThat(c.metricsEnabled()).isFalse();
     assertThat(c.metricsPort()).isEqualTo(-1);
   }
@@ -34,7 +42,8 @@ class ControllerConfigMetricsTest {
   @Test
   void metricsListen_withoutPort_namesTheFieldAndAnExample() {
     assertThatThrownBy(() -> load("metrics_listen: localhost\n")).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("metrics_listen: 'localhost' is not HOST:PORT (example: 127.0.0.1:9464");
+        .hasMessageContaining("metrics_listen: 'localhost' is not HOST:PORT (example: 127.0.0.1:9464, the default;"
+            + " off serves no metrics)");
   }
 
   @Test

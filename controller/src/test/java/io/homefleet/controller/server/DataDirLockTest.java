@@ -21,11 +21,11 @@ class DataDirLockTest {
   @Test
   void secondControllerOnTheSameDataDir_isRefused_untilTheFirstStops() throws Exception {
     ControllerPki.initCa(dir.resolve("pki"), "controller", List.of("localhost", "127.0.0.1"));
-    ControllerConfig config = ControllerConfig.defaults(dir, "127.0.0.1:0");
+    ControllerConfig config = ControllerConfig.defaults(dir, "127.0.0.1:0", "off");
     String pid = Long.toString(ProcessHandle.current().pid());
     try (ControllerServer first = new ControllerServer(config, Clock.systemUTC()).start()) {
       assertThat(Files.readString(dir.resolve(DataDirLock.FILE)).strip()).isEqualTo(pid);
-      assertThatThrownBy(() -> new ControllerServer(ControllerConfig.defaults(dir, "127.0.0.1:0"), Clock.systemUTC()).start())
+      assertThatThrownBy(() -> new ControllerServer(ControllerConfig.defaults(dir, "127.0.0.1:0", "off"), Clock.systemUTC()).start())
           .isInstanceOf(IOException.class)
           .hasMessage("data directory " + dir + " is in use by another controller (pid " + pid
               + "): stop it first, or give this one a data directory of its own (--data-dir)");

@@ -91,7 +91,7 @@ public final class ControllerHarness implements BeforeEachCallback, AfterEachCal
   public void beforeEach(ExtensionContext context) throws Exception {
     dir = Files.createTempDirectory("homefleet-security-");
     ControllerPki.initCa(dir.resolve("pki"), "controller", List.of("localhost", "127.0.0.1"));
-    config = ControllerConfig.defaults(dir, "127.0.0.1:0");
+    config = ControllerConfig.defaults(dir, "127.0.0.1:0", "off");
     server = new ControllerServer(config, clock).start();
     ca = CertificateAuthority.load(config.pkiDir());
     // The CA exposes no accessor for its key; tests that forge certificates read it like an attacker with disk access would.

@@ -52,7 +52,7 @@ public final class TestController implements AutoCloseable {
     String gateway = run.gatewayAddress();
     TestController c = new TestController(run, dir, gateway + ":" + freePort(gateway));
     CommandResult init = c.cli("ca", "init", "--data-dir", c.dataDir.toString(), "--listen", c.address,
-        "--server-name", gateway);
+        "--server-name", gateway, "--metrics-listen", "off");
     if (!init.ok()) {
       throw new IllegalStateException("ca init failed: " + init.all());
     }
