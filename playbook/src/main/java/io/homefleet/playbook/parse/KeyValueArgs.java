@@ -11,8 +11,27 @@ import java.util.Set;
  * chdir=/tmp}. Splits on whitespace outside quotes and outside Jinja ({@code {{ a | b }}} stays
  * one token), as Ansible's {@code split_args} does.
  */
-final class KeyValueArgs {
+public final class KeyValueArgs {
   private KeyValueArgs() {}
+
+  /**
+   * {@code a=1 b='two words'} as a map of unquoted strings, in order, as Ansible's {@code parse_kv}
+   * reads a module's one-line arguments; text that is not {@code key=value} is refused.
+   */
+  public static Map<String, String> keyValues(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    try {
+      for (Token t : split(text)) {
+        if (!t.isKeyValue()) {
+          throw new IllegalArgumentException("'" + t.raw() + "' is not key=value");
+        }
+        out.put(t.key(), t.value());
+      }
+    } catch (SyntaxException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return out;
+  }
 
   /** One token: its text as written, and for {@code k=v} the key and the unquoted value. */
   record Token(String raw, String key, String value, int start, int end) {

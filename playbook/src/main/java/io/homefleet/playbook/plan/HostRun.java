@@ -1,5 +1,6 @@
 package io.homefleet.playbook.plan;
 
+import io.homefleet.playbook.actions.LogicActions;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.playbook.template.TemplateException;
@@ -12,7 +13,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,7 +22,6 @@ final class HostRun {
   static final String OMIT = "__omit_place_holder__homefleet";
   private static final String CENSORED =
       "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
-  private static final Set<String> BOOL_WORDS = Set.of("true", "false", "yes", "no");
   private static final Set<String> SHIPS_FILES = Set.of("copy", "template", "unarchive", "script");
   /** Variables never resolved as templates: other hosts' data, facts and inventory structure. */
   private static final Set<String> NOT_LAZY = Set.of("hostvars", "groups", "ansible_facts", "group_names");
@@ -461,29 +460,15 @@ final class HostRun {
     } catch (TemplateException e) {
       return ModuleResult.failed(where + "cannot template its arguments: " + e.getMessage());
     }
-    switch (t.module()) {
-      case "set_fact": {
-        Map<String, Object> set = new LinkedHashMap<>();
-        args.forEach((k, v) -> {
-          // Ansible's set_fact (jinja2_native off) turns these four words into booleans.
-          if (v instanceof String str && BOOL_WORDS.contains(str.toLowerCase(Locale.ROOT))) {
-            v = str.equalsIgnoreCase("true") || str.equalsIgnoreCase("yes");
-          }
-          set.put(k, v);
-        });
-        set.remove("cacheable");
-        facts.putAll(set);
-        return ModuleResult.ok(Map.of("ansible_facts", set));
+    if (LogicActions.NAMES.contains(t.module())) {
+      ModuleResult r;
+      try {
+        r = LogicActions.run(t.module(), args, t.args(), vars, templar);
+      } catch (LogicActions.ActionException e) {
+        return ModuleResult.failed(where + e.getMessage());
       }
-      case "debug":
-        return debug(args, vars);
-      case "assert":
-        return assertion(t, args, vars, where);
-      case "fail":
-        return ModuleResult.failed(args.get("msg") == null ? "Failed as requested from task"
-            : display(args.get("msg")));
-      default:
-        break;
+      facts.putAll(LogicActions.factsSet(r));
+      return r;
     }
     ModuleResult r;
     try {
@@ -504,52 +489,6 @@ final class HostRun {
       vars.putAll(factsLayer);
     }
     return r;
-  }
-
-  private ModuleResult debug(Map<String, Object> args, Map<String, Object> vars) {
-    Map<String, Object> r = new LinkedHashMap<>();
-    if (args.containsKey("var")) {
-      String name = String.valueOf(args.get("var"));
-      Object value;
-      try {
-        value = templar.evaluate(name, vars);
-      } catch (TemplateException e) {
-        value = "VARIABLE IS NOT DEFINED!";
-      }
-      r.put(name, value);
-    } else {
-      r.put("msg", args.getOrDefault("msg", "Hello world!"));
-    }
-    return ModuleResult.ok(r);
-  }
-
-  private ModuleResult assertion(PlanTask t, Map<String, Object> args, Map<String, Object> vars, String where) {
-    // The conditions are bare expressions: evaluated from the task as written, not pre-rendered.
-    Object that = t.args().get("that");
-    List<String> conditions = new ArrayList<>();
-    if (that instanceof List<?> l) {
-      l.forEach(c -> conditions.add(String.valueOf(c)));
-    } else if (that != null) {
-      conditions.add(String.valueOf(that));
-    }
-    for (String c : conditions) {
-      boolean holds;
-      try {
-        holds = templar.condition(bare(c), vars);
-      } catch (TemplateException e) {
-        return ModuleResult.failed(where + "the assertion '" + c + "' cannot be evaluated: " + e.getMessage());
-      }
-      if (!holds) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        Object msg = args.containsKey("fail_msg") ? args.get("fail_msg") : args.get("msg");
-        r.put("msg", msg == null ? "Assertion failed" : msg);
-        r.put("assertion", c);
-        r.put("evaluated_to", false);
-        return new ModuleResult(TaskStatus.FAILED, r);
-      }
-    }
-    Object msg = args.get("success_msg");
-    return ModuleResult.ok(Map.of("msg", msg == null ? "All assertions passed" : msg));
   }
 
   /** changed_when and failed_when, with the result registered under the task's register name. */

@@ -72,4 +72,25 @@ class LogicModulesTest {
     assertThat(Run.of(new FailModule(), Map.of()).go().msg()).isEqualTo("Failed as requested from task");
     assertThat(Run.of(new FailModule(), Map.of("msg", "stop")).go().status()).isEqualTo(Outcome.Status.FAILED);
   }
+
+  // Ad-hoc runs now go through the plays' implementation (LogicActions), so they agree with plays
+  // and with ansible-core 2.14 (LogicActionsAnsibleTest runs the same cases beside ansible-playbook).
+
+  @Test
+  void debug_msgAndVar_isAnsiblesError() {
+    assertThatThrownBy(() -> Run.of(new DebugModule(), Map.of("msg", "x", "var", "port")).vars(VARS).go())
+        .isInstanceOf(TaskException.class).hasMessageContaining("'msg' and 'var' are incompatible options");
+  }
+
+  @Test
+  void assert_quiet_keepsTheResultsMsg() throws Exception {
+    Outcome o = Run.of(new AssertModule(), Map.of("that", "port == 22", "quiet", true)).vars(VARS).go();
+    assertThat(o.data()).containsEntry("msg", "All assertions passed");
+  }
+
+  @Test
+  void setFact_yesNoWordsAreBooleans_inTheMappingFormToo() throws Exception {
+    Outcome o = Run.of(new SetFactModule(), Map.of("a", "yes", "b", "No", "c", "text")).go();
+    assertThat(o.data().get("ansible_facts")).isEqualTo(Map.of("a", true, "b", false, "c", "text"));
+  }
 }
