@@ -1,6 +1,8 @@
 package io.homefleet.playbook.inventory;
 
-import io.homefleet.playbook.inventory.LocatedYaml.Node;
+import io.homefleet.playbook.source.Diagnostic;
+import io.homefleet.playbook.source.YamlLoader;
+import io.homefleet.playbook.source.YamlNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -58,7 +61,7 @@ final class InventoryLoader {
       yaml = looksLikeYaml(text);
     }
     if (yaml) {
-      YamlInventoryParser.parse(file, LocatedYaml.read(file, text), b);
+      YamlInventoryParser.parse(file, readYaml(file, text), b);
     } else {
       IniInventoryParser.parse(file, text.lines().toList(), b);
     }
@@ -131,15 +134,30 @@ final class InventoryLoader {
     } catch (IOException e) {
       throw new InventoryException(file + ": cannot read: " + e.getMessage(), e);
     }
-    Node root = LocatedYaml.read(file, text);
-    if (root == null || root.value() == null) {
+    YamlNode root = readYaml(file, text);
+    if (root == null || YamlInventoryParser.isNull(root)) {
       return Map.of();
     }
-    if (!root.isMap()) {
-      throw InventoryException.at(file, root.line(), root.column(),
-          "a vars file must be a mapping of variable names to values, found " + root.typeName());
+    if (!(root instanceof YamlNode.Mapping)) {
+      throw YamlInventoryParser.at(file, root,
+          "a vars file must be a mapping of variable names to values, found " + YamlInventoryParser.typeName(root));
     }
-    return (Map<String, Object>) root.plain();
+    return (Map<String, Object>) root.toPlain();
+  }
+
+  /**
+   * The document's root (null when empty), read as playbooks are (YAML 1.1 as Ansible's PyYAML,
+   * duplicate keys refused); every error in it, each with its file:line:column.
+   */
+  private static YamlNode readYaml(Path file, String text) throws InventoryException {
+    List<Diagnostic> problems = new ArrayList<>();
+    Optional<YamlNode> root = YamlLoader.load(file.toString(), text, problems);
+    List<String> errors = problems.stream().filter(Diagnostic::isError)
+        .map(d -> d.location() + ": not valid YAML: " + d.message().replaceFirst("^YAML syntax error: ", "")).toList();
+    if (!errors.isEmpty()) {
+      throw new InventoryException(String.join("\n", errors));
+    }
+    return root.orElse(null);
   }
 
   private static List<Path> list(Path dir) throws InventoryException {

@@ -1,9 +1,8 @@
 package io.homefleet.playbook.inventory;
 
-import io.homefleet.playbook.inventory.LocatedYaml.Node;
+import io.homefleet.playbook.source.YamlNode;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,30 +15,42 @@ final class YamlInventoryParser {
 
   private YamlInventoryParser() {}
 
-  static void parse(Path file, Node root, Inventory.Builder b) throws InventoryException {
+  static void parse(Path file, YamlNode root, Inventory.Builder b) throws InventoryException {
     if (root == null) {
       return;
     }
-    if (!root.isMap()) {
-      throw InventoryException.at(file, root.line(), root.column(),
-          "an inventory must be a mapping of group names (usually 'all:'), found " + root.typeName());
+    if (!(root instanceof YamlNode.Mapping groups)) {
+      throw at(file, root, "an inventory must be a mapping of group names (usually 'all:'), found " + typeName(root));
     }
-    for (Map.Entry<String, Node> e : root.map().entrySet()) {
-      group(file, e.getKey(), e.getValue(), null, b);
+    for (YamlNode.Entry e : groups.entries()) {
+      group(file, e.key(), e.value(), null, b);
     }
   }
 
-  private static void group(Path file, String name, Node node, String parent, Inventory.Builder b)
+  static InventoryException at(Path file, YamlNode node, String message) {
+    return InventoryException.at(file, node.location().line(), node.location().column(), message);
+  }
+
+  static boolean isNull(YamlNode node) {
+    return node instanceof YamlNode.Scalar s && s.value() == null;
+  }
+
+  static String typeName(YamlNode node) {
+    return isNull(node) ? "nothing" : node instanceof YamlNode.Mapping ? "a mapping"
+        : node instanceof YamlNode.Sequence ? "a list" : "'" + node.toPlain() + "'";
+  }
+
+  private static void group(Path file, String name, YamlNode node, String parent, Inventory.Builder b)
       throws InventoryException {
     if (!name.matches("[A-Za-z_][A-Za-z0-9_-]*")) {
-      throw InventoryException.at(file, node.line(), node.column(), "invalid group name '" + name
+      throw at(file, node, "invalid group name '" + name
           + "' (letters, digits, '_' and '-', not starting with a digit; for example "
           + Inventory.groupName(name) + ")");
     }
     if (parent != null) {
       List<String> cycle = b.cycle(parent, name);
       if (!cycle.isEmpty()) {
-        throw InventoryException.at(file, node.line(), node.column(), "group '" + name
+        throw at(file, node, "group '" + name
             + "' cannot be a child of '" + parent + "': that makes a cycle ("
             + String.join(" -> ", cycle) + " -> " + name + ")");
       }
@@ -48,52 +59,52 @@ final class YamlInventoryParser {
       }
     }
     b.group(name);
-    if (node.value() == null) {
+    if (isNull(node)) {
       return;
     }
-    if (!node.isMap()) {
-      throw InventoryException.at(file, node.line(), node.column(), "group '" + name
-          + "' must be a mapping with hosts, vars or children, found " + node.typeName());
+    if (!(node instanceof YamlNode.Mapping keys)) {
+      throw at(file, node, "group '" + name + "' must be a mapping with hosts, vars or children, found "
+          + typeName(node));
     }
-    for (Map.Entry<String, Node> e : node.map().entrySet()) {
-      String key = e.getKey();
-      Node value = e.getValue();
+    for (YamlNode.Entry e : keys.entries()) {
+      String key = e.key();
+      YamlNode value = e.value();
       if (!GROUP_KEYS.contains(key)) {
-        throw InventoryException.at(file, value.line(), value.column(), "unknown key '" + key + "' in group '"
+        throw at(file, value, "unknown key '" + key + "' in group '"
             + name + "' (a group has hosts, vars and children; host vars go under hosts: HOST:)");
       }
-      if (value.value() == null) {
+      if (isNull(value)) {
         continue;
       }
-      if (!value.isMap()) {
-        throw InventoryException.at(file, value.line(), value.column(), "'" + key + "' of group '" + name
-            + "' must be a mapping, found " + value.typeName()
+      if (!(value instanceof YamlNode.Mapping m)) {
+        throw at(file, value, "'" + key + "' of group '" + name
+            + "' must be a mapping, found " + typeName(value)
             + (key.equals("hosts") ? " (write each host as 'name:' on its own line)" : ""));
       }
       switch (key) {
-        case "vars" -> value.map().forEach((k, v) -> b.group(name).vars.put(k, v.plain()));
+        case "vars" -> m.entries().forEach(v -> b.group(name).vars.put(v.key(), v.value().toPlain()));
         case "children" -> {
-          for (Map.Entry<String, Node> c : value.map().entrySet()) {
-            group(file, c.getKey(), c.getValue(), name, b);
+          for (YamlNode.Entry c : m.entries()) {
+            group(file, c.key(), c.value(), name, b);
           }
         }
-        default -> hosts(file, name, value, b);
+        default -> hosts(file, name, m, b);
       }
     }
   }
 
-  private static void hosts(Path file, String group, Node hosts, Inventory.Builder b) throws InventoryException {
-    for (Map.Entry<String, Node> h : hosts.map().entrySet()) {
-      Node vars = h.getValue();
+  private static void hosts(Path file, String group, YamlNode.Mapping hosts, Inventory.Builder b)
+      throws InventoryException {
+    for (YamlNode.Entry h : hosts.entries()) {
+      YamlNode vars = h.value();
       List<String> names;
       try {
-        names = HostRanges.expand(h.getKey());
+        names = HostRanges.expand(h.key());
       } catch (IllegalArgumentException e) {
-        throw InventoryException.at(file, vars.line(), vars.column(), e.getMessage());
+        throw at(file, vars, e.getMessage());
       }
-      if (vars.value() != null && !vars.isMap()) {
-        throw InventoryException.at(file, vars.line(), vars.column(), "host '" + h.getKey()
-            + "' must map to its vars (or nothing), found " + vars.typeName());
+      if (!isNull(vars) && !(vars instanceof YamlNode.Mapping)) {
+        throw at(file, vars, "host '" + h.key() + "' must map to its vars (or nothing), found " + typeName(vars));
       }
       for (String name : names) {
         if (group.equals("all") || group.equals("ungrouped")) {
@@ -101,8 +112,8 @@ final class YamlInventoryParser {
         } else {
           b.addHost(group, name);
         }
-        if (vars.value() != null) {
-          vars.map().forEach((k, v) -> b.host(name).vars.put(k, v.plain()));
+        if (vars instanceof YamlNode.Mapping m) {
+          m.entries().forEach(v -> b.host(name).vars.put(v.key(), v.value().toPlain()));
         }
       }
     }

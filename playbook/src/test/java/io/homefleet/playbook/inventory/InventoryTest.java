@@ -178,6 +178,33 @@ class InventoryTest {
   }
 
   @Test
+  void yaml_readAsPlaybooksAre_yaml11ScalarsAndUnsafe() throws Exception {
+    Inventory inv = Inventory.load(write("hosts.yml", """
+        all:
+          hosts:
+            web1:
+              enabled: yes
+              legacy: off
+              mode: 0644
+              secret: !unsafe '{{ not a template }}'
+        """));
+    Map<String, Object> vars = inv.host("web1").orElseThrow().vars();
+    assertThat(vars).containsEntry("enabled", true).containsEntry("legacy", false).containsEntry("mode", 420);
+    assertThat(vars.get("secret")).isEqualTo(new io.homefleet.playbook.source.Unsafe("{{ not a template }}"));
+  }
+
+  @Test
+  void yamlDuplicateKeys_areErrorsWithTheirPlace_inInventoriesAndVarsFiles() throws Exception {
+    Path f = write("dup.yml", "all:\n  hosts:\n    web1:\n      port: 80\n      port: 8080\n");
+    assertThatThrownBy(() -> Inventory.load(f)).isInstanceOf(InventoryException.class)
+        .hasMessageStartingWith(f + ":5:7: not valid YAML: duplicate key 'port'");
+    write("inv/hosts.yml", "all:\n  hosts:\n    web1:\n");
+    Path vars = write("inv/host_vars/web1.yml", "a: 1\na: 2\n");
+    assertThatThrownBy(() -> Inventory.load(dir.resolve("inv/hosts.yml"))).isInstanceOf(InventoryException.class)
+        .hasMessageStartingWith(vars + ":2:1: not valid YAML: duplicate key 'a'");
+  }
+
+  @Test
   void iniErrors_nameTheLine() throws Exception {
     Path f = write("bad.ini", "[web]\nweb1\n[web:varz]\nx=1\n");
     assertThatThrownBy(() -> Inventory.load(f)).hasMessageStartingWith(f + ":3:")
