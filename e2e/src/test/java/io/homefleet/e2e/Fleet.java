@@ -104,10 +104,25 @@ final class Fleet implements AutoCloseable {
   }
 
   private Result exec(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
+    return run(operator(cmd), dir, timeout);
+  }
+
+  /** A command run as this fleet's operator (its CLI home, no HOMEFLEET_CONTROLLER from outside). */
+  private ProcessBuilder operator(List<String> cmd) {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put("HOMEFLEET_HOME", home.toString());
     pb.environment().remove("HOMEFLEET_CONTROLLER");
-    return run(pb, dir, timeout);
+    return pb;
+  }
+
+  /** The CLI left running (a play the test acts on meanwhile), stdout and stderr into {@code out}; stopped by close. */
+  Process cliInBackground(Path out, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ROOT.resolve("bin/homefleet").toString());
+    cmd.addAll(List.of(args));
+    Process p = operator(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    all.add(p);
+    return p;
   }
 
   void init() throws IOException, InterruptedException {

@@ -147,7 +147,8 @@ public final class TaskContext {
     finished = true;
   }
 
-  void cancel() {
+  /** Marks the task cancelled and stops its child process, if it has one (and the tree it started). */
+  public void cancel() {
     cancelled.set(true);
     Process p = process.get();
     if (p != null) {

@@ -82,6 +82,10 @@ final class ModuleAdapter implements ModuleInvoker {
     Outcome o;
     try {
       o = m.run(given, ctx);
+    } catch (InterruptedException e) {
+      // The play was cancelled: the task's process stops with it, as a cancelled ad-hoc task's does.
+      ctx.cancel();
+      throw e;
     } catch (TaskException e) {
       return ModuleResult.failed(e.getMessage());
     } catch (RuntimeException e) {

@@ -88,6 +88,32 @@ class PlayExecutorTest {
       """;
 
   @Test
+  void cancel_whileACommandRuns_stopsItsProcess_andReportsCancelled(@TempDir Path tmp) throws Exception {
+    Path pidFile = tmp.resolve("pid");
+    String play = """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - name: long
+              shell: "echo $$ > %s; exec sleep 60"
+        """.formatted(pidFile);
+    try (Events events = new Events(); PlayExecutor ex = new PlayExecutor(Modules.builtin(), events, tmp.resolve("state"),
+        Templar::new)) {
+      ex.submit(new PlayWork("r1-p0-h", "r1", 0, plan(tmp, play, Map.of(), false)));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!(Files.exists(pidFile) && !Files.readString(pidFile).isBlank()) && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      ProcessHandle sleeper = ProcessHandle.of(pid).orElseThrow();
+      ex.cancel("r1-p0-h");
+      assertThat(events.failure.get(30, TimeUnit.SECONDS)).isEqualTo("cancelled");
+      sleeper.onExit().get(10, TimeUnit.SECONDS);
+      assertThat(sleeper.isAlive()).isFalse();
+    }
+  }
+
+  @Test
   void safe_keepsLettersDigitsDotsDashesUnderscores_andReplacesTheRest() {
     assertThat(PlayExecutor.safe("run-1.a_B")).isEqualTo("run-1.a_B");
     assertThat(PlayExecutor.safe("../etc/passwd x:é")).isEqualTo(".._etc_passwd_x__");

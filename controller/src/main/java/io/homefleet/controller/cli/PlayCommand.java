@@ -3,6 +3,7 @@ package io.homefleet.controller.cli;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.homefleet.controller.config.Durations;
 import io.homefleet.proto.v1.PlayRequest;
 import io.homefleet.proto.v1.PlayRunEvent;
 import io.homefleet.proto.v1.SourceFile;
@@ -85,6 +86,11 @@ final class PlayCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Print one JSON document (with --syntax-check: the errors and warnings).")
   boolean json;
+
+  @Option(names = "--queue-for", defaultValue = "0s", description = {"Deliver each play to hosts that are offline "
+      + "when it reaches them if they connect within this time (e.g. 1h); then the host's part expires. Default: an "
+      + "offline host is unreachable at once."})
+  String queueFor;
 
   @Override
   public Integer call() {
@@ -206,7 +212,14 @@ final class PlayCommand implements Callable<Integer> {
 
   /** The request: the options, and every file of the playbook's directory, the roles path and the inventory. */
   private PlayRequest request(Path root, Map<String, Object> vars) {
+    int queueSeconds;
+    try {
+      queueSeconds = (int) Durations.parse(queueFor).toSeconds();
+    } catch (IllegalArgumentException e) {
+      throw new CliException(2, "--queue-for: " + e.getMessage());
+    }
     PlayRequest.Builder req = PlayRequest.newBuilder().setDisplayName(playbook.toString())
+        .setQueueForSeconds(queueSeconds)
         .setCheckMode(check).setDiff(diff).addAllTags(tags).addAllSkipTags(skipTags)
         .setExtraVarsJson(ByteString.copyFromUtf8(PlayJson.compact(vars)));
     if (limit != null) {

@@ -140,7 +140,7 @@ final class PlayOutput {
       }
       case RECAP -> {
         PlayRecap r = h.getRecap();
-        if (r.getEnd().equals("UNREACHABLE")) {
+        if (r.getEnd().equals("UNREACHABLE") || r.getEnd().equals("EXPIRED")) {
           lastHeader = "";
           line("fatal: [" + host + "]: UNREACHABLE! => " + compact(Map.of("changed", false, "msg", h.getMsg(),
               "unreachable", true)));

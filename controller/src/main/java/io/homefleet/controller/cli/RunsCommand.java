@@ -179,8 +179,18 @@ final class RunsCommand implements Callable<Integer> {
         r.put("msg", h.getMsg());
         recaps.add(r);
       }
+      List<Map<String, Object>> parts = new java.util.ArrayList<>();
+      for (HostResult h : d.getResultsList()) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", h.getTaskId());
+        r.put("host", h.getHost());
+        r.put("state", h.getState());
+        r.put("msg", h.getResult().getMsg());
+        parts.add(r);
+      }
       m.put("tasks", tasks);
       m.put("recaps", recaps);
+      m.put("parts", parts);
       if (json) {
         out.println(Json.write(m));
         return 0;
@@ -208,6 +218,12 @@ final class RunsCommand implements Callable<Integer> {
             + "skipped=%d rescued=%d ignored=%d%s", h.getPlayIndex(), h.getHost(), r.getOk(), r.getChanged(),
             r.getUnreachable(), r.getFailed(), r.getSkipped(), r.getRescued(), r.getIgnored(),
             h.getMsg().isEmpty() ? "" : " (" + h.getMsg() + ")"));
+      }
+      // Each host's part in each play, open ones included (queued for an offline host, running).
+      out.println("parts:");
+      for (HostResult h : d.getResultsList()) {
+        out.println(String.format(Locale.ROOT, "  %-40s %-12s%s", h.getTaskId(), h.getState(),
+            h.getResult().getMsg().isEmpty() ? "" : " | " + h.getResult().getMsg()));
       }
       return 0;
     }

@@ -31,6 +31,7 @@ import io.homefleet.playbook.vars.Precedence;
 import io.homefleet.playbook.vars.VarScope;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -78,16 +80,28 @@ public final class PlayCoordinator {
    * @param limit {@code --limit}, empty for none
    * @param rolesPath extra roles directories
    * @param displayName the playbook as the operator named it
+   * @param queueFor how long a host part may wait for its offline host to connect before it
+   *     expires ({@code --queue-for}); zero: an offline host is unreachable at once
    */
   public record PlaySpec(Path root, Path playbook, Optional<Path> inventory, String limit, List<String> tags,
       List<String> skipTags, boolean check, boolean diff, Map<String, Object> extraVars, List<Path> rolesPath,
-      String displayName) {
+      String displayName, Duration queueFor) {
     public PlaySpec {
       tags = List.copyOf(tags);
       skipTags = List.copyOf(skipTags);
       extraVars = new LinkedHashMap<>(extraVars);
       rolesPath = List.copyOf(rolesPath);
       limit = limit == null ? "" : limit;
+      if (queueFor.isNegative()) {
+        throw new IllegalArgumentException("the queue time must not be negative");
+      }
+    }
+
+    public PlaySpec(Path root, Path playbook, Optional<Path> inventory, String limit, List<String> tags,
+        List<String> skipTags, boolean check, boolean diff, Map<String, Object> extraVars, List<Path> rolesPath,
+        String displayName) {
+      this(root, playbook, inventory, limit, tags, skipTags, check, diff, extraVars, rolesPath, displayName,
+          Duration.ZERO);
     }
   }
 
@@ -111,6 +125,8 @@ public final class PlayCoordinator {
     final BlockingQueue<HostPlay> turns;
     /** Its claim on the host's lane; null when it never asked (offline). */
     volatile HostLanes.Ticket ticket;
+    /** While it waits for a host that is not connected: when it expires; 0 for no limit. */
+    volatile long expiresAt;
 
     HostPlay(ActiveRun run, String host, int playIndex, String assignmentId, BlockingQueue<HostPlay> turns) {
       this.run = run;
@@ -121,14 +137,23 @@ public final class PlayCoordinator {
     }
   }
 
+  /** A run in progress; its lock orders a cancel against its parts being queued and sent. */
   private static final class ActiveRun {
     final String id;
     final PlayListener listener;
+    final Duration queueFor;
     final AtomicInteger seq = new AtomicInteger();
+    /** Who cancelled the run; null while it is not cancelled. Guarded by this. */
+    String cancelledBy;
 
-    ActiveRun(String id, PlayListener listener) {
+    ActiveRun(String id, PlayListener listener, Duration queueFor) {
       this.id = id;
       this.listener = listener;
+      this.queueFor = queueFor;
+    }
+
+    synchronized String cancelledBy() {
+      return cancelledBy;
     }
   }
 
@@ -141,6 +166,8 @@ public final class PlayCoordinator {
   private final Map<String, HostPlay> active = new ConcurrentHashMap<>();
   /** Host parts waiting for their host's lane (or granted, not yet sent). */
   private final Map<String, HostPlay> waiting = new ConcurrentHashMap<>();
+  /** Runs in progress, by id, until their end is stored. */
+  private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
 
   /**
    * @param storedFacts a host's facts as the agent last reported them, as Ansible names them
@@ -205,7 +232,8 @@ public final class PlayCoordinator {
     options.put("extra_vars", spec.extraVars().keySet());
     store.insertRun(new Records.Run(runId, "play", spec.displayName(), "play", json(options), "running", requestedBy,
         now, Optional.empty()), List.of());
-    ActiveRun run = new ActiveRun(runId, listener);
+    ActiveRun run = new ActiveRun(runId, listener, spec.queueFor());
+    runs.put(runId, run);
     List<String> warnings = loaded.warnings().stream().map(Diagnostic::toString).toList();
     emit(run, l -> l.runStarted(runId, warnings));
     Inventory inv = inventory;
@@ -241,6 +269,9 @@ public final class PlayCoordinator {
           continue;
         }
         for (List<String> batch : batches(play.serial(), hosts)) {
+          if (run.cancelledBy() != null) {
+            break plays;
+          }
           int index = i;
           emit(run, l -> l.playStarted(index, name, hosts, batch));
           Map<String, HostPlay> started = new LinkedHashMap<>();
@@ -273,6 +304,9 @@ public final class PlayCoordinator {
               failed = true;
             }
             endPlay |= o.recap().end() == PlayRecap.End.END_PLAY;
+          }
+          if (run.cancelledBy() != null) {
+            break plays; // the hosts' parts in later batches and plays never start
           }
           if (failedInBatch > 0 && play.anyErrorsFatal()) {
             emit(run, l -> l.note("NO MORE HOSTS LEFT (any_errors_fatal)"));
@@ -310,30 +344,52 @@ public final class PlayCoordinator {
         }
       }
     }
-    String state = failed ? "failed" : "succeeded";
+    String by = run.cancelledBy();
+    String state = by != null ? "cancelled" : failed ? "failed" : "succeeded";
+    if (by != null) {
+      emit(run, l -> l.note("the run was cancelled by " + by));
+    }
     long now = clock.millis();
-    writes.submit(s -> s.finishRun(run.id, state, now), () -> run.listener.finished(state, totals));
+    writes.submit(s -> s.finishRun(run.id, state, now), () -> {
+      runs.remove(run.id);
+      run.listener.finished(state, totals);
+    }, () -> runs.remove(run.id));
     log.info("run {} {}", run.id, state);
   }
 
   /**
    * A host's part in a play asks for the host's lane; the run's thread hears on {@code turns} when
-   * it is granted. An offline host is unreachable at once, as in Ansible.
+   * it is granted. An offline host is unreachable at once, as in Ansible, unless the run has a
+   * queue time: then the part waits for the host to connect, and expires in the sweep.
    */
   private HostPlay claim(ActiveRun run, int index, String host, BlockingQueue<HostPlay> turns) {
     String assignmentId = run.id + "-p" + index + "-" + host;
     HostPlay hp = new HostPlay(run, host, index, assignmentId, turns);
-    if (!dispatcher.isOnline(host)) {
-      boolean enrolled = store.host(host).isPresent();
-      finish(hp, HostOutcome.unreachable(enrolled ? "the host's agent is not connected to the controller"
-          : "not an enrolled agent (only in the inventory)"), () -> { });
-      return hp;
+    boolean online = dispatcher.isOnline(host);
+    boolean enrolled = online || store.host(host).isPresent();
+    synchronized (run) {
+      if (run.cancelledBy != null) {
+        finish(hp, HostOutcome.cancelled("cancelled by " + run.cancelledBy + " before it was sent"), NOTHING);
+        return hp;
+      }
+      if (!online && (run.queueFor.isZero() || !enrolled)) {
+        finish(hp, HostOutcome.unreachable(enrolled ? "the host's agent is not connected to the controller (run with"
+            + " --queue-for to deliver it when the host returns)" : "not an enrolled agent (only in the inventory)"),
+            NOTHING);
+        return hp;
+      }
+      if (!online) {
+        hp.expiresAt = clock.millis() + run.queueFor.toMillis();
+      }
+      Long expires = online ? null : hp.expiresAt;
+      writes.submit(s -> s.openRunHostTask(assignmentId, run.id, host, expires));
+      waiting.put(assignmentId, hp);
+      hp.ticket = lanes.request(host, run.id, t -> turns.add(hp));
     }
-    waiting.put(assignmentId, hp);
-    hp.ticket = lanes.request(host, run.id, t -> turns.add(hp));
     if (!lanes.holds(hp.ticket)) {
       Optional<String> busy = lanes.holder(host);
-      String why = busy.isPresent() ? host + " is busy with run " + busy.get()
+      String why = !online ? host + " is not connected; queued for " + run.queueFor.toSeconds() + " s"
+          : busy.isPresent() ? host + " is busy with run " + busy.get()
           : host + " is not taking work yet (its agent is not reading what it was sent)";
       log.info("run {}: play {} waiting: {}", run.id, index, why);
       emit(run, l -> l.note("waiting: " + why));
@@ -345,8 +401,8 @@ public final class PlayCoordinator {
   private void launch(HostPlay hp, LoadedPlaybook loaded, Play play, Inventory inventory, List<String> playHosts,
       List<String> batch, PlanOptions options, Map<String, Map<String, Object>> setFacts,
       Map<String, Map<String, Object>> gathered) {
-    if (!waiting.remove(hp.assignmentId, hp)) {
-      releaseLane(hp); // it ended while it waited (its host disconnected); idempotent
+    if (!waiting.containsKey(hp.assignmentId)) {
+      releaseLane(hp); // it ended while it waited (its host disconnected, it expired or was cancelled); idempotent
       return;
     }
     String host = hp.host;
@@ -356,16 +412,27 @@ public final class PlayCoordinator {
       HostPlan plan = PlanCompiler.compile(loaded, hp.playIndex, vars, options);
       bytes = PlanCodec.encode(plan);
     } catch (RuntimeException e) {
-      log.error("cannot compile play {} for {}", hp.playIndex, host, e);
-      finish(hp, HostOutcome.failed("the controller could not compile the plan: " + e.getMessage()), () -> { });
+      if (waiting.remove(hp.assignmentId, hp)) {
+        log.error("cannot compile play {} for {}", hp.playIndex, host, e);
+        finish(hp, HostOutcome.failed("the controller could not compile the plan: " + e.getMessage()), NOTHING);
+      }
       return;
     }
-    active.put(hp.assignmentId, hp);
-    if (!dispatcher.dispatch(host, new PlayDispatcher.Assignment(hp.assignmentId, hp.run.id, hp.playIndex, bytes,
-        options.check(), options.diff()))) {
-      active.remove(hp.assignmentId);
-      finish(hp, HostOutcome.unreachable("the host's agent disconnected before the play was sent"), () -> { });
+    // Under the run's lock: a cancel sees the part either still waiting or sent (and then tells the agent).
+    synchronized (hp.run) {
+      if (!waiting.remove(hp.assignmentId, hp)) {
+        releaseLane(hp);
+        return;
+      }
+      active.put(hp.assignmentId, hp);
+      if (!dispatcher.dispatch(host, new PlayDispatcher.Assignment(hp.assignmentId, hp.run.id, hp.playIndex, bytes,
+          options.check(), options.diff()))) {
+        active.remove(hp.assignmentId);
+        finish(hp, HostOutcome.unreachable("the host's agent disconnected before the play was sent"), NOTHING);
+        return;
+      }
     }
+    writes.submit(s -> s.markTask(hp.assignmentId, "sent", null));
   }
 
   /**
@@ -451,34 +518,141 @@ public final class PlayCoordinator {
   }
 
   /**
-   * A host's play ended. {@code recorded} runs once the recap is stored (or at once for an
-   * assignment that is no longer active), so the agent may be told it can forget it.
+   * A host's play ended. {@code recorded} runs once the recap is stored, so the agent may be told
+   * it can forget it. A recap for a part that is no longer running (the controller restarted, or
+   * called the host unreachable when it disconnected) is stored in its place ({@link #recordLate}).
    */
   public void playFinished(String host, String assignmentId, HostOutcome outcome, Runnable recorded) {
     HostPlay hp = active.get(assignmentId);
     if (hp == null || !hp.host.equals(host)) {
-      log.info("recap for play {} from {} that is not running (late or unknown); acknowledged", assignmentId, host);
-      recorded.run();
+      recordLate(host, assignmentId, outcome, recorded);
       return;
     }
     if (active.remove(assignmentId, hp)) {
-      finish(hp, outcome, recorded);
+      String by = hp.run.cancelledBy();
+      finish(hp, by != null && outcome.ending() == HostOutcome.Ending.CANCELLED
+          ? HostOutcome.cancelled("cancelled by " + by + " while it ran") : outcome, recorded);
     }
   }
 
   /**
-   * Every play a host was running when it dropped its stream ends as unreachable, and so does
-   * every play part still waiting for the host's lane.
+   * What the agent says its part did replaces what the controller guessed, as for an ad-hoc task's
+   * late result; acknowledged once stored, or at once for a part the store does not know.
+   */
+  private void recordLate(String host, String assignmentId, HostOutcome outcome, Runnable recorded) {
+    long now = clock.millis();
+    String[] how = {"unknown play part, dropped"};
+    writes.submit(s -> {
+      Optional<String> runId = s.playRunOfTask(assignmentId, host);
+      OptionalInt index = runId.isEmpty() ? OptionalInt.empty() : playIndex(assignmentId, runId.get(), host);
+      if (index.isEmpty()) {
+        return;
+      }
+      if (s.recordLatePlayHost(assignmentId, outcome.state(), outcome.msg(), now)) {
+        s.insertPlayRecap(recapRow(runId.get(), index.getAsInt(), host, outcome));
+        how[0] = "recorded (" + outcome.state() + ")";
+      } else {
+        how[0] = "already recorded";
+      }
+    }, () -> {
+      log.info("late recap for play {} from {}: {}", assignmentId, host, how[0]);
+      recorded.run();
+    }, () -> log.error("cannot store the late recap of play {} from {}; the agent offers it again", assignmentId,
+        host));
+  }
+
+  /** The play index in an assignment id ({@code RUN-pINDEX-HOST}, see {@link #claim}); empty if it is not one. */
+  static OptionalInt playIndex(String assignmentId, String runId, String host) {
+    String prefix = runId + "-p";
+    String suffix = "-" + host;
+    if (!assignmentId.startsWith(prefix) || !assignmentId.endsWith(suffix)
+        || assignmentId.length() <= prefix.length() + suffix.length()) {
+      return OptionalInt.empty();
+    }
+    try {
+      return OptionalInt.of(Integer.parseInt(assignmentId.substring(prefix.length(),
+          assignmentId.length() - suffix.length())));
+    } catch (NumberFormatException e) {
+      return OptionalInt.empty();
+    }
+  }
+
+  /**
+   * Every play a host was running when it dropped its stream ends as unreachable (a recap the
+   * agent sends later replaces that), and so does every play part still waiting for the host's
+   * lane, unless its run has a queue time: then it waits for the host to come back until that ends.
    */
   public void disconnected(String host) {
     for (HostPlay hp : List.copyOf(active.values())) {
       if (hp.host.equals(host) && active.remove(hp.assignmentId, hp)) {
-        finish(hp, HostOutcome.unreachable("the agent disconnected during the play"), () -> { });
+        finish(hp, HostOutcome.unreachable("the agent disconnected during the play; if it reports later, that "
+            + "recap replaces this"), NOTHING);
       }
     }
+    long now = clock.millis();
     for (HostPlay hp : List.copyOf(waiting.values())) {
-      if (hp.host.equals(host) && waiting.remove(hp.assignmentId, hp)) {
-        finish(hp, HostOutcome.unreachable("the agent disconnected while the play waited for the host"), () -> { });
+      if (!hp.host.equals(host)) {
+        continue;
+      }
+      if (!hp.run.queueFor.isZero()) {
+        if (hp.expiresAt == 0) {
+          hp.expiresAt = now + hp.run.queueFor.toMillis();
+        }
+      } else if (waiting.remove(hp.assignmentId, hp)) {
+        finish(hp, HostOutcome.unreachable("the agent disconnected while the play waited for the host"), NOTHING);
+        hp.turns.add(hp);
+      }
+    }
+  }
+
+  /**
+   * Cancels a playbook run of this coordinator, as {@code homefleet runs cancel} does an ad-hoc
+   * one: parts not yet sent end {@code cancelled} now, hosts running a part are told to stop it
+   * (the agent stops the running task and reports), and no later batch or play starts. Returns
+   * false when no such run is in progress here.
+   */
+  public boolean cancel(String runId, String by) {
+    ActiveRun run = runs.get(runId);
+    if (run == null) {
+      return false;
+    }
+    synchronized (run) {
+      if (run.cancelledBy != null) {
+        return true;
+      }
+      run.cancelledBy = by;
+      for (HostPlay hp : List.copyOf(waiting.values())) {
+        if (hp.run == run && waiting.remove(hp.assignmentId, hp)) {
+          finish(hp, HostOutcome.cancelled("cancelled by " + by + " before it was sent"), NOTHING);
+          hp.turns.add(hp);
+        }
+      }
+      for (HostPlay hp : List.copyOf(active.values())) {
+        if (hp.run != run) {
+          continue;
+        }
+        if (dispatcher.cancel(hp.host, hp.assignmentId, "cancelled by " + by)) {
+          log.info("asked {} to cancel play {}", hp.host, hp.assignmentId);
+        } else if (active.remove(hp.assignmentId, hp)) {
+          finish(hp, HostOutcome.cancelled("cancelled by " + by + " while the host was not connected"), NOTHING);
+        }
+      }
+    }
+    log.info("run {} cancelled by {}", runId, by);
+    return true;
+  }
+
+  /**
+   * Expires the host parts whose queue time is up, as the ad-hoc runs' queued tasks expire; run
+   * by {@link io.homefleet.controller.run.RunCoordinator}'s delivery sweep.
+   */
+  public void sweep() {
+    long now = clock.millis();
+    for (HostPlay hp : List.copyOf(waiting.values())) {
+      if (hp.expiresAt != 0 && hp.expiresAt <= now && waiting.remove(hp.assignmentId, hp)) {
+        finish(hp, HostOutcome.expired(dispatcher.isOnline(hp.host)
+            ? "expired in the queue: host " + hp.host + " was busy with earlier runs"
+            : "expired in the queue: host " + hp.host + " did not connect in time"), NOTHING);
         hp.turns.add(hp);
       }
     }
@@ -489,12 +663,15 @@ public final class PlayCoordinator {
     return hp != null && hp.host.equals(host) ? hp : null;
   }
 
-  private void finish(HostPlay hp, HostOutcome o, Runnable recorded) {
+  private static Records.PlayRecapRow recapRow(String runId, int playIndex, String host, HostOutcome o) {
     PlayRecap r = o.recap();
-    Records.PlayRecapRow row = new Records.PlayRecapRow(hp.run.id, hp.playIndex, hp.host, r.ok(), r.changed(),
-        o.unreachable() ? 1 : r.unreachable(), r.failed(), r.skipped(), r.rescued(), r.ignored(),
-        o.unreachable() ? "UNREACHABLE" : r.end().name(), o.msg());
-    String state = o.unreachable() ? "unreachable" : r.failed() > 0 ? "failed" : r.changed() > 0 ? "changed" : "ok";
+    return new Records.PlayRecapRow(runId, playIndex, host, r.ok(), r.changed(), o.unreachable() ? 1 : r.unreachable(),
+        r.failed(), r.skipped(), r.rescued(), r.ignored(), o.end(), o.msg());
+  }
+
+  private void finish(HostPlay hp, HostOutcome o, Runnable recorded) {
+    Records.PlayRecapRow row = recapRow(hp.run.id, hp.playIndex, hp.host, o);
+    String state = o.state();
     String taskId = hp.assignmentId;
     long now = clock.millis();
     writes.submit(s -> {
@@ -507,6 +684,8 @@ public final class PlayCoordinator {
       hp.done.complete(o);
     }, () -> releaseLane(hp));
   }
+
+  private static final Runnable NOTHING = () -> { };
 
   private void releaseLane(HostPlay hp) {
     if (hp.ticket != null) {

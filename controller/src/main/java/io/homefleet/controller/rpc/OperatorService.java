@@ -274,7 +274,10 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
   @Override
   public void cancelRun(CancelRunRequest request, StreamObserver<CancelRunResponse> out) {
     try {
-      runs.cancel(request.getRunId(), CallerContext.PRINCIPAL.get());
+      String by = CallerContext.PRINCIPAL.get();
+      if (!plays.cancel(request.getRunId(), by)) {
+        runs.cancel(request.getRunId(), by);
+      }
       out.onNext(CancelRunResponse.getDefaultInstance());
       out.onCompleted();
     } catch (RunCoordinator.NoSuchRunException e) {

@@ -79,7 +79,8 @@ final class PlayRpc {
           request.getLimit(), request.getTagsList(), request.getSkipTagsList(), request.getCheckMode(),
           request.getDiff(), extra == null ? Map.of() : extra,
           request.getRolesPathList().stream().map(p -> inside(pb, p)).toList(),
-          request.getDisplayName().isBlank() ? request.getPlaybook() : request.getDisplayName());
+          request.getDisplayName().isBlank() ? request.getPlaybook() : request.getDisplayName(),
+          java.time.Duration.ofSeconds(request.getQueueForSeconds()));
       plays.start(spec, requestedBy, new Streamer(out));
     } catch (PlayCoordinator.InvalidPlaybookException e) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
@@ -171,7 +172,11 @@ final class PlayRpc {
     @Override
     public void finished(String state, Map<String, Totals> totals) {
       PlayRunFinished.Builder f = PlayRunFinished.newBuilder()
-          .setState(state.equals("succeeded") ? RunState.SUCCEEDED : RunState.RUN_FAILED);
+          .setState(switch (state) {
+            case "succeeded" -> RunState.SUCCEEDED;
+            case "cancelled" -> RunState.RUN_CANCELLED;
+            default -> RunState.RUN_FAILED;
+          });
       totals.forEach((host, t) -> f.addHosts(PlayHostRecap.newBuilder().setHost(host).setRecap(
           io.homefleet.proto.v1.PlayRecap.newBuilder().setOk(t.ok()).setChanged(t.changed())
               .setUnreachable(t.unreachable()).setFailed(t.failed()).setSkipped(t.skipped()).setRescued(t.rescued())
@@ -223,7 +228,7 @@ final class PlayRpc {
     PlayRecap r = o.recap();
     return io.homefleet.proto.v1.PlayRecap.newBuilder().setOk(r.ok()).setChanged(r.changed())
         .setUnreachable(o.unreachable() ? 1 : r.unreachable()).setFailed(r.failed()).setSkipped(r.skipped())
-        .setRescued(r.rescued()).setIgnored(r.ignored()).setEnd(o.unreachable() ? "UNREACHABLE" : r.end().name())
+        .setRescued(r.rescued()).setIgnored(r.ignored()).setEnd(o.end())
         .setError(o.unreachable() ? "" : o.msg()).build();
   }
 

@@ -145,6 +145,8 @@ public final class RunCoordinator {
   private final Map<String, ActiveRun> runs = new HashMap<>();
   /** Per host: the task of this coordinator that holds the host's lane (is out to it) now. */
   private final Map<String, Pending> lanes = new HashMap<>();
+  /** Other work's expiry checks (playbook runs' queued host parts), run in the same sweep. */
+  private final List<Runnable> sweepers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public RunCoordinator(Store store, GroupCommit writes, AgentDispatcher dispatcher, Clock clock,
       ScheduledExecutorService timer) {
@@ -492,6 +494,14 @@ public final class RunCoordinator {
     log.info("run {} cancelled by {}", runId, by);
   }
 
+  /**
+   * Runs {@code sweeper} at every delivery sweep, after this coordinator's own and outside its
+   * lock: the playbook runs' queued host parts expire on the same tick as the ad-hoc tasks.
+   */
+  public void alsoSweep(Runnable sweeper) {
+    sweepers.add(sweeper);
+  }
+
   /** Expires queued work past its time and times out work whose result is overdue. */
   private void sweep() {
     try {
@@ -523,6 +533,13 @@ public final class RunCoordinator {
       }
     } catch (RuntimeException e) {
       log.error("delivery sweep failed: {}", e.getMessage(), e);
+    }
+    for (Runnable s : sweepers) {
+      try {
+        s.run();
+      } catch (RuntimeException e) {
+        log.error("delivery sweep failed: {}", e.getMessage(), e);
+      }
     }
   }
 

@@ -130,6 +130,7 @@ public final class ControllerServer implements AutoCloseable {
     PlayCoordinator plays = new PlayCoordinator(store, writes, sessions, lanes,
         host -> store.host(host).map(h -> FactsMaps.ansible(h.facts())).orElse(java.util.Map.of()), clock);
     sessions.onDisconnect(plays::disconnected);
+    runs.alsoSweep(plays::sweep);
     store.closeInterruptedConvergences(clock.millis());
     DesiredState state = new DesiredState(store, config.dataDir().resolve("state"), clock);
     state.load();

@@ -213,7 +213,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
         io.homefleet.proto.v1.PlayRecap r = ev.getFinished();
         HostOutcome outcome = r.getError().isEmpty()
             ? new HostOutcome(recap(r), false, "")
-            : r.getError().equals("cancelled") ? HostOutcome.unreachable("the play was cancelled on the host")
+            : r.getError().equals("cancelled") ? HostOutcome.cancelled("the play was cancelled on the host")
             : HostOutcome.failed(r.getError());
         plays.playFinished(host, id, outcome, () -> acks.owe(stream, id));
       }

@@ -421,6 +421,33 @@ public final class Store implements AutoCloseable {
         id, runId, host, state, msg, finishedAt);
   }
 
+  /**
+   * A host's part in one play of a playbook run, open (queued) until it ends: so that it is listed
+   * while it waits, closed by {@link #closeInterruptedRuns} after a restart, and known when its recap
+   * arrives late. {@code expiresAt}: the end of its queue time, null for none.
+   */
+  public synchronized void openRunHostTask(String id, String runId, String host, Long expiresAt) {
+    update("open play host", "INSERT OR IGNORE INTO tasks(id, run_id, host, state, expires_at) VALUES (?,?,?,'queued',?)",
+        id, runId, host, expiresAt);
+  }
+
+  /** The playbook run a host part {@code taskId} of {@code host} belongs to; empty when there is no such part. */
+  public synchronized Optional<String> playRunOfTask(String taskId, String host) {
+    return queryOne("find play host", "SELECT t.run_id FROM tasks t JOIN runs r ON r.id = t.run_id "
+        + "WHERE t.id = ? AND t.host = ? AND r.kind = 'play'", rs -> rs.getString(1), taskId, host);
+  }
+
+  /**
+   * Records the end of a host's part that its agent reported late (after a controller restart or
+   * a disconnect), replacing what the controller guessed ({@code unreachable}) or closing it if
+   * still open; returns false when the part already had a real end (a repeated recap). The run's
+   * own state stays: the plays after this one did not run for the host.
+   */
+  public synchronized boolean recordLatePlayHost(String taskId, String state, String msg, long finishedAt) {
+    return update("record late play host", "UPDATE tasks SET state = ?, msg = ?, finished_at = ? WHERE id = ? "
+        + "AND (finished_at IS NULL OR state = 'unreachable')", state, msg, finishedAt, taskId) == 1;
+  }
+
   /** A playbook run's task results, in the order they arrived. */
   public synchronized List<RunTask> runTasks(String runId) {
     return query("list run tasks", "SELECT * FROM run_tasks WHERE run_id = ? ORDER BY seq", rs -> new RunTask(

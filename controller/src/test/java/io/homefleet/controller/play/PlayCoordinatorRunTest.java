@@ -66,8 +66,8 @@ class PlayCoordinatorRunTest {
     }
   }
 
-  /** What the operator would see. */
-  private static final class Seen implements PlayListener {
+  /** What the operator would see (also for {@link PlayCoordinatorDeliveryTest}). */
+  static final class Seen implements PlayListener {
     final List<String> batches = new CopyOnWriteArrayList<>();
     final List<String> notes = new CopyOnWriteArrayList<>();
     final List<String> unreachable = new CopyOnWriteArrayList<>();
