@@ -14,7 +14,6 @@ import io.homefleet.playbook.inventory.Inventory;
 import io.homefleet.playbook.inventory.InventoryException;
 import io.homefleet.playbook.model.Play;
 import io.homefleet.playbook.model.Serial;
-import io.homefleet.playbook.model.VarsFile;
 import io.homefleet.playbook.parse.LoadedPlaybook;
 import io.homefleet.playbook.parse.PlaybookException;
 import io.homefleet.playbook.parse.PlaybookLoader;
@@ -33,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -408,7 +408,8 @@ public final class PlayCoordinator {
     String host = hp.host;
     byte[] bytes;
     try {
-      Map<String, Object> vars = vars(inventory, play, host, playHosts, batch, setFacts, gathered, options);
+      EnumMap<Precedence, Map<String, Object>> vars = vars(inventory, play, host, playHosts, batch, setFacts, gathered,
+          options);
       HostPlan plan = PlanCompiler.compile(loaded, hp.playIndex, vars, options);
       bytes = PlanCodec.encode(plan);
     } catch (RuntimeException e) {
@@ -436,11 +437,11 @@ public final class PlayCoordinator {
   }
 
   /**
-   * The host's variables for a play, with {@code hostvars} as a plain snapshot of every host's,
+   * The host's variables for a play by level, with {@code hostvars} as a plain snapshot of every host's,
    * each with the facts it set and gathered in the plays before (as Ansible's hostvars show
    * them: {@code hostvars['db1'].marker} after db1 ran {@code set_fact: marker=...}).
    */
-  private Map<String, Object> vars(Inventory inventory, Play play, String host, List<String> playHosts,
+  private EnumMap<Precedence, Map<String, Object>> vars(Inventory inventory, Play play, String host, List<String> playHosts,
       List<String> batch, Map<String, Map<String, Object>> setFacts, Map<String, Map<String, Object>> gathered,
       PlanOptions options) {
     Map<String, Object> hostvars = new LinkedHashMap<>();
@@ -451,9 +452,11 @@ public final class PlayCoordinator {
       v.remove("groups");
       hostvars.put(other, v);
     }
-    Map<String, Object> vars = new LinkedHashMap<>(scope(inventory, play, host, playHosts, batch,
-        setFacts.getOrDefault(host, Map.of()), gathered.getOrDefault(host, Map.of()), options).build());
-    vars.put("hostvars", hostvars);
+    EnumMap<Precedence, Map<String, Object>> vars = scope(inventory, play, host, playHosts, batch,
+        setFacts.getOrDefault(host, Map.of()), gathered.getOrDefault(host, Map.of()), options).layers();
+    Map<String, Object> magic = new LinkedHashMap<>(vars.getOrDefault(Precedence.MAGIC, Map.of()));
+    magic.put("hostvars", hostvars);
+    vars.put(Precedence.MAGIC, magic);
     return vars;
   }
 
@@ -461,13 +464,7 @@ public final class PlayCoordinator {
       Map<String, Object> setFacts, Map<String, Object> gathered, PlanOptions options) {
     Map<String, Object> facts = new LinkedHashMap<>(storedFacts.apply(host));
     facts.putAll(gathered);
-    Map<String, Object> varsFiles = new LinkedHashMap<>();
-    for (VarsFile f : play.varsFiles()) {
-      f.vars().ifPresent(varsFiles::putAll);
-    }
-    return VarScope.forHost(inventory, host).facts(facts).with(Precedence.PLAY_VARS, play.keywords().vars())
-        .with(Precedence.VARS_FILES, varsFiles).with(Precedence.SET_FACTS, setFacts)
-        .with(Precedence.EXTRA_VARS, options.extraVars()).playHosts(playHosts, batch);
+    return VarScope.forPlay(inventory, host, play, facts, setFacts, options.extraVars()).playHosts(playHosts, batch);
   }
 
   /** Ansible's batches: each size in turn, the last one repeating; a percentage of the play's hosts, at least one. */

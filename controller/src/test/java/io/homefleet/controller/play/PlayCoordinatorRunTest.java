@@ -140,7 +140,7 @@ class PlayCoordinatorRunTest {
     assertThat(seen.state.get()).isEqualTo("succeeded");
     assertThat(seen.batches).containsExactly("0:[a, b]", "0:[c]", "1:[a, b, c]");
     assertThat(agents.sent).filteredOn(s -> s.play() == 1)
-        .allSatisfy(s -> assertThat(s.plan().vars().get("marker")).isEqualTo("set-by-" + s.host()));
+        .allSatisfy(s -> assertThat(s.plan().mergedVars().get("marker")).isEqualTo("set-by-" + s.host()));
   }
 
   @Test
@@ -148,7 +148,7 @@ class PlayCoordinatorRunTest {
     FakeAgents agents = new FakeAgents(Set.of("a", "b", "c"), Set.of());
     run(tmp, agents);
     assertThat(agents.sent).filteredOn(s -> s.play() == 1).hasSize(3).allSatisfy(s -> {
-      Map<?, ?> hostvars = (Map<?, ?>) s.plan().vars().get("hostvars");
+      Map<?, ?> hostvars = (Map<?, ?>) s.plan().mergedVars().get("hostvars");
       for (String other : List.of("a", "b", "c")) {
         assertThat(((Map<?, ?>) hostvars.get(other)).get("marker")).as("hostvars['%s'] sent to %s", other, s.host())
             .isEqualTo("set-by-" + other);

@@ -1,7 +1,9 @@
 package io.homefleet.playbook.plan;
 
 import io.homefleet.playbook.model.Values;
+import io.homefleet.playbook.vars.Precedence;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,9 +25,10 @@ import java.util.TreeMap;
  *     implicit {@code meta: flush_handlers} between them, as Ansible runs a play
  * @param handlers roles' handlers, then the play's
  * @param roles the role scopes tasks refer to by index
- * @param vars the host's variables as the vars code merged them (inventory, group and host vars,
- *     facts, play vars, vars_files; {@code hostvars} as a snapshot)
- * @param extraVars {@code -e}, applied above everything
+ * @param vars the host's variables by where they come from ({@link Precedence}: inventory, group
+ *     and host vars, facts, play vars, vars_files, set_fact of the plays before, extra vars, the
+ *     magic variables with {@code hostvars} as a snapshot); the runner adds the layers it learns
+ *     on the host at their places
  * @param tags the tag selection the plan was compiled with (tasks it excludes are not in it)
  * @param check {@code --check}
  * @param diff {@code --diff}
@@ -33,7 +36,7 @@ import java.util.TreeMap;
  * @param files bundle path to content, for every file a task of the plan ships
  */
 public record HostPlan(int format, String play, String location, List<PlanItem> items, List<PlanHandler> handlers,
-    List<RoleScope> roles, Map<String, Object> vars, Map<String, Object> extraVars, TagSelection tags,
+    List<RoleScope> roles, Map<Precedence, Map<String, Object>> vars, TagSelection tags,
     boolean check, boolean diff, boolean forceHandlers, Map<String, byte[]> files) {
 
   public HostPlan {
@@ -42,9 +45,24 @@ public record HostPlan(int format, String play, String location, List<PlanItem> 
     items = items == null ? List.of() : List.copyOf(items);
     handlers = handlers == null ? List.of() : List.copyOf(handlers);
     roles = roles == null ? List.of() : List.copyOf(roles);
-    vars = vars == null ? Map.of() : Values.freeze(vars);
-    extraVars = extraVars == null ? Map.of() : Values.freeze(extraVars);
+    EnumMap<Precedence, Map<String, Object>> layers = new EnumMap<>(Precedence.class);
+    if (vars != null) {
+      vars.forEach((level, layer) -> layers.put(level, Values.freeze(layer)));
+    }
+    vars = Collections.unmodifiableMap(layers);
     tags = tags == null ? TagSelection.ALL : tags;
     files = files == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(files));
+  }
+
+  /** The plan's variables merged by precedence, before the runner adds what it learns on the host. */
+  public Map<String, Object> mergedVars() {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    Precedence.lowestFirst(vars, (level, layer) -> out.putAll(layer));
+    return out;
+  }
+
+  /** {@code -e}, applied above everything. */
+  public Map<String, Object> extraVars() {
+    return vars.getOrDefault(Precedence.EXTRA_VARS, Map.of());
   }
 }

@@ -4,6 +4,7 @@ import io.homefleet.playbook.actions.LogicActions;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.playbook.template.TemplateException;
+import io.homefleet.playbook.vars.Precedence;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ final class HostRun {
         globalRoleVars.putAll(s.vars());
       }
     }
-    if (plan.vars().get("ansible_facts") instanceof Map<?, ?> known) {
+    if (plan.vars().getOrDefault(Precedence.FACTS, Map.of()).get("ansible_facts") instanceof Map<?, ?> known) {
       known.forEach((k, v) -> ansibleFacts.put(String.valueOf(k), v));
     }
     rebuildFactsLayer();
@@ -516,36 +517,47 @@ final class HostRun {
   // ---- values
 
   /**
-   * The variables a task sees, lowest precedence first: role defaults, the host's variables
-   * (inventory, play vars, vars_files), facts modules returned, role vars, block and task vars,
-   * set_fact and registered results, role params, include params, extra vars.
+   * The variables a task sees: the plan's levels and those learnt here (role defaults and vars,
+   * facts gathered in this play, block and task vars, set_fact and registered results, role and
+   * include params), merged in {@link Precedence}'s order, then the runner's own magic variables.
    */
   private Map<String, Object> varsFor(int scopeIndex, Map<String, Object> taskVars,
       List<Map<String, Object>> frames) {
     RoleScope scope = scopeIndex >= 0 ? plan.roles().get(scopeIndex) : null;
-    Map<String, Object> v = new HashMap<>(plan.vars().size() + 64);
+    Map<String, Object> v = new HashMap<>(256);
     Set<String> lazy = new HashSet<>();
-    layer(v, lazy, globalDefaults);
-    if (scope != null) {
-      layer(v, lazy, scope.defaults());
+    for (Precedence level : Precedence.values()) {
+      switch (level) {
+        case ROLE_DEFAULTS -> {
+          layer(v, lazy, globalDefaults);
+          if (scope != null) {
+            layer(v, lazy, scope.defaults());
+          }
+        }
+        // The plan's facts seeded ansibleFacts; what modules returned since replaces them.
+        case FACTS -> v.putAll(factsLayer);
+        case ROLE_VARS -> {
+          layer(v, lazy, globalRoleVars);
+          if (scope != null) {
+            layer(v, lazy, scope.vars());
+          }
+        }
+        case TASK_VARS -> layer(v, lazy, taskVars); // block vars are merged into each task's at compile time
+        case SET_FACTS -> {
+          layer(v, lazy, plan.vars().getOrDefault(level, Map.of()));
+          v.putAll(facts);
+        }
+        case ROLE_PARAMS -> {
+          if (scope != null) {
+            layer(v, lazy, scope.params());
+            v.put("role_name", scope.role());
+            v.put("role_path", bundleDir.resolve(scope.bundleDir()).toString());
+          }
+        }
+        case INCLUDE_PARAMS -> frames.forEach(frame -> layer(v, lazy, frame));
+        default -> layer(v, lazy, plan.vars().getOrDefault(level, Map.of()));
+      }
     }
-    layer(v, lazy, plan.vars());
-    v.putAll(factsLayer);
-    layer(v, lazy, globalRoleVars);
-    if (scope != null) {
-      layer(v, lazy, scope.vars());
-    }
-    layer(v, lazy, taskVars);
-    v.putAll(facts);
-    if (scope != null) {
-      layer(v, lazy, scope.params());
-      v.put("role_name", scope.role());
-      v.put("role_path", bundleDir.resolve(scope.bundleDir()).toString());
-    }
-    for (Map<String, Object> frame : frames) {
-      layer(v, lazy, frame);
-    }
-    layer(v, lazy, plan.extraVars());
     v.put("omit", OMIT);
     v.put("ansible_play_name", plan.play());
     v.put("playbook_dir", bundleDir.toString());

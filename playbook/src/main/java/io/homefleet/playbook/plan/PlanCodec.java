@@ -13,8 +13,10 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import io.homefleet.playbook.source.Unsafe;
+import io.homefleet.playbook.vars.Precedence;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,7 @@ import java.util.Optional;
  */
 public final class PlanCodec {
   /** The plan format this code writes and reads. */
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
 
   private static final String UNSAFE_KEY = "__ansible_unsafe";
   private static final JsonFactory JSON = new JsonFactory();
@@ -60,23 +62,28 @@ public final class PlanCodec {
    * @throws PlanException when the bytes are not a plan, or a plan of a newer format
    */
   public static HostPlan decode(byte[] bytes) throws PlanException {
-    HostPlan plan;
+    Map<String, Object> o;
     try (JsonParser p = JSON.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("a plan is a JSON object, not " + p.currentToken());
       }
-      plan = hostPlan(object(p));
+      o = object(p);
       if (p.nextToken() != null) {
         throw new IOException("more after the plan's object: " + p.currentToken());
       }
     } catch (IOException | RuntimeException e) {
       throw new PlanException("cannot read the plan: " + e.getMessage(), e);
     }
-    if (plan.format() != FORMAT) {
-      throw new PlanException("plan format " + plan.format() + " is not the one this agent reads (" + FORMAT
+    // The format first: a plan of another format may not even read as this one.
+    if (!(o.get("format") instanceof Number format) || format.intValue() != FORMAT) {
+      throw new PlanException("plan format " + o.get("format") + " is not the one this agent reads (" + FORMAT
           + "): upgrade the agent");
     }
-    return plan;
+    try {
+      return hostPlan(o);
+    } catch (IOException | RuntimeException e) {
+      throw new PlanException("cannot read the plan: " + e.getMessage(), e);
+    }
   }
 
   // ---- decoding: plain values first, then the records from them
@@ -149,8 +156,27 @@ public final class PlanCodec {
     }
     return new HostPlan(integer(o.get("format"), "format"), string(o.get("play"), "play"),
         string(o.get("location"), "location"), items(o.get("items"), "items"), handlers(o.get("handlers")),
-        roles(o.get("roles")), map(o.get("vars"), "vars"), map(o.get("extraVars"), "extraVars"), tags,
+        roles(o.get("roles")), layers(o.get("vars")), tags,
         bool(o.get("check")), bool(o.get("diff")), bool(o.get("forceHandlers")), files);
+  }
+
+  /** The variables by level; a level this agent does not know is refused rather than dropped. */
+  private static Map<Precedence, Map<String, Object>> layers(Object v) throws IOException {
+    Map<String, Object> byName = map(v, "vars");
+    Map<Precedence, Map<String, Object>> out = new EnumMap<>(Precedence.class);
+    if (byName != null) {
+      for (Map.Entry<String, Object> e : byName.entrySet()) {
+        Precedence level;
+        try {
+          level = Precedence.valueOf(e.getKey());
+        } catch (IllegalArgumentException ex) {
+          throw new IOException("vars: the plan has variables at a level this agent does not know ("
+              + e.getKey() + "): upgrade the agent");
+        }
+        out.put(level, map(e.getValue(), "vars." + e.getKey()));
+      }
+    }
+    return out;
   }
 
   private static List<PlanItem> items(Object v, String field) throws IOException {

@@ -14,7 +14,10 @@ import io.homefleet.playbook.model.RoleRef;
 import io.homefleet.playbook.model.Task;
 import io.homefleet.playbook.model.TaskItem;
 import io.homefleet.playbook.parse.LoadedPlaybook;
+import io.homefleet.playbook.vars.Precedence;
+import io.homefleet.playbook.vars.VarScope;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,23 +50,35 @@ public final class PlanCompiler {
 
   private PlanCompiler() {}
 
+  /** {@link #compile} for a host whose variables are all at one level, the inventory host's (tests, tools). */
+  public static HostPlan compile(LoadedPlaybook loaded, int playIndex, Map<String, Object> hostVars,
+      PlanOptions options) {
+    EnumMap<Precedence, Map<String, Object>> vars = new EnumMap<>(Precedence.class);
+    vars.put(Precedence.INVENTORY_HOST, hostVars);
+    return compile(loaded, playIndex, vars, options);
+  }
+
   /**
    * The plan for one host and one play.
    *
    * @param loaded the playbook as the loader validated it
    * @param playIndex which play, 0-based, in {@code loaded.playbook().plays()}
-   * @param hostVars the host's variables, merged by precedence up to the play's vars and
-   *     {@code vars_files} (role defaults and vars, block and task vars are layered on the host);
-   *     plain values only, with {@code hostvars} as a snapshot of the other hosts
-   * @param options tags, check, diff and extra vars
+   * @param vars the host's variables by level ({@link VarScope#layers()}: inventory, facts, play
+   *     vars, vars_files, set_fact of the plays before, magic with {@code hostvars} as a snapshot);
+   *     plain values only. Role defaults and vars, block and task vars are layered on the host.
+   * @param options tags, check, diff and extra vars (which go to the {@code EXTRA_VARS} level)
    * @throws IndexOutOfBoundsException when there is no such play
    */
-  public static HostPlan compile(LoadedPlaybook loaded, int playIndex, Map<String, Object> hostVars,
+  public static HostPlan compile(LoadedPlaybook loaded, int playIndex, EnumMap<Precedence, Map<String, Object>> vars,
       PlanOptions options) {
+    EnumMap<Precedence, Map<String, Object>> layers = new EnumMap<>(vars);
+    if (!options.extraVars().isEmpty()) {
+      layers.put(Precedence.EXTRA_VARS, options.extraVars());
+    }
     Play play = loaded.playbook().plays().get(playIndex);
     Compilation c = new Compilation(new TagSelection(options.tags(), options.skipTags()));
     Keywords playKeywords = play.keywords();
-    // The play's vars are in hostVars already, merged at their precedence by the vars code.
+    // The play's vars are in the layers already, at their level.
     Ctx root = Ctx.ROOT.with(new Keywords(playKeywords.when(), playKeywords.tags(), Map.of(),
         playKeywords.environment(), playKeywords.ignoreErrors(), playKeywords.checkMode(), playKeywords.diff(),
         playKeywords.noLog()));
@@ -116,7 +131,7 @@ public final class PlanCompiler {
       }
     }
     return new HostPlan(PlanCodec.FORMAT, play.name().isEmpty() ? play.hosts() : play.name(), at, items, handlers,
-        c.scopes, hostVars, options.extraVars(), c.selection, options.check(), options.diff(), play.forceHandlers(),
+        c.scopes, layers, c.selection, options.check(), options.diff(), play.forceHandlers(),
         files);
   }
 

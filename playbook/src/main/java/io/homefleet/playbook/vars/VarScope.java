@@ -3,6 +3,8 @@ package io.homefleet.playbook.vars;
 import io.homefleet.playbook.inventory.Group;
 import io.homefleet.playbook.inventory.Host;
 import io.homefleet.playbook.inventory.Inventory;
+import io.homefleet.playbook.model.Play;
+import io.homefleet.playbook.model.VarsFile;
 import io.homefleet.playbook.template.Templar;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -40,6 +42,22 @@ public final class VarScope {
       throw new IllegalArgumentException("host '" + host + "' is not in the inventory");
     }
     return new VarScope(inventory, host);
+  }
+
+  /**
+   * The scope of {@code host} in {@code play}: the inventory's levels, its facts (stored and
+   * gathered in the plays before), the play's vars and vars_files, the set_fact and registered
+   * results of the plays before, and the extra vars. The play's hosts are the caller's to add.
+   */
+  public static VarScope forPlay(Inventory inventory, String host, Play play, Map<String, ?> facts,
+      Map<String, ?> setFacts, Map<String, ?> extraVars) {
+    Map<String, Object> varsFiles = new LinkedHashMap<>();
+    for (VarsFile f : play.varsFiles()) {
+      f.vars().ifPresent(varsFiles::putAll);
+    }
+    return forHost(inventory, host).facts(facts).with(Precedence.PLAY_VARS, play.keywords().vars())
+        .with(Precedence.VARS_FILES, varsFiles).with(Precedence.SET_FACTS, setFacts)
+        .with(Precedence.EXTRA_VARS, extraVars);
   }
 
   /** Sets one layer (replacing what it held). The inventory layers are read from the inventory unless set here. */
@@ -82,15 +100,24 @@ public final class VarScope {
   /** The merged variables. */
   public Map<String, Object> build() {
     Map<String, Object> vars = new LinkedHashMap<>();
-    for (Precedence p : Precedence.values()) {
-      if (p == Precedence.EXTRA_VARS) {
-        continue;
-      }
-      vars.putAll(layer(p));
-    }
-    vars.putAll(magic());
-    vars.putAll(layer(Precedence.EXTRA_VARS));
+    Precedence.lowestFirst(layers(), (p, layer) -> vars.putAll(layer));
     return vars;
+  }
+
+  /**
+   * Every layer that holds something, magic variables included: what a plan carries, so the
+   * runner on the host can put the layers it learns there (gathered facts, role and task vars,
+   * set_fact) at their places.
+   */
+  public EnumMap<Precedence, Map<String, Object>> layers() {
+    EnumMap<Precedence, Map<String, Object>> out = new EnumMap<>(Precedence.class);
+    for (Precedence p : Precedence.values()) {
+      Map<String, Object> layer = layer(p);
+      if (!layer.isEmpty()) {
+        out.put(p, layer);
+      }
+    }
+    return out;
   }
 
   /** What one layer holds for this host: given, or read from the inventory. */
@@ -105,6 +132,7 @@ public final class VarScope {
       case GROUP_VARS -> merged(groupsExceptAll(), Group::fileVars);
       case INVENTORY_HOST -> inventory.host(host).map(Host::vars).orElse(Map.of());
       case HOST_VARS -> inventory.host(host).map(Host::fileVars).orElse(Map.of());
+      case MAGIC -> magic();
       default -> Map.of();
     };
   }

@@ -257,9 +257,10 @@ class PlanCompilerTest {
     assertThat(back.handlers()).isEqualTo(plan.handlers());
     assertThat(back.roles()).isEqualTo(plan.roles());
     assertThat(back.vars()).isEqualTo(plan.vars());
-    assertThat(back.vars().get("raw")).isEqualTo(new Unsafe("{{ x }}"));
-    assertThat(back.vars().get("big")).isEqualTo(12345678901L);
-    assertThat(back.vars()).containsEntry("nothing", null);
+    Map<String, Object> hostVars = back.vars().get(io.homefleet.playbook.vars.Precedence.INVENTORY_HOST);
+    assertThat(hostVars.get("raw")).isEqualTo(new Unsafe("{{ x }}"));
+    assertThat(hostVars.get("big")).isEqualTo(12345678901L);
+    assertThat(hostVars).containsEntry("nothing", null);
     assertThat(back.tags()).isEqualTo(plan.tags());
     assertThat(back.check()).isTrue();
     assertThat(back.extraVars()).isEqualTo(Map.of("e", 1));
@@ -271,7 +272,7 @@ class PlanCompilerTest {
   @Test
   void codec_decode_ignoresUnknownFields_andReadsTheKindWherever() throws Exception {
     String json = """
-        {"format":1,"play":"p","location":"l","fromANewerController":{"x":[1,2]},
+        {"format":2,"play":"p","location":"l","fromANewerController":{"x":[1,2]},
          "items":[{"id":3,"path":"tasks/0","name":"n","location":"site.yml:3:5","module":"ping",
                    "args":{"data":{"__ansible_unsafe":"{{ x }}"},"n":2.5},"k":"task","later":true}]}""";
 
@@ -297,7 +298,7 @@ class PlanCompilerTest {
 
   @Test
   void run_bundlePathEscaping_isRefused() {
-    HostPlan evil = new HostPlan(PlanCodec.FORMAT, "p", "l", List.of(), List.of(), List.of(), Map.of(), Map.of(),
+    HostPlan evil = new HostPlan(PlanCodec.FORMAT, "p", "l", List.of(), List.of(), List.of(), Map.of(),
         TagSelection.ALL, false, false, false, Map.of("../escape", new byte[] {1}));
     assertThatThrownBy(() -> new PlanRunner().run(evil, tmp.resolve("bundle"), f.modules, PlanListener.NONE))
         .isInstanceOf(PlanException.class).hasMessageContaining("outside");
