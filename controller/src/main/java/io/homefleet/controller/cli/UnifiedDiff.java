@@ -2,23 +2,26 @@ package io.homefleet.controller.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Renders one of Ansible's {@code diff} dictionaries ({@code before}, {@code after},
  * {@code before_header}, {@code after_header}) as a unified diff of lines, as ansible-playbook
  * does under {@code --diff}. Dictionaries (a file's {@code {path, state}}) are compared as
- * indented JSON. Three lines of context; a longest-common-subsequence diff, fine for the files
- * a play writes (it is quadratic in their line counts).
+ * indented JSON. Three lines of context, Myers' diff (java-diff-utils).
  */
 final class UnifiedDiff {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
   private static final int CONTEXT = 3;
-  private static final int MAX_LINES = 5000;
+  private static final int MAX_LINES = 200_000;
+  private static final Pattern EMPTY_RANGE = Pattern.compile("([-+])(\\d+),0(?= )");
 
   private UnifiedDiff() {}
 
@@ -42,85 +45,26 @@ final class UnifiedDiff {
           .append(" after: too long to show) @@\n");
       return sb.toString();
     }
-    List<String> ops = diff(a, b);
-    // Hunks: runs of changes with up to CONTEXT lines around them.
-    int n = ops.size();
-    int i = 0;
-    while (i < n) {
-      if (ops.get(i).charAt(0) == ' ') {
-        i++;
-        continue;
-      }
-      int start = Math.max(0, i - CONTEXT);
-      int end = i;
-      int lastChange = i;
-      while (end < n && (ops.get(end).charAt(0) != ' ' || end - lastChange <= 2 * CONTEXT)) {
-        if (ops.get(end).charAt(0) != ' ') {
-          lastChange = end;
-        }
-        end++;
-      }
-      end = Math.min(n, lastChange + CONTEXT + 1);
-      int aStart = 1;
-      int bStart = 1;
-      for (int k = 0; k < start; k++) {
-        char c = ops.get(k).charAt(0);
-        if (c != '+') {
-          aStart++;
-        }
-        if (c != '-') {
-          bStart++;
-        }
-      }
-      int aLen = 0;
-      int bLen = 0;
-      for (int k = start; k < end; k++) {
-        char c = ops.get(k).charAt(0);
-        if (c != '+') {
-          aLen++;
-        }
-        if (c != '-') {
-          bLen++;
-        }
-      }
-      sb.append("@@ -").append(aLen == 0 ? aStart - 1 : aStart).append(',').append(aLen).append(" +")
-          .append(bLen == 0 ? bStart - 1 : bStart).append(',').append(bLen).append(" @@\n");
-      for (int k = start; k < end; k++) {
-        sb.append(ops.get(k)).append('\n');
-      }
-      i = end;
+    // java-diff-utils' Myers diff; its header lines are ours (Ansible's "before: PATH" labels).
+    List<String> unified = UnifiedDiffUtils.generateUnifiedDiff(bh, ah, a, DiffUtils.diff(a, b), CONTEXT);
+    for (String line : unified.subList(Math.min(2, unified.size()), unified.size())) {
+      sb.append(line.startsWith("@@") ? difflibRange(line) : line).append('\n');
     }
     return sb.toString();
   }
 
-  private static List<String> diff(List<String> a, List<String> b) {
-    int[][] lcs = new int[a.size() + 1][b.size() + 1];
-    for (int x = a.size() - 1; x >= 0; x--) {
-      for (int y = b.size() - 1; y >= 0; y--) {
-        lcs[x][y] = a.get(x).equals(b.get(y)) ? lcs[x + 1][y + 1] + 1 : Math.max(lcs[x + 1][y], lcs[x][y + 1]);
-      }
+  /**
+   * An empty side of a hunk starts at the line before it in difflib's (and so Ansible's) output,
+   * {@code -0,0} for a new file; java-diff-utils writes the line after it ({@code -1,0}).
+   */
+  private static String difflibRange(String header) {
+    Matcher m = EMPTY_RANGE.matcher(header);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, m.group(1) + (Integer.parseInt(m.group(2)) - 1) + ",0");
     }
-    List<String> ops = new ArrayList<>();
-    int x = 0;
-    int y = 0;
-    while (x < a.size() && y < b.size()) {
-      if (a.get(x).equals(b.get(y))) {
-        ops.add(" " + a.get(x));
-        x++;
-        y++;
-      } else if (lcs[x + 1][y] >= lcs[x][y + 1]) {
-        ops.add("-" + a.get(x++));
-      } else {
-        ops.add("+" + b.get(y++));
-      }
-    }
-    while (x < a.size()) {
-      ops.add("-" + a.get(x++));
-    }
-    while (y < b.size()) {
-      ops.add("+" + b.get(y++));
-    }
-    return ops;
+    m.appendTail(out);
+    return out.toString();
   }
 
   private static List<String> lines(String s) {
