@@ -3,8 +3,11 @@ package io.homefleet.playbook.template;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.apache.commons.codec.digest.Sha2Crypt;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.Map;
 
 /** Filters that encode and decode: JSON, YAML, base64, hashes and password hashes. */
 final class DataFilters {
+  private static final SecureRandom RANDOM = new SecureRandom();
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.USE_LONG_FOR_INTS);
   private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -57,9 +61,23 @@ final class DataFilters {
             default -> throw new IllegalArgumentException("unsupported hash type '" + type
                 + "' (sha512, sha256)");
           };
-          return ShaCrypt.crypt(Py.str(v), salt == null ? ShaCrypt.randomSalt() : salt,
-              rounds == null ? 5000 : ((Number) rounds).intValue(), sha512);
+          // crypt(3)'s SHA-crypt: 5000 rounds is the implicit default and then not written into the hash.
+          int n = rounds == null ? 5000 : ((Number) rounds).intValue();
+          String spec = (sha512 ? "$6$" : "$5$") + (n == 5000 ? "" : "rounds=" + n + "$")
+              + (salt == null ? randomSalt() : salt);
+          byte[] key = Py.str(v).getBytes(StandardCharsets.UTF_8);
+          return sha512 ? Sha2Crypt.sha512Crypt(key, spec) : Sha2Crypt.sha256Crypt(key, spec);
         }));
+  }
+
+  /** 16 characters of crypt's alphabet, as passlib makes them (commons-codec's own salts are 8). */
+  private static String randomSalt() {
+    String alphabet = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    StringBuilder salt = new StringBuilder();
+    for (int i = 0; i < 16; i++) {
+      salt.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return salt.toString();
   }
 
   static String hash(String text, String type) throws Exception {
