@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Collection;
+import io.homefleet.playbook.model.JsonValues;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlayRecap;
 import io.homefleet.playbook.plan.TaskRef;
@@ -73,7 +74,7 @@ final class PlayMessages {
     if (plain(value, 0)) {
       ByteString.Output out = ByteString.newOutput(256);
       try (JsonGenerator g = STREAMING.createGenerator(out)) {
-        write(g, value);
+        JsonValues.write(g, value);
       } catch (IOException e) {
         throw new IllegalStateException("writing JSON to memory failed", e);
       }
@@ -109,39 +110,6 @@ final class PlayMessages {
       return true;
     }
     return false;
-  }
-
-  private static void write(JsonGenerator g, Object value) throws IOException {
-    if (value == null) {
-      g.writeNull();
-    } else if (value instanceof String s) {
-      g.writeString(s);
-    } else if (value instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (value instanceof Integer i) {
-      g.writeNumber(i);
-    } else if (value instanceof Long l) {
-      g.writeNumber(l);
-    } else if (value instanceof Double d) {
-      g.writeNumber(d);
-    } else if (value instanceof BigInteger b) {
-      g.writeNumber(b);
-    } else if (value instanceof BigDecimal b) {
-      g.writeNumber(b);
-    } else if (value instanceof Map<?, ?> m) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        g.writeFieldName((String) e.getKey());
-        write(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else {
-      g.writeStartArray();
-      for (Object o : (Collection<?>) value) {
-        write(g, o);
-      }
-      g.writeEndArray();
-    }
   }
 
   /** The data binding, for results that hold other objects; built the first time one does. */

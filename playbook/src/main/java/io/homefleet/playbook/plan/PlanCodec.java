@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.homefleet.playbook.model.JsonValues;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.vars.Precedence;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class PlanCodec {
   /** The plan format this code writes and reads. */
   public static final int FORMAT = 2;
 
-  private static final String UNSAFE_KEY = "__ansible_unsafe";
+  private static final String UNSAFE_KEY = JsonValues.UNSAFE_KEY;
   private static final JsonFactory JSON = new JsonFactory();
 
   private PlanCodec() {}
@@ -67,7 +68,9 @@ public final class PlanCodec {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("a plan is a JSON object, not " + p.currentToken());
       }
-      o = object(p);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> root = (Map<String, Object>) JsonValues.read(p, true);
+      o = root;
       if (p.nextToken() != null) {
         throw new IOException("more after the plan's object: " + p.currentToken());
       }
@@ -86,60 +89,7 @@ public final class PlanCodec {
     }
   }
 
-  // ---- decoding: plain values first, then the records from them
-
-  /** The values of the object whose START_OBJECT {@code p} is on. */
-  private static Map<String, Object> object(JsonParser p) throws IOException {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-      String key = p.currentName();
-      p.nextToken();
-      out.put(key, value(p));
-    }
-    return out;
-  }
-
-  /**
-   * The value {@code p} is on, as YAML gave it: maps keep their order,
-   * integers stay int, long or BigInteger, other numbers are doubles, {@code {"__ansible_unsafe":
-   * "..."}} is {@link Unsafe}.
-   */
-  private static Object value(JsonParser p) throws IOException {
-    switch (p.currentToken()) {
-      case START_OBJECT: {
-        Map<String, Object> m = object(p);
-        if (m.size() == 1 && m.get(UNSAFE_KEY) instanceof String text) {
-          return new Unsafe(text);
-        }
-        return m;
-      }
-      case START_ARRAY: {
-        List<Object> out = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          out.add(value(p));
-        }
-        return out;
-      }
-      case VALUE_STRING:
-        return p.getText();
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      case VALUE_NULL:
-        return null;
-      case VALUE_NUMBER_INT:
-        return switch (p.getNumberType()) {
-          case INT -> p.getIntValue();
-          case LONG -> p.getLongValue();
-          default -> p.getBigIntegerValue();
-        };
-      case VALUE_NUMBER_FLOAT:
-        return p.getDoubleValue();
-      default:
-        throw new IOException("unexpected " + p.currentToken() + " at " + p.currentLocation());
-    }
-  }
+  // ---- decoding: plain values first (JsonValues), then the records from them
 
   private static HostPlan hostPlan(Map<String, Object> o) throws IOException {
     Map<String, byte[]> files = null;
