@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Not covered here: {@code systemd}/{@code service}, because this build machine does not run
  * systemd (see SystemdModuleTest for what is tested instead).
  */
-class ConformanceTest {
+class ConformanceIT {
 
   /** A drifted host for one module: its arguments, how to see the state, how to clean up. */
   record Fixture(Map<String, Object> args, Snapshot snapshot, Optional<Path> bundle, Map<String, Object> vars,
