@@ -11,7 +11,7 @@ import io.homefleet.agent.facts.FactsCollector;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
 import io.homefleet.agent.module.Modules;
-import io.homefleet.agent.session.AgentStatus;
+import io.homefleet.agent.status.AgentStatus;
 import io.homefleet.agent.session.Backoff;
 import io.homefleet.agent.session.Channels;
 import io.homefleet.agent.session.Enroller;

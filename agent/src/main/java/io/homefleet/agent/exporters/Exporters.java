@@ -1,7 +1,7 @@
 package io.homefleet.agent.exporters;
 
 import io.homefleet.agent.exec.Module;
-import io.homefleet.agent.session.AgentStatus;
+import io.homefleet.agent.status.AgentStatus;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 

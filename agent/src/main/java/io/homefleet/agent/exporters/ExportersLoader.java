@@ -1,7 +1,6 @@
 package io.homefleet.agent.exporters;
 
 import io.homefleet.agent.config.AgentConfig;
-import io.homefleet.agent.telemetry.Telemetry;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -44,7 +43,8 @@ public final class ExportersLoader {
   public static Exporters load(AgentConfig config, String version) {
     ClassLoader own = ExportersLoader.class.getClassLoader();
     if (own.getResource("io/micrometer/core/instrument/MeterRegistry.class") != null) {
-      return Telemetry.create(config, version);
+      // By name here too, so this package does not depend on the implementation's.
+      return create(own, config, version, "the agent's class path");
     }
     Path agentJar = agentJar();
     return load(config, version, agentJar, agentJar.toAbsolutePath().getParent().resolve("lib").resolve("telemetry"));
@@ -65,13 +65,17 @@ public final class ExportersLoader {
     }
     // Never closed: the exporters live as long as the agent.
     URLClassLoader loader = new TelemetryClassLoader(urls.toArray(URL[]::new), ExportersLoader.class.getClassLoader());
+    return create(loader, config, version, urls.toString());
+  }
+
+  private static Exporters create(ClassLoader loader, AgentConfig config, String version, String from) {
     try {
       Class<?> impl = Class.forName(TELEMETRY_CLASS, true, loader);
       MethodHandle create = MethodHandles.publicLookup().findStatic(impl, "create",
           MethodType.methodType(impl, AgentConfig.class, String.class));
       return (Exporters) create.invoke(config, version);
     } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
-      throw new IllegalStateException("cannot load the telemetry code from " + urls + ": " + e + " (" + config.source()
+      throw new IllegalStateException("cannot load the telemetry code from " + from + ": " + e + " (" + config.source()
           + " has a 'telemetry:' section; the agent's lib/telemetry/ must hold Micrometer's and the Prometheus"
           + " client's jars: reinstall the agent with its whole lib/ directory)", e);
     } catch (RuntimeException | Error e) {

@@ -18,6 +18,7 @@ import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.play.PlayExecutor;
 import io.homefleet.agent.play.PlaySink;
 import io.homefleet.agent.play.PlayWork;
+import io.homefleet.agent.status.AgentStatus;
 import io.homefleet.agent.telemetry.SessionTelemetry;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlayRecap;

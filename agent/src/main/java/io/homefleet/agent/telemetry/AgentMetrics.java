@@ -4,7 +4,7 @@ import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.exec.Outcome;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
-import io.homefleet.agent.session.AgentStatus;
+import io.homefleet.agent.status.AgentStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -6,7 +6,7 @@ import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.exporters.Exporters;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
-import io.homefleet.agent.session.AgentStatus;
+import io.homefleet.agent.status.AgentStatus;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.PkiException;
 import io.micrometer.core.instrument.Clock;

@@ -9,7 +9,7 @@ import io.homefleet.agent.module.Modules;
 import io.homefleet.agent.play.PlayExecutor;
 import io.homefleet.agent.play.PlaySink;
 import io.homefleet.agent.play.PlayWork;
-import io.homefleet.agent.session.AgentStatus;
+import io.homefleet.agent.status.AgentStatus;
 import io.homefleet.pki.CertificateAuthority;
 import io.homefleet.pki.Identity;
 import io.homefleet.pki.KeyMaterial;

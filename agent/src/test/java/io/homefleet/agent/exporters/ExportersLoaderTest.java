@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homefleet.agent.config.AgentConfig;
-import io.homefleet.agent.session.AgentStatus;
+import io.homefleet.agent.status.AgentStatus;
 import io.homefleet.agent.telemetry.Telemetry;
 import io.homefleet.pki.CertificateAuthority;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -10,7 +10,7 @@ import io.homefleet.agent.exec.Task;
 import io.homefleet.agent.exec.TaskSink;
 import io.homefleet.agent.identity.IdentityStore;
 import io.homefleet.agent.module.Modules;
-import io.homefleet.agent.session.AgentStatus;
+import io.homefleet.agent.status.AgentStatus;
 import io.homefleet.pki.CertificateAuthority;
 import io.homefleet.pki.Identity;
 import io.homefleet.pki.KeyMaterial;

@@ -1,9 +1,6 @@
 package io.homefleet.controller.server;
 
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
@@ -41,7 +38,6 @@ import io.homefleet.pki.Certificates;
 import io.homefleet.pki.ClientCertTrustManager;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.PkiException;
-import io.homefleet.proto.v1.AgentSessionGrpc;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -51,7 +47,6 @@ import java.net.InetSocketAddress;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -204,7 +199,7 @@ public final class ControllerServer implements AutoCloseable {
         .permitKeepAliveTime(config.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
         .permitKeepAliveWithoutCalls(true)
         .maxInboundMessageSize(16 * 1024 * 1024)
-        .callExecutor(callExecutors())
+        .callExecutor(AgentSessionService.callExecutors())
         .addService(ServerInterceptors.intercept(new EnrollmentService(authority), auth, new EnrollmentOutcomes(metrics)))
         .addService(ServerInterceptors.intercept(new AgentSessionService(sessions, runs, plays, writes, authority, clock,
             config.heartbeatSeconds(), Version.current(), fleet, timer), auth))
@@ -248,28 +243,6 @@ public final class ControllerServer implements AutoCloseable {
         : (cert, why) -> new CertificateException(why);
   }
 
-  /**
-   * With {@code -Dhomefleet.sessionExecutor=direct}, agent session streams run their callbacks
-   * on the connection's Netty event loop instead of being handed, message by message, to gRPC's
-   * default pool: each hand-off costs a queue, a thread wake-up and a context switch, 14-18 % of
-   * the controller's CPU per fan-out (bench/README.md). Opt-in: on a loaded machine the median
-   * fan-out was not faster with it, and it is safe only while a session's handlers never wait
-   * for the store. The hello and a session's last-seen go through the group commit, the run is
-   * written before the coordinator's lock is taken ({@code RunCoordinator.start}), and a late
-   * result is written on the coordinator's timer thread; what can still wait is the
-   * coordinator's lock while {@code cancel} reads the run from the store. Enrollment (ECDSA
-   * signing) and the operator API always keep the pool.
-   */
-  static ServerCallExecutorSupplier callExecutors() {
-    boolean direct = "direct".equals(System.getProperty("homefleet.sessionExecutor"));
-    String connect = AgentSessionGrpc.getConnectMethod().getFullMethodName();
-    return new ServerCallExecutorSupplier() {
-      @Override
-      public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-        return direct && call.getMethodDescriptor().getFullMethodName().equals(connect) ? Runnable::run : null;
-      }
-    };
-  }
 
   /** The bound port of the agents' and operators' gRPC server, -1 before it started. */
   public int port() {

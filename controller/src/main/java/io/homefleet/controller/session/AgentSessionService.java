@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -40,6 +43,7 @@ import io.homefleet.proto.v1.TaskStatus;
 import io.homefleet.proto.v1.Welcome;
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -51,6 +55,23 @@ import org.slf4j.LoggerFactory;
  * results are batched per agent ({@link AckBatcher}).
  */
 public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImplBase {
+
+  /**
+   * With {@code -Dhomefleet.sessionExecutor=direct}, session streams run their callbacks on the
+   * connection's event loop instead of gRPC's pool (bench/README.md has what that saves); opt-in,
+   * because it is safe only while a session's handlers never wait for the store. Enrollment and
+   * the operator API always keep the pool.
+   */
+  public static ServerCallExecutorSupplier callExecutors() {
+    boolean direct = "direct".equals(System.getProperty("homefleet.sessionExecutor"));
+    String connect = AgentSessionGrpc.getConnectMethod().getFullMethodName();
+    return new ServerCallExecutorSupplier() {
+      @Override
+      public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+        return direct && call.getMethodDescriptor().getFullMethodName().equals(connect) ? Runnable::run : null;
+      }
+    };
+  }
   private static final Logger log = LoggerFactory.getLogger(AgentSessionService.class);
 
   private final SessionRegistry registry;

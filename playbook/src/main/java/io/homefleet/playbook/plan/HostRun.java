@@ -1,6 +1,5 @@
 package io.homefleet.playbook.plan;
 
-import io.homefleet.playbook.actions.LogicActions;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.playbook.template.TemplateException;

@@ -1,4 +1,4 @@
-package io.homefleet.agent.session;
+package io.homefleet.agent.status;
 
 import java.io.IOException;
 import java.nio.file.Path;

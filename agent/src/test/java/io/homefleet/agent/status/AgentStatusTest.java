@@ -1,4 +1,4 @@
-package io.homefleet.agent.session;
+package io.homefleet.agent.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

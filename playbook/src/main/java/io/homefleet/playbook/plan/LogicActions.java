@@ -1,8 +1,6 @@
-package io.homefleet.playbook.actions;
+package io.homefleet.playbook.plan;
 
 import io.homefleet.playbook.parse.KeyValueArgs;
-import io.homefleet.playbook.plan.ModuleResult;
-import io.homefleet.playbook.plan.TaskStatus;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.playbook.template.TemplateException;
