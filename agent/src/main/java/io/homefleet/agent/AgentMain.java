@@ -59,9 +59,8 @@ public final class AgentMain {
 
   /**
    * The config path when the command line is the service's own ({@code run [-c|--config FILE]}),
-   * else null. That one form skips picocli: building its command model by reflection took about
-   * 300 ms of the agent's start and ~170 classes of its resident memory. Everything else (help,
-   * typos, the other commands) goes through picocli as before.
+   * else null. That one form skips picocli, whose reflective command model is a large share of the
+   * agent's start and resident memory (bench/README.md); everything else goes through picocli.
    */
   static Path plainRun(String[] args) {
     if (args.length == 0 || !args[0].equals("run")) {

@@ -47,14 +47,13 @@ final class OperatorClient implements AutoCloseable {
 
   OperatorClient(CliHome home) {
     this.address = home.controller();
-    // Netty 4.2 registers its buffer allocator's JFR events on the first allocation when the JDK
-    // has JFR, recording or not: ~100 jdk.jfr classes and 70-90 ms of CPU per command. Before
-    // Netty's PlatformDependent is initialised, i.e. before anything below; an explicit setting wins.
+    // Netty 4.2 registers JFR events on its first allocation, recording or not, which costs every
+    // command start-up; set before Netty initialises (anything below), and an explicit setting wins.
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
     }
-    // Netty logs through the JDK's logging here, which gRPC has loaded anyway: Netty's first
-    // choice, slf4j (the server's backend), costs ~50 ms of start-up for a command that logs nothing.
+    // Netty logs through the JDK's logging here, which gRPC has loaded anyway, rather than slf4j,
+    // whose start-up a command that logs nothing would pay.
     NETTY_LOG.setLevel(Level.WARNING);
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
     // One event loop of our own instead of gRPC's shared group: a command holds one connection,

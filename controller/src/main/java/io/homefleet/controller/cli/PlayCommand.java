@@ -98,9 +98,8 @@ final class PlayCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Map<String, Object> vars = ExtraVars.parse(extraVars);
     if (!syntaxCheck && !listTasks && !listTags) {
-      // A run: the controller loads and validates the playbook before anything runs and answers
-      // with every error, so the CLI does not do it too. Loading it here (YAML, Jinja and the
-      // module schemas: ~1,200 classes) was a third of the CLI's own time for a run.
+      // A run: the controller loads and validates the playbook and answers with every error, so
+      // the CLI does not load it too (YAML, Jinja and the module schemas are costly to start).
       return runOnController(playbookRoot(), vars, out, err);
     }
     LoadedPlaybook loaded;

@@ -269,8 +269,8 @@ final class PlayOutput {
   /**
    * A host's line of the PLAY RECAP, as {@code String.format(Locale.ROOT, "%-26s : ok=%-4d changed=%-4d
    * unreachable=%-4d failed=%-4d skipped=%-4d rescued=%-4d ignored=%-4d").stripTrailing()} has it
-   * (ansible-playbook's columns), without java.util.Formatter: its first integer loads the locale
-   * providers' decimal format symbols, ~7 ms of the CLI's CPU for the one place a play uses it.
+   * (ansible-playbook's columns), without java.util.Formatter, whose first integer loads the
+   * locale providers for the one place a play would use it.
    */
   static String recapLine(String host, PlayRecap r) {
     StringBuilder b = new StringBuilder(160);

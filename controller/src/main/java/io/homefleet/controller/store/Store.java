@@ -258,8 +258,8 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * The hosts without their facts (empty): what choosing a run's targets needs. Reading and
-   * copying 10,000 hosts' facts took a third of the time of {@link #hosts} at every run's start.
+   * The hosts without their facts (empty): what choosing a run's targets needs, without reading
+   * every host's facts at every run's start.
    */
   public synchronized List<Host> hostsWithoutFacts() {
     return query("list hosts", "SELECT name, role, labels, NULL AS facts, agent_version, enrolled_at, last_seen, "

@@ -34,9 +34,9 @@ import java.util.Optional;
  * something else to an older agent.
  *
  * <p>The controller encodes with Jackson's data binding; the agent decodes with the streaming
- * parser alone, into plain values and then the records by hand: building the data binding's
- * deserializers for the plan's records cost an agent about a fifth of the CPU of its first play
- * (bench/README.md, "Fifth session"). {@code PlanCompilerTest} holds the two to the same plans.
+ * parser alone ({@link io.homefleet.playbook.model.JsonValues}), then builds the records by hand,
+ * because the data binding's deserializers are costly to build on a small agent.
+ * {@code PlanCompilerTest} holds the two to the same plans.
  */
 public final class PlanCodec {
   /** The plan format this code writes and reads. */
