@@ -13,9 +13,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A controller and agents as real processes, started through the packaged launchers
@@ -152,13 +157,31 @@ final class Fleet implements AutoCloseable {
         dataDir.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     controller = pb.start();
     all.add(controller);
-    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (Files.readString(log, StandardCharsets.UTF_8).split("listening on", -1).length <= before) {
-      if (!controller.isAlive() || System.nanoTime() > until) {
-        throw new AssertionError("controller did not start (" + (controller.isAlive() ? "still starting" : "exit "
-            + controller.exitValue()) + "):\n" + Files.readString(log));
+    awaitUntil("the controller's start", Duration.ofSeconds(60), Duration.ofMillis(100), controller,
+        () -> Files.readString(log, StandardCharsets.UTF_8).split("listening on", -1).length > before,
+        () -> Files.readString(log));
+  }
+
+  /**
+   * Awaitility's wait for {@code done}, every {@code poll} up to {@code timeout}, failing at once
+   * when {@code process} (if any) exits; the failure shows {@code context} (logs, the last output).
+   */
+  static void awaitUntil(String what, Duration timeout, Duration poll, Process process, Callable<Boolean> done,
+      Callable<String> context) {
+    ConditionFactory wait = Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(poll);
+    if (process != null) {
+      wait = wait.failFast("the process exited", () -> !process.isAlive());
+    }
+    try {
+      wait.until(done);
+    } catch (ConditionTimeoutException | TerminalFailureException e) {
+      String shown;
+      try {
+        shown = context.call();
+      } catch (Exception ex) {
+        shown = "(" + ex + ")";
       }
-      Thread.sleep(100);
+      throw new AssertionError(e.getMessage() + "\n" + shown, e);
     }
   }
 
@@ -247,41 +270,27 @@ final class Fleet implements AutoCloseable {
   }
 
   /** Waits until {@code hosts --json} shows every host in {@code names} online. */
-  void awaitOnline(Duration timeout, String... names) throws IOException, InterruptedException {
-    long until = System.nanoTime() + timeout.toNanos();
-    Result last = null;
-    while (System.nanoTime() < until) {
-      last = cli("hosts", "--json");
-      if (last.exitCode() == 0) {
-        boolean allOnline = true;
-        for (String n : names) {
-          allOnline &= Pattern.compile("\"name\" : \"" + Pattern.quote(n) + "\",\\s*\"role\" : \"[^\"]*\",\\s*\"status\" : \"online\"")
-              .matcher(last.stdout()).find();
-        }
-        if (allOnline) {
-          return;
+  void awaitOnline(Duration timeout, String... names) {
+    Result[] last = {null};
+    awaitUntil("hosts " + List.of(names) + " online", timeout, Duration.ofMillis(500), null, () -> {
+      last[0] = cli("hosts", "--json");
+      if (last[0].exitCode() != 0) {
+        return false;
+      }
+      for (String n : names) {
+        if (!Pattern.compile("\"name\" : \"" + Pattern.quote(n) + "\",\\s*\"role\" : \"[^\"]*\",\\s*\"status\" : \"online\"")
+            .matcher(last[0].stdout()).find()) {
+          return false;
         }
       }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("hosts not online within " + timeout + ": " + (last == null ? "" : last.all()) + "\n"
-        + logs());
+      return true;
+    }, () -> (last[0] == null ? "" : last[0].all()) + "\n" + logs());
   }
 
-  static void waitForLog(Path log, String needle, Duration timeout, Process p) throws IOException, InterruptedException {
-    long until = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < until) {
-      if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(needle)) {
-        return;
-      }
-      if (p != null && !p.isAlive()) {
-        throw new AssertionError("process exited (" + p.exitValue() + ") before logging '" + needle + "':\n"
-            + (Files.exists(log) ? Files.readString(log) : ""));
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("'" + needle + "' not logged within " + timeout + " in " + log + ":\n"
-        + (Files.exists(log) ? Files.readString(log) : ""));
+  static void waitForLog(Path log, String needle, Duration timeout, Process p) {
+    awaitUntil("'" + needle + "' in " + log, timeout, Duration.ofMillis(100), p,
+        () -> Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(needle),
+        () -> Files.exists(log) ? Files.readString(log) : "");
   }
 
   String logs() throws IOException {

@@ -117,23 +117,17 @@ class FleetTelemetryIT {
     }
   }
 
-  private static String awaitScrape(URI uri, Duration timeout, Fleet fleet, Predicate<String> done)
-      throws IOException, InterruptedException {
-    long until = System.nanoTime() + timeout.toNanos();
-    String last = "";
-    while (System.nanoTime() < until) {
+  private static String awaitScrape(URI uri, Duration timeout, Fleet fleet, Predicate<String> done) {
+    String[] last = {""};
+    Fleet.awaitUntil("the fleet endpoint's scrape", timeout, Duration.ofMillis(500), null, () -> {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
-      last = r.body();
-      if (done.test(last)) {
-        return last;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the fleet endpoint did not get there within " + timeout + ":\n" + last + "\n"
-        + fleet.logs());
+      last[0] = r.body();
+      return done.test(last[0]);
+    }, () -> last[0] + "\n" + fleet.logs());
+    return last[0];
   }
 
   private static double value(String body, String seriesRegex) {

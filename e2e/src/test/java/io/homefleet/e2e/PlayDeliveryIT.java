@@ -144,47 +144,32 @@ class PlayDeliveryIT {
   }
 
   /** Waits until the run ({@code null}: the newest) has {@code host}'s part in {@code state}; returns the run's id. */
-  private static String awaitPart(Fleet fleet, String runId, String host, String state) throws Exception {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-    String last = "";
-    while (System.nanoTime() < until) {
-      Fleet.Result runs = fleet.cli("runs", "--json");
-      Matcher m = RUN_ID.matcher(runs.stdout());
+  private static String awaitPart(Fleet fleet, String runId, String host, String state) {
+    String[] found = {null, ""};
+    Fleet.awaitUntil(host + "'s part " + state, Duration.ofSeconds(40), Duration.ofMillis(300), null, () -> {
+      Matcher m = RUN_ID.matcher(fleet.cli("runs", "--json").stdout());
       String id = runId != null ? runId : m.find() ? m.group(1) : null;
-      if (id != null) {
-        Fleet.Result r = fleet.cli("runs", "show", id, "--json");
-        last = r.all();
-        if (Pattern.compile(part(host, state)).matcher(r.stdout()).find()) {
-          return id;
-        }
+      if (id == null) {
+        return false;
       }
-      Thread.sleep(300);
-    }
-    throw new AssertionError(host + "'s part never reached " + state + ":\n" + last + "\n" + fleet.logs());
+      Fleet.Result r = fleet.cli("runs", "show", id, "--json");
+      found[1] = r.all();
+      found[0] = id;
+      return Pattern.compile(part(host, state)).matcher(r.stdout()).find();
+    }, () -> found[1] + "\n" + fleet.logs());
+    return found[0];
   }
 
-  private static void awaitState(Fleet fleet, String host, String status) throws Exception {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < until) {
-      if (Pattern.compile(Pattern.quote(host) + "\\s+\\S+\\s+" + status).matcher(fleet.cli("hosts").stdout()).find()) {
-        return;
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError(host + " not " + status);
+  private static void awaitState(Fleet fleet, String host, String status) {
+    Fleet.awaitUntil(host + " " + status, Duration.ofSeconds(30), Duration.ofMillis(300), null,
+        () -> Pattern.compile(Pattern.quote(host) + "\\s+\\S+\\s+" + status).matcher(fleet.cli("hosts").stdout()).find(),
+        () -> fleet.cli("hosts").all());
   }
 
   /** Waits until a process runs {@code sleep SECONDS} (or, with {@code running} false, none does). */
-  private static void awaitSleep(String seconds, boolean running) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < until) {
-      boolean found = ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
-          .map(c -> c.endsWith("sleep " + seconds)).orElse(false));
-      if (found == running) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("sleep " + seconds + (running ? " never started" : " still runs"));
+  private static void awaitSleep(String seconds, boolean running) {
+    Fleet.awaitUntil("sleep " + seconds + (running ? " running" : " gone"), Duration.ofSeconds(30),
+        Duration.ofMillis(100), null, () -> ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
+            .map(c -> c.endsWith("sleep " + seconds)).orElse(false)) == running, () -> "");
   }
 }

@@ -99,14 +99,13 @@ class TelemetryIT {
       String sumTasks = influx + "/query?db=homefleet&q=" + URLEncoder.encode(
           "SELECT sum(value) FROM homefleet_agent_tasks WHERE host='web-1' AND module='command'",
           StandardCharsets.UTF_8);
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      double sum = 0;
-      while (sum < 1 && System.nanoTime() < until) {
-        Thread.sleep(500);
+      double[] sum = {0};
+      Fleet.awaitUntil("one command task in InfluxDB", Duration.ofSeconds(30), Duration.ofMillis(500), null, () -> {
         String b = get(sumTasks);
-        sum = b.contains("\"values\"") ? firstValue(b) : 0;
-      }
-      assertThat(sum).isEqualTo(1);
+        sum[0] = b.contains("\"values\"") ? firstValue(b) : 0;
+        return sum[0] >= 1;
+      }, () -> "sum " + sum[0]);
+      assertThat(sum[0]).isEqualTo(1);
     } finally {
       for (Process s : servers) {
         s.destroy();
@@ -154,21 +153,17 @@ class TelemetryIT {
   }
 
   /** Polls {@code url} until its body contains {@code needle}; returns that body. */
-  static String awaitBody(String url, String needle, Duration timeout) throws InterruptedException {
-    long until = System.nanoTime() + timeout.toNanos();
-    String last = "";
-    while (System.nanoTime() < until) {
+  static String awaitBody(String url, String needle, Duration timeout) {
+    String[] last = {""};
+    Fleet.awaitUntil("'" + needle + "' in " + url, timeout, Duration.ofMillis(500), null, () -> {
       try {
-        last = get(url);
-        if (last.contains(needle)) {
-          return last;
-        }
+        last[0] = get(url);
       } catch (IOException e) {
-        last = e.toString();
+        last[0] = e.toString();
       }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("'" + needle + "' not in " + url + " within " + timeout + "; last: " + last);
+      return last[0].contains(needle);
+    }, () -> "last: " + last[0]);
+    return last[0];
   }
 
   /** The value of an instant query that must return exactly one series. */
