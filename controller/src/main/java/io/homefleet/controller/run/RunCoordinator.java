@@ -97,6 +97,33 @@ public final class RunCoordinator {
   }
 
   /** One open task. Guarded by the coordinator's lock. */
+  /** Where an open task is; the store keeps the word. */
+  enum Phase {
+    /** Offline with no queue time: about to end unreachable (stored as queued until then). */
+    OFFLINE("queued"),
+    /** Waiting for its host's lane or for the host to connect. */
+    QUEUED("queued"),
+    /** Sent to the agent, not started yet. */
+    SENT("sent"),
+    /** The agent said it started. */
+    RUNNING("running");
+
+    final String word;
+
+    Phase(String word) {
+      this.word = word;
+    }
+
+    /** The phase of a stored open task. */
+    static Phase of(String word) {
+      return switch (word) {
+        case "sent" -> SENT;
+        case "running" -> RUNNING;
+        default -> QUEUED;
+      };
+    }
+  }
+
   private static final class Pending {
     final String taskId;
     final ActiveRun run;
@@ -105,7 +132,7 @@ public final class RunCoordinator {
     final boolean checkMode;
     /** True when the task may wait for its host (the run has a queue time). */
     final boolean waits;
-    String state;
+    Phase state;
     /** Queued: when it expires. Sent or running: when it times out. */
     long deadline;
     /** When the host's stream dropped while this task was out; 0 while connected. */
@@ -122,7 +149,7 @@ public final class RunCoordinator {
     }
 
     Pending(String taskId, ActiveRun run, String host, int timeoutSeconds, boolean checkMode, boolean waits,
-        String state, long deadline) {
+        Phase state, long deadline) {
       this.taskId = taskId;
       this.run = run;
       this.host = host;
@@ -168,7 +195,15 @@ public final class RunCoordinator {
     this.clock = clock;
     this.reconnectWindow = reconnectWindow;
     this.timer = timer;
+  }
+
+  /**
+   * Starts the once-a-second sweep (expiries, timeouts, reconnect windows) on the timer; the
+   * server calls it once the coordinators are wired, and its shutdown of the timer ends it.
+   */
+  public RunCoordinator startSweep() {
     timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    return this;
   }
 
   /** Starts a run; returns its id. The listener hears of every host, then of the end. */
@@ -194,24 +229,24 @@ public final class RunCoordinator {
       Optional<HostLanes.Ticket> lane = online ? hostLanes.tryTake(h.name(), runId) : Optional.empty();
       Pending p;
       if (lane.isPresent()) {
-        p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, "sent", timeoutAt);
+        p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, Phase.SENT, timeoutAt);
         p.ticket = lane.get();
       } else if (online || waits) {
         // Busy with earlier work (or not reading), or offline with a queue time: waits for the host's turn.
         // A busy host finishes its earlier work first; an offline one has the run's queue time.
         long expires = now + (online ? Math.max(spec.queueFor().toMillis(), spec.timeout().plus(GRACE).toMillis())
             : spec.queueFor().toMillis());
-        p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, "queued", expires);
+        p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), waits, Phase.QUEUED, expires);
       } else {
         // Offline and no queue time: unreachable at once (waits=false, and it never asks for the lane).
-        p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), false, "offline", now);
+        p = new Pending(taskId, run, h.name(), timeoutSeconds, spec.checkMode(), false, Phase.OFFLINE, now);
       }
       if (waits) {
         p.queueUntil = now + spec.queueFor().toMillis();
       }
       created.add(p);
-      tasks.add(Task.open(taskId, runId, h.name(), p.state.equals("offline") ? "queued" : p.state, timeoutSeconds,
-          spec.checkMode(), p.state.equals("sent") ? Optional.empty() : Optional.of(p.deadline)));
+      tasks.add(Task.open(taskId, runId, h.name(), p.state.word, timeoutSeconds, spec.checkMode(),
+          p.state == Phase.SENT ? Optional.empty() : Optional.of(p.deadline)));
     }
     try {
       // May fail (a full disk): nothing is registered or sent then, and the caller gets the error.
@@ -226,7 +261,7 @@ public final class RunCoordinator {
       for (Pending p : created) {
         pending.put(p.taskId, p);
         run.open++;
-        if (p.state.equals("sent")) {
+        if (p.state == Phase.SENT) {
           lanes.put(p.host, p);
         }
       }
@@ -235,13 +270,13 @@ public final class RunCoordinator {
       }
       for (Pending p : created) {
         switch (p.state) {
-          case "sent" -> {
+          case SENT -> {
             if (!send(p)) {
               hostGone(p, now);
             }
           }
-          case "offline" -> {
-            p.state = "queued";
+          case OFFLINE -> {
+            p.state = Phase.QUEUED;
             complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE, "host is not connected to the "
                 + "controller (run with --queue-for to deliver it when the host returns)", now), NOTHING);
           }
@@ -267,10 +302,10 @@ public final class RunCoordinator {
       return;
     }
     long now = clock.millis();
-    p.state = "sent";
+    p.state = Phase.SENT;
     p.deadline = p.timesOutAt(now);
     lanes.put(p.host, p);
-    writes.submit(s -> s.markTask(p.taskId, "sent", null));
+    writes.submit(s -> s.markTask(p.taskId, Phase.SENT.word, null));
     if (!send(p)) {
       hostGone(p, now);
     }
@@ -307,7 +342,7 @@ public final class RunCoordinator {
       ActiveRun run = new ActiveRun(r.id(), RunListener.NONE, r.module(), args(r.args()));
       for (Task t : store.tasks(r.id())) {
         if (t.finishedAt().isPresent()) {
-          count(run, t.state());
+          count(run, TaskOutcome.Status.valueOf(t.state().toUpperCase(java.util.Locale.ROOT)));
         }
       }
       byRun.put(r.id(), run);
@@ -319,10 +354,11 @@ public final class RunCoordinator {
       if (run == null) {
         continue;
       }
-      boolean out = t.state().equals("sent") || t.state().equals("running");
+      Phase phase = Phase.of(t.state());
+      boolean out = phase == Phase.SENT || phase == Phase.RUNNING;
       boolean waits = out || t.expiresAt().isPresent();
       long deadline = out ? now + reconnectWindow.toMillis() : t.expiresAt().orElse(now);
-      Pending p = new Pending(t.id(), run, t.host(), t.timeoutSeconds(), t.checkMode(), waits, t.state(), deadline);
+      Pending p = new Pending(t.id(), run, t.host(), t.timeoutSeconds(), t.checkMode(), waits, phase, deadline);
       pending.put(p.taskId, p);
       run.open++;
       n++;
@@ -333,7 +369,7 @@ public final class RunCoordinator {
         lanes.put(p.host, p);
       } else {
         // Queued, or (cannot happen with lanes) a second task out for one host: waits for its turn.
-        p.state = "queued";
+        p.state = Phase.QUEUED;
         waitForLane(p);
       }
     }
@@ -372,8 +408,8 @@ public final class RunCoordinator {
   public synchronized void started(String host, String taskId, long startedMillis) {
     Pending p = pending.get(taskId);
     if (p != null && p.host.equals(host)) {
-      p.state = "running";
-      writes.submit(s -> s.markTask(taskId, "running", startedMillis));
+      p.state = Phase.RUNNING;
+      writes.submit(s -> s.markTask(taskId, Phase.RUNNING.word, startedMillis));
     }
   }
 
@@ -456,7 +492,7 @@ public final class RunCoordinator {
       }
     }
     for (Pending w : List.copyOf(pending.values())) {
-      if (w.host.equals(host) && w != p && w.state.equals("queued") && !w.waits) {
+      if (w.host.equals(host) && w != p && w.state == Phase.QUEUED && !w.waits) {
         complete(w, TaskOutcome.controllerSide(TaskOutcome.Status.UNREACHABLE,
             "host is not connected to the controller", now), NOTHING);
       }
@@ -481,7 +517,7 @@ public final class RunCoordinator {
       if (p.run != run || p.completing) {
         continue;
       }
-      if (p.state.equals("queued")) {
+      if (p.state == Phase.QUEUED) {
         complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.CANCELLED, "cancelled by " + by + " before it was sent",
             now), NOTHING);
       } else if (p.disconnectedAt == 0 && dispatcher.cancel(p.host, p.taskId, "cancelled by " + by)) {
@@ -516,7 +552,7 @@ public final class RunCoordinator {
           if (p.completing || p.deadline > now) {
             continue;
           }
-          if (p.state.equals("queued")) {
+          if (p.state == Phase.QUEUED) {
             complete(p, TaskOutcome.controllerSide(TaskOutcome.Status.EXPIRED, dispatcher.isOnline(p.host)
                 ? "expired in the queue: host " + p.host + " was busy with earlier runs"
                 : "expired in the queue: host " + p.host + " did not connect in time", now), NOTHING);
@@ -577,7 +613,7 @@ public final class RunCoordinator {
       if (pending.remove(p.taskId) == null) {
         return;
       }
-      count(run, outcome.status().state());
+      count(run, outcome.status());
       if (lanes.get(p.host) == p) {
         lanes.remove(p.host);
       }
@@ -617,12 +653,12 @@ public final class RunCoordinator {
     }
   }
 
-  private static void count(ActiveRun run, String state) {
-    switch (state) {
-      case "ok", "skipped" -> run.ok++;
-      case "changed" -> run.changed++;
-      case "unreachable", "expired" -> run.unreachable++;
-      default -> run.failed++;
+  private static void count(ActiveRun run, TaskOutcome.Status status) {
+    switch (status) {
+      case OK, SKIPPED -> run.ok++;
+      case CHANGED -> run.changed++;
+      case UNREACHABLE, EXPIRED -> run.unreachable++;
+      case FAILED, TIMED_OUT, CANCELLED -> run.failed++;
     }
   }
 

@@ -72,6 +72,7 @@ public final class ControllerServer implements AutoCloseable {
   /** How often the converger looks for hosts and schedules that are due. */
   private static final Duration CONVERGE_TICK = Duration.ofSeconds(1);
   private ControllerMetrics metrics;
+  private RunCoordinator runs;
   private MetricsEndpoint metricsEndpoint;
   /** Our own event loops, on the transport {@link ServerTransport#choose} picks. */
   private EventLoopGroup acceptLoop;
@@ -119,7 +120,7 @@ public final class ControllerServer implements AutoCloseable {
     // One lane per host for ad-hoc tasks and play parts alike, granted only while the host's stream is ready.
     HostLanes lanes = new HostLanes(sessions::isReady);
     sessions.onReady(lanes::ready);
-    RunCoordinator runs = new RunCoordinator(store, writes, sessions, lanes, clock, timer, config.reconnectWindow());
+    runs = new RunCoordinator(store, writes, sessions, lanes, clock, timer, config.reconnectWindow());
     runs.recover();
     sessions.onDisconnect(runs::disconnected);
     PlayCoordinator plays = new PlayCoordinator(store, writes, sessions, lanes,
@@ -207,6 +208,7 @@ public final class ControllerServer implements AutoCloseable {
         .build()
         .start();
     startControlSocket(operator);
+    runs.startSweep();
     converger.start();
     log.info("homefleet controller {} listening on {}:{} (data {}, CA {}, TLS {}, transport {}: {})", Version.current(),
         config.listenHost(), port(), config.dataDir(), ca.fingerprint(), provider, transport.name(), transport.why());

@@ -117,6 +117,7 @@ class PlayCoordinatorDeliveryTest {
         Duration.ofSeconds(60));
     plays = new PlayCoordinator(store, writes, agents, lanes, h -> Map.of(), Clock.systemUTC());
     runs.alsoSweep(plays::sweep);
+    runs.startSweep();
     agents.coordinator = plays;
   }
 
