@@ -9,9 +9,8 @@ import io.homefleet.controller.run.HostLanes;
 import io.homefleet.controller.run.RunCoordinator;
 import io.homefleet.controller.run.TaskSpec;
 import io.homefleet.controller.store.Records;
-import io.homefleet.controller.store.Records.IssuedCertificate;
-import io.homefleet.controller.store.Records.Token;
 import io.homefleet.controller.store.Store;
+import io.homefleet.controller.testing.Enrolled;
 import io.homefleet.playbook.plan.PlayRecap;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,14 +120,6 @@ class PlayCoordinatorDeliveryTest {
     agents.coordinator = plays;
   }
 
-  private static void enroll(Store s, String host) {
-    Token t = new Token("t-" + host, host, "dev", Map.of(), 1, 10_000, Optional.empty(), Optional.empty(),
-        Optional.empty());
-    IssuedCertificate c = new IssuedCertificate("s-" + host, "agent://" + host, Optional.of(host), "pk", 0, 1000, "PEM",
-        5);
-    s.insertToken(t);
-    assertThat(s.consumeTokenAndEnroll(t, "pk-" + host, c, 1)).isPresent();
-  }
 
   private String start(Path tmp, String playbook, Duration queueFor, Seen seen) throws Exception {
     Path pb = Files.createDirectories(tmp.resolve("pb"));
@@ -157,7 +148,7 @@ class PlayCoordinatorDeliveryTest {
   /** A run of one play for web1, which is offline, with five minutes to connect: its part is queued. */
   private String queuedForOfflineHost(Path tmp, Seen seen) throws Exception {
     controller(tmp.resolve("data"));
-    enroll(store, "web1");
+    Enrolled.host(store, "web1");
     String id = start(tmp, ONE_PLAY, Duration.ofMinutes(5), seen);
     await(() -> "queued".equals(states(id).get("web1")));
     assertThat(agents.sent).isEmpty();
@@ -183,7 +174,7 @@ class PlayCoordinatorDeliveryTest {
   @Test
   void queueFor_hostThatDoesNotConnect_expiresInTheSweep(@TempDir Path tmp) throws Exception {
     controller(tmp.resolve("data"));
-    enroll(store, "web1");
+    Enrolled.host(store, "web1");
     Seen seen = new Seen();
     String id = start(tmp, ONE_PLAY, Duration.ofSeconds(1), seen);
 
@@ -201,8 +192,8 @@ class PlayCoordinatorDeliveryTest {
   @Test
   void cancel_stopsTheRunningPart_andLaterPartsNeverStart(@TempDir Path tmp) throws Exception {
     controller(tmp.resolve("data"));
-    enroll(store, "web1");
-    enroll(store, "web2");
+    Enrolled.host(store, "web1");
+    Enrolled.host(store, "web2");
     agents.online.addAll(Set.of("web1", "web2"));
     Seen seen = new Seen();
     String id = start(tmp, SERIAL_ONE, Duration.ZERO, seen);
@@ -243,7 +234,7 @@ class PlayCoordinatorDeliveryTest {
   void lateRecap_afterAControllerRestart_isStoredAsTheHostsEnd(@TempDir Path tmp) throws Exception {
     Path data = tmp.resolve("data");
     controller(data);
-    enroll(store, "web1");
+    Enrolled.host(store, "web1");
     agents.online.add("web1");
     String id = start(tmp, ONE_PLAY, Duration.ZERO, new Seen());
     PlayDispatcher.Assignment a = agents.sent.poll(30, TimeUnit.SECONDS);

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.homefleet.controller.run.RunCoordinator.AdhocSpec;
-import io.homefleet.controller.store.Records.IssuedCertificate;
 import io.homefleet.controller.store.Records.Task;
-import io.homefleet.controller.store.Records.Token;
 import io.homefleet.controller.store.Store;
+import io.homefleet.controller.testing.Enrolled;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -98,13 +96,8 @@ class RunCoordinatorTest {
   private RunCoordinator coordinator() {
     store = Store.open(dir);
     writes = new GroupCommit(store);
-    for (String host : List.of("web-1", "web-2")) {
-      Token t = new Token("t-" + host, host, "dev", Map.of(), 1, 10_000, Optional.empty(), Optional.empty(),
-          Optional.empty());
-      store.insertToken(t);
-      store.consumeTokenAndEnroll(t, "pk-" + host, new IssuedCertificate("s-" + host, "agent://" + host,
-          Optional.of(host), "pk", 0, 1000, "PEM", 5), 1);
-    }
+    Enrolled.host(store, "web-1");
+    Enrolled.host(store, "web-2");
     return new RunCoordinator(store, writes, agents, new HostLanes(agents::isOnline), Clock.systemUTC(), timer,
         Duration.ofSeconds(60)).startSweep();
   }
@@ -181,6 +174,8 @@ class RunCoordinatorTest {
     runs.started("web-1", running.taskId(), System.currentTimeMillis());
     runs.cancel(id, "bob");
     assertThat(agents.cancels.poll(5, TimeUnit.SECONDS)).isEqualTo(running.taskId());
+    // The queued task ends once its end is stored (the group commit), before the running one's.
+    await().atMost(Duration.ofSeconds(5)).until(() -> heard.results.containsKey("web-2"));
     assertThat(heard.results.get("web-2").status()).isEqualTo(TaskOutcome.Status.CANCELLED);
     // The agent stops the task and says so, as a real one does.
     runs.result("web-1", running.taskId(), outcome(TaskOutcome.Status.CANCELLED), () -> { });

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.homefleet.controller.run.GroupCommit;
-import io.homefleet.controller.store.Records.IssuedCertificate;
-import io.homefleet.controller.store.Records.Token;
 import io.homefleet.controller.store.Store;
+import io.homefleet.controller.testing.Enrolled;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,12 +31,6 @@ class LastSeenTest {
     timer.shutdownNow();
   }
 
-  private static void enroll(Store s, String host) {
-    Token t = new Token("t-" + host, host, "dev", Map.of(), 1, 10_000, Optional.empty(), Optional.empty(), Optional.empty());
-    IssuedCertificate c = new IssuedCertificate("s-" + host, "agent://" + host, Optional.of(host), "pk", 0, 1000, "PEM", 5);
-    s.insertToken(t);
-    assertThat(s.consumeTokenAndEnroll(t, "pk-" + host, c, 1)).isPresent();
-  }
 
   private static long stored(Store s, String host) {
     return s.host(host).orElseThrow().lastSeen().orElse(0L);
@@ -54,7 +47,7 @@ class LastSeenTest {
   void heartbeats_storedByTheNextFlush_newestWins(@TempDir Path dir) throws Exception {
     try (Store store = Store.open(dir); GroupCommit writes = new GroupCommit(store)) {
       for (int i = 0; i < 2500; i++) {
-        enroll(store, "h" + i);
+        Enrolled.host(store, "h" + i);
       }
       // An hour between flushes: only the explicit flush() below writes.
       LastSeen seen = new LastSeen(writes, timer, Duration.ofHours(1));
@@ -75,7 +68,7 @@ class LastSeenTest {
   @Test
   void sessionEnd_storedAtOnce_andALateBatchDoesNotMoveItBack(@TempDir Path dir) throws Exception {
     try (Store store = Store.open(dir); GroupCommit writes = new GroupCommit(store)) {
-      enroll(store, "web1");
+      Enrolled.host(store, "web1");
       LastSeen seen = new LastSeen(writes, timer, Duration.ofHours(1));
       seen.heard("web1", 2000);
       seen.last("web1", 3000);
@@ -92,7 +85,7 @@ class LastSeenTest {
   void theTimerFlushes_withoutAnyoneAsking(@TempDir Path dir) throws Exception {
     Store store = Store.open(dir);
     try (store; GroupCommit writes = new GroupCommit(store)) {
-      List.of("a", "b").forEach(h -> enroll(store, h));
+      List.of("a", "b").forEach(h -> Enrolled.host(store, h));
       LastSeen seen = new LastSeen(writes, timer, Duration.ofMillis(100));
       Map.of("a", 4242L, "b", 4343L).forEach(seen::heard);
       await().atMost(Duration.ofSeconds(30)).until(() -> stored(store, "a") + stored(store, "b") == 8585);
