@@ -3,13 +3,11 @@ package io.homefleet.playbook.plan;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.playbook.template.TemplateException;
-import io.homefleet.playbook.vars.Precedence;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +21,6 @@ final class HostRun {
   private static final String CENSORED =
       "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
   private static final Set<String> SHIPS_FILES = Set.of("copy", "template", "unarchive", "script");
-  /** Variables never resolved as templates: other hosts' data, facts and inventory structure. */
-  private static final Set<String> NOT_LAZY = Set.of("hostvars", "groups", "ansible_facts", "group_names");
 
   private enum Flow { CONTINUE, FAILED, END }
 
@@ -34,15 +30,7 @@ final class HostRun {
   private final ModuleInvoker invoker;
   private final PlanListener listener;
 
-  private final Map<String, Object> globalDefaults = new LinkedHashMap<>();
-  private final Map<String, Object> globalRoleVars = new LinkedHashMap<>();
-  private final Map<Map<String, Object>, Set<String>> lazyKeys = new IdentityMap();
-
-  /** {@code set_fact} values and registered results. */
-  private final Map<String, Object> facts = new LinkedHashMap<>();
-  /** Facts modules returned, keys without {@code ansible_}. */
-  private final Map<String, Object> ansibleFacts = new LinkedHashMap<>();
-  private Map<String, Object> factsLayer = Map.of();
+  private final RunVars variables;
   private final Set<Integer> notified = new LinkedHashSet<>();
 
   private int ok;
@@ -58,16 +46,7 @@ final class HostRun {
     this.bundleDir = bundleDir;
     this.invoker = invoker;
     this.listener = listener;
-    for (RoleScope s : plan.roles()) {
-      if (s.exported()) {
-        globalDefaults.putAll(s.defaults());
-        globalRoleVars.putAll(s.vars());
-      }
-    }
-    if (plan.vars().getOrDefault(Precedence.FACTS, Map.of()).get("ansible_facts") instanceof Map<?, ?> known) {
-      known.forEach((k, v) -> ansibleFacts.put(String.valueOf(k), v));
-    }
-    rebuildFactsLayer();
+    this.variables = new RunVars(templar, plan, bundleDir);
   }
 
   PlayRecap play() throws InterruptedException {
@@ -80,8 +59,8 @@ final class HostRun {
     if (flow == Flow.FAILED) {
       end = PlayRecap.End.FAILED;
     }
-    return new PlayRecap(ok, changed, 0, end == PlayRecap.End.FAILED ? 1 : 0, skipped, rescued, ignored, end, facts,
-        ansibleFacts);
+    return new PlayRecap(ok, changed, 0, end == PlayRecap.End.FAILED ? 1 : 0, skipped, rescued, ignored, end,
+        variables.setFacts(), variables.ansibleFacts());
   }
 
   // ---- the tree
@@ -119,7 +98,7 @@ final class HostRun {
   private Flow include(PlanInclude inc, List<Map<String, Object>> frames) throws InterruptedException {
     TaskRef ref = new TaskRef(inc.id(), inc.path(), inc.name(), inc.location(), false);
     listener.taskStarted(ref);
-    Map<String, Object> vars = varsFor(inc.scope(), merged(inc.contextVars(), inc.params()), frames);
+    Map<String, Object> vars = variables.forTask(inc.scope(), merged(inc.contextVars(), inc.params()), frames);
     try {
       if (!inc.resolved()) {
         return fail(ref, Map.of("msg", inc.location() + ": " + inc.kind() + " '" + inc.file() + "' names its "
@@ -161,8 +140,8 @@ final class HostRun {
     r.put("failed", true);
     r.putIfAbsent("changed", false);
     listener.taskFinished(new TaskResult(ref, TaskStatus.FAILED, false, r, List.of()));
-    facts.put("ansible_failed_task", Map.of("name", ref.name(), "path", ref.path(), "location", ref.location()));
-    facts.put("ansible_failed_result", r);
+    variables.set("ansible_failed_task", Map.of("name", ref.name(), "path", ref.path(), "location", ref.location()));
+    variables.set("ansible_failed_result", r);
     return Flow.FAILED;
   }
 
@@ -204,7 +183,7 @@ final class HostRun {
     if (t.module().equals("meta")) {
       return meta(t, new TaskRef(t.id(), t.path(), t.name(), t.location(), handler), frames);
     }
-    Map<String, Object> vars = varsFor(t.scope(), t.vars(), frames);
+    Map<String, Object> vars = variables.forTask(t.scope(), t.vars(), frames);
     TaskRef ref = new TaskRef(t.id(), t.path(), displayName(t.name(), vars), t.location(), handler);
     listener.taskStarted(ref);
     boolean noLog = flag(t.noLog(), vars, false);
@@ -216,7 +195,7 @@ final class HostRun {
       r = once(t, vars);
     }
     if (!t.register().isEmpty()) {
-      facts.put(t.register(), r.result());
+      variables.set(t.register(), r.result());
     }
     boolean ignore = r.status() == TaskStatus.FAILED && flag(t.ignoreErrors(), vars, false);
     switch (r.status()) {
@@ -246,8 +225,8 @@ final class HostRun {
       failedTask.put("action", t.module());
       failedTask.put("path", t.path());
       failedTask.put("location", t.location());
-      facts.put("ansible_failed_task", failedTask);
-      facts.put("ansible_failed_result", r.result());
+      variables.set("ansible_failed_task", failedTask);
+      variables.set("ansible_failed_result", r.result());
       return Flow.FAILED;
     }
     return Flow.CONTINUE;
@@ -272,7 +251,7 @@ final class HostRun {
     try {
       // The implicit flush_handlers between a play's sections has no when: no variables to build.
       Map<String, Object> skip = t.when().isEmpty() ? null
-          : whenFalse(t.when(), varsFor(t.scope(), t.vars(), frames));
+          : whenFalse(t.when(), variables.forTask(t.scope(), t.vars(), frames));
       if (skip != null) {
         skipped++;
         listener.taskFinished(new TaskResult(ref, TaskStatus.SKIPPED, false, skip, List.of()));
@@ -467,7 +446,7 @@ final class HostRun {
       } catch (LogicActions.ActionException e) {
         return ModuleResult.failed(where + e.getMessage());
       }
-      facts.putAll(LogicActions.factsSet(r));
+      variables.setAll(LogicActions.factsSet(r));
       return r;
     }
     ModuleResult r;
@@ -481,12 +460,7 @@ final class HostRun {
       return ModuleResult.failed(where + "module '" + t.module() + "' returned nothing");
     }
     if (r.status() != TaskStatus.FAILED && r.result().get("ansible_facts") instanceof Map<?, ?> got) {
-      got.forEach((k, v) -> {
-        String key = String.valueOf(k);
-        ansibleFacts.put(key.startsWith("ansible_") ? key.substring("ansible_".length()) : key, v);
-      });
-      rebuildFactsLayer();
-      vars.putAll(factsLayer);
+      vars.putAll(variables.learnFacts(got));
     }
     return r;
   }
@@ -514,135 +488,6 @@ final class HostRun {
   }
 
   // ---- values
-
-  /**
-   * The variables a task sees: the plan's levels and those learnt here (role defaults and vars,
-   * facts gathered in this play, block and task vars, set_fact and registered results, role and
-   * include params), merged in {@link Precedence}'s order, then the runner's own magic variables.
-   */
-  private Map<String, Object> varsFor(int scopeIndex, Map<String, Object> taskVars,
-      List<Map<String, Object>> frames) {
-    RoleScope scope = scopeIndex >= 0 ? plan.roles().get(scopeIndex) : null;
-    Map<String, Object> v = new HashMap<>(256);
-    Set<String> lazy = new HashSet<>();
-    for (Precedence level : Precedence.values()) {
-      switch (level) {
-        case ROLE_DEFAULTS -> {
-          layer(v, lazy, globalDefaults);
-          if (scope != null) {
-            layer(v, lazy, scope.defaults());
-          }
-        }
-        // The plan's facts seeded ansibleFacts; what modules returned since replaces them.
-        case FACTS -> v.putAll(factsLayer);
-        case ROLE_VARS -> {
-          layer(v, lazy, globalRoleVars);
-          if (scope != null) {
-            layer(v, lazy, scope.vars());
-          }
-        }
-        case TASK_VARS -> layer(v, lazy, taskVars); // block vars are merged into each task's at compile time
-        case SET_FACTS -> {
-          layer(v, lazy, plan.vars().getOrDefault(level, Map.of()));
-          v.putAll(facts);
-        }
-        case ROLE_PARAMS -> {
-          if (scope != null) {
-            layer(v, lazy, scope.params());
-            v.put("role_name", scope.role());
-            v.put("role_path", bundleDir.resolve(scope.bundleDir()).toString());
-          }
-        }
-        case INCLUDE_PARAMS -> frames.forEach(frame -> layer(v, lazy, frame));
-        default -> layer(v, lazy, plan.vars().getOrDefault(level, Map.of()));
-      }
-    }
-    v.put("omit", OMIT);
-    v.put("ansible_play_name", plan.play());
-    v.put("playbook_dir", bundleDir.toString());
-    v.put("ansible_check_mode", plan.check());
-    v.put("ansible_diff_mode", plan.diff());
-    resolveLazy(v, lazy);
-    return v;
-  }
-
-  private void layer(Map<String, Object> into, Set<String> lazy, Map<String, Object> layer) {
-    if (layer.isEmpty()) {
-      return;
-    }
-    into.putAll(layer);
-    lazy.addAll(lazyKeys.computeIfAbsent(layer, l -> {
-      Set<String> keys = new HashSet<>();
-      l.forEach((k, val) -> {
-        if (!NOT_LAZY.contains(k) && hasTemplate(val)) {
-          keys.add(k);
-        }
-      });
-      return keys;
-    }));
-  }
-
-  /**
-   * Ansible templates variables when they are used, so {@code b: "{{ a }}"} follows {@code a}.
-   * Here the variables written with templates are rendered before the task, a few passes deep;
-   * one that cannot be rendered yet (it names a result not registered) stays as written.
-   */
-  private void resolveLazy(Map<String, Object> v, Set<String> lazy) {
-    Set<String> pending = new HashSet<>();
-    for (String k : lazy) {
-      if (hasTemplate(v.get(k))) {
-        pending.add(k);
-      }
-    }
-    for (int pass = 0; pass < 8 && !pending.isEmpty(); pass++) {
-      boolean progress = false;
-      for (String k : List.copyOf(pending)) {
-        try {
-          Object before = v.get(k);
-          Object after = templar.template(before, v);
-          if (!after.equals(before)) {
-            progress = true;
-          }
-          v.put(k, after);
-          if (!hasTemplate(after)) {
-            pending.remove(k);
-          }
-        } catch (TemplateException | RuntimeException e) {
-          // not renderable yet: left as written
-        }
-      }
-      if (!progress) {
-        break;
-      }
-    }
-  }
-
-  private static boolean hasTemplate(Object value) {
-    if (value instanceof String s) {
-      return s.contains("{{") || s.contains("{%");
-    }
-    if (value instanceof Map<?, ?> m) {
-      for (Object o : m.values()) {
-        if (hasTemplate(o)) {
-          return true;
-        }
-      }
-    } else if (value instanceof List<?> l) {
-      for (Object o : l) {
-        if (hasTemplate(o)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private void rebuildFactsLayer() {
-    Map<String, Object> layer = new LinkedHashMap<>();
-    ansibleFacts.forEach((k, v) -> layer.put("ansible_" + k, v));
-    layer.put("ansible_facts", Collections.unmodifiableMap(new LinkedHashMap<>(ansibleFacts)));
-    factsLayer = layer;
-  }
 
   /** The module's arguments: templated, omitted ones dropped, unsafe unwrapped, bundle files located. */
   private Map<String, Object> args(PlanTask t, Map<String, Object> vars) throws TemplateException {
@@ -923,8 +768,5 @@ final class HostRun {
     }
   }
 
-  /** Caches per layer object, by identity: the plan's maps are immutable and live as long as the run. */
-  private static final class IdentityMap extends java.util.IdentityHashMap<Map<String, Object>, Set<String>> {
-    private static final long serialVersionUID = 1L;
-  }
+
 }
