@@ -116,7 +116,7 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
     this.status = status;
     this.version = version;
     this.executor = new Executor(modules, config.maxConcurrentTasks(), this, config.stateDir());
-    this.plays = new PlayExecutor(modules, this, config.stateDir(), new SharedTemplar());
+    this.plays = new PlayExecutor(modules, this, config.stateDir(), Templar::new);
     reportInterrupted();
   }
 
@@ -640,19 +640,6 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
       journal.close();
     } catch (IOException e) {
       log.warn("closing the journal: {}", e.getMessage());
-    }
-  }
-
-  /** One template engine for every play, made when the first play needs it. */
-  private static final class SharedTemplar implements Supplier<Templar> {
-    private Templar value;
-
-    @Override
-    public synchronized Templar get() {
-      if (value == null) {
-        value = new Templar();
-      }
-      return value;
     }
   }
 }
