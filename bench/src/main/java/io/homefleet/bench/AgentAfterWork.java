@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@code command} and {@code playbooks/quickstart.yml} twice) and after N runs of the benchmark
  * play ({@code bench/ansible/play/site.yml}: the first on a fresh tree, the others changing
  * nothing), each the median over the agents, which enrolled and were started again with their
- * identity first (as {@code agent} measures them). {@code -Dbench.nmt=true} runs the agents with
+ * identity first (as {@code agent} measures them; {@code -Dbench.noRestart=true}: not). {@code -Dbench.nmt=true} runs the agents with
  * native memory tracking and prints each checkpoint's {@code VM.native_memory summary} of the
  * first agent (NMT costs memory of its own: not for the RSS figures).
  */
@@ -42,6 +42,9 @@ final class AgentAfterWork {
       List<Process> procs = new ArrayList<>();
       try {
         OperatorGrpc.OperatorBlockingStub op = OperatorGrpc.newBlockingStub(opCh);
+        // -Dbench.noRestart=true keeps the enrolling processes, as the quickstart's agents are.
+        boolean restart = !Boolean.getBoolean("bench.noRestart");
+        out.put("restarted", restart);
         StringBuilder inventory = new StringBuilder("[bench]\n");
         for (int i = 1; i <= agents; i++) {
           String host = "work-" + i;
@@ -52,12 +55,11 @@ final class AgentAfterWork {
           Path cfg = adir.resolve("agent.yaml");
           Files.writeString(cfg, "controller: " + ctl.target() + "\nhost: " + host + "\ntoken: " + t.getToken()
               + "\nca_fingerprint: \"" + t.getCaFingerprint() + "\"\nstate_dir: ./state\n");
-          procs.add(AgentFootprint.start(root, cfg, adir.resolve("agent-1.log"), null));
+          procs.add(AgentFootprint.start(root, cfg, adir.resolve("agent-1.log"), restart ? null : javaOpts));
           inventory.append(host).append('\n');
         }
-        // Enrolled, then started again with the identity, as after a reboot: the figure of `agent`
-        // (an agent that just enrolled still holds Bouncy Castle's classes until a full GC).
-        for (int i = 0; i < agents; i++) {
+        // Enrolled, then started again with the identity, as after a reboot: the figure of `agent`.
+        for (int i = 0; restart && i < agents; i++) {
           Path adir = dir.resolve("agents/work-" + (i + 1));
           AgentFootprint.awaitConnected(adir, procs.get(i));
           procs.get(i).destroy();
