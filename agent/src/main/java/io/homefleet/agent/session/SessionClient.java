@@ -84,6 +84,9 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private final Channels channels;
   private final Supplier<HostFacts> facts;
   private final Clock clock;
+  /** When a full collection follows a connect: after the session's first exchanges. */
+  private static final Duration COLLECT_AFTER_CONNECT = Duration.ofSeconds(10);
+
   private final ScheduledExecutorService timer;
   private final AgentStatus status;
   private final String version;
@@ -370,6 +373,9 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
               }
               log.info("connected to {} as {} (role {})", config.controller(), msg.getWelcome().getHostName(), role);
               status.set(AgentStatus.State.CONNECTED, config.hostName(), config.controller(), "");
+              // Enrolling, connecting and renewing grow the heap and leave Bouncy Castle's class loader
+              // behind; on the serial collector only a full collection shrinks and unloads them.
+              timer.schedule(System::gc, COLLECT_AFTER_CONNECT.toMillis(), TimeUnit.MILLISECONDS);
               List<AgentMessage> replay = unacknowledged();
               if (!replay.isEmpty()) {
                 log.info("re-sending {} unacknowledged result(s)", replay.size());
