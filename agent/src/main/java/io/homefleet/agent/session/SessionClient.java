@@ -73,6 +73,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionClient.class);
+  /** When a full collection follows a connect: after the session's first exchanges. */
+  private static final Duration COLLECT_AFTER_CONNECT = Duration.ofSeconds(10);
 
   /** Exit codes of {@code homefleet-agent run}. */
   public static final int EXIT_STOPPED = 0;
@@ -84,9 +86,6 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private final Channels channels;
   private final Supplier<HostFacts> facts;
   private final Clock clock;
-  /** When a full collection follows a connect: after the session's first exchanges. */
-  private static final Duration COLLECT_AFTER_CONNECT = Duration.ofSeconds(10);
-
   private final ScheduledExecutorService timer;
   private final AgentStatus status;
   private final String version;
