@@ -102,17 +102,25 @@ final class AgentFootprint {
   }
 
   private static Process start(Path root, Path cfg, Path log) throws Exception {
+    return start(root, cfg, log, null);
+  }
+
+  /** The agent through its launcher; {@code javaOpts} (or null) are added to the shipped flags. */
+  static Process start(Path root, Path cfg, Path log, String javaOpts) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(root.resolve("bin/homefleet-agent").toString(), "run", "--config",
         cfg.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
     String opts = System.getenv("HOMEFLEET_AGENT_OPTS");
     if (opts != null) {
       pb.environment().put("HOMEFLEET_AGENT_OPTS", opts);
     }
+    if (javaOpts != null) {
+      pb.environment().put("JAVA_OPTS", javaOpts);
+    }
     return pb.start();
   }
 
   /** Nanoseconds from now until the agent's status file says connected. */
-  private static long awaitConnected(Path adir, Process agent) throws Exception {
+  static long awaitConnected(Path adir, Process agent) throws Exception {
     long t0 = System.nanoTime();
     Path status = adir.resolve("state/status.json");
     while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60)) {

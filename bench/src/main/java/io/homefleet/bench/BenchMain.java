@@ -29,7 +29,7 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: homefleet-bench fanout AGENTS [RUNS] | agent [RUNS]");
+      System.err.println("usage: homefleet-bench fanout AGENTS [RUNS] | agent [RUNS] | agent-work [AGENTS [PLAYS...]]");
       System.exit(2);
     }
     Path root = Path.of(System.getProperty("homefleet.root", ".")).toAbsolutePath().normalize();
@@ -38,6 +38,8 @@ public final class BenchMain {
       case "fanout" -> fanout(root, dir, Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 5,
           !Boolean.getBoolean("bench.noStorm"));
       case "agent" -> AgentFootprint.measure(root, dir, args.length > 1 ? Integer.parseInt(args[1]) : 20);
+      case "agent-work" -> AgentAfterWork.measure(root, dir, args.length > 1 ? Integer.parseInt(args[1]) : 3,
+          AgentAfterWork.checkpoints(args, 2));
       default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
     };
     r.forEach((k, v) -> System.out.println(k + "=" + v));

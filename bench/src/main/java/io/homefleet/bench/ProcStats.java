@@ -69,7 +69,7 @@ final class ProcStats {
     return jcmd(pid, "JVMTI.agent_load", lib, '"' + options + '"');
   }
 
-  private static String jcmd(long pid, String... cmd) throws IOException, InterruptedException {
+  static String jcmd(long pid, String... cmd) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(jcmd.toString(), Long.toString(pid)));
     args.addAll(java.util.List.of(cmd));

@@ -36,4 +36,14 @@ class BenchSmokeIT {
     assertThat(Double.parseDouble(r.get("agent_idle_rss_mib").toString())).isPositive();
     assertThat(r.get("row").toString()).doesNotContain("null");
   }
+
+  @Test
+  void agentWork_realProcessAfterPlays_producesEveryFigure(@TempDir Path dir) throws Exception {
+    System.setProperty("bench.settleSeconds", "1");
+    Map<String, Object> r = AgentAfterWork.measure(ROOT, dir, 1, java.util.List.of(2));
+    assertThat(r).containsKeys("rss_mib_fresh", "rss_mib_quickstart", "rss_mib_plays_2",
+        "bench_play_nochange_wall_ms_p50", "bench_play_nochange_agent_cpu_ms_p50", "row");
+    assertThat(Double.parseDouble(r.get("rss_mib_plays_2").toString())).isPositive();
+    assertThat(r.get("row").toString()).doesNotContain("null");
+  }
 }

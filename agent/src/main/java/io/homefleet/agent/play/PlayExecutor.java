@@ -15,6 +15,7 @@ import io.homefleet.pki.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,18 +34,26 @@ import org.slf4j.LoggerFactory;
  * bundle into a work directory of its own ({@code STATE/plays/ASSIGNMENT}), runs it with a
  * {@link PlanRunner} through the agent's modules, and reports every event to a {@link PlaySink}
  * as it happens. A cancel interrupts the play's thread. The work directory is removed afterwards.
+ * The template engine is made for the first play and kept while plays follow each other; once
+ * none has come for {@link #IDLE_RELEASE}, it is dropped and the heap collected, so that an idle
+ * agent gives back what its plays used (bench/README.md, "The agent after work").
  * Like all of the state dir it is the agent user's alone: its directories 0700, its files 0600
  * (the bundle written so, what a task wrote made so after the task).
  */
 public final class PlayExecutor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PlayExecutor.class);
   private static final int REMEMBERED_IDS = 1024;
+  /** How long after its last play the agent keeps the play state (a playbook's next play comes sooner). */
+  static final Duration IDLE_RELEASE = Duration.ofSeconds(5);
 
   private final Map<String, Module> modules;
   private final PlaySink sink;
   private final Path playsDir;
   private final ExecutorService thread;
-  private final Supplier<Templar> templar;
+  private final Supplier<Templar> newTemplar;
+  private final Duration idleRelease;
+  private final Object idle = new Object();
+  private Templar templar; // guarded by idle
   private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
   private final Map<String, PlayWork> queued = new ConcurrentHashMap<>();
   private final Map<String, Boolean> seen = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
@@ -58,13 +67,19 @@ public final class PlayExecutor implements AutoCloseable {
    * @param modules the agent's modules by short name
    * @param sink where events go
    * @param stateDir the agent's state directory; plays work under {@code plays/} in it
-   * @param templar the agent's shared template engine (costly to create)
+   * @param newTemplar makes the plays' template engine (costly: one is kept while plays follow each other)
    */
-  public PlayExecutor(Map<String, Module> modules, PlaySink sink, Path stateDir, Supplier<Templar> templar) {
+  public PlayExecutor(Map<String, Module> modules, PlaySink sink, Path stateDir, Supplier<Templar> newTemplar) {
+    this(modules, sink, stateDir, newTemplar, IDLE_RELEASE);
+  }
+
+  PlayExecutor(Map<String, Module> modules, PlaySink sink, Path stateDir, Supplier<Templar> newTemplar,
+      Duration idleRelease) {
     this.modules = Map.copyOf(modules);
     this.sink = sink;
     this.playsDir = stateDir.resolve("plays");
-    this.templar = templar;
+    this.newTemplar = newTemplar;
+    this.idleRelease = idleRelease;
     ThreadPoolExecutor tpe = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = new Thread(r, "homefleet-play");
       t.setDaemon(true);
@@ -88,6 +103,9 @@ public final class PlayExecutor implements AutoCloseable {
     synchronized (running) {
       queued.put(work.assignmentId(), work);
       running.put(work.assignmentId(), thread.submit(() -> execute(work)));
+    }
+    synchronized (idle) {
+      idle.notifyAll();
     }
     return true;
   }
@@ -139,8 +157,8 @@ public final class PlayExecutor implements AutoCloseable {
           sink.taskFinished(work, result);
         }
       };
-      ModuleAdapter invoker = new ModuleAdapter(modules, work.runId(), work.assignmentId(), dir, bundle, templar);
-      PlayRecap recap = new PlanRunner(templar.get(), PlayExecutor::writeBundleFile).run(plan, bundle, invoker, listener);
+      ModuleAdapter invoker = new ModuleAdapter(modules, work.runId(), work.assignmentId(), dir, bundle, this::templar);
+      PlayRecap recap = new PlanRunner(templar(), PlayExecutor::writeBundleFile).run(plan, bundle, invoker, listener);
       log.info("play {} finished in {} ms: ok={} changed={} failed={} ({})", work.assignmentId(),
           System.currentTimeMillis() - started, recap.ok(), recap.changed(), recap.failed(), recap.end());
       report = () -> sink.playFinished(work, recap);
@@ -157,6 +175,42 @@ public final class PlayExecutor implements AutoCloseable {
     deleteQuietly(dir);
     running.remove(work.assignmentId());
     report.run();
+    releaseWhenIdle();
+  }
+
+  private Templar templar() {
+    synchronized (idle) {
+      if (templar == null) {
+        templar = newTemplar.get();
+      }
+      return templar;
+    }
+  }
+
+  /**
+   * On the play thread after a play: unless another play arrives within {@link #idleRelease},
+   * drops the template engine and runs a full collection, which with the agent's serial
+   * collector also shrinks the heap (its free ratios) and unloads class loaders no longer used
+   * (Bouncy Castle's after a renewal); the JVM's periodic native trim then returns the freed
+   * malloc memory.
+   */
+  private void releaseWhenIdle() {
+    long until = System.nanoTime() + idleRelease.toNanos();
+    synchronized (idle) {
+      try {
+        for (long left = idleRelease.toMillis(); queued.isEmpty() && left > 0;
+            left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
+          idle.wait(left);
+        }
+      } catch (InterruptedException e) {
+        return; // closing
+      }
+      if (!queued.isEmpty()) {
+        return;
+      }
+      templar = null;
+    }
+    System.gc();
   }
 
   /** A bundle file and its directories, owner-only from their creation like all of the state dir. */

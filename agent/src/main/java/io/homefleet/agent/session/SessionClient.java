@@ -74,6 +74,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionClient.class);
+  /** When a full collection follows a connect: after the session's first exchanges. */
+  private static final Duration COLLECT_AFTER_CONNECT = Duration.ofSeconds(10);
 
   /** Exit codes of {@code homefleet-agent run}. */
   public static final int EXIT_STOPPED = 0;
@@ -117,7 +119,7 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
     this.status = status;
     this.version = version;
     this.executor = new Executor(modules, config.maxConcurrentTasks(), this, config.stateDir());
-    this.plays = new PlayExecutor(modules, this, config.stateDir(), new SharedTemplar());
+    this.plays = new PlayExecutor(modules, this, config.stateDir(), Templar::new);
     reportInterrupted();
   }
 
@@ -371,6 +373,9 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
               }
               log.info("connected to {} as {} (role {})", config.controller(), msg.getWelcome().getHostName(), role);
               status.set(AgentStatus.State.CONNECTED, config.hostName(), config.controller(), "");
+              // Enrolling, connecting and renewing grow the heap and leave Bouncy Castle's class loader
+              // behind; on the serial collector only a full collection shrinks and unloads them.
+              timer.schedule(System::gc, COLLECT_AFTER_CONNECT.toMillis(), TimeUnit.MILLISECONDS);
               List<AgentMessage> replay = unacknowledged();
               if (!replay.isEmpty()) {
                 log.info("re-sending {} unacknowledged result(s)", replay.size());
@@ -641,19 +646,6 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
       journal.close();
     } catch (IOException e) {
       log.warn("closing the journal: {}", e.getMessage());
-    }
-  }
-
-  /** One template engine for every play, made when the first play needs it. */
-  private static final class SharedTemplar implements Supplier<Templar> {
-    private Templar value;
-
-    @Override
-    public synchronized Templar get() {
-      if (value == null) {
-        value = new Templar();
-      }
-      return value;
     }
   }
 }

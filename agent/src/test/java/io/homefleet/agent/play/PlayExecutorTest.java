@@ -15,13 +15,18 @@ import io.homefleet.playbook.plan.TaskRef;
 import io.homefleet.playbook.plan.TaskResult;
 import io.homefleet.playbook.plan.TaskStatus;
 import io.homefleet.playbook.template.Templar;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +41,8 @@ class PlayExecutorTest {
     final List<ItemResult> items = new CopyOnWriteArrayList<>();
     final CompletableFuture<PlayRecap> recap = new CompletableFuture<>();
     final CompletableFuture<String> failure = new CompletableFuture<>();
+    /** Every play's recap, or its failure's message, in the order they end. */
+    final BlockingQueue<Object> ends = new LinkedBlockingQueue<>();
 
     @Override
     public void taskStarted(PlayWork work, TaskRef task) {}
@@ -52,11 +59,13 @@ class PlayExecutorTest {
 
     @Override
     public void playFinished(PlayWork work, PlayRecap recap) {
+      ends.add(recap);
       this.recap.complete(recap);
     }
 
     @Override
     public void playFailed(PlayWork work, String message) {
+      ends.add(message);
       failure.complete(message);
       recap.completeExceptionally(new AssertionError(message));
     }
@@ -183,6 +192,33 @@ class PlayExecutorTest {
     // First the unpacked bundle as written, then after tasks wrote with modes of their own.
     assertThat(seen).as("modes in the state dir during the play").containsExactly("missing", "written");
     assertThat(PrivateModes.offenders(state.resolve("plays"))).isEmpty();
+  }
+
+  @Test
+  void templar_keptWhilePlaysFollow_thenUnreachableOnceIdle(@TempDir Path tmp) throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("root"));
+    List<WeakReference<Templar>> made = new CopyOnWriteArrayList<>();
+    Supplier<Templar> factory = () -> {
+      Templar t = new Templar();
+      made.add(new WeakReference<>(t));
+      return t;
+    };
+    byte[] plan = plan(tmp, PLAY, Map.of("root", root.toString(), "who", "x"), false);
+    try (Events sink = new Events(); PlayExecutor ex = new PlayExecutor(Modules.builtin(), sink, tmp.resolve("state"), factory,
+        Duration.ofSeconds(2))) {
+      ex.submit(new PlayWork("t-p0-h", "t", 0, plan));
+      assertThat(sink.ends.poll(60, TimeUnit.SECONDS)).isInstanceOf(PlayRecap.class);
+      ex.submit(new PlayWork("t2-p0-h", "t2", 0, plan));
+      assertThat(sink.ends.poll(60, TimeUnit.SECONDS)).isInstanceOf(PlayRecap.class);
+      assertThat(made).as("one engine for plays that follow each other").hasSize(1);
+      // The executor lives on (as in the agent); only what its plays held is to go.
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (made.get(0).get() != null && System.nanoTime() < until) {
+        System.gc();
+        Thread.sleep(100);
+      }
+      assertThat(made.get(0).get()).as("the engine once no play came for the idle time").isNull();
+    }
   }
 
   @Test
