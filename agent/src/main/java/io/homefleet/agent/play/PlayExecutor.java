@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * as it happens. A cancel interrupts the play's thread. The work directory is removed afterwards.
  * The template engine is made for the first play and kept while plays follow each other; once
  * none has come for {@link #IDLE_RELEASE}, it is dropped and the heap collected, so that an idle
- * agent gives back what its plays used (bench/README.md, "The agent after work").
+ * agent gives back what its plays used (bench/HISTORY.md, "The agent after work").
  * Like all of the state dir it is the agent user's alone: its directories 0700, its files 0600
  * (the bundle written so, what a task wrote made so after the task).
  */

@@ -31,7 +31,7 @@ import java.util.Map;
  * {@code DiskSpaceMetrics} give the same values (minus {@code process.cpu.time} and {@code
  * system.cpu.count}, which {@code promtool check metrics} refuses), so the fleet endpoint's families
  * are unchanged. It does not use Micrometer: an idle agent without a {@code telemetry:} section
- * then loads none of Micrometer's ~90 classes (bench/README.md, "Fifth session: agent idle memory").
+ * then loads none of Micrometer's ~90 classes (bench/HISTORY.md, "Fifth session: agent idle memory").
  */
 public final class BasicSamples implements SessionTelemetry.Source {
   private static final String USED = "The amount of used memory";

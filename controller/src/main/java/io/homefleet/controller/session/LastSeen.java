@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Writes connected hosts' last-seen times to the store in one batch every {@code every} instead
  * of one group-commit write per heartbeat: 10,000 agents heartbeating every 15 s were ~670 store
- * writes a second at rest (bench/README.md, "Fifth session"). Dead-peer detection does not read
+ * writes a second at rest (bench/HISTORY.md, "Fifth session"). Dead-peer detection does not read
  * the store (it uses the stream's last-heard time and the keepalive); the operator's host list
  * shows the live time of a connected host ({@link SessionRegistry#lastHeard}), so the stored value
  * of a connected host lags by at most {@code every}, and a session's end is written at once.
