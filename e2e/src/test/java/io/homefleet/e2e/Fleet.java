@@ -13,14 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.core.TerminalFailureException;
 
 /**
  * A controller and agents as real processes, started through the packaged launchers
@@ -157,32 +152,9 @@ final class Fleet implements AutoCloseable {
         dataDir.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     controller = pb.start();
     all.add(controller);
-    awaitUntil("the controller's start", Duration.ofSeconds(60), Duration.ofMillis(100), controller,
+    Waits.until("the controller's start", Duration.ofSeconds(60), Duration.ofMillis(100), controller,
         () -> Files.readString(log, StandardCharsets.UTF_8).split("listening on", -1).length > before,
         () -> Files.readString(log));
-  }
-
-  /**
-   * Awaitility's wait for {@code done}, every {@code poll} up to {@code timeout}, failing at once
-   * when {@code process} (if any) exits; the failure shows {@code context} (logs, the last output).
-   */
-  static void awaitUntil(String what, Duration timeout, Duration poll, Process process, Callable<Boolean> done,
-      Callable<String> context) {
-    ConditionFactory wait = Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(poll);
-    if (process != null) {
-      wait = wait.failFast("the process exited", () -> !process.isAlive());
-    }
-    try {
-      wait.until(done);
-    } catch (ConditionTimeoutException | TerminalFailureException e) {
-      String shown;
-      try {
-        shown = context.call();
-      } catch (Exception ex) {
-        shown = "(" + ex + ")";
-      }
-      throw new AssertionError(e.getMessage() + "\n" + shown, e);
-    }
   }
 
   /** SIGTERM: the controller's shutdown hook closes it cleanly. */
@@ -272,7 +244,7 @@ final class Fleet implements AutoCloseable {
   /** Waits until {@code hosts --json} shows every host in {@code names} online. */
   void awaitOnline(Duration timeout, String... names) {
     Result[] last = {null};
-    awaitUntil("hosts " + List.of(names) + " online", timeout, Duration.ofMillis(500), null, () -> {
+    Waits.until("hosts " + List.of(names) + " online", timeout, Duration.ofMillis(500), null, () -> {
       last[0] = cli("hosts", "--json");
       if (last[0].exitCode() != 0) {
         return false;
@@ -288,7 +260,7 @@ final class Fleet implements AutoCloseable {
   }
 
   static void waitForLog(Path log, String needle, Duration timeout, Process p) {
-    awaitUntil("'" + needle + "' in " + log, timeout, Duration.ofMillis(100), p,
+    Waits.until("'" + needle + "' in " + log, timeout, Duration.ofMillis(100), p,
         () -> Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(needle),
         () -> Files.exists(log) ? Files.readString(log) : "");
   }

@@ -119,7 +119,7 @@ class FleetTelemetryIT {
 
   private static String awaitScrape(URI uri, Duration timeout, Fleet fleet, Predicate<String> done) {
     String[] last = {""};
-    Fleet.awaitUntil("the fleet endpoint's scrape", timeout, Duration.ofMillis(500), null, () -> {
+    Waits.until("the fleet endpoint's scrape", timeout, Duration.ofMillis(500), null, () -> {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);

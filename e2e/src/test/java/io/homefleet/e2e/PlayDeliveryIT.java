@@ -146,7 +146,7 @@ class PlayDeliveryIT {
   /** Waits until the run ({@code null}: the newest) has {@code host}'s part in {@code state}; returns the run's id. */
   private static String awaitPart(Fleet fleet, String runId, String host, String state) {
     String[] found = {null, ""};
-    Fleet.awaitUntil(host + "'s part " + state, Duration.ofSeconds(40), Duration.ofMillis(300), null, () -> {
+    Waits.until(host + "'s part " + state, Duration.ofSeconds(40), Duration.ofMillis(300), null, () -> {
       Matcher m = RUN_ID.matcher(fleet.cli("runs", "--json").stdout());
       String id = runId != null ? runId : m.find() ? m.group(1) : null;
       if (id == null) {
@@ -161,14 +161,14 @@ class PlayDeliveryIT {
   }
 
   private static void awaitState(Fleet fleet, String host, String status) {
-    Fleet.awaitUntil(host + " " + status, Duration.ofSeconds(30), Duration.ofMillis(300), null,
+    Waits.until(host + " " + status, Duration.ofSeconds(30), Duration.ofMillis(300), null,
         () -> Pattern.compile(Pattern.quote(host) + "\\s+\\S+\\s+" + status).matcher(fleet.cli("hosts").stdout()).find(),
         () -> fleet.cli("hosts").all());
   }
 
   /** Waits until a process runs {@code sleep SECONDS} (or, with {@code running} false, none does). */
   private static void awaitSleep(String seconds, boolean running) {
-    Fleet.awaitUntil("sleep " + seconds + (running ? " running" : " gone"), Duration.ofSeconds(30),
+    Waits.until("sleep " + seconds + (running ? " running" : " gone"), Duration.ofSeconds(30),
         Duration.ofMillis(100), null, () -> ProcessHandle.allProcesses().anyMatch(h -> h.info().commandLine()
             .map(c -> c.endsWith("sleep " + seconds)).orElse(false)) == running, () -> "");
   }

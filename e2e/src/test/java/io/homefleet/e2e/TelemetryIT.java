@@ -100,7 +100,7 @@ class TelemetryIT {
           "SELECT sum(value) FROM homefleet_agent_tasks WHERE host='web-1' AND module='command'",
           StandardCharsets.UTF_8);
       double[] sum = {0};
-      Fleet.awaitUntil("one command task in InfluxDB", Duration.ofSeconds(30), Duration.ofMillis(500), null, () -> {
+      Waits.until("one command task in InfluxDB", Duration.ofSeconds(30), Duration.ofMillis(500), null, () -> {
         String b = get(sumTasks);
         sum[0] = b.contains("\"values\"") ? firstValue(b) : 0;
         return sum[0] >= 1;
@@ -155,7 +155,7 @@ class TelemetryIT {
   /** Polls {@code url} until its body contains {@code needle}; returns that body. */
   static String awaitBody(String url, String needle, Duration timeout) {
     String[] last = {""};
-    Fleet.awaitUntil("'" + needle + "' in " + url, timeout, Duration.ofMillis(500), null, () -> {
+    Waits.until("'" + needle + "' in " + url, timeout, Duration.ofMillis(500), null, () -> {
       try {
         last[0] = get(url);
       } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.homefleet.e2e.netns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.homefleet.e2e.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,33 +61,19 @@ class DeliveryFaultsIT {
 
   /** Waits until the run's task on {@code host} is in {@code state} (a late result may replace an earlier one). */
   private static JsonNode awaitHostState(TestController c, String id, String host, String state, Duration timeout) {
-    long until = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < until) {
-      last = run(c, id);
-      if (hostState(last, host).equals(state)) {
-        return last;
-      }
-      sleep(500);
-    }
-    throw new AssertionError("run " + id + ": " + host + " not " + state + " after " + timeout + ": " + last + "\n"
-        + c.logs());
+    JsonNode[] last = {null};
+    Waits.until("run " + id + ": " + host + " " + state, timeout, Duration.ofMillis(500), null, () -> {
+      last[0] = run(c, id);
+      return hostState(last[0], host).equals(state);
+    }, () -> last[0] + "\n" + c.logs());
+    return last[0];
   }
 
   private static void awaitLines(TestHost h, int n, Duration timeout) {
-    long until = System.nanoTime() + timeout.toNanos();
-    while (counter(h).size() < n) {
-      if (System.nanoTime() > until) {
-        String log;
-        try {
-          log = Files.exists(h.agentLog()) ? Files.readString(h.agentLog()) : "(no agent log)";
-        } catch (IOException e) {
-          log = e.toString();
-        }
-        throw new AssertionError(h.name() + ": counter has " + counter(h) + ", expected " + n + " line(s)\n" + log);
-      }
-      sleep(100);
-    }
+    Waits.until(h.name() + ": " + n + " counter line(s)", timeout, Duration.ofMillis(100), null,
+        () -> counter(h).size() >= n,
+        () -> "counter has " + counter(h) + "\n" + (Files.exists(h.agentLog()) ? Files.readString(h.agentLog())
+            : "(no agent log)"));
   }
 
   private static void sleep(long ms) {
@@ -132,13 +119,13 @@ class DeliveryFaultsIT {
   }
 
   private static void awaitLog(TestController c, String text, Duration timeout) {
-    long until = System.nanoTime() + timeout.toNanos();
-    while (!c.logs().contains(text)) {
-      if (System.nanoTime() > until) {
-        throw new AssertionError("no '" + text + "' in the logs after " + timeout + "\n" + c.logs());
-      }
-      sleep(200);
-    }
+    Waits.until("'" + text + "' in the logs", timeout, Duration.ofMillis(200), null, () -> c.logs().contains(text),
+        c::logs);
+  }
+
+  private static void awaitAgentLog(TestHost h, String text, Duration timeout) {
+    Waits.until("'" + text + "' in " + h.agentLog(), timeout, Duration.ofMillis(200), null,
+        () -> Files.readString(h.agentLog()).contains(text), () -> Files.readString(h.agentLog()));
   }
 
   private static void touch(Path f) throws IOException {
@@ -199,11 +186,7 @@ class DeliveryFaultsIT {
       String id = detached(c, "fault19", counted("once", 3));
       awaitLines(h, 1, Duration.ofSeconds(20));
       h.cut(); // the result cannot reach the controller ...
-      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (!Files.readString(h.agentLog()).contains("finished: CHANGED") && System.nanoTime() < until) {
-        sleep(200);
-      }
-      assertThat(Files.readString(h.agentLog())).contains("finished: CHANGED");
+      awaitAgentLog(h, "finished: CHANGED", Duration.ofSeconds(30));
       h.agent().orElseThrow().destroyForcibly().waitFor(); // ... and the agent dies with it unacknowledged
       h.restore();
       h.startAgent(c.address(), null, fp, Map.of());
@@ -215,12 +198,7 @@ class DeliveryFaultsIT {
       assertThat(r.path("state").asText()).as(r.toString()).isEqualTo("succeeded");
       assertThat(r.path("hosts").path("fault19").path("stdout").asText()).contains("done-once");
       assertThat(counter(h)).containsExactly("once");
-      long logUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!Files.readString(h.agentLog()).contains("re-sending 1 unacknowledged result")
-          && System.nanoTime() < logUntil) {
-        sleep(200);
-      }
-      assertThat(Files.readString(h.agentLog())).contains("re-sending 1 unacknowledged result");
+      awaitAgentLog(h, "re-sending 1 unacknowledged result", Duration.ofSeconds(10));
     }
   }
 

@@ -3,6 +3,7 @@ package io.homefleet.e2e.netns;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import io.homefleet.e2e.Waits;
 import java.time.Duration;
 
 /** A run as {@code homefleet runs show ID --json} prints it, and waiting for its end. */
@@ -25,21 +26,12 @@ final class RunJson {
 
   /** Polls until the run is neither running nor queued; fails with the controller's logs after {@code timeout}. */
   static JsonNode awaitEnd(TestController c, String id, Duration timeout) {
-    long until = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < until) {
-      last = show(c, id);
-      String state = last.path("state").asText();
-      if (!state.equals("running") && !state.equals("queued")) {
-        return last;
-      }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
-    }
-    throw new AssertionError("run " + id + " still open after " + timeout + ": " + last + "\n" + c.logs());
+    JsonNode[] last = {null};
+    Waits.until("run " + id + " ended", timeout, Duration.ofMillis(500), null, () -> {
+      last[0] = show(c, id);
+      String state = last[0].path("state").asText();
+      return !state.equals("running") && !state.equals("queued");
+    }, () -> last[0] + "\n" + c.logs());
+    return last[0];
   }
 }

@@ -1,5 +1,6 @@
 package io.homefleet.e2e.netns;
 
+import io.homefleet.e2e.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -83,17 +84,9 @@ public final class TestController implements AutoCloseable {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     long mark = logLength();
     process = run.launch(pb);
-    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < until) {
-      if (readLog().substring((int) Math.min(mark, readLog().length())).contains("listening on")) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException("controller exited (" + process.exitValue() + "):\n" + readLog());
-      }
-      sleep(100);
-    }
-    throw new IllegalStateException("controller not listening within 60 s:\n" + readLog());
+    Process started = process;
+    Waits.until("the controller listening", Duration.ofSeconds(60), Duration.ofMillis(100), started,
+        () -> readLog().substring((int) Math.min(mark, readLog().length())).contains("listening on"), this::readLog);
   }
 
   /** Stops the server with SIGTERM (SIGKILL after 10 s). */
@@ -161,20 +154,13 @@ public final class TestController implements AutoCloseable {
    * ({@code online}, {@code offline}, ...).
    */
   public void awaitStatus(Duration timeout, String status, String... hosts) {
-    long until = System.nanoTime() + timeout.toNanos();
-    CommandResult last = null;
-    while (System.nanoTime() < until) {
-      CommandResult r = cli("hosts", "--json");
-      last = r;
-      if (r.ok() && Stream.of(hosts).allMatch(h -> Pattern.compile("\"name\" : \"" + Pattern.quote(h)
+    CommandResult[] last = {null};
+    Waits.until(List.of(hosts) + " " + status, timeout, Duration.ofMillis(300), null, () -> {
+      last[0] = cli("hosts", "--json");
+      return last[0].ok() && Stream.of(hosts).allMatch(h -> Pattern.compile("\"name\" : \"" + Pattern.quote(h)
           + "\",\\s*\"role\" : \"[^\"]*\",\\s*\"status\" : \"" + Pattern.quote(status) + "\"").matcher(
-              r.stdout()).find())) {
-        return;
-      }
-      sleep(300);
-    }
-    throw new AssertionError("not all of " + List.of(hosts) + " " + status + " within " + timeout + ":\n"
-        + (last == null ? "" : last.all()) + "\n" + logs());
+              last[0].stdout()).find());
+    }, () -> (last[0] == null ? "" : last[0].all()) + "\n" + logs());
   }
 
   /** The controller's log and every host's agent log, for failure messages. */
@@ -213,15 +199,6 @@ public final class TestController implements AutoCloseable {
       return Files.exists(log) ? Files.size(log) : 0;
     } catch (IOException e) {
       return 0;
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 

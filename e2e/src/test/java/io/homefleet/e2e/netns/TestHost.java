@@ -1,5 +1,6 @@
 package io.homefleet.e2e.netns;
 
+import io.homefleet.e2e.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -195,19 +196,9 @@ public final class TestHost {
    */
   public void restore() {
     Commands.check("ip", "link", "set", rootSideLink, "up");
-    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!(operational("ip", "-o", "link", "show", rootSideLink)
-        && operational("ip", "-n", namespace, "-o", "link", "show", "eth0"))) {
-      if (System.nanoTime() > until) {
-        throw new IllegalStateException("link of " + name + " not up within 10 s after restore");
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
+    Waits.until("the link of " + name + " up after restore", Duration.ofSeconds(10), Duration.ofMillis(20), null,
+        () -> operational("ip", "-o", "link", "show", rootSideLink)
+            && operational("ip", "-n", namespace, "-o", "link", "show", "eth0"), () -> "");
     Commands.run(Duration.ofSeconds(10), "ip", "-n", namespace, "neigh", "flush", "dev", "eth0");
     Commands.run(Duration.ofSeconds(10), "ip", "neigh", "flush", "to", address, "dev", run.bridge());
     cut = false;
