@@ -6,8 +6,8 @@ import io.homefleet.agent.exec.Task;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.exec.TaskSink;
-import io.homefleet.playbook.plan.InvocationContext;
-import io.homefleet.playbook.plan.ModuleInvoker;
+import io.homefleet.playbook.run.InvocationContext;
+import io.homefleet.playbook.run.ModuleInvoker;
 import io.homefleet.playbook.plan.ModuleResult;
 import io.homefleet.playbook.plan.TaskStatus;
 import io.homefleet.playbook.spec.ModuleSpec;
@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets a {@link io.homefleet.playbook.plan.PlanRunner} run the agent's modules: each call becomes
+ * Lets a {@link io.homefleet.playbook.run.PlanRunner} run the agent's modules: each call becomes
  * a {@link Task} with the play's variables, check and diff flags, and a {@link TaskContext} whose
  * bundle directory is the play's unpacked bundle. The module's {@link Outcome#registered()} is
  * the result {@code register:} stores.

@@ -1,5 +1,6 @@
 package io.homefleet.playbook.parse;
 
+import io.homefleet.playbook.source.KeyValueArgs;
 import io.homefleet.playbook.source.Location;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.source.YamlNode;

@@ -1,5 +1,7 @@
 package io.homefleet.playbook.plan;
 
+import io.homefleet.playbook.run.InvocationContext;
+import io.homefleet.playbook.run.ModuleInvoker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,9 @@ package io.homefleet.playbook.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.homefleet.playbook.compile.PlanOptions;
+import io.homefleet.playbook.run.PlanListener;
+import io.homefleet.playbook.run.PlanRunner;
 import io.homefleet.playbook.source.Unsafe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package io.homefleet.playbook.plan;
 
+import io.homefleet.playbook.compile.PlanCompiler;
+import io.homefleet.playbook.compile.PlanOptions;
+import io.homefleet.playbook.run.PlanListener;
+import io.homefleet.playbook.run.PlanRunner;
 import io.homefleet.playbook.parse.LoadedPlaybook;
 import io.homefleet.playbook.parse.PlaybookException;
 import io.homefleet.playbook.parse.PlaybookLoader;

@@ -2,6 +2,7 @@ package io.homefleet.playbook.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.homefleet.playbook.compile.PlanOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,7 @@ import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.exec.Outcome;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
-import io.homefleet.playbook.plan.LogicActions;
+import io.homefleet.playbook.run.LogicActions;
 import io.homefleet.playbook.plan.ModuleResult;
 import java.util.Map;
 

@@ -1,5 +1,18 @@
-package io.homefleet.playbook.plan;
+package io.homefleet.playbook.run;
 
+import io.homefleet.playbook.plan.HostPlan;
+import io.homefleet.playbook.plan.ItemResult;
+import io.homefleet.playbook.plan.ModuleResult;
+import io.homefleet.playbook.plan.PlanBlock;
+import io.homefleet.playbook.plan.PlanHandler;
+import io.homefleet.playbook.plan.PlanInclude;
+import io.homefleet.playbook.plan.PlanItem;
+import io.homefleet.playbook.plan.PlanLoop;
+import io.homefleet.playbook.plan.PlanTask;
+import io.homefleet.playbook.plan.PlayRecap;
+import io.homefleet.playbook.plan.TaskRef;
+import io.homefleet.playbook.plan.TaskResult;
+import io.homefleet.playbook.plan.TaskStatus;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.playbook.template.TemplateException;

@@ -1,4 +1,9 @@
-package io.homefleet.playbook.plan;
+package io.homefleet.playbook.run;
+
+import io.homefleet.playbook.plan.ItemResult;
+import io.homefleet.playbook.plan.PlayRecap;
+import io.homefleet.playbook.plan.TaskRef;
+import io.homefleet.playbook.plan.TaskResult;
 
 /**
  * Receives a host's events as they happen, on the runner's thread: the agent turns them into

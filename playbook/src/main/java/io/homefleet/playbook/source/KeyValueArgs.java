@@ -1,4 +1,4 @@
-package io.homefleet.playbook.parse;
+package io.homefleet.playbook.source;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,14 +34,14 @@ public final class KeyValueArgs {
   }
 
   /** One token: its text as written, and for {@code k=v} the key and the unquoted value. */
-  record Token(String raw, String key, String value, int start, int end) {
-    boolean isKeyValue() {
+  public record Token(String raw, String key, String value, int start, int end) {
+    public boolean isKeyValue() {
       return key != null;
     }
   }
 
   /** Thrown for an unbalanced quote or Jinja delimiter. */
-  static final class SyntaxException extends Exception {
+  public static final class SyntaxException extends Exception {
     private static final long serialVersionUID = 1L;
 
     SyntaxException(String message) {
@@ -49,7 +49,7 @@ public final class KeyValueArgs {
     }
   }
 
-  static List<Token> split(String text) throws SyntaxException {
+  public static List<Token> split(String text) throws SyntaxException {
     List<Token> tokens = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     int start = 0;
@@ -120,7 +120,8 @@ public final class KeyValueArgs {
    * arguments, everything else is the raw parameters under {@code rawParam}, exactly as written
    * (a multi-line shell script keeps its newlines and spacing).
    */
-  static Map<String, Object> freeForm(String text, String rawParam, Set<String> options) throws SyntaxException {
+  public static Map<String, Object> freeForm(String text, String rawParam, Set<String> options)
+      throws SyntaxException {
     Map<String, Object> args = new LinkedHashMap<>();
     StringBuilder raw = new StringBuilder();
     int copied = 0;

@@ -1,4 +1,4 @@
-package io.homefleet.playbook.plan;
+package io.homefleet.playbook.compile;
 
 import io.homefleet.playbook.model.Values;
 import java.util.List;

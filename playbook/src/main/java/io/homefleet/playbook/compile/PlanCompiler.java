@@ -1,5 +1,16 @@
-package io.homefleet.playbook.plan;
+package io.homefleet.playbook.compile;
 
+import io.homefleet.playbook.plan.HostPlan;
+import io.homefleet.playbook.plan.PlanBlock;
+import io.homefleet.playbook.plan.PlanCodec;
+import io.homefleet.playbook.plan.PlanHandler;
+import io.homefleet.playbook.plan.PlanInclude;
+import io.homefleet.playbook.plan.PlanItem;
+import io.homefleet.playbook.plan.PlanLoop;
+import io.homefleet.playbook.plan.PlanRetry;
+import io.homefleet.playbook.plan.PlanTask;
+import io.homefleet.playbook.plan.RoleScope;
+import io.homefleet.playbook.plan.TagSelection;
 import io.homefleet.playbook.model.Block;
 import io.homefleet.playbook.model.Flag;
 import io.homefleet.playbook.model.Handler;

@@ -1,5 +1,8 @@
-package io.homefleet.playbook.plan;
+package io.homefleet.playbook.run;
 
+import io.homefleet.playbook.plan.HostPlan;
+import io.homefleet.playbook.plan.PlanException;
+import io.homefleet.playbook.plan.PlayRecap;
 import io.homefleet.playbook.template.Templar;
 import java.io.IOException;
 import java.nio.file.Files;

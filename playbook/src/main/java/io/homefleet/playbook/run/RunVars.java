@@ -1,5 +1,7 @@
-package io.homefleet.playbook.plan;
+package io.homefleet.playbook.run;
 
+import io.homefleet.playbook.plan.HostPlan;
+import io.homefleet.playbook.plan.RoleScope;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.playbook.template.TemplateException;
 import io.homefleet.playbook.vars.Precedence;

@@ -1,6 +1,8 @@
-package io.homefleet.playbook.plan;
+package io.homefleet.playbook.run;
 
-import io.homefleet.playbook.parse.KeyValueArgs;
+import io.homefleet.playbook.plan.ModuleResult;
+import io.homefleet.playbook.plan.TaskStatus;
+import io.homefleet.playbook.source.KeyValueArgs;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.playbook.template.TemplateException;

@@ -1,4 +1,4 @@
-package io.homefleet.playbook.plan;
+package io.homefleet.playbook.run;
 
 import java.util.Map;
 import java.util.Objects;

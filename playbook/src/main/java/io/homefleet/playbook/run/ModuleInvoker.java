@@ -1,5 +1,6 @@
-package io.homefleet.playbook.plan;
+package io.homefleet.playbook.run;
 
+import io.homefleet.playbook.plan.ModuleResult;
 import java.util.Map;
 
 /**
