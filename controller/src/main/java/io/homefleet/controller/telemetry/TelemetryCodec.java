@@ -1,5 +1,7 @@
 package io.homefleet.controller.telemetry;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.homefleet.proto.v1.MetricSample;
 import io.homefleet.proto.v1.Telemetry;
 import io.micrometer.core.instrument.Meter;
@@ -8,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -36,9 +37,9 @@ public final class TelemetryCodec {
   /**
    * Prometheus names by Micrometer name, type and unit, and label names by tag key: every agent
    * sends the same few hundred every 30 s, and the naming convention's regular expressions cost
-   * more than the rest of decoding. Bounded: cleared when it reaches {@link #MAX_CACHED}.
+   * more than the rest of decoding. Bounded, so agents sending ever new names cannot grow it.
    */
-  private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
+  private final Cache<String, String> names = Caffeine.newBuilder().maximumSize(MAX_CACHED).build();
   static final int MAX_CACHED = 20_000;
 
   /** What one message decoded to, and how many samples were left out. */
@@ -96,14 +97,6 @@ public final class TelemetryCodec {
   }
 
   private String cached(String key, Supplier<String> compute) {
-    String v = names.get(key);
-    if (v == null) {
-      if (names.size() >= MAX_CACHED) {
-        names.clear();
-      }
-      v = compute.get();
-      names.put(key, v);
-    }
-    return v;
+    return names.get(key, k -> compute.get());
   }
 }
