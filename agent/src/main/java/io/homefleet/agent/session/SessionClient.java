@@ -33,7 +33,6 @@ import io.homefleet.pki.Keys;
 import io.homefleet.pki.Pem;
 import io.homefleet.pki.PkiException;
 import io.homefleet.proto.Structs;
-import io.homefleet.proto.v1.Ack;
 import io.homefleet.proto.v1.AgentMessage;
 import io.homefleet.proto.v1.AgentSessionGrpc;
 import io.homefleet.proto.v1.ControllerMessage;
@@ -53,7 +52,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -95,8 +93,7 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   /** Null when the agent sends no telemetry. */
   private final SessionTelemetry telemetry;
   private final Journal journal;
-  /** When each unacknowledged result was last sent, to re-send the ones the controller has not confirmed. */
-  private final Map<String, Long> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Outbox outbox;
 
   private volatile boolean stopped;
   private volatile ClientCallStreamObserver<AgentMessage> current;
@@ -120,112 +117,8 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
     this.version = version;
     this.executor = new Executor(modules, config.maxConcurrentTasks(), this, config.stateDir());
     this.plays = new PlayExecutor(modules, this, config.stateDir(), Templar::new);
-    reportInterrupted();
-  }
-
-  /**
-   * Work that was running when the agent last stopped is not run again (a task runs at most once
-   * per id): it is reported as failed, with the reason, and that report is journaled and sent
-   * like any other result.
-   */
-  private void reportInterrupted() {
-    for (Journal.Interrupted i : journal.interrupted()) {
-      String why = "the agent stopped while this " + (i.kind() == Journal.Kind.PLAY ? "play" : "task")
-          + " was running (a crash, a kill or a reboot); it was not started again, so that it runs at most once. "
-          + "Check the host and run it again if needed";
-      log.warn("{} {} was interrupted by the agent's stop; reporting it as failed", i.kind(), i.id());
-      AgentMessage msg = i.kind() == Journal.Kind.PLAY
-          ? wrap(PlayEvent.newBuilder().setAssignmentId(i.id()).setRunId(i.runId()).setPlayIndex(i.playIndex())
-              .setFinished(PlayMessages.failedRecap(why)))
-          : AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(i.id()).setRunId(i.runId())
-              .setResult(TaskResult.newBuilder().setStatus(TaskStatus.FAILED).setRc(-1).setMsg(why)
-                  .setFinishedUnixMillis(clock.millis()))).build();
-      record(i.id(), msg);
-    }
-  }
-
-  /** Journals a result before it can be sent: a result the controller may have seen is never lost. */
-  private void record(String id, AgentMessage msg) {
-    try {
-      journal.finish(id, msg.toByteArray());
-    } catch (IOException e) {
-      log.error("cannot journal the result of {} ({}); sending it anyway, but it will not survive a restart", id,
-          e.getMessage());
-    }
-  }
-
-  /** Every result the controller has not acknowledged yet, oldest first. */
-  private List<AgentMessage> unacknowledged() {
-    List<AgentMessage> out = new ArrayList<>();
-    for (Map.Entry<String, byte[]> e : journal.unacknowledged().entrySet()) {
-      try {
-        out.add(AgentMessage.parseFrom(e.getValue()));
-      } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
-        log.error("journaled result of {} is unreadable; dropping it: {}", e.getKey(), ex.getMessage());
-        acknowledge(e.getKey());
-      }
-    }
-    return out;
-  }
-
-  /** The controller has stored these results (the first id in task_id, any others in task_ids). */
-  private void acknowledge(Ack ack) {
-    if (!ack.getTaskId().isEmpty()) {
-      acknowledge(ack.getTaskId());
-    }
-    ack.getTaskIdsList().forEach(this::acknowledge);
-  }
-
-  private void acknowledge(String id) {
-    lastSent.remove(id);
-    try {
-      journal.acknowledge(id);
-    } catch (IOException e) {
-      log.warn("cannot journal the acknowledgement of {}: {}", id, e.getMessage());
-    }
-  }
-
-  /**
-   * Decides what to do with work the controller sent: run it if it is new (journaled first), send
-   * the recorded result again if it already finished, and ignore it if it is running or was
-   * acknowledged. Returns true when the caller should run it.
-   */
-  private boolean admit(String id, Journal.Kind kind, String runId, int playIndex) {
-    switch (journal.state(id)) {
-      case NEW -> {
-        try {
-          if (journal.begin(id, kind, runId, playIndex)) {
-            return true;
-          }
-        } catch (IOException | IllegalArgumentException e) {
-          String why = "the agent cannot record this work in its journal (" + e.getMessage()
-              + "), so it cannot promise to run it only once; it was not run. Free space in " + config.stateDir();
-          log.error("{} {}: {}", kind, id, why);
-          send(kind == Journal.Kind.PLAY
-              ? wrap(PlayEvent.newBuilder().setAssignmentId(id).setRunId(runId).setPlayIndex(playIndex)
-                  .setFinished(PlayMessages.failedRecap(why)))
-              : AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(id).setRunId(runId)
-                  .setResult(TaskResult.newBuilder().setStatus(TaskStatus.FAILED).setRc(-1).setMsg(why)
-                      .setFinishedUnixMillis(clock.millis()))).build());
-          return false;
-        }
-        return false;
-      }
-      case RECEIVED -> log.info("{} {} is already running; the repeated delivery is ignored", kind, id);
-      case DONE -> {
-        log.info("{} {} already finished; sending its recorded result again instead of running it twice", kind, id);
-        journal.result(id).ifPresent(bytes -> {
-          try {
-            send(AgentMessage.parseFrom(bytes));
-          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            log.error("journaled result of {} is unreadable: {}", id, e.getMessage());
-          }
-        });
-      }
-      case ACKED -> log.info("{} {} already finished and the controller has its result; repeated delivery ignored",
-          kind, id);
-    }
-    return false;
+    this.outbox = new Outbox(journal, clock, config.stateDir(), this::send);
+    outbox.reportInterrupted();
   }
 
   /** Holds the session until {@link #close()} or a state only a person can fix; returns the exit code. */
@@ -361,7 +254,7 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
         public void onNext(ControllerMessage msg) {
           // Acks ride on other messages (the next task); before that task is admitted.
           if (msg.hasAcks()) {
-            acknowledge(msg.getAcks());
+            outbox.acknowledge(msg.getAcks());
           }
           switch (msg.getKindCase()) {
             case WELCOME -> {
@@ -376,26 +269,26 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
               // Enrolling, connecting and renewing grow the heap and leave Bouncy Castle's class loader
               // behind; on the serial collector only a full collection shrinks and unloads them.
               timer.schedule(System::gc, COLLECT_AFTER_CONNECT.toMillis(), TimeUnit.MILLISECONDS);
-              List<AgentMessage> replay = unacknowledged();
+              List<AgentMessage> replay = outbox.unacknowledged();
               if (!replay.isEmpty()) {
                 log.info("re-sending {} unacknowledged result(s)", replay.size());
-                replay.forEach(SessionClient.this::sendResult);
+                replay.forEach(outbox::sendResult);
               }
             }
             case ASSIGN -> {
               TaskAssignment a = msg.getAssign();
-              if (admit(a.getTaskId(), Journal.Kind.TASK, a.getRunId(), 0)) {
+              if (outbox.admit(a.getTaskId(), Journal.Kind.TASK, a.getRunId(), 0)) {
                 executor.submit(new Task(a.getTaskId(), a.getRunId(), a.getModule(), Structs.toMap(a.getArgs()),
                     Duration.ofSeconds(a.getTimeoutSeconds()), a.getCheckMode()));
               }
             }
             case PLAY -> {
               PlayAssignment p = msg.getPlay();
-              if (admit(p.getAssignmentId(), Journal.Kind.PLAY, p.getRunId(), p.getPlayIndex())) {
+              if (outbox.admit(p.getAssignmentId(), Journal.Kind.PLAY, p.getRunId(), p.getPlayIndex())) {
                 plays.submit(new PlayWork(p.getAssignmentId(), p.getRunId(), p.getPlayIndex(), p.getPlan().toByteArray()));
               }
             }
-            case ACK -> acknowledge(msg.getAck());
+            case ACK -> outbox.acknowledge(msg.getAck());
             case CANCEL -> timer.execute(() -> {
               executor.cancel(msg.getCancel().getTaskId());
               plays.cancel(msg.getCancel().getTaskId());
@@ -451,26 +344,7 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private void heartbeat() {
     send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setUnixMillis(clock.millis())
         .setRunningTasks(executor.runningCount() + plays.runningCount())).build());
-    // A result the controller has not confirmed within a while (it could not store it: a full disk,
-    // a lost acknowledgement) is offered again; the controller records a result once per task id.
-    long now = clock.millis();
-    for (AgentMessage m : unacknowledged()) {
-      Long at = lastSent.get(resultId(m));
-      if (at == null || now - at >= RESEND_AFTER_MILLIS) {
-        sendResult(m);
-      }
-    }
-  }
-
-  static final long RESEND_AFTER_MILLIS = 20_000;
-
-  private static String resultId(AgentMessage m) {
-    return m.hasTaskEvent() ? m.getTaskEvent().getTaskId() : m.getPlayEvent().getAssignmentId();
-  }
-
-  private void sendResult(AgentMessage m) {
-    lastSent.put(resultId(m), clock.millis());
-    send(m);
+    outbox.resendOverdue();
   }
 
   /** Sends on the live stream; a message sent while disconnected is dropped (results are kept in the journal). */
@@ -583,8 +457,8 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
             .setStderr(o.stderr()).setMsg(o.msg()).setStartedUnixMillis(startedMillis)
             .setFinishedUnixMillis(finishedMillis).setData(Structs.toStruct(o.data()))
             .setStdoutTruncated(o.stdoutTruncated()).setStderrTruncated(o.stderrTruncated()))).build();
-    record(task.id(), msg);
-    sendResult(msg);
+    outbox.record(task.id(), msg);
+    outbox.sendResult(msg);
     log.info("task {} ({}) finished: {} rc={}", task.id(), task.module(), o.status(), o.rc());
     reconnectIfRenewedAndIdle();
   }
@@ -619,8 +493,8 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   /** The recap is kept until the controller acknowledges it, like a task's result. */
   private void finishPlay(PlayWork work, io.homefleet.proto.v1.PlayRecap recap) {
     AgentMessage msg = wrap(playEvent(work).setFinished(recap));
-    record(work.assignmentId(), msg);
-    sendResult(msg);
+    outbox.record(work.assignmentId(), msg);
+    outbox.sendResult(msg);
     reconnectIfRenewedAndIdle();
   }
 
