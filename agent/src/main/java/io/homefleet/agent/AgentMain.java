@@ -10,6 +10,7 @@ import io.homefleet.agent.exporters.ExportersLoader;
 import io.homefleet.agent.facts.FactsCollector;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
+import io.homefleet.agent.exec.ModuleRuns;
 import io.homefleet.agent.module.Modules;
 import io.homefleet.agent.status.AgentStatus;
 import io.homefleet.agent.session.Backoff;
@@ -213,9 +214,11 @@ public final class AgentMain {
             return EXIT_CONFIG;
           }
           Map<String, io.homefleet.agent.exec.Module> modules = Modules.builtin();
+          ModuleRuns.Listener moduleRuns = (module, result, nanos) -> { };
           if (telemetry != null) {
             telemetry.start(timer);
-            modules = telemetry.metered(modules);
+            moduleRuns = telemetry;
+            modules = ModuleRuns.observed(modules, moduleRuns);
           }
           // The controller's fleet view (its endpoint, the fleet dashboard, 'homefleet hosts' and 'top')
           // gets one small, fixed set from every agent, configured or not: CPU, load, JVM and root-disk
@@ -225,7 +228,7 @@ public final class AgentMain {
           SessionTelemetry sessionTelemetry = new SessionTelemetry(new BasicSamples(
               java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")), SessionTelemetry.DEFAULT_INTERVAL, clock);
           SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
-              modules, journal, sessionTelemetry);
+              modules, moduleRuns, journal, sessionTelemetry);
           java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();

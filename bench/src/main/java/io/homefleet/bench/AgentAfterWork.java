@@ -19,9 +19,13 @@ import java.util.concurrent.TimeUnit;
  * {@code command} and {@code playbooks/quickstart.yml} twice) and after N runs of the benchmark
  * play ({@code bench/ansible/play/site.yml}: the first on a fresh tree, the others changing
  * nothing), each the median over the agents, which enrolled and were started again with their
- * identity first (as {@code agent} measures them; {@code -Dbench.noRestart=true}: not). {@code -Dbench.nmt=true} runs the agents with
- * native memory tracking and prints each checkpoint's {@code VM.native_memory summary} of the
- * first agent (NMT costs memory of its own: not for the RSS figures).
+ * identity first (as {@code agent} measures them; {@code -Dbench.noRestart=true}: not). Each
+ * figure is the agent's process tree (the agent and any play worker it runs), taken once the
+ * play workers have exited (their idle time, agent.yaml's {@code play_worker_idle}) and the
+ * settle time has passed; the tree's peak during the plays is reported beside it, and the CPU per
+ * play includes the workers'. {@code -Dbench.nmt=true} runs the agents with native memory
+ * tracking and prints each checkpoint's {@code VM.native_memory summary} of the first agent
+ * (NMT costs memory of its own: not for the RSS figures).
  */
 final class AgentAfterWork {
   private AgentAfterWork() {}
@@ -78,8 +82,11 @@ final class AgentAfterWork {
         // The quickstart's work: its ad-hoc command, then its playbook twice (the second changes nothing).
         cli(ctl, dir, "run", "all", "-m", "command", "-a", "uname -a");
         Path quickstart = root.resolve("playbooks/quickstart.yml");
-        for (int i = 0; i < 2; i++) {
-          cli(ctl, dir, "play", quickstart.toString(), "-e", "quickstart_dir=" + dir);
+        try (PeakRss peak = new PeakRss(procs)) {
+          for (int i = 0; i < 2; i++) {
+            cli(ctl, dir, "play", quickstart.toString(), "-e", "quickstart_dir=" + dir);
+          }
+          out.put("rss_mib_peak_quickstart", BenchMain.mib(peak.max()));
         }
         checkpoint(out, "quickstart", procs, settle, nmt);
 
@@ -89,12 +96,15 @@ final class AgentAfterWork {
         List<Long> agentCpuMs = new ArrayList<>();
         int done = 0;
         for (int n : checkpoints) {
-          for (; done < n; done++) {
-            long cpu0 = cpuTicks(procs);
-            long t0 = System.nanoTime();
-            cli(ctl, dir, "play", play.toString(), "-i", inv.toString(), "-e", "bench_root=" + trees);
-            wallMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            agentCpuMs.add(Math.round((cpuTicks(procs) - cpu0) * ProcStats.MS_PER_TICK / agents));
+          try (PeakRss peak = new PeakRss(procs)) {
+            for (; done < n; done++) {
+              long cpu0 = cpuTicks(procs);
+              long t0 = System.nanoTime();
+              cli(ctl, dir, "play", play.toString(), "-i", inv.toString(), "-e", "bench_root=" + trees);
+              wallMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+              agentCpuMs.add(Math.round((cpuTicks(procs) - cpu0) * ProcStats.MS_PER_TICK / agents));
+            }
+            out.put("rss_mib_peak_plays_" + n, BenchMain.mib(peak.max()));
           }
           checkpoint(out, "plays_" + n, procs, settle, nmt);
         }
@@ -122,19 +132,31 @@ final class AgentAfterWork {
     return out;
   }
 
-  /** Waits {@code settle} s, then records every agent's RSS and their median under {@code rss_mib_NAME}. */
+  /**
+   * Waits until no agent has a play worker (at most 5 minutes), then {@code settle} s, then
+   * records every agent's tree RSS and their median under {@code rss_mib_NAME}, and how long the
+   * workers took to go under {@code workers_gone_s_NAME}.
+   */
   private static void checkpoint(Map<String, Object> out, String name, List<Process> procs, int settle, boolean nmt)
       throws Exception {
+    long t0 = System.nanoTime();
+    long until = t0 + TimeUnit.MINUTES.toNanos(5);
+    while (procs.stream().anyMatch(p -> ProcStats.descendants(p.pid()) > 0) && System.nanoTime() < until) {
+      Thread.sleep(200);
+    }
+    out.put("workers_gone_s_" + name, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
     Thread.sleep(settle * 1000L);
     List<Long> rss = new ArrayList<>();
     StringBuilder each = new StringBuilder();
     for (Process p : procs) {
-      long b = ProcStats.rssBytes(p.pid());
+      long b = ProcStats.treeRssBytes(p.pid());
       rss.add(b);
       each.append(each.length() == 0 ? "" : " ").append(BenchMain.mib(b));
     }
     out.put("rss_mib_" + name, BenchMain.mib((long) Stats.median(rss)));
     out.put("rss_mib_" + name + "_each", each);
+    // Of the first agent: anonymous (heap, metaspace, code, malloc) against file-backed (libjvm, the archive) pages, threads.
+    out.put("status_" + name, ProcStats.statusLine(procs.get(0).pid(), "RssAnon", "RssFile", "Threads"));
     if (nmt) {
       out.put("nmt_" + name, "\n" + ProcStats.jcmd(procs.get(0).pid(), "VM.native_memory", "summary"));
     }
@@ -143,9 +165,56 @@ final class AgentAfterWork {
   private static long cpuTicks(List<Process> procs) throws Exception {
     long t = 0;
     for (Process p : procs) {
-      t += ProcStats.cpuTicks(p.pid());
+      t += ProcStats.treeCpuTicks(p.pid());
     }
     return t;
+  }
+
+  /** Samples the agents' tree RSS every 100 ms while open: the median agent's peak. */
+  private static final class PeakRss implements AutoCloseable {
+    private final List<Process> procs;
+    private final long[] max;
+    private final Thread sampler;
+    private volatile boolean open = true;
+
+    PeakRss(List<Process> procs) {
+      this.procs = procs;
+      this.max = new long[procs.size()];
+      this.sampler = new Thread(() -> {
+        while (open) {
+          for (int i = 0; i < procs.size(); i++) {
+            try {
+              max[i] = Math.max(max[i], ProcStats.treeRssBytes(procs.get(i).pid()));
+            } catch (java.io.IOException e) {
+              // the agent is gone; the bench fails elsewhere
+            }
+          }
+          try {
+            Thread.sleep(100);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "peak-rss");
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+
+    long max() throws InterruptedException {
+      open = false;
+      sampler.join();
+      List<Long> each = new ArrayList<>();
+      for (long m : max) {
+        each.add(m);
+      }
+      return (long) Stats.median(each);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      open = false;
+      sampler.join();
+    }
   }
 
   /** One {@code bin/homefleet} command as the operator {@code ca init} made; fails on a non-zero exit. */

@@ -24,11 +24,66 @@ final class ProcStats {
   /** Milliseconds per clock tick of {@link #cpuTicks} (USER_HZ, 100 on Linux). */
   static final double MS_PER_TICK = 10.0;
 
+  /** The named fields of {@code /proc/PID/status}, {@code Name=value} separated by spaces. */
+  static String statusLine(long pid, String... names) throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      for (String n : names) {
+        if (line.startsWith(n + ":")) {
+          out.append(out.length() == 0 ? "" : " ").append(n).append('=')
+              .append(line.substring(n.length() + 1).trim().replace(" kB", "k"));
+        }
+      }
+    }
+    return out.toString();
+  }
+
   /** User + system CPU time in clock ticks (100 per second on Linux). */
   static long cpuTicks(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /**
+   * CPU of {@code pid} and its children in clock ticks: its own, that of the children it has
+   * waited for (cutime, cstime: the agent's finished play workers and what they ran), and that of
+   * each live descendant (a play worker still running).
+   */
+  static long treeCpuTicks(long pid) throws IOException {
+    long t = withChildren(pid);
+    for (ProcessHandle d : ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(java.util.List.of())) {
+      try {
+        t += withChildren(d.pid());
+      } catch (IOException e) {
+        // it ended meanwhile: its parent's cutime has it
+      }
+    }
+    return t;
+  }
+
+  private static long withChildren(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+  }
+
+  /** Resident set of {@code pid} and its live descendants (an agent and its play worker), in bytes. */
+  static long treeRssBytes(long pid) throws IOException {
+    long b = rssBytes(pid);
+    for (ProcessHandle d : ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(java.util.List.of())) {
+      try {
+        b += rssBytes(d.pid());
+      } catch (IOException | RuntimeException e) {
+        // it ended meanwhile
+      }
+    }
+    return b;
+  }
+
+  /** How many descendants {@code pid} has now. */
+  static long descendants(long pid) {
+    return ProcessHandle.of(pid).map(h -> h.descendants().count()).orElse(0L);
   }
 
   /** Share of one core used over {@code seconds}, in percent. */

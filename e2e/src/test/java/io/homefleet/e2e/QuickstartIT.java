@@ -51,8 +51,16 @@ class QuickstartIT {
     try {
       assertThat(r.exitCode()).as(r.all()).isZero();
       assertThat(r.stdout()).contains("export HOMEFLEET_HOME=" + dir.resolve("qs/home"));
-      assertThat(ProcessHandle.allProcesses().filter(ph -> ph.info().commandLine().orElse("").contains(dir.toString())))
-          .hasSize(4);
+      List<ProcessHandle> mine = ProcessHandle.allProcesses()
+          .filter(ph -> ph.info().commandLine().orElse("").contains(dir.toString())).toList();
+      // The controller and three agents, and the agents' play workers until their idle time is up.
+      List<ProcessHandle> workers = mine.stream()
+          .filter(ph -> ph.info().commandLine().orElse("").contains("io.homefleet.agent.play.PlayWorkerMain")).toList();
+      assertThat(mine.size() - workers.size()).as("%s", mine).isEqualTo(4);
+      for (ProcessHandle w : workers) {
+        assertThat(w.parent()).as("a play worker is an agent's child").isPresent();
+        assertThat(w.parent().orElseThrow().info().commandLine().orElse("")).contains("homefleet-agent.jar");
+      }
     } finally {
       Fleet.Result stop = quickstart(dir, "--stop");
       assertThat(stop.exitCode()).as(stop.all()).isZero();

@@ -33,17 +33,19 @@ import org.yaml.snakeyaml.resolver.Resolver;
  */
 public record AgentConfig(Path source, String controller, String hostName, Optional<String> token,
     String caFingerprint, Path stateDir, Map<String, String> labels, Duration keepAliveTime,
-    Duration keepAliveTimeout, Duration reconnectMax, int maxConcurrentTasks, TelemetryConfig telemetry) {
+    Duration keepAliveTimeout, Duration reconnectMax, int maxConcurrentTasks, Duration playWorkerIdle,
+    TelemetryConfig telemetry) {
 
   public static final Path DEFAULT_FILE = Path.of("/etc/homefleet/agent.yaml");
 
   /** The file's fields as written; null where absent. */
   record Yaml(String controller, String host, String token, String tokenFile, String caFingerprint, String stateDir,
       Map<String, String> labels, String keepAliveTime, String keepAliveTimeout, String reconnectMax,
-      Integer maxConcurrentTasks, TelemetryConfig telemetry) {}
+      Integer maxConcurrentTasks, String playWorkerIdle, TelemetryConfig telemetry) {}
 
   private static final List<String> FIELDS = List.of("controller", "host", "token", "token_file", "ca_fingerprint",
-      "state_dir", "labels", "keepalive_time", "keepalive_timeout", "reconnect_max", "max_concurrent_tasks", "telemetry");
+      "state_dir", "labels", "keepalive_time", "keepalive_timeout", "reconnect_max", "max_concurrent_tasks", "play_worker_idle",
+      "telemetry");
 
   public AgentConfig {
     labels = Map.copyOf(labels);
@@ -133,7 +135,7 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     }
     return new Yaml(scalars.get("controller"), scalars.get("host"), scalars.get("token"), scalars.get("token_file"),
         scalars.get("ca_fingerprint"), scalars.get("state_dir"), labels, scalars.get("keepalive_time"),
-        scalars.get("keepalive_timeout"), scalars.get("reconnect_max"), max,
+        scalars.get("keepalive_timeout"), scalars.get("reconnect_max"), max, scalars.get("play_worker_idle"),
         telemetry == null ? TelemetryConfig.OFF : telemetry);
   }
 
@@ -226,7 +228,8 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     return new AgentConfig(file, controller, host, token.filter(t -> !t.isEmpty()), fingerprint, stateDir,
         y.labels() == null ? Map.of() : y.labels(), keepAlive,
         duration(where, "keepalive_timeout", y.keepAliveTimeout(), "10s"),
-        duration(where, "reconnect_max", y.reconnectMax(), "60s"), max, y.telemetry());
+        duration(where, "reconnect_max", y.reconnectMax(), "60s"), max,
+        duration(where, "play_worker_idle", y.playWorkerIdle(), "30s"), y.telemetry());
   }
 
   static Duration duration(String where, String field, String value, String dflt) throws ConfigException {

@@ -1,8 +1,7 @@
 package io.homefleet.agent.exporters;
 
-import io.homefleet.agent.exec.Module;
+import io.homefleet.agent.exec.ModuleRuns;
 import io.homefleet.agent.status.AgentStatus;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -12,12 +11,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * {@link ExportersLoader}; only types of the agent and the JDK cross this interface, so it works
  * whichever class loader the implementation and Micrometer were loaded in.
  */
-public interface Exporters extends AutoCloseable {
+public interface Exporters extends ModuleRuns.Listener, AutoCloseable {
+  /** Counts and times a task's run by module and result (ad-hoc tasks and play tasks alike). */
+  @Override
+  void finished(String module, String result, long nanos);
+
   /** Counts sessions and reconnects; give it to {@link AgentStatus}. */
   AgentStatus.Listener statusListener();
 
-  /** {@code modules}, each timed and counted. */
-  Map<String, Module> metered(Map<String, Module> modules);
 
   /** Starts the endpoint and the pushes that the section asks for. */
   void start(ScheduledExecutorService timer);

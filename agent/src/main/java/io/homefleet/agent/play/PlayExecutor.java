@@ -15,15 +15,11 @@ import io.homefleet.pki.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,59 +30,39 @@ import org.slf4j.LoggerFactory;
  * bundle into a work directory of its own ({@code STATE/plays/ASSIGNMENT}), runs it with a
  * {@link PlanRunner} through the agent's modules, and reports every event to a {@link PlaySink}
  * as it happens. A cancel interrupts the play's thread. The work directory is removed afterwards.
- * The template engine is made for the first play and kept while plays follow each other; once
- * none has come for {@link #IDLE_RELEASE}, it is dropped and the heap collected, so that an idle
- * agent gives back what its plays used (bench/HISTORY.md, "The agent after work").
+ * The template engine is made for the first play and kept for the next ones. It runs in the play
+ * worker process ({@link PlayWorkerMain}), which ends when the agent has no more plays for it.
  * Like all of the state dir it is the agent user's alone: its directories 0700, its files 0600
  * (the bundle written so, what a task wrote made so after the task).
  */
 public final class PlayExecutor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PlayExecutor.class);
-  private static final int REMEMBERED_IDS = 1024;
-  /** How long after its last play the agent keeps the play state (a playbook's next play comes sooner). */
-  static final Duration IDLE_RELEASE = Duration.ofSeconds(5);
 
   private final Map<String, Module> modules;
   private final PlaySink sink;
   private final Path playsDir;
   private final ExecutorService thread;
   private final Supplier<Templar> newTemplar;
-  private final Duration idleRelease;
-  private final Object idle = new Object();
-  private Templar templar; // guarded by idle
+  private Templar templar; // only on the play thread
   private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
   private final Map<String, PlayWork> queued = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> seen = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > REMEMBERED_IDS;
-    }
-  });
 
   /**
    * @param modules the agent's modules by short name
    * @param sink where events go
    * @param stateDir the agent's state directory; plays work under {@code plays/} in it
-   * @param newTemplar makes the plays' template engine (costly: one is kept while plays follow each other)
+   * @param newTemplar makes the plays' template engine (costly: one is made, for the first play)
    */
   public PlayExecutor(Map<String, Module> modules, PlaySink sink, Path stateDir, Supplier<Templar> newTemplar) {
-    this(modules, sink, stateDir, newTemplar, IDLE_RELEASE);
-  }
-
-  PlayExecutor(Map<String, Module> modules, PlaySink sink, Path stateDir, Supplier<Templar> newTemplar,
-      Duration idleRelease) {
     this.modules = Map.copyOf(modules);
     this.sink = sink;
     this.playsDir = stateDir.resolve("plays");
     this.newTemplar = newTemplar;
-    this.idleRelease = idleRelease;
-    ThreadPoolExecutor tpe = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+    this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "homefleet-play");
       t.setDaemon(true);
       return t;
     });
-    tpe.allowCoreThreadTimeOut(true);
-    this.thread = tpe;
   }
 
   /** Plays queued or running. */
@@ -94,20 +70,12 @@ public final class PlayExecutor implements AutoCloseable {
     return running.size();
   }
 
-  /** Queues {@code work}; false for an assignment already received (a duplicate delivery). */
-  public boolean submit(PlayWork work) {
-    if (seen.putIfAbsent(work.assignmentId(), Boolean.TRUE) != null) {
-      log.info("play {} was already received; duplicate ignored", work.assignmentId());
-      return false;
-    }
+  /** Queues {@code work} (the agent's journal has made sure it comes once). */
+  public void submit(PlayWork work) {
     synchronized (running) {
       queued.put(work.assignmentId(), work);
       running.put(work.assignmentId(), thread.submit(() -> execute(work)));
     }
-    synchronized (idle) {
-      idle.notifyAll();
-    }
-    return true;
   }
 
   /** Interrupts (or unqueues) the play; it reports {@link PlaySink#playFailed} with "cancelled". */
@@ -175,42 +143,13 @@ public final class PlayExecutor implements AutoCloseable {
     deleteQuietly(dir);
     running.remove(work.assignmentId());
     report.run();
-    releaseWhenIdle();
   }
 
   private Templar templar() {
-    synchronized (idle) {
-      if (templar == null) {
-        templar = newTemplar.get();
-      }
-      return templar;
+    if (templar == null) {
+      templar = newTemplar.get();
     }
-  }
-
-  /**
-   * On the play thread after a play: unless another play arrives within {@link #idleRelease},
-   * drops the template engine and runs a full collection, which with the agent's serial
-   * collector also shrinks the heap (its free ratios) and unloads class loaders no longer used
-   * (Bouncy Castle's after a renewal); the JVM's periodic native trim then returns the freed
-   * malloc memory.
-   */
-  private void releaseWhenIdle() {
-    long until = System.nanoTime() + idleRelease.toNanos();
-    synchronized (idle) {
-      try {
-        for (long left = idleRelease.toMillis(); queued.isEmpty() && left > 0;
-            left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
-          idle.wait(left);
-        }
-      } catch (InterruptedException e) {
-        return; // closing
-      }
-      if (!queued.isEmpty()) {
-        return;
-      }
-      templar = null;
-    }
-    System.gc();
+    return templar;
   }
 
   /** A bundle file and its directories, owner-only from their creation like all of the state dir. */
@@ -242,8 +181,14 @@ public final class PlayExecutor implements AutoCloseable {
     }
   }
 
+  /** Cancels what runs and waits for its cancellation (its commands killed) to finish. */
   @Override
   public void close() {
     thread.shutdownNow();
+    try {
+      thread.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.homefleet.agent.session;
 
 import io.homefleet.agent.journal.Journal;
+import io.homefleet.agent.worker.PlayWorkers;
 import io.homefleet.proto.v1.Ack;
 import io.homefleet.proto.v1.AgentMessage;
 import io.homefleet.proto.v1.PlayEvent;
@@ -57,7 +58,7 @@ final class Outbox {
       log.warn("{} {} was interrupted by the agent's stop; reporting it as failed", i.kind(), i.id());
       AgentMessage msg = i.kind() == Journal.Kind.PLAY
           ? AgentMessage.newBuilder().setPlayEvent(PlayEvent.newBuilder().setAssignmentId(i.id()).setRunId(i.runId()).setPlayIndex(i.playIndex())
-              .setFinished(PlayMessages.failedRecap(why))).build()
+              .setFinished(PlayWorkers.failedRecap(why))).build()
           : AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(i.id()).setRunId(i.runId())
               .setResult(TaskResult.newBuilder().setStatus(TaskStatus.FAILED).setRc(-1).setMsg(why)
                   .setFinishedUnixMillis(clock.millis()))).build();
@@ -124,7 +125,7 @@ final class Outbox {
           log.error("{} {}: {}", kind, id, why);
           send.accept(kind == Journal.Kind.PLAY
               ? AgentMessage.newBuilder().setPlayEvent(PlayEvent.newBuilder().setAssignmentId(id).setRunId(runId).setPlayIndex(playIndex)
-                  .setFinished(PlayMessages.failedRecap(why))).build()
+                  .setFinished(PlayWorkers.failedRecap(why))).build()
               : AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(id).setRunId(runId)
                   .setResult(TaskResult.newBuilder().setStatus(TaskStatus.FAILED).setRc(-1).setMsg(why)
                       .setFinishedUnixMillis(clock.millis()))).build());

@@ -15,15 +15,10 @@ import io.homefleet.agent.facts.HostFacts;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
 import io.homefleet.agent.journal.Journal;
-import io.homefleet.agent.play.PlayExecutor;
-import io.homefleet.agent.play.PlaySink;
-import io.homefleet.agent.play.PlayWork;
 import io.homefleet.agent.status.AgentStatus;
 import io.homefleet.agent.telemetry.SessionTelemetry;
-import io.homefleet.playbook.plan.ItemResult;
-import io.homefleet.playbook.plan.PlayRecap;
-import io.homefleet.playbook.plan.TaskRef;
-import io.homefleet.playbook.template.Templar;
+import io.homefleet.agent.exec.ModuleRuns;
+import io.homefleet.agent.worker.PlayWorkers;
 import io.homefleet.proto.v1.PlayAssignment;
 import io.homefleet.proto.v1.PlayEvent;
 import io.homefleet.pki.Certificates;
@@ -70,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * about two thirds of its lifetime, and reconnect with backoff and jitter whenever the stream
  * ends. Results not yet acknowledged are kept and sent again after a reconnect.
  */
-public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
+public final class SessionClient implements TaskSink, PlayWorkers.Listener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SessionClient.class);
   /** When a full collection follows a connect: after the session's first exchanges. */
   private static final Duration COLLECT_AFTER_CONNECT = Duration.ofSeconds(10);
@@ -89,7 +84,8 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   private final AgentStatus status;
   private final String version;
   private final Executor executor;
-  private final PlayExecutor plays;
+  private final PlayWorkers plays;
+  private final ModuleRuns.Listener moduleRuns;
   /** Null when the agent sends no telemetry. */
   private final SessionTelemetry telemetry;
   private final Journal journal;
@@ -104,8 +100,10 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
 
   public SessionClient(AgentConfig config, IdentityStore identities, Channels channels, Supplier<HostFacts> facts,
       Clock clock, ScheduledExecutorService timer, AgentStatus status, String version,
-      Map<String, io.homefleet.agent.exec.Module> modules, Journal journal, SessionTelemetry telemetry) {
+      Map<String, io.homefleet.agent.exec.Module> modules, ModuleRuns.Listener moduleRuns, Journal journal,
+      SessionTelemetry telemetry) {
     this.journal = journal;
+    this.moduleRuns = moduleRuns;
     this.telemetry = telemetry;
     this.config = config;
     this.identities = identities;
@@ -116,7 +114,7 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
     this.status = status;
     this.version = version;
     this.executor = new Executor(modules, config.maxConcurrentTasks(), this, config.stateDir());
-    this.plays = new PlayExecutor(modules, this, config.stateDir(), Templar::new);
+    this.plays = new PlayWorkers(PlayWorkers.command(config.stateDir()), this, timer, config.playWorkerIdle());
     this.outbox = new Outbox(journal, clock, config.stateDir(), this::send);
     outbox.reportInterrupted();
   }
@@ -285,7 +283,7 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
             case PLAY -> {
               PlayAssignment p = msg.getPlay();
               if (outbox.admit(p.getAssignmentId(), Journal.Kind.PLAY, p.getRunId(), p.getPlayIndex())) {
-                plays.submit(new PlayWork(p.getAssignmentId(), p.getRunId(), p.getPlayIndex(), p.getPlan().toByteArray()));
+                plays.submit(p);
               }
             }
             case ACK -> outbox.acknowledge(msg.getAck());
@@ -466,45 +464,22 @@ public final class SessionClient implements TaskSink, PlaySink, AutoCloseable {
   // ---------------------------------------------------------------- play sink
 
   @Override
-  public void taskStarted(PlayWork work, TaskRef task) {
-    send(wrap(playEvent(work).setTaskStarted(PlayMessages.ref(task))));
-  }
-
-  @Override
-  public void itemFinished(PlayWork work, ItemResult item) {
-    send(wrap(playEvent(work).setItem(PlayMessages.item(item))));
-  }
-
-  @Override
-  public void taskFinished(PlayWork work, io.homefleet.playbook.plan.TaskResult result) {
-    send(wrap(playEvent(work).setTask(PlayMessages.task(result))));
-  }
-
-  @Override
-  public void playFinished(PlayWork work, PlayRecap recap) {
-    finishPlay(work, PlayMessages.recap(recap));
-  }
-
-  @Override
-  public void playFailed(PlayWork work, String message) {
-    finishPlay(work, PlayMessages.failedRecap(message));
+  public void event(PlayEvent event) {
+    send(AgentMessage.newBuilder().setPlayEvent(event).build());
   }
 
   /** The recap is kept until the controller acknowledges it, like a task's result. */
-  private void finishPlay(PlayWork work, io.homefleet.proto.v1.PlayRecap recap) {
-    AgentMessage msg = wrap(playEvent(work).setFinished(recap));
-    outbox.record(work.assignmentId(), msg);
+  @Override
+  public void finished(PlayEvent event) {
+    AgentMessage msg = AgentMessage.newBuilder().setPlayEvent(event).build();
+    outbox.record(event.getAssignmentId(), msg);
     outbox.sendResult(msg);
     reconnectIfRenewedAndIdle();
   }
 
-  private static PlayEvent.Builder playEvent(PlayWork work) {
-    return PlayEvent.newBuilder().setAssignmentId(work.assignmentId()).setRunId(work.runId())
-        .setPlayIndex(work.playIndex());
-  }
-
-  private static AgentMessage wrap(PlayEvent.Builder event) {
-    return AgentMessage.newBuilder().setPlayEvent(event).build();
+  @Override
+  public void moduleRun(String module, String result, long nanos) {
+    moduleRuns.finished(module, result, nanos);
   }
 
   @Override

@@ -1,9 +1,5 @@
 package io.homefleet.agent.telemetry;
 
-import io.homefleet.agent.exec.Module;
-import io.homefleet.agent.exec.Outcome;
-import io.homefleet.agent.exec.TaskContext;
-import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.status.AgentStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -15,15 +11,13 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * The agent's own metrics: tasks by module and result with their durations (every module is
- * wrapped by {@link #metered}, so ad-hoc tasks and play tasks count alike), sessions and
+ * reported to {@link #record}: ad-hoc tasks through {@code ModuleRuns}, play tasks from the
+ * play worker, so they count alike), sessions and
  * reconnects (from {@link AgentStatus}'s state changes), the certificate's remaining lifetime,
  * the version and the process's resident set.
  */
@@ -96,48 +90,11 @@ final class AgentMetrics implements AgentStatus.Listener {
     return Double.NaN;
   }
 
-  /** The same modules, each timed and counted by module and result. */
-  Map<String, Module> metered(Map<String, Module> modules) {
-    Map<String, Module> out = new LinkedHashMap<>();
-    modules.forEach((name, m) -> out.put(name, new Metered(m)));
-    return out;
-  }
-
   void record(String module, String result, long nanos) {
     Counter.builder(MetricNames.AGENT_TASKS).description("Finished tasks by module and result")
         .tags(MetricNames.TAG_MODULE, module, MetricNames.TAG_RESULT, result).register(registry).increment();
     Timer.builder(MetricNames.AGENT_TASK_DURATION).description("How long tasks ran, by module")
         .tags(MetricNames.TAG_MODULE, module).serviceLevelObjectives(BUCKETS).register(registry)
         .record(Duration.ofNanos(nanos));
-  }
-
-  /** A module that reports each run to the meters. */
-  private final class Metered implements Module {
-    private final Module inner;
-
-    Metered(Module inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public Outcome run(Map<String, Object> args, TaskContext ctx) throws TaskException, InterruptedException {
-      long start = System.nanoTime();
-      String result = "failed";
-      try {
-        Outcome o = inner.run(args, ctx);
-        result = o.status().name().toLowerCase(Locale.ROOT);
-        return o;
-      } catch (InterruptedException e) {
-        result = "cancelled";
-        throw e;
-      } finally {
-        record(inner.name(), result, System.nanoTime() - start);
-      }
-    }
   }
 }

@@ -2,7 +2,6 @@ package io.homefleet.agent.telemetry;
 
 import io.homefleet.agent.config.AgentConfig;
 import io.homefleet.agent.config.TelemetryConfig;
-import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.exporters.Exporters;
 import io.homefleet.agent.identity.IdentityException;
 import io.homefleet.agent.identity.IdentityStore;
@@ -30,7 +29,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -105,9 +103,9 @@ public final class Telemetry implements Exporters {
     return agent;
   }
 
-  /** {@code modules}, each timed and counted. */
-  public Map<String, Module> metered(Map<String, Module> modules) {
-    return agent.metered(modules);
+  @Override
+  public void finished(String module, String result, long nanos) {
+    agent.record(module, result, nanos);
   }
 
   /**

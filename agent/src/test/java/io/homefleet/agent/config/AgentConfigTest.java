@@ -32,6 +32,17 @@ class AgentConfigTest {
     assertThat(c.labels()).containsEntry("rack", "a");
     assertThat(c.keepAliveTime()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.reconnectMax()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.playWorkerIdle()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void load_playWorkerIdle_isADuration_andABadOneIsNamedWithExamples(@TempDir Path dir) throws Exception {
+    String base = "controller: a:1\nhost: h\nca_fingerprint: \"" + FP + "\"\n";
+    assertThat(AgentConfig.load(write(dir, base + "play_worker_idle: 0s\n")).playWorkerIdle()).isZero();
+    assertThat(AgentConfig.load(write(dir, base + "play_worker_idle: 10m\n")).playWorkerIdle())
+        .isEqualTo(Duration.ofMinutes(10));
+    assertThatThrownBy(() -> AgentConfig.load(write(dir, base + "play_worker_idle: soon\n")))
+        .hasMessageContaining("play_worker_idle: 'soon' is not a duration (examples: 500ms, 30s, 5m, 1h)");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homefleet.agent.config.AgentConfig;
 import io.homefleet.agent.exec.Executor;
+import io.homefleet.agent.exec.ModuleRuns;
 import io.homefleet.agent.exec.Outcome;
 import io.homefleet.agent.exec.Task;
 import io.homefleet.agent.exec.TaskSink;
@@ -136,7 +137,7 @@ class TelemetryTest {
           done.countDown();
         }
       };
-      try (Executor ex = new Executor(t.metered(Modules.builtin()), 2, sink, dir)) {
+      try (Executor ex = new Executor(ModuleRuns.observed(Modules.builtin(), t), 2, sink, dir)) {
         ex.submit(new Task("t1", "r", "ping", Map.of(), Duration.ofSeconds(10), false));
         ex.submit(new Task("t2", "r", "command", Map.of("argv", List.of("true")), Duration.ofSeconds(10), false));
         ex.submit(new Task("t3", "r", "command", Map.of("argv", List.of("false")), Duration.ofSeconds(10), false));

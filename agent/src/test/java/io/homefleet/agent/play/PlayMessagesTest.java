@@ -1,4 +1,4 @@
-package io.homefleet.agent.session;
+package io.homefleet.agent.play;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

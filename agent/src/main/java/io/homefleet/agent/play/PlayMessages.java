@@ -1,4 +1,4 @@
-package io.homefleet.agent.session;
+package io.homefleet.agent.play;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -47,11 +47,6 @@ final class PlayMessages {
         .setUnreachable(r.unreachable()).setFailed(r.failed()).setSkipped(r.skipped()).setRescued(r.rescued())
         .setIgnored(r.ignored()).setEnd(r.end().name()).setFactsJson(json(r.facts()))
         .setAnsibleFactsJson(json(r.ansibleFacts())).build();
-  }
-
-  static io.homefleet.proto.v1.PlayRecap failedRecap(String message) {
-    return io.homefleet.proto.v1.PlayRecap.newBuilder().setFailed(1).setEnd(PlayRecap.End.FAILED.name())
-        .setError(message).build();
   }
 
   private static TaskStatus status(io.homefleet.playbook.plan.TaskStatus s) {
