@@ -37,6 +37,8 @@ final class AgentAfterWork {
     // -Dbench.agentJavaOpts: added to the agents' flags after their enrollment (e.g. -Xlog:class+load).
     String extra = System.getProperty("bench.agentJavaOpts");
     String javaOpts = nmt ? "-XX:NativeMemoryTracking=summary" + (extra == null ? "" : " " + extra) : extra;
+    // -Dbench.playWorkerIdle: agent.yaml's play_worker_idle for the agents (default: theirs, 30s).
+    String workerIdle = System.getProperty("bench.playWorkerIdle");
     out.put("agents", agents);
     out.put("settle_s", settle);
     try (ControllerProcess ctl = new ControllerProcess(root, dir)) {
@@ -58,7 +60,8 @@ final class AgentAfterWork {
           Files.createDirectories(adir);
           Path cfg = adir.resolve("agent.yaml");
           Files.writeString(cfg, "controller: " + ctl.target() + "\nhost: " + host + "\ntoken: " + t.getToken()
-              + "\nca_fingerprint: \"" + t.getCaFingerprint() + "\"\nstate_dir: ./state\n");
+              + "\nca_fingerprint: \"" + t.getCaFingerprint() + "\"\nstate_dir: ./state\n"
+              + (workerIdle == null ? "" : "play_worker_idle: " + workerIdle + "\n"));
           procs.add(AgentFootprint.start(root, cfg, adir.resolve("agent-1.log"), restart ? null : javaOpts));
           inventory.append(host).append('\n');
         }

@@ -40,9 +40,15 @@ class BenchSmokeIT {
   @Test
   void agentWork_realProcessAfterPlays_producesEveryFigure(@TempDir Path dir) throws Exception {
     System.setProperty("bench.settleSeconds", "1");
+    System.setProperty("bench.playWorkerIdle", "1s");
     Map<String, Object> r = AgentAfterWork.measure(ROOT, dir, 1, java.util.List.of(2));
-    assertThat(r).containsKeys("rss_mib_fresh", "rss_mib_quickstart", "rss_mib_plays_2",
-        "bench_play_nochange_wall_ms_p50", "bench_play_nochange_agent_cpu_ms_p50", "row");
+    System.clearProperty("bench.playWorkerIdle");
+    assertThat(r).containsKeys("rss_mib_fresh", "rss_mib_quickstart", "rss_mib_plays_2", "rss_mib_peak_plays_2",
+        "workers_gone_s_plays_2", "status_plays_2", "bench_play_nochange_wall_ms_p50",
+        "bench_play_nochange_agent_cpu_ms_p50", "row");
+    assertThat(Double.parseDouble(r.get("rss_mib_peak_plays_2").toString()))
+        .as("agent and play worker together during the plays, more than the agent alone after them")
+        .isGreaterThan(Double.parseDouble(r.get("rss_mib_plays_2").toString()));
     assertThat(Double.parseDouble(r.get("rss_mib_plays_2").toString())).isPositive();
     assertThat(r.get("row").toString()).doesNotContain("null");
   }

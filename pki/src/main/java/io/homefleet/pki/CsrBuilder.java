@@ -1,20 +1,18 @@
 package io.homefleet.pki;
 
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.UndeclaredThrowableException;
-import java.net.MalformedURLException;
+import java.io.InputStream;
 import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -22,11 +20,10 @@ import java.util.stream.Stream;
  * path. An agent builds a CSR once at enrollment and once per renewal; the rest of the time Bouncy
  * Castle's three jars would only cost memory (the JVM keeps the central directory of every jar on
  * the class path on its heap, ~0.9 MB for these three). So the agent's jar leaves them out of its
- * {@code Class-Path}, they ship beside the others in {@code lib/}, and {@link Isolated} loads
- * {@link Csr} and Bouncy Castle in a class loader of their own for each CSR, closed afterwards.
- * Only JDK types ({@link KeyPair}, {@code String}, {@code byte[]}) cross between the loaders.
+ * {@code Class-Path}, they ship beside the others in {@code lib/}, and {@link Child} builds each
+ * CSR with {@link Csr} and Bouncy Castle in a child JVM over those jars.
  */
-public sealed interface CsrBuilder permits CsrBuilder.InProcess, CsrBuilder.Isolated {
+public sealed interface CsrBuilder permits CsrBuilder.InProcess, CsrBuilder.Child {
   /** The jar names (prefixes) that Bouncy Castle's CSR code needs: provider, PKIX, utilities. */
   List<String> BOUNCY_CASTLE_JARS = List.of("bcprov-", "bcpkix-", "bcutil-");
 
@@ -35,7 +32,7 @@ public sealed interface CsrBuilder permits CsrBuilder.InProcess, CsrBuilder.Isol
 
   /**
    * The builder for this JVM: {@link InProcess} when Bouncy Castle is on this class path (tests,
-   * the controller), else {@link Isolated} over this module's jar and the Bouncy Castle jars in the
+   * the controller), else {@link Child} over this module's jar and the Bouncy Castle jars in the
    * same directory (the agent's {@code lib/}).
    */
   static CsrBuilder forThisJvm() throws PkiException {
@@ -54,7 +51,7 @@ public sealed interface CsrBuilder permits CsrBuilder.InProcess, CsrBuilder.Isol
     } catch (URISyntaxException | IllegalArgumentException e) {
       throw new PkiException("cannot read the location of the pki classes (" + source.getLocation() + "): " + e.getMessage());
     }
-    return Isolated.beside(pki);
+    return Child.beside(pki);
   }
 
   /** Bouncy Castle is on this class path: {@link Csr#create} directly. */
@@ -66,17 +63,23 @@ public sealed interface CsrBuilder permits CsrBuilder.InProcess, CsrBuilder.Isol
   }
 
   /**
-   * {@link Csr} and Bouncy Castle loaded from {@code classPath} (the pki jar or class directory,
-   * and the Bouncy Castle jars) in a new class loader whose parent is the JDK's platform loader,
-   * so nothing of the caller's class path is seen or shared.
+   * {@link Csr} and Bouncy Castle in a child JVM ({@link CsrMain}) over {@code classPath} (the pki
+   * jar or class directory, and the Bouncy Castle jars): none of Bouncy Castle's classes, nor the
+   * code compiled for them, ever enter the agent's process. A class loader of their own, unloaded
+   * after each CSR, still left ~1.4 MB of metaspace and code in an agent that had enrolled in the
+   * same process (bench/HISTORY.md, "The play worker"). The key pair goes to the child over its
+   * standard input, a pipe between two processes of the agent's user; the CSR comes back on its
+   * standard output.
    */
-  record Isolated(List<Path> classPath) implements CsrBuilder {
-    public Isolated {
+  record Child(List<Path> classPath) implements CsrBuilder {
+    private static final long TIMEOUT_SECONDS = 60;
+
+    public Child {
       classPath = List.copyOf(classPath);
     }
 
     /** The pki jar at {@code pkiJar} and the Bouncy Castle jars in its directory. */
-    public static Isolated beside(Path pkiJar) throws PkiException {
+    public static Child beside(Path pkiJar) throws PkiException {
       Path dir = pkiJar.toAbsolutePath().getParent();
       List<Path> path = new ArrayList<>();
       path.add(pkiJar);
@@ -93,33 +96,62 @@ public sealed interface CsrBuilder permits CsrBuilder.InProcess, CsrBuilder.Isol
           throw new PkiException("cannot list " + dir + " for Bouncy Castle's jars: " + e.getMessage());
         }
       }
-      return new Isolated(path);
+      return new Child(path);
     }
 
     @Override
     public byte[] create(KeyPair keys, String commonName) throws PkiException {
-      URL[] urls = new URL[classPath.size()];
-      for (int i = 0; i < urls.length; i++) {
-        try {
-          urls[i] = classPath.get(i).toUri().toURL();
-        } catch (MalformedURLException e) {
-          throw new PkiException("cannot use " + classPath.get(i) + " as a class path entry: " + e.getMessage());
-        }
-      }
-      try (URLClassLoader loader = new URLClassLoader("homefleet-csr", urls, ClassLoader.getPlatformClassLoader())) {
-        MethodHandle create = MethodHandles.publicLookup().findStatic(
-            Class.forName(Csr.class.getName(), true, loader), "create",
-            MethodType.methodType(byte[].class, KeyPair.class, String.class));
-        return (byte[]) create.invoke(keys, commonName);
-      } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException | LinkageError e) {
-        throw new PkiException("cannot load the CSR code from " + classPath + ": " + e
-            + " (the agent's lib/ must hold the pki jar and Bouncy Castle's bcprov, bcpkix and bcutil jars)");
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto", "-cp"));
+      cmd.add(String.join(java.io.File.pathSeparator, classPath.stream().map(Path::toString).toList()));
+      cmd.add(CsrMain.class.getName());
+      String where = " (the agent's lib/ must hold the pki jar and Bouncy Castle's bcprov, bcpkix and bcutil jars)";
+      Process p;
+      try {
+        p = new ProcessBuilder(cmd).start();
       } catch (IOException e) {
-        throw new PkiException("cannot close the CSR class loader over " + classPath + ": " + e.getMessage());
-      } catch (RuntimeException | Error e) {
-        throw e;
-      } catch (Throwable e) {
-        throw new UndeclaredThrowableException(e);
+        throw new PkiException("cannot start the CSR process (" + cmd.get(0) + "): " + e.getMessage());
+      }
+      try {
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        try (DataOutputStream in = new DataOutputStream(p.getOutputStream())) {
+          writeRequest(in, keys, commonName);
+        }
+        byte[] der = p.getInputStream().readAllBytes();
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          throw new PkiException("the CSR process did not finish in " + TIMEOUT_SECONDS + " s");
+        }
+        if (p.exitValue() != 0) {
+          throw new PkiException("cannot build the CSR: the CSR process over " + classPath + " exited "
+              + p.exitValue() + ": " + new String(err.join(), StandardCharsets.UTF_8).strip() + where);
+        }
+        return der;
+      } catch (IOException e) {
+        throw new PkiException("cannot talk to the CSR process over " + classPath + ": " + e.getMessage() + where);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new PkiException("interrupted while building the CSR");
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+
+    /** What {@link CsrMain} reads: the common name, then the public (X.509) and private (PKCS#8) key's DER. */
+    static void writeRequest(DataOutputStream out, KeyPair keys, String commonName) throws IOException {
+      out.writeUTF(commonName);
+      byte[] pub = keys.getPublic().getEncoded();
+      byte[] priv = keys.getPrivate().getEncoded();
+      out.writeInt(pub.length);
+      out.write(pub);
+      out.writeInt(priv.length);
+      out.write(priv);
+    }
+
+    private static byte[] readAll(InputStream in) {
+      try {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        return new byte[0];
       }
     }
   }

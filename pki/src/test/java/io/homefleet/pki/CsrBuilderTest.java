@@ -29,25 +29,25 @@ class CsrBuilderTest {
   }
 
   @Test
-  void isolated_buildsACsrTheControllerAccepts_withBouncyCastleOnlyInItsOwnLoader() throws Exception {
+  void child_buildsACsrTheControllerAccepts_withBouncyCastleOnlyInAChildProcess() throws Exception {
     KeyPair keys = Keys.generateP256();
     List<Path> path = new java.util.ArrayList<>(List.of(pkiClasses()));
     path.addAll(bouncyCastleJars());
 
-    byte[] der = new CsrBuilder.Isolated(path).create(keys, "web-1");
+    byte[] der = new CsrBuilder.Child(path).create(keys, "web-1");
 
     assertThat(Csr.verifiedPublicKey(der)).isEqualTo(keys.getPublic());
     assertThat(new PKCS10CertificationRequest(der).getSubject().toString()).isEqualTo("CN=web-1");
   }
 
   @Test
-  void isolated_withoutTheBouncyCastleJars_failsNamingThem_becauseItDoesNotSeeTheCallersClassPath() throws Exception {
-    // Bouncy Castle is on this test's class path; the isolated loader must not find it there.
-    CsrBuilder builder = new CsrBuilder.Isolated(List.of(pkiClasses()));
+  void child_withoutTheBouncyCastleJars_failsNamingThem_becauseItDoesNotSeeTheCallersClassPath() throws Exception {
+    // Bouncy Castle is on this test's class path; the child's class path is only what it is given.
+    CsrBuilder builder = new CsrBuilder.Child(List.of(pkiClasses()));
 
     assertThatThrownBy(() -> builder.create(Keys.generateP256(), "web-1"))
         .isInstanceOf(PkiException.class)
-        .hasMessageContaining("cannot load the CSR code from")
+        .hasMessageContaining("cannot build the CSR: the CSR process over")
         .hasMessageContaining("org/bouncycastle")
         .hasMessageContaining("bcprov, bcpkix and bcutil");
   }
@@ -60,7 +60,7 @@ class CsrBuilderTest {
     }
     Files.createFile(lib.resolve("bcprov-notes.txt"));
 
-    CsrBuilder.Isolated builder = CsrBuilder.Isolated.beside(pkiJar);
+    CsrBuilder.Child builder = CsrBuilder.Child.beside(pkiJar);
 
     assertThat(builder.classPath()).hasSize(4).startsWith(pkiJar);
     assertThat(builder.classPath().subList(1, 4)).extracting(p -> p.getFileName().toString())
@@ -74,7 +74,7 @@ class CsrBuilderTest {
     Path bcprov = bouncyCastleJars().get(0);
     Files.copy(bcprov, lib.resolve(bcprov.getFileName()));
 
-    assertThatThrownBy(() -> CsrBuilder.Isolated.beside(pkiJar))
+    assertThatThrownBy(() -> CsrBuilder.Child.beside(pkiJar))
         .isInstanceOf(PkiException.class)
         .hasMessageContaining("bcpkix-*.jar is missing from " + lib.toAbsolutePath())
         .hasMessageContaining("reinstall the agent");

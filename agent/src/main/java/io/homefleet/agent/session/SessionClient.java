@@ -264,8 +264,8 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
               }
               log.info("connected to {} as {} (role {})", config.controller(), msg.getWelcome().getHostName(), role);
               status.set(AgentStatus.State.CONNECTED, config.hostName(), config.controller(), "");
-              // Enrolling, connecting and renewing grow the heap and leave Bouncy Castle's class loader
-              // behind; on the serial collector only a full collection shrinks and unloads them.
+              // Enrolling, connecting and renewing grow the heap; on the serial collector only a full
+              // collection shrinks it.
               timer.schedule(System::gc, COLLECT_AFTER_CONNECT.toMillis(), TimeUnit.MILLISECONDS);
               List<AgentMessage> replay = outbox.unacknowledged();
               if (!replay.isEmpty()) {
