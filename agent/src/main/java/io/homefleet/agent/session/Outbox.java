@@ -4,7 +4,6 @@ import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.worker.PlayWorkers;
 import io.homefleet.proto.v1.Ack;
 import io.homefleet.proto.v1.AgentMessage;
-import io.homefleet.proto.v1.PlayEvent;
 import io.homefleet.proto.v1.TaskEvent;
 import io.homefleet.proto.v1.TaskResult;
 import io.homefleet.proto.v1.TaskStatus;
@@ -57,8 +56,7 @@ final class Outbox {
           + "Check the host and run it again if needed";
       log.warn("{} {} was interrupted by the agent's stop; reporting it as failed", i.kind(), i.id());
       AgentMessage msg = i.kind() == Journal.Kind.PLAY
-          ? AgentMessage.newBuilder().setPlayEvent(PlayEvent.newBuilder().setAssignmentId(i.id()).setRunId(i.runId()).setPlayIndex(i.playIndex())
-              .setFinished(PlayWorkers.failedRecap(why))).build()
+          ? AgentMessage.newBuilder().setPlayEvent(PlayWorkers.failedEvent(i.id(), i.runId(), i.playIndex(), why)).build()
           : AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(i.id()).setRunId(i.runId())
               .setResult(TaskResult.newBuilder().setStatus(TaskStatus.FAILED).setRc(-1).setMsg(why)
                   .setFinishedUnixMillis(clock.millis()))).build();
@@ -124,8 +122,7 @@ final class Outbox {
               + "), so it cannot promise to run it only once; it was not run. Free space in " + stateDir;
           log.error("{} {}: {}", kind, id, why);
           send.accept(kind == Journal.Kind.PLAY
-              ? AgentMessage.newBuilder().setPlayEvent(PlayEvent.newBuilder().setAssignmentId(id).setRunId(runId).setPlayIndex(playIndex)
-                  .setFinished(PlayWorkers.failedRecap(why))).build()
+              ? AgentMessage.newBuilder().setPlayEvent(PlayWorkers.failedEvent(id, runId, playIndex, why)).build()
               : AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(id).setRunId(runId)
                   .setResult(TaskResult.newBuilder().setStatus(TaskStatus.FAILED).setRc(-1).setMsg(why)
                       .setFinishedUnixMillis(clock.millis()))).build());

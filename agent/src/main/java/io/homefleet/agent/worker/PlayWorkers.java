@@ -183,9 +183,14 @@ public final class PlayWorkers implements AutoCloseable {
     }
   }
 
+  /** The finished event of a play that could not run or did not end: its failed recap says why. */
+  public static PlayEvent failedEvent(String assignmentId, String runId, int playIndex, String message) {
+    return PlayEvent.newBuilder().setAssignmentId(assignmentId).setRunId(runId).setPlayIndex(playIndex)
+        .setFinished(failedRecap(message)).build();
+  }
+
   private static PlayEvent failed(PlayAssignment play, String message) {
-    return PlayEvent.newBuilder().setAssignmentId(play.getAssignmentId()).setRunId(play.getRunId())
-        .setPlayIndex(play.getPlayIndex()).setFinished(failedRecap(message)).build();
+    return failedEvent(play.getAssignmentId(), play.getRunId(), play.getPlayIndex(), message);
   }
 
   /** Closes the worker's input, gives it a moment to cancel what runs, then kills what is left. */
