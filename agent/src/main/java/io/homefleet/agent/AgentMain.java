@@ -16,6 +16,7 @@ import io.homefleet.agent.status.AgentStatus;
 import io.homefleet.agent.session.Backoff;
 import io.homefleet.agent.session.Channels;
 import io.homefleet.agent.session.Enroller;
+import io.homefleet.agent.session.EnrollmentProcess;
 import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.session.SessionClient;
 import io.homefleet.agent.telemetry.BasicSamples;
@@ -199,11 +200,18 @@ public final class AgentMain {
           t.setDaemon(true);
           return t;
         });
-        try (Channels channels = new Channels(cfg, clock, grpcExecutor)) {
-          int rc = ensureIdentity(cfg, new Enroller(cfg, ids, channels, clock), ids, status, null);
+        if (!ids.hasIdentity()) {
+          status.set(AgentStatus.State.ENROLLING, cfg.hostName(), cfg.controller(), "");
+          int rc = EnrollmentProcess.run(config);
           if (rc != 0) {
             return rc;
           }
+          if (!ids.hasIdentity()) {
+            System.err.println("homefleet-agent: the enrollment process ended without an identity in " + cfg.stateDir());
+            return 1;
+          }
+        }
+        try (Channels channels = new Channels(cfg, clock, grpcExecutor)) {
           FactsCollector collector = FactsCollector.system();
           Journal journal;
           try {
@@ -260,6 +268,10 @@ public final class AgentMain {
     @Option(names = "--timeout", defaultValue = "30", description = "Seconds to keep retrying an unreachable controller (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    /** The agent's own first-boot enrollment ({@link EnrollmentProcess}). */
+    @Option(names = "--for-agent", hidden = true)
+    boolean forAgent;
+
     @Override
     public Integer call() throws Exception {
       return guarded(() -> {
@@ -270,11 +282,14 @@ public final class AgentMain {
           System.out.println("already enrolled as " + IdentityStore.hostOf(ids.load()));
           return 0;
         }
+        if (forAgent) {
+          exitWhenStdinCloses();
+        }
         java.util.concurrent.ExecutorService ex = Executors.newCachedThreadPool();
         try (Channels channels = new Channels(cfg, Clock.systemUTC(), ex)) {
           int rc = ensureIdentity(cfg, new Enroller(cfg, ids, channels, Clock.systemUTC()), ids,
-              new AgentStatus(cfg.stateDir()), Duration.ofSeconds(timeoutSeconds));
-          if (rc == 0) {
+              new AgentStatus(cfg.stateDir()), forAgent ? null : Duration.ofSeconds(timeoutSeconds));
+          if (rc == 0 && !forAgent) {
             System.out.println("enrolled as " + cfg.hostName());
           }
           return rc;
@@ -283,6 +298,23 @@ public final class AgentMain {
         }
       });
     }
+  }
+
+  /** The agent that started this enrollment holds our standard input; its end is ours. */
+  private static void exitWhenStdinCloses() {
+    Thread t = new Thread(() -> {
+      try {
+        while (System.in.read() >= 0) {
+          // nothing is sent; only the end matters
+        }
+      } catch (java.io.IOException ignored) {
+        // a broken pipe is an end too
+      }
+      System.err.println("homefleet-agent: the agent that started this enrollment is gone; stopping it");
+      System.exit(1);
+    }, "homefleet-parent");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Command(name = "status", description = "Show identity and health; exit 0 healthy, 3 expired, 5 refused/revoked, 1 not enrolled.")

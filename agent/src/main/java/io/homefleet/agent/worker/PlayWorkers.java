@@ -83,46 +83,12 @@ public final class PlayWorkers implements AutoCloseable {
   }
 
   /**
-   * The worker's command line: this JVM's {@code java} (its {@code java.home}), {@link #OPTS_ENV} or the default flags
-   * with the worker's class-data archive when the build made one ({@code homefleet-play.jsa}
-   * beside the agent's jar), the agent's log levels, its class path.
+   * The worker's command line ({@link ChildJvm}): {@link #OPTS_ENV} or the default flags with the
+   * worker's class-data archive when the build made one ({@code homefleet-play.jsa} beside the
+   * agent's jar).
    */
   public static List<String> command(Path stateDir) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    String opts = System.getenv(OPTS_ENV);
-    if (opts != null) {
-      cmd.addAll(split(opts));
-    } else {
-      cmd.addAll(split(DEFAULT_JAVA_OPTS));
-      archive().ifPresent(jsa -> {
-        cmd.add("-XX:SharedArchiveFile=" + jsa);
-        cmd.add("-Xshare:auto");
-      });
-    }
-    System.getProperties().stringPropertyNames().stream()
-        .filter(k -> k.equals("homefleet.log") || k.startsWith("homefleet.log.")).sorted()
-        .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(MAIN);
-    cmd.add(stateDir.toString());
-    return cmd;
-  }
-
-  private static List<String> split(String opts) {
-    return Arrays.stream(opts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
-  }
-
-  /** The worker's archive beside the jar this class came from, if there is one. */
-  private static java.util.Optional<Path> archive() {
-    try {
-      Path jar = Path.of(PlayWorkers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path jsa = jar.resolveSibling("homefleet-play.jsa");
-      return Files.isRegularFile(jsa) ? java.util.Optional.of(jsa) : java.util.Optional.empty();
-    } catch (Exception e) {
-      return java.util.Optional.empty();
-    }
+    return ChildJvm.command(OPTS_ENV, DEFAULT_JAVA_OPTS, "homefleet-play.jsa", MAIN, stateDir.toString());
   }
 
   /** A failed recap with {@code message} as its error: a play that could not run or did not end. */
