@@ -235,7 +235,7 @@ public final class AgentMain {
           // InfluxDB push.
           SessionTelemetry sessionTelemetry = new SessionTelemetry(new BasicSamples(
               java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")), SessionTelemetry.DEFAULT_INTERVAL, clock);
-          SessionClient client = new SessionClient(cfg, ids, channels, collector::collect, clock, timer, status, version(),
+          SessionClient client = new SessionClient(cfg, ids, channels::session, collector::collect, clock, timer, status, version(),
               modules, moduleRuns, journal, sessionTelemetry);
           java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,9 +1,7 @@
 package io.homefleet.agent.session;
 
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.homefleet.agent.config.AgentConfig;
@@ -21,11 +19,7 @@ import io.homefleet.agent.exec.ModuleRuns;
 import io.homefleet.agent.worker.PlayWorkers;
 import io.homefleet.proto.v1.PlayAssignment;
 import io.homefleet.proto.v1.PlayEvent;
-import io.homefleet.pki.Certificates;
-import io.homefleet.pki.CsrBuilder;
 import io.homefleet.pki.KeyMaterial;
-import io.homefleet.pki.Keys;
-import io.homefleet.pki.Pem;
 import io.homefleet.pki.PkiException;
 import io.homefleet.proto.Structs;
 import io.homefleet.proto.v1.AgentMessage;
@@ -33,20 +27,11 @@ import io.homefleet.proto.v1.AgentSessionGrpc;
 import io.homefleet.proto.v1.ControllerMessage;
 import io.homefleet.proto.v1.Heartbeat;
 import io.homefleet.proto.v1.Hello;
-import io.homefleet.proto.v1.OutputChunk;
-import io.homefleet.proto.v1.RenewRequest;
-import io.homefleet.proto.v1.RenewResponse;
 import io.homefleet.proto.v1.TaskAssignment;
-import io.homefleet.proto.v1.TaskEvent;
-import io.homefleet.proto.v1.TaskResult;
-import io.homefleet.proto.v1.TaskStarted;
-import io.homefleet.proto.v1.TaskStatus;
 import java.io.IOException;
-import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +62,7 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
 
   private final AgentConfig config;
   private final IdentityStore identities;
-  private final Channels channels;
+  private final SessionChannels channels;
   private final Supplier<HostFacts> facts;
   private final Clock clock;
   private final ScheduledExecutorService timer;
@@ -94,11 +79,10 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
   private volatile boolean stopped;
   private volatile ClientCallStreamObserver<AgentMessage> current;
   private volatile CompletableFuture<Status> ended;
-  private volatile boolean renewedSinceConnect;
-  private volatile ScheduledFuture<?> renewal;
+  private final Renewal renewal;
   private volatile String role = "";
 
-  public SessionClient(AgentConfig config, IdentityStore identities, Channels channels, Supplier<HostFacts> facts,
+  public SessionClient(AgentConfig config, IdentityStore identities, SessionChannels channels, Supplier<HostFacts> facts,
       Clock clock, ScheduledExecutorService timer, AgentStatus status, String version,
       Map<String, io.homefleet.agent.exec.Module> modules, ModuleRuns.Listener moduleRuns, Journal journal,
       SessionTelemetry telemetry) {
@@ -116,6 +100,7 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
     this.executor = new Executor(modules, config.maxConcurrentTasks(), this, config.stateDir());
     this.plays = new PlayWorkers(PlayWorkers.command(config.stateDir()), this, timer, config.playWorkerIdle());
     this.outbox = new Outbox(journal, clock, config.stateDir(), this::send);
+    this.renewal = new Renewal(config, identities, clock, timer, this::reconnectIfRenewedAndIdle);
     outbox.reportInterrupted();
   }
 
@@ -154,7 +139,7 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
       if (stopped) {
         break;
       }
-      if (renewedSinceConnect) {
+      if (renewal.renewed()) {
         log.info("reconnecting with the renewed certificate");
         backoff.reset();
         continue;
@@ -234,13 +219,12 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
 
   /** One connection, from open to end; returns how it ended. */
   private Status session(KeyMaterial km, X509Certificate ca) throws SSLException, PkiException, InterruptedException {
-    ManagedChannel channel = channels.session(km, ca);
+    ManagedChannel channel = channels.open(km, ca);
     CompletableFuture<Status> done = new CompletableFuture<>();
     ended = done;
-    renewedSinceConnect = false;
     ScheduledFuture<?>[] heartbeat = new ScheduledFuture<?>[1];
     ScheduledFuture<?>[] metrics = new ScheduledFuture<?>[1];
-    renewal = scheduleRenewal(km, channel);
+    renewal.start(km, channel);
     try {
       AgentSessionGrpc.newStub(channel).connect(new ClientResponseObserver<AgentMessage, ControllerMessage>() {
         @Override
@@ -331,10 +315,7 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
       if (metrics[0] != null) {
         metrics[0].cancel(false);
       }
-      ScheduledFuture<?> r = renewal;
-      if (r != null) {
-        r.cancel(false);
-      }
+      renewal.stop();
       channel.shutdownNow();
     }
   }
@@ -360,48 +341,12 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
     }
   }
 
-  // ------------------------------------------------------------------ renewal
-
-  private ScheduledFuture<?> scheduleRenewal(KeyMaterial km, ManagedChannel channel) {
-    Instant notBefore = km.leaf().getNotBefore().toInstant().plus(Certificates.BACKDATE);
-    Instant notAfter = km.leaf().getNotAfter().toInstant();
-    Instant renewAt = notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
-    long delay = Math.max(0, Duration.between(clock.instant(), renewAt).toMillis());
-    log.debug("certificate {} renews at {}", Certificates.serialHex(km.leaf()), renewAt);
-    return timer.schedule(() -> renew(channel), delay, TimeUnit.MILLISECONDS);
-  }
-
-  private void renew(ManagedChannel channel) {
-    try {
-      KeyPair kp = Keys.generateP256();
-      byte[] csr = CsrBuilder.forThisJvm().create(kp, config.hostName());
-      RenewResponse r = AgentSessionGrpc.newBlockingStub(channel).withDeadlineAfter(15, TimeUnit.SECONDS)
-          .renew(RenewRequest.newBuilder().setCsrDer(ByteString.copyFrom(csr)).build());
-      X509Certificate cert = Pem.certificateFromDer(r.getCertificateDer().toByteArray());
-      X509Certificate ca = identities.ca();
-      if (!cert.getPublicKey().equals(kp.getPublic())) {
-        throw new PkiException("the renewed certificate is not for the new key");
-      }
-      identities.saveRenewed(new KeyMaterial(kp.getPrivate(), List.of(cert, ca)));
-      log.info("certificate renewed: serial {} valid until {}", Certificates.serialHex(cert),
-          cert.getNotAfter().toInstant());
-      renewedSinceConnect = true;
-      reconnectIfRenewedAndIdle();
-    } catch (StatusRuntimeException | PkiException | IOException e) {
-      log.warn("certificate renewal failed, retrying in 30 s: {}", e.getMessage());
-      // Replaces the finished renewal future, so the session's end cancels the retry with it.
-      renewal = timer.schedule(() -> renew(channel), 30, TimeUnit.SECONDS);
-    } catch (RuntimeException e) {
-      log.error("certificate renewal failed", e);
-    }
-  }
-
   /**
    * After a renewal the session reconnects with the new certificate, but only between tasks:
    * a running task's result goes out on the stream it started on.
    */
   private void reconnectIfRenewedAndIdle() {
-    if (!renewedSinceConnect || executor.runningCount() > 0 || plays.runningCount() > 0) {
+    if (!renewal.renewed() || executor.runningCount() > 0 || plays.runningCount() > 0) {
       return;
     }
     endSession(Status.OK.withDescription("renewed"));
@@ -429,32 +374,17 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
 
   @Override
   public void started(Task task, long unixMillis) {
-    send(AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(task.id()).setRunId(task.runId())
-        .setStarted(TaskStarted.newBuilder().setUnixMillis(unixMillis))).build());
+    send(TaskMessages.started(task, unixMillis));
   }
 
   @Override
   public void output(Task task, boolean stderr, byte[] data, long seq) {
-    send(AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(task.id()).setRunId(task.runId())
-        .setOutput(OutputChunk.newBuilder().setStream(stderr ? OutputChunk.Stream.STDERR : OutputChunk.Stream.STDOUT)
-            .setData(ByteString.copyFrom(data)).setSeq(seq))).build());
+    send(TaskMessages.output(task, stderr, data, seq));
   }
 
   @Override
   public void finished(Task task, Outcome o, long startedMillis, long finishedMillis) {
-    TaskStatus st = switch (o.status()) {
-      case OK -> TaskStatus.OK;
-      case CHANGED -> TaskStatus.CHANGED;
-      case FAILED -> TaskStatus.FAILED;
-      case SKIPPED -> TaskStatus.SKIPPED;
-      case TIMED_OUT -> TaskStatus.TIMED_OUT;
-      case CANCELLED -> TaskStatus.CANCELLED;
-    };
-    AgentMessage msg = AgentMessage.newBuilder().setTaskEvent(TaskEvent.newBuilder().setTaskId(task.id())
-        .setRunId(task.runId()).setResult(TaskResult.newBuilder().setStatus(st).setRc(o.rc()).setStdout(o.stdout())
-            .setStderr(o.stderr()).setMsg(o.msg()).setStartedUnixMillis(startedMillis)
-            .setFinishedUnixMillis(finishedMillis).setData(Structs.toStruct(o.data()))
-            .setStdoutTruncated(o.stdoutTruncated()).setStderrTruncated(o.stderrTruncated()))).build();
+    AgentMessage msg = TaskMessages.result(task, o, startedMillis, finishedMillis);
     outbox.record(task.id(), msg);
     outbox.sendResult(msg);
     log.info("task {} ({}) finished: {} rc={}", task.id(), task.module(), o.status(), o.rc());
