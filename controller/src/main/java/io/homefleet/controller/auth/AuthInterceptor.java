@@ -75,7 +75,7 @@ public final class AuthInterceptor implements ServerInterceptor {
         return refuse(call, Status.PERMISSION_DENIED.withDescription(id + " may not call the agent session"), remote,
             id + " called " + call.getMethodDescriptor().getFullMethodName());
       }
-      var host = store.host(id.name());
+      var host = store.hosts().host(id.name());
       if (host.isEmpty()) {
         return refuse(call, Status.PERMISSION_DENIED.withDescription("host " + id.name()
             + " is not enrolled with this controller"), remote, id + " is not enrolled");

@@ -115,7 +115,7 @@ public final class Converger implements AutoCloseable {
 
   private void versionChanged(DesiredState.Current c) {
     seeSchedules(c);
-    for (Records.Host h : store.hosts()) {
+    for (Records.Host h : store.hosts().all()) {
       if (!h.decommissioned() && online.isOnline(h.name())) {
         converge(h.name(), Trigger.APPLY);
       }
@@ -125,7 +125,7 @@ public final class Converger implements AutoCloseable {
   private void seeSchedules(DesiredState.Current c) {
     long now = clock.millis();
     for (StateConfig.Schedule s : c.checkout().config().schedules()) {
-      store.seeSchedule(s.name(), now);
+      store.state().seeSchedule(s.name(), now);
     }
   }
 
@@ -137,7 +137,7 @@ public final class Converger implements AutoCloseable {
         return;
       }
       Instant now = clock.instant();
-      List<Records.Host> hosts = store.hosts();
+      List<Records.Host> hosts = store.hosts().all();
       for (Records.Host h : hosts) {
         if (h.decommissioned() || !online.isOnline(h.name()) || running.contains(h.name())) {
           continue;
@@ -160,7 +160,7 @@ public final class Converger implements AutoCloseable {
 
   /** A host's due time from its last convergence in the store (after a restart): now when it has none. */
   private Instant dueFromStore(String host) {
-    List<StateRecords.Convergence> last = store.convergences(host, 1);
+    List<StateRecords.Convergence> last = store.state().convergences(host, 1);
     Optional<DesiredState.Current> c = state.current();
     if (last.isEmpty() || last.get(0).finishedAt().isEmpty() || c.isEmpty()) {
       return clock.instant();
@@ -211,7 +211,7 @@ public final class Converger implements AutoCloseable {
   private List<String> groupsOf(String host, StateCheckout checkout) {
     try {
       Inventory inv = checkout.inventory().isPresent() ? Inventory.load(checkout.inventory().get()) : Inventory.empty();
-      inv = inv.withEnrolled(store.host(host).stream().map(h -> new EnrolledHost(h.name(), h.role(), h.labels()))
+      inv = inv.withEnrolled(store.hosts().host(host).stream().map(h -> new EnrolledHost(h.name(), h.role(), h.labels()))
           .toList());
       List<String> groups = new ArrayList<>(inv.groupNamesOf(host));
       groups.add(0, "all");
@@ -240,7 +240,7 @@ public final class Converger implements AutoCloseable {
     @Override
     public void runStarted(String id, List<String> warnings) {
       runId = id;
-      store.insertConvergence(new StateRecords.Convergence(id, host, version, mode.label(),
+      store.state().insertConvergence(new StateRecords.Convergence(id, host, version, mode.label(),
           trigger.name().toLowerCase(java.util.Locale.ROOT), "running", 0, "", clock.millis(), Optional.empty()));
     }
 
@@ -283,7 +283,7 @@ public final class Converger implements AutoCloseable {
         } else {
           status = "converged";
         }
-        store.finishConvergence(runId, status, changed, why, clock.millis());
+        store.state().finishConvergence(runId, status, changed, why, clock.millis());
         log.info("convergence of {} ({}): {}{}", host, runId, status, why.isEmpty() ? "" : " - " + why);
       } catch (RuntimeException e) {
         log.error("cannot record the convergence of {} ({})", host, runId, e);
@@ -298,7 +298,7 @@ public final class Converger implements AutoCloseable {
 
     /** Whether the host's previous finished convergence was to this same version and left it converged. */
     private boolean wasConverged() {
-      for (StateRecords.Convergence prev : store.convergences(host, 5)) {
+      for (StateRecords.Convergence prev : store.state().convergences(host, 5)) {
         if (prev.runId().equals(runId) || prev.finishedAt().isEmpty()) {
           continue;
         }
@@ -331,9 +331,9 @@ public final class Converger implements AutoCloseable {
 
   private void runIfDue(DesiredState.Current c, StateConfig.Schedule s, Instant now) {
     ZoneId zone = c.checkout().config().timezone().orElse(defaultZone);
-    Optional<StateRecords.ScheduleRun> r = store.scheduleRun(s.name());
+    Optional<StateRecords.ScheduleRun> r = store.state().scheduleRun(s.name());
     if (r.isEmpty()) {
-      store.seeSchedule(s.name(), now.toEpochMilli());
+      store.state().seeSchedule(s.name(), now.toEpochMilli());
       return;
     }
     Optional<Instant> last = r.get().lastAt().map(Instant::ofEpochMilli);
@@ -341,7 +341,7 @@ public final class Converger implements AutoCloseable {
       return;
     }
     // The last run is recorded before the run starts, so that the next tick cannot start it again.
-    store.recordScheduleRun(s.name(), now.toEpochMilli(), null, "starting");
+    store.state().recordScheduleRun(s.name(), now.toEpochMilli(), null, "starting");
     StateCheckout checkout = c.checkout();
     String limit = s.action() instanceof StateConfig.RunPlaybook ? s.group() : "";
     PlayCoordinator.PlaySpec spec = new PlayCoordinator.PlaySpec(checkout.dir(), checkout.playbookOf(s),
@@ -354,17 +354,17 @@ public final class Converger implements AutoCloseable {
         @Override
         public void runStarted(String id, List<String> warnings) {
           runId = id;
-          store.recordScheduleRun(s.name(), now.toEpochMilli(), id, "running");
+          store.state().recordScheduleRun(s.name(), now.toEpochMilli(), id, "running");
         }
 
         @Override
         public void finished(String runState, Map<String, Totals> totals) {
-          store.recordScheduleState(runId, runState);
+          store.state().recordScheduleState(runId, runState);
         }
       });
       log.info("schedule {} ({}) started: {}", s.name(), s.when().describe(), s.action().describe());
     } catch (PlayCoordinator.InvalidPlaybookException | RuntimeException e) {
-      store.recordScheduleRun(s.name(), now.toEpochMilli(), null, "failed: " + e.getMessage());
+      store.state().recordScheduleRun(s.name(), now.toEpochMilli(), null, "failed: " + e.getMessage());
       log.error("schedule {} could not start: {}", s.name(), e.getMessage());
     }
   }
@@ -375,11 +375,11 @@ public final class Converger implements AutoCloseable {
   public List<HostStatus> hosts(Optional<String> host, int history) {
     Optional<DesiredState.Current> c = state.current();
     List<HostStatus> out = new ArrayList<>();
-    for (Records.Host h : store.hosts()) {
+    for (Records.Host h : store.hosts().all()) {
       if (h.decommissioned() || host.isPresent() && !host.get().equals(h.name())) {
         continue;
       }
-      List<StateRecords.Convergence> past = store.convergences(h.name(), Math.max(1, history + 1));
+      List<StateRecords.Convergence> past = store.state().convergences(h.name(), Math.max(1, history + 1));
       Optional<StateRecords.Convergence> last = past.stream().filter(x -> x.finishedAt().isPresent()).findFirst();
       boolean isOnline = online.isOnline(h.name());
       String status = running.contains(h.name()) ? "running" : !isOnline ? "offline"
@@ -400,7 +400,7 @@ public final class Converger implements AutoCloseable {
     ZoneId zone = c.get().checkout().config().timezone().orElse(defaultZone);
     List<ScheduleStatus> out = new ArrayList<>();
     for (StateConfig.Schedule s : c.get().checkout().config().schedules()) {
-      Optional<StateRecords.ScheduleRun> r = store.scheduleRun(s.name());
+      Optional<StateRecords.ScheduleRun> r = store.state().scheduleRun(s.name());
       Optional<Instant> next = r.flatMap(x -> s.when().nextRun(x.lastAt().map(Instant::ofEpochMilli),
           Instant.ofEpochMilli(x.firstSeenAt()), zone));
       out.add(new ScheduleStatus(s, r, next));

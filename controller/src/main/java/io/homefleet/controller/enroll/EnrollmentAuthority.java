@@ -73,7 +73,7 @@ public final class EnrollmentAuthority {
     }
     String token = EnrollmentTokens.mint();
     long now = clock.millis();
-    store.insertToken(new Token(EnrollmentTokens.hash(token), host, role, labels, now, now + ttl.toMillis(),
+    store.enrollment().insertToken(new Token(EnrollmentTokens.hash(token), host, role, labels, now, now + ttl.toMillis(),
         Optional.empty(), Optional.empty(), Optional.empty()));
     log.info("minted an enrollment token for host {} (role {}), valid until {}", host, role,
         java.time.Instant.ofEpochMilli(now + ttl.toMillis()));
@@ -115,7 +115,7 @@ public final class EnrollmentAuthority {
       throw new EnrollmentException(EnrollmentException.Reason.INVALID, e.getMessage());
     }
     String keyHash = Keys.publicKeyHash(key);
-    Token t = store.token(EnrollmentTokens.hash(token)).orElseThrow(() ->
+    Token t = store.enrollment().token(EnrollmentTokens.hash(token)).orElseThrow(() ->
         new EnrollmentException(EnrollmentException.Reason.DENIED, "unknown enrollment token"));
     if (!t.host().equals(hostName)) {
       throw new EnrollmentException(EnrollmentException.Reason.DENIED,
@@ -131,10 +131,10 @@ public final class EnrollmentAuthority {
     }
     X509Certificate cert = issue(key, hostName);
     IssuedCertificate rec = record(cert, hostName, keyHash, now);
-    Optional<List<String>> superseded = store.consumeTokenAndEnroll(t, keyHash, rec, now);
+    Optional<List<String>> superseded = store.enrollment().consumeTokenAndEnroll(t, keyHash, rec, now);
     if (superseded.isEmpty()) {
       // Lost a race with a concurrent use of the same token: treat it as a retry.
-      return reissueForRetry(store.token(t.hash()).orElseThrow(), keyHash);
+      return reissueForRetry(store.enrollment().token(t.hash()).orElseThrow(), keyHash);
     }
     if (!superseded.get().isEmpty()) {
       log.warn("host {} enrolled again: its {} earlier certificate(s) are revoked", hostName, superseded.get().size());
@@ -150,9 +150,9 @@ public final class EnrollmentAuthority {
     if (t.publicKeyHash().isEmpty() || !t.publicKeyHash().get().equals(keyHash) || t.certSerial().isEmpty()) {
       throw new EnrollmentException(EnrollmentException.Reason.DENIED, "this enrollment token has already been used");
     }
-    IssuedCertificate rec = store.certificate(t.certSerial().get()).orElseThrow(() ->
+    IssuedCertificate rec = store.enrollment().certificate(t.certSerial().get()).orElseThrow(() ->
         new EnrollmentException(EnrollmentException.Reason.DENIED, "this enrollment token has already been used"));
-    if (store.revokedSerials().contains(rec.serial())) {
+    if (store.enrollment().revokedSerials().contains(rec.serial())) {
       throw new EnrollmentException(EnrollmentException.Reason.DENIED, "the certificate issued for this token was revoked");
     }
     try {
@@ -176,11 +176,11 @@ public final class EnrollmentAuthority {
     } catch (PkiException e) {
       throw new EnrollmentException(EnrollmentException.Reason.INVALID, e.getMessage());
     }
-    var host = store.host(hostName).filter(h -> !h.decommissioned()).orElseThrow(() ->
+    var host = store.hosts().host(hostName).filter(h -> !h.decommissioned()).orElseThrow(() ->
         new EnrollmentException(EnrollmentException.Reason.DENIED, "host " + hostName + " is not enrolled"));
     long now = clock.millis();
     X509Certificate cert = issue(key, hostName);
-    if (!store.insertRenewal(record(cert, hostName, Keys.publicKeyHash(key), now), callerSerial)) {
+    if (!store.enrollment().insertRenewal(record(cert, hostName, Keys.publicKeyHash(key), now), callerSerial)) {
       throw new EnrollmentException(EnrollmentException.Reason.DENIED,
           "certificate " + callerSerial + " of host " + hostName + " was revoked or superseded; enroll again");
     }

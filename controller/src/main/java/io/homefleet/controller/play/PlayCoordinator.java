@@ -212,7 +212,7 @@ public final class PlayCoordinator {
     } catch (InventoryException e) {
       throw new InvalidPlaybookException("inventory: " + e.getMessage());
     }
-    inventory = inventory.withEnrolled(store.hosts().stream().filter(h -> !h.decommissioned())
+    inventory = inventory.withEnrolled(store.hosts().all().stream().filter(h -> !h.decommissioned())
         .map(h -> new EnrolledHost(h.name(), h.role(), h.labels())).toList());
     for (Play p : loaded.playbook().plays()) {
       try {
@@ -230,7 +230,7 @@ public final class PlayCoordinator {
     options.put("check", spec.check());
     options.put("diff", spec.diff());
     options.put("extra_vars", spec.extraVars().keySet());
-    store.insertRun(new Records.Run(runId, "play", spec.displayName(), "play", json(options), "running", requestedBy,
+    store.runs().insertRun(new Records.Run(runId, "play", spec.displayName(), "play", json(options), "running", requestedBy,
         now, Optional.empty()), List.of());
     ActiveRun run = new ActiveRun(runId, listener, spec.queueFor());
     runs.put(runId, run);
@@ -350,7 +350,7 @@ public final class PlayCoordinator {
       emit(run, l -> l.note("the run was cancelled by " + by));
     }
     long now = clock.millis();
-    writes.submit(s -> s.finishRun(run.id, state, now), () -> {
+    writes.submit(s -> s.runs().finishRun(run.id, state, now), () -> {
       runs.remove(run.id);
       run.listener.finished(state, totals);
     }, () -> runs.remove(run.id));
@@ -366,7 +366,7 @@ public final class PlayCoordinator {
     String assignmentId = run.id + "-p" + index + "-" + host;
     HostPlay hp = new HostPlay(run, host, index, assignmentId, turns);
     boolean online = dispatcher.isOnline(host);
-    boolean enrolled = online || store.host(host).isPresent();
+    boolean enrolled = online || store.hosts().host(host).isPresent();
     synchronized (run) {
       if (run.cancelledBy != null) {
         finish(hp, HostOutcome.cancelled("cancelled by " + run.cancelledBy + " before it was sent"), NOTHING);
@@ -382,7 +382,7 @@ public final class PlayCoordinator {
         hp.expiresAt = clock.millis() + run.queueFor.toMillis();
       }
       Long expires = online ? null : hp.expiresAt;
-      writes.submit(s -> s.openRunHostTask(assignmentId, run.id, host, expires));
+      writes.submit(s -> s.runs().openRunHostTask(assignmentId, run.id, host, expires));
       waiting.put(assignmentId, hp);
       hp.ticket = lanes.request(host, run.id, t -> turns.add(hp));
     }
@@ -433,7 +433,7 @@ public final class PlayCoordinator {
         return;
       }
     }
-    writes.submit(s -> s.markTask(hp.assignmentId, "sent", null));
+    writes.submit(s -> s.runs().markTask(hp.assignmentId, "sent", null));
   }
 
   /**
@@ -511,7 +511,7 @@ public final class PlayCoordinator {
     Records.RunTask row = new Records.RunTask(hp.run.id, hp.run.seq.getAndIncrement(), hp.playIndex, host,
         r.task().path(), r.task().name(), r.task().location(), r.task().handler(),
         r.status().name().toLowerCase(Locale.ROOT), r.ignored(), json(r.result()), json(r.diffs()), clock.millis());
-    writes.submit(s -> s.insertRunTask(row), () -> hp.run.listener.taskFinished(host, hp.playIndex, r));
+    writes.submit(s -> s.runs().insertRunTask(row), () -> hp.run.listener.taskFinished(host, hp.playIndex, r));
   }
 
   /**
@@ -540,13 +540,13 @@ public final class PlayCoordinator {
     long now = clock.millis();
     String[] how = {"unknown play part, dropped"};
     writes.submit(s -> {
-      Optional<String> runId = s.playRunOfTask(assignmentId, host);
+      Optional<String> runId = s.runs().playRunOfTask(assignmentId, host);
       OptionalInt index = runId.isEmpty() ? OptionalInt.empty() : playIndex(assignmentId, runId.get(), host);
       if (index.isEmpty()) {
         return;
       }
-      if (s.recordLatePlayHost(assignmentId, outcome.state(), outcome.msg(), now)) {
-        s.insertPlayRecap(recapRow(runId.get(), index.getAsInt(), host, outcome));
+      if (s.runs().recordLatePlayHost(assignmentId, outcome.state(), outcome.msg(), now)) {
+        s.runs().insertPlayRecap(recapRow(runId.get(), index.getAsInt(), host, outcome));
         how[0] = "recorded (" + outcome.state() + ")";
       } else {
         how[0] = "already recorded";
@@ -672,8 +672,8 @@ public final class PlayCoordinator {
     String taskId = hp.assignmentId;
     long now = clock.millis();
     writes.submit(s -> {
-      s.insertPlayRecap(row);
-      s.insertRunHostTask(taskId, hp.run.id, hp.host, state, o.msg(), now);
+      s.runs().insertPlayRecap(row);
+      s.runs().insertRunHostTask(taskId, hp.run.id, hp.host, state, o.msg(), now);
     }, () -> {
       releaseLane(hp); // stored: the host's next work may go out (before this run's next play asks)
       hp.run.listener.hostFinished(hp.host, hp.playIndex, o);

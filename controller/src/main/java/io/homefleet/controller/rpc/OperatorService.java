@@ -91,7 +91,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
   public void listHosts(ListHostsRequest request, StreamObserver<ListHostsResponse> out) {
     String target = request.getTarget().isBlank() ? "all" : request.getTarget();
     ListHostsResponse.Builder b = ListHostsResponse.newBuilder();
-    for (Records.Host h : store.hosts()) {
+    for (Records.Host h : store.hosts().all()) {
       if (Targets.matches(target, h)) {
         b.addHosts(summary(h));
       }
@@ -102,7 +102,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
 
   @Override
   public void getHost(GetHostRequest request, StreamObserver<HostDetail> out) {
-    var host = store.host(request.getName());
+    var host = store.hosts().host(request.getName());
     if (host.isEmpty()) {
       out.onError(Status.NOT_FOUND.withDescription("no host named '" + request.getName() + "' ('homefleet hosts' lists them)")
           .asRuntimeException());
@@ -117,7 +117,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
     } catch (InvalidProtocolBufferException e) {
       log.warn("stored facts of {} are unreadable: {}", h.name(), e.getMessage());
     }
-    store.latestCertificate(h.name()).ifPresent(c -> b.setCertSerial(c.serial()));
+    store.enrollment().latestCertificate(h.name()).ifPresent(c -> b.setCertSerial(c.serial()));
     out.onNext(b.build());
     out.onCompleted();
   }
@@ -137,7 +137,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
         .putAllLabels(h.labels()).setAgentVersion(h.agentVersion())
         // A connected host's last-seen is written to the store in batches (LastSeen): the live one is newer.
         .setLastSeenUnixMillis(Math.max(h.lastSeen().orElse(0L), sessions.lastHeard(h.name())));
-    store.latestCertificate(h.name()).ifPresent(c -> b.setCertNotAfterUnixMillis(c.notAfter()));
+    store.enrollment().latestCertificate(h.name()).ifPresent(c -> b.setCertNotAfterUnixMillis(c.notAfter()));
     fleet.usage(h.name()).ifPresent(u -> b.setHasUsage(true).setUsageUnixMillis(u.takenMillis()).setCpuUsage(u.cpu())
         .setMemoryTotalBytes(Math.max(0, u.memoryTotal())).setMemoryUsedBytes(Math.max(0, u.memoryUsed()))
         .setDiskTotalBytes(Math.max(0, u.diskTotal())).setDiskUsedBytes(Math.max(0, u.diskUsed()))
@@ -354,12 +354,12 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
   @Override
   public void revoke(RevokeRequest request, StreamObserver<RevokeResponse> out) {
     String host = request.getHostName();
-    if (store.host(host).isEmpty()) {
+    if (store.hosts().host(host).isEmpty()) {
       out.onError(Status.NOT_FOUND.withDescription("no host named '" + host + "'").asRuntimeException());
       return;
     }
     String reason = request.getReason().isBlank() ? "revoked by " + CallerContext.PRINCIPAL.get() : request.getReason();
-    List<String> serials = store.decommission(host, reason, clock.millis());
+    List<String> serials = store.enrollment().decommission(host, reason, clock.millis());
     revocations.addAll(serials);
     boolean closed = sessions.close(host, Status.PERMISSION_DENIED.withDescription("host " + host + " was revoked: " + reason));
     log.warn("host {} revoked by {} ({} certificate(s)); live session closed: {}", host, CallerContext.PRINCIPAL.get(),
@@ -372,8 +372,8 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
   public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> out) {
     int limit = request.getLimit() == 0 ? 20 : (int) Math.min(request.getLimit(), 1000);
     ListRunsResponse.Builder b = ListRunsResponse.newBuilder();
-    for (Records.Run r : store.runs(limit)) {
-      b.addRuns(runSummary(r, store.tasks(r.id())));
+    for (Records.Run r : store.runs().recent(limit)) {
+      b.addRuns(runSummary(r, store.runs().tasks(r.id())));
     }
     out.onNext(b.build());
     out.onCompleted();
@@ -381,13 +381,13 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
 
   @Override
   public void getRun(GetRunRequest request, StreamObserver<RunDetail> out) {
-    var run = store.run(request.getId());
+    var run = store.runs().run(request.getId());
     if (run.isEmpty()) {
       out.onError(Status.NOT_FOUND.withDescription("no run with id '" + request.getId() + "' ('homefleet runs' lists them)")
           .asRuntimeException());
       return;
     }
-    List<Records.Task> tasks = store.tasks(run.get().id());
+    List<Records.Task> tasks = store.runs().tasks(run.get().id());
     RunDetail.Builder b = RunDetail.newBuilder().setSummary(runSummary(run.get(), tasks));
     for (Records.Task t : tasks) {
       TaskResult.Builder r = TaskResult.newBuilder().setRc(t.rc().orElse(-1)).setStdout(t.stdout()).setStderr(t.stderr())
@@ -395,8 +395,8 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       b.addResults(HostResult.newBuilder().setHost(t.host()).setTaskId(t.id()).setState(t.state()).setResult(r));
     }
     if (run.get().kind().equals("play")) {
-      store.runTasks(run.get().id()).forEach(t -> b.addPlayTasks(PlayRpc.record(t)));
-      store.playRecaps(run.get().id()).forEach(r -> b.addRecaps(PlayRpc.recap(r)));
+      store.runs().runTasks(run.get().id()).forEach(t -> b.addPlayTasks(PlayRpc.record(t)));
+      store.runs().playRecaps(run.get().id()).forEach(r -> b.addRecaps(PlayRpc.recap(r)));
     }
     out.onNext(b.build());
     out.onCompleted();

@@ -135,7 +135,7 @@ public final class StateRpc {
 
   void status(GetStatusRequest request, StreamObserver<StatusResponse> out) {
     Optional<String> host = request.getHost().isBlank() ? Optional.empty() : Optional.of(request.getHost());
-    if (host.isPresent() && store.host(host.get()).isEmpty()) {
+    if (host.isPresent() && store.hosts().host(host.get()).isEmpty()) {
       out.onError(Status.NOT_FOUND.withDescription("no host named '" + host.get() + "' ('homefleet hosts' lists "
           + "them)").asRuntimeException());
       return;
@@ -154,7 +154,7 @@ public final class StateRpc {
             .setMode(c.mode()).setStatus(c.status()).setAtUnixMillis(c.finishedAt().orElse(c.startedAt()))
             .setTrigger(c.trigger()).setMsg(c.msg());
         if (c.changed() > 0) {
-          for (Records.RunTask t : store.runTasks(c.runId())) {
+          for (Records.RunTask t : store.runs().runTasks(c.runId())) {
             if (t.status().equals("changed")) {
               cb.addDrift(PlayRpc.record(t));
             }

@@ -208,7 +208,7 @@ public final class RunCoordinator {
 
   /** Starts a run; returns its id. The listener hears of every host, then of the end. */
   public String start(AdhocSpec spec, String requestedBy, RunListener listener) throws UnknownTargetException {
-    List<Host> hosts = Targets.select(spec.target(), store.hostsWithoutFacts());
+    List<Host> hosts = Targets.select(spec.target(), store.hosts().allWithoutFacts());
     if (hosts.isEmpty()) {
       throw new UnknownTargetException("no enrolled host matches '" + spec.target()
           + "' (use a host name, a role, key=value for a label, or 'all'; 'homefleet hosts' lists them)");
@@ -250,7 +250,7 @@ public final class RunCoordinator {
     }
     try {
       // May fail (a full disk): nothing is registered or sent then, and the caller gets the error.
-      store.insertRun(new Run(runId, "adhoc", spec.target(), spec.module(), json(spec.args()), "running", requestedBy,
+      store.runs().insertRun(new Run(runId, "adhoc", spec.target(), spec.module(), json(spec.args()), "running", requestedBy,
           now, Optional.empty()), tasks);
     } catch (RuntimeException e) {
       created.stream().filter(p -> p.ticket != null).forEach(p -> hostLanes.release(p.ticket));
@@ -305,7 +305,7 @@ public final class RunCoordinator {
     p.state = Phase.SENT;
     p.deadline = p.timesOutAt(now);
     lanes.put(p.host, p);
-    writes.submit(s -> s.markTask(p.taskId, Phase.SENT.word, null));
+    writes.submit(s -> s.runs().markTask(p.taskId, Phase.SENT.word, null));
     if (!send(p)) {
       hostGone(p, now);
     }
@@ -338,9 +338,9 @@ public final class RunCoordinator {
   public synchronized int recover() {
     long now = clock.millis();
     Map<String, ActiveRun> byRun = new HashMap<>();
-    for (Run r : store.openAdhocRuns()) {
+    for (Run r : store.runs().openAdhocRuns()) {
       ActiveRun run = new ActiveRun(r.id(), RunListener.NONE, r.module(), args(r.args()));
-      for (Task t : store.tasks(r.id())) {
+      for (Task t : store.runs().tasks(r.id())) {
         if (t.finishedAt().isPresent()) {
           count(run, TaskOutcome.Status.valueOf(t.state().toUpperCase(java.util.Locale.ROOT)));
         }
@@ -349,7 +349,7 @@ public final class RunCoordinator {
       runs.put(r.id(), run);
     }
     int n = 0;
-    for (Task t : store.openAdhocTasks()) {
+    for (Task t : store.runs().openAdhocTasks()) {
       ActiveRun run = byRun.get(t.runId());
       if (run == null) {
         continue;
@@ -409,7 +409,7 @@ public final class RunCoordinator {
     Pending p = pending.get(taskId);
     if (p != null && p.host.equals(host)) {
       p.state = Phase.RUNNING;
-      writes.submit(s -> s.markTask(taskId, Phase.RUNNING.word, startedMillis));
+      writes.submit(s -> s.runs().markTask(taskId, Phase.RUNNING.word, startedMillis));
     }
   }
 
@@ -450,7 +450,7 @@ public final class RunCoordinator {
     // on a Netty event loop and must not wait for SQLite); acknowledged only once it is stored.
     timer.execute(() -> {
       try {
-        boolean known = store.recordLateResult(taskId, outcome.status().state(), outcome.rc(), outcome.stdout(),
+        boolean known = store.runs().recordLateResult(taskId, outcome.status().state(), outcome.rc(), outcome.stdout(),
             outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
             outcome.finishedMillis());
         log.info("late result for task {} from {}: {}", taskId, host, known ? "recorded" : "unknown task, dropped");
@@ -507,7 +507,7 @@ public final class RunCoordinator {
   public synchronized void cancel(String runId, String by) throws NoSuchRunException {
     ActiveRun run = runs.get(runId);
     if (run == null) {
-      Optional<Run> r = store.run(runId);
+      Optional<Run> r = store.runs().run(runId);
       throw new NoSuchRunException(r.isEmpty() ? "no run '" + runId + "' ('homefleet runs' lists them)"
           : "run " + runId + " already ended: " + r.get().state());
     }
@@ -594,7 +594,7 @@ public final class RunCoordinator {
     p.completing = true;
     String taskId = p.taskId;
     writes.submit(s -> {
-      if (!s.finishTask(taskId, outcome.status().state(), outcome.rc() < 0 ? null : outcome.rc(), outcome.stdout(),
+      if (!s.runs().finishTask(taskId, outcome.status().state(), outcome.rc() < 0 ? null : outcome.rc(), outcome.stdout(),
           outcome.stderr(), outcome.msg(), outcome.startedMillis() == 0 ? null : outcome.startedMillis(),
           outcome.finishedMillis())) {
         log.debug("task {} already had a result", taskId);
@@ -671,7 +671,7 @@ public final class RunCoordinator {
     String state = run.cancelled ? "cancelled" : run.failed + run.unreachable == 0 ? "succeeded" : "failed";
     RunSummary summary = new RunSummary(run.id, state, run.ok, run.changed, run.failed, run.unreachable);
     long now = clock.millis();
-    writes.submit(s -> s.finishRun(run.id, state, now), () -> {
+    writes.submit(s -> s.runs().finishRun(run.id, state, now), () -> {
       synchronized (this) {
         runs.remove(run.id);
       }

@@ -78,7 +78,7 @@ public final class ControllerPki {
         + "ca_fingerprint: \"" + ca.fingerprint() + "\"\n"
         + controlSocket.map(p -> "# the controller's local socket: used instead of TLS when this user may open it\n"
             + "socket: " + p + "\n").orElse(""));
-    store.insertCertificate(new IssuedCertificate(Certificates.serialHex(cert), Identity.operator(name).toString(),
+    store.enrollment().insertCertificate(new IssuedCertificate(Certificates.serialHex(cert), Identity.operator(name).toString(),
         Optional.empty(), Keys.publicKeyHash(kp.getPublic()), cert.getNotBefore().getTime(), cert.getNotAfter().getTime(),
         Pem.certificate(cert), System.currentTimeMillis()));
     return cert;

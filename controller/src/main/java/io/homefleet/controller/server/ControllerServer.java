@@ -105,11 +105,11 @@ public final class ControllerServer implements AutoCloseable {
       ControlSocket.checkFree(config.controlSocket().get()); // a second controller stops here, before the store
     }
     store = Store.open(config.dataDir());
-    int interrupted = store.closeInterruptedRuns(clock.millis());
+    int interrupted = store.runs().closeInterruptedRuns(clock.millis());
     if (interrupted > 0) {
       log.warn("{} playbook task(s) were in flight when the controller last stopped; marked unreachable", interrupted);
     }
-    RevocationList revocations = new RevocationList(store.revokedSerials());
+    RevocationList revocations = new RevocationList(store.enrollment().revokedSerials());
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "homefleet-timer");
       t.setDaemon(true);
@@ -124,10 +124,10 @@ public final class ControllerServer implements AutoCloseable {
     runs.recover();
     sessions.onDisconnect(runs::disconnected);
     PlayCoordinator plays = new PlayCoordinator(store, writes, sessions, lanes,
-        host -> store.host(host).map(h -> FactsMaps.ansible(h.facts())).orElse(java.util.Map.of()), clock);
+        host -> store.hosts().host(host).map(h -> FactsMaps.ansible(h.facts())).orElse(java.util.Map.of()), clock);
     sessions.onDisconnect(plays::disconnected);
     runs.alsoSweep(plays::sweep);
-    store.closeInterruptedConvergences(clock.millis());
+    store.state().closeInterruptedConvergences(clock.millis());
     DesiredState state = new DesiredState(store, config.dataDir().resolve("state"), clock);
     state.load();
     converger = new Converger(store, state, plays, sessions, clock, timer, CONVERGE_TICK, ZoneId.systemDefault(),
@@ -135,9 +135,8 @@ public final class ControllerServer implements AutoCloseable {
     sessions.onConnect(converger::hostConnected);
     FleetTelemetry fleet = new FleetTelemetry(clock);
     sessions.onDisconnect(fleet::drop);
-    Store st = store;
     metrics = new ControllerMetrics(new ControllerMetrics.Sources(sessions::size, writes::pending,
-        st::runCountsByState, fleet));
+        store.runs()::countsByState, fleet));
     sessions.onConnect(host -> metrics.sessionOpened());
     sessions.onDisconnect(host -> metrics.sessionClosed());
     EnrollmentAuthority authority = new EnrollmentAuthority(store, ca, clock, config.agentCertLifetime());

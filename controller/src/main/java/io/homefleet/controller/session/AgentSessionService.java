@@ -187,8 +187,8 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
     Set<String> held = Set.copyOf(hello.getUnackedTaskIdsList());
     String[] role = {""};
     writes.submit(s -> {
-      s.recordHello(host, facts, hello.getAgentVersion(), hello.getLabelsMap(), now);
-      role[0] = s.host(host).map(h -> h.role()).orElse("");
+      s.hosts().recordHello(host, facts, hello.getAgentVersion(), hello.getLabelsMap(), now);
+      role[0] = s.hosts().host(host).map(h -> h.role()).orElse("");
     }, () -> {
       if (stream.send(ControllerMessage.newBuilder().setWelcome(Welcome.newBuilder().setHostName(host).setRole(role[0])
           .setHeartbeatSeconds(heartbeatSeconds).setControllerVersion(version)).build())) {

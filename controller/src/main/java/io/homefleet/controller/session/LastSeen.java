@@ -48,7 +48,7 @@ final class LastSeen {
   void last(String host, long millis) {
     Long held = pending.remove(host);
     long at = held == null ? millis : Math.max(held, millis);
-    writes.submit(s -> s.recordSeen(host, at));
+    writes.submit(s -> s.hosts().recordSeen(host, at));
   }
 
   /** Queues what was heard since the last flush, in chunks of {@link #CHUNK} hosts. */
@@ -70,6 +70,6 @@ final class LastSeen {
   }
 
   private void submit(List<Map.Entry<String, Long>> chunk) {
-    writes.submit(s -> chunk.forEach(e -> s.recordSeen(e.getKey(), e.getValue())));
+    writes.submit(s -> chunk.forEach(e -> s.hosts().recordSeen(e.getKey(), e.getValue())));
   }
 }

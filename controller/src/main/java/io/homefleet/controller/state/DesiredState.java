@@ -72,7 +72,7 @@ public final class DesiredState {
    * apply; nothing converges to it.
    */
   public synchronized void load() throws IOException {
-    Optional<StateRecords.HistoryEntry> h = store.currentState();
+    Optional<StateRecords.HistoryEntry> h = store.state().current();
     if (h.isEmpty()) {
       return;
     }
@@ -109,7 +109,7 @@ public final class DesiredState {
   public Applied rollback(String versionOrPrefix, String by) throws UnknownVersionException, InvalidStateException,
       IOException {
     String v = resolve(versionOrPrefix);
-    StateRecords.Version stored = store.stateVersion(v, false).orElseThrow();
+    StateRecords.Version stored = store.state().version(v, false).orElseThrow();
     return makeCurrent(tree(v), by, stored.source(), "rollback");
   }
 
@@ -124,7 +124,7 @@ public final class DesiredState {
       }
       StateCheckout checkout = checkout(tree);
       long at = clock.millis();
-      long seq = store.insertStateVersion(new StateRecords.Version(version, at, by, source, tree.files()), action, at);
+      long seq = store.state().insertVersion(new StateRecords.Version(version, at, by, source, tree.files()), action, at);
       now = new Current(version, checkout, at);
       current = Optional.of(now);
       applied = new Applied(version, false, tree.files().size(), checkout.warnings(), seq);
@@ -148,7 +148,7 @@ public final class DesiredState {
       throw new UnknownVersionException("'" + versionOrPrefix + "' is not a state version (hex, at least 4 digits;"
           + " 'homefleet state history' lists them)");
     }
-    List<String> found = store.stateVersionsLike(p);
+    List<String> found = store.state().versionsLike(p);
     if (found.isEmpty()) {
       throw new UnknownVersionException("no state version " + versionOrPrefix + " ('homefleet state history' lists "
           + "them)");
@@ -161,15 +161,15 @@ public final class DesiredState {
   }
 
   public Optional<StateRecords.Version> version(String version, boolean withFiles) {
-    return store.stateVersion(version, withFiles);
+    return store.state().version(version, withFiles);
   }
 
   public List<StateRecords.HistoryEntry> history(int limit) {
-    return store.stateHistory(limit);
+    return store.state().history(limit);
   }
 
   private StateTree tree(String version) {
-    return new StateTree(store.stateVersion(version, true).orElseThrow(
+    return new StateTree(store.state().version(version, true).orElseThrow(
         () -> new IllegalStateException("state version " + version + " is in the history but not stored")).files());
   }
 

@@ -150,9 +150,9 @@ class ConvergerTest {
 
   private StateRecords.Convergence convergeAndWait(String host) {
     String run = converger.converge(host, Converger.Trigger.INTERVAL).orElseThrow();
-    await().atMost(Duration.ofSeconds(20)).until(() -> store.convergences(host, 1).stream()
+    await().atMost(Duration.ofSeconds(20)).until(() -> store.state().convergences(host, 1).stream()
         .anyMatch(c -> c.runId().equals(run) && c.finishedAt().isPresent()));
-    return store.convergences(host, 1).get(0);
+    return store.state().convergences(host, 1).get(0);
   }
 
   @Test
@@ -172,7 +172,7 @@ class ConvergerTest {
     StateRecords.Convergence drift = convergeAndWait("web-1");
     assertThat(drift.status()).isEqualTo("drifted");
     assertThat(drift.msg()).contains("1 task(s) had drifted and were put back");
-    assertThat(store.run(drift.runId()).orElseThrow().requestedBy()).isEqualTo(Converger.REQUESTER);
+    assertThat(store.runs().run(drift.runId()).orElseThrow().requestedBy()).isEqualTo(Converger.REQUESTER);
   }
 
   @Test
@@ -236,14 +236,14 @@ class ConvergerTest {
     apply("inventory: inventory/hosts.yml\nschedules:\n  - name: hourly-ping\n    group: web\n    cron: '@hourly'\n"
         + "    task: {module: ping}\n");
     // The schedule was last run ten hours ago, then the controller was down.
-    store.seeSchedule("hourly-ping", clock.millis());
-    store.recordScheduleRun("hourly-ping", clock.instant().minus(Duration.ofHours(10)).toEpochMilli(), null, "ok");
+    store.state().seeSchedule("hourly-ping", clock.millis());
+    store.state().recordScheduleRun("hourly-ping", clock.instant().minus(Duration.ofHours(10)).toEpochMilli(), null, "ok");
     converger.tick();
     converger.tick();
     converger.tick();
     await().atMost(Duration.ofSeconds(20)).until(() -> scheduleRuns().size() == 1
-        && store.scheduleRun("hourly-ping").orElseThrow().lastState().orElse("").equals("succeeded"));
-    assertThat(store.scheduleRun("hourly-ping").orElseThrow().lastAt()).contains(clock.millis());
+        && store.state().scheduleRun("hourly-ping").orElseThrow().lastState().orElse("").equals("succeeded"));
+    assertThat(store.state().scheduleRun("hourly-ping").orElseThrow().lastAt()).contains(clock.millis());
     // 12:00 was the catch-up; the next time is 13:00.
     clock.now = Instant.parse("2026-11-26T12:59:00Z");
     converger.tick();
@@ -257,6 +257,6 @@ class ConvergerTest {
   }
 
   private List<Records.Run> scheduleRuns() {
-    return store.runs(100).stream().filter(r -> r.requestedBy().equals("homefleet-schedule")).toList();
+    return store.runs().recent(100).stream().filter(r -> r.requestedBy().equals("homefleet-schedule")).toList();
   }
 }

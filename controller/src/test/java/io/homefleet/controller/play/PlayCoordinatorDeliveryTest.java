@@ -133,7 +133,7 @@ class PlayCoordinatorDeliveryTest {
 
   private Map<String, String> states(String runId) {
     Map<String, String> m = new java.util.TreeMap<>();
-    store.tasks(runId).forEach(t -> m.put(t.host(), t.state()));
+    store.runs().tasks(runId).forEach(t -> m.put(t.host(), t.state()));
     return m;
   }
 
@@ -180,10 +180,10 @@ class PlayCoordinatorDeliveryTest {
 
     assertThat(seen.state.get(30, TimeUnit.SECONDS)).isEqualTo("failed");
     assertThat(agents.sent).isEmpty();
-    Records.Task t = store.tasks(id).get(0);
+    Records.Task t = store.runs().tasks(id).get(0);
     assertThat(t.state()).isEqualTo("expired");
     assertThat(t.msg()).contains("did not connect in time");
-    assertThat(store.playRecaps(id)).singleElement().satisfies(r -> {
+    assertThat(store.runs().playRecaps(id)).singleElement().satisfies(r -> {
       assertThat(r.end()).isEqualTo("EXPIRED");
       assertThat(r.unreachable()).isEqualTo(1);
     });
@@ -205,8 +205,8 @@ class PlayCoordinatorDeliveryTest {
     assertThat(seen.state.get(30, TimeUnit.SECONDS)).isEqualTo("cancelled");
     assertThat(agents.cancels).containsExactly(first.assignmentId());
     assertThat(agents.sent).isEmpty(); // web2's batch never started
-    assertThat(store.run(id).orElseThrow().state()).isEqualTo("cancelled");
-    assertThat(store.tasks(id)).singleElement().satisfies(t -> {
+    assertThat(store.runs().run(id).orElseThrow().state()).isEqualTo("cancelled");
+    assertThat(store.runs().tasks(id)).singleElement().satisfies(t -> {
       assertThat(t.state()).isEqualTo("cancelled");
       assertThat(t.msg()).isEqualTo("cancelled by bob while it ran");
     });
@@ -224,7 +224,7 @@ class PlayCoordinatorDeliveryTest {
     lanes.ready("web1");
     Thread.sleep(200);
     assertThat(agents.sent).isEmpty();
-    assertThat(store.tasks(id)).singleElement().satisfies(t -> {
+    assertThat(store.runs().tasks(id)).singleElement().satisfies(t -> {
       assertThat(t.state()).isEqualTo("cancelled");
       assertThat(t.msg()).isEqualTo("cancelled by bob before it was sent");
     });
@@ -245,14 +245,14 @@ class PlayCoordinatorDeliveryTest {
     store.close();
 
     controller(data);
-    assertThat(store.closeInterruptedRuns(System.currentTimeMillis())).isEqualTo(1);
+    assertThat(store.runs().closeInterruptedRuns(System.currentTimeMillis())).isEqualTo(1);
     assertThat(states(id)).containsEntry("web1", "unreachable");
     CountDownLatch acked = new CountDownLatch(1);
     plays.playFinished("web1", a.assignmentId(), CHANGED, acked::countDown);
 
     assertThat(acked.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(states(id)).containsEntry("web1", "changed");
-    assertThat(store.playRecaps(id)).singleElement().satisfies(r -> {
+    assertThat(store.runs().playRecaps(id)).singleElement().satisfies(r -> {
       assertThat(r.changed()).isEqualTo(1);
       assertThat(r.end()).isEqualTo("COMPLETED");
     });

@@ -125,7 +125,7 @@ class PlayCoordinatorRunTest {
       String id = c.start(new PlayCoordinator.PlaySpec(pb, pb.resolve("site.yml"), Optional.of(inv), "", List.of(),
           List.of(), false, false, Map.of(), List.of(), "site.yml"), "test", seen);
       seen.state.get(30, TimeUnit.SECONDS);
-      assertThat(store.playRecaps(id)).isNotEmpty();
+      assertThat(store.runs().playRecaps(id)).isNotEmpty();
       return seen;
     } finally {
       writes.close();

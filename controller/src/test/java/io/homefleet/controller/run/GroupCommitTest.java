@@ -29,10 +29,10 @@ class GroupCommitTest {
       CountDownLatch done = new CountDownLatch(500);
       for (int i = 0; i < 500; i++) {
         String hash = "t" + i;
-        writes.submit(s -> s.insertToken(token(hash)), () -> {
+        writes.submit(s -> s.enrollment().insertToken(token(hash)), () -> {
           // Visible to a fresh reader: committed, not just written in an open transaction.
           try (Store other = Store.open(dir)) {
-            if (other.token(hash).isPresent()) {
+            if (other.enrollment().token(hash).isPresent()) {
               seen.add(hash);
             }
           }
@@ -50,17 +50,17 @@ class GroupCommitTest {
   @Test
   void aFailingWrite_doesNotTakeTheRestOfItsBatchDown(@TempDir Path dir) throws Exception {
     try (Store store = Store.open(dir); GroupCommit writes = new GroupCommit(store)) {
-      store.insertToken(token("dup"));
+      store.enrollment().insertToken(token("dup"));
       CountDownLatch done = new CountDownLatch(3);
       java.util.concurrent.atomic.AtomicBoolean announced = new java.util.concurrent.atomic.AtomicBoolean();
-      writes.submit(s -> s.insertToken(token("a")), done::countDown);
+      writes.submit(s -> s.enrollment().insertToken(token("a")), done::countDown);
       // A primary key violation: its follow-up must not run (nothing is announced that is not stored).
-      writes.submit(s -> s.insertToken(token("dup")), () -> announced.set(true), done::countDown);
-      writes.submit(s -> s.insertToken(token("b")), done::countDown);
+      writes.submit(s -> s.enrollment().insertToken(token("dup")), () -> announced.set(true), done::countDown);
+      writes.submit(s -> s.enrollment().insertToken(token("b")), done::countDown);
       assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
       assertThat(announced).isFalse();
-      assertThat(store.token("a")).isPresent();
-      assertThat(store.token("b")).isPresent();
+      assertThat(store.enrollment().token("a")).isPresent();
+      assertThat(store.enrollment().token("b")).isPresent();
     }
   }
   @Test
@@ -83,7 +83,7 @@ class GroupCommitTest {
       CountDownLatch ended = new CountDownLatch(1);
       for (int i = 0; i < 100; i++) {
         String hash = "t" + i;
-        writes.submit(s -> s.insertToken(token(hash)), () -> {
+        writes.submit(s -> s.enrollment().insertToken(token(hash)), () -> {
           if (followUps.isEmpty()) {
             writes.atBatchEnd(() -> {
               atEnds.add(List.copyOf(followUps));

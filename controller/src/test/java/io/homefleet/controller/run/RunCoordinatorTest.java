@@ -108,7 +108,7 @@ class RunCoordinatorTest {
   }
 
   private String stateOf(String runId, String host) {
-    return store.tasks(runId).stream().filter(t -> t.host().equals(host)).map(Task::state).findFirst().orElseThrow();
+    return store.runs().tasks(runId).stream().filter(t -> t.host().equals(host)).map(Task::state).findFirst().orElseThrow();
   }
 
   @Test
@@ -205,7 +205,7 @@ class RunCoordinatorTest {
       agents.online.add("web-1");
       again.connected("web-1", Set.of(task.taskId()));
       again.result("web-1", task.taskId(), outcome(TaskOutcome.Status.OK), () -> { });
-      await().atMost(Duration.ofSeconds(5)).until(() -> store.run(id).orElseThrow().state().equals("succeeded"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> store.runs().run(id).orElseThrow().state().equals("succeeded"));
       assertThat(stateOf(id, "web-1")).isEqualTo("ok");
     } finally {
       timer2.shutdownNow();

@@ -33,7 +33,7 @@ class LastSeenTest {
 
 
   private static long stored(Store s, String host) {
-    return s.host(host).orElseThrow().lastSeen().orElse(0L);
+    return s.hosts().host(host).orElseThrow().lastSeen().orElse(0L);
   }
 
   /** Returns once everything submitted so far is committed (follow-ups run in submission order). */

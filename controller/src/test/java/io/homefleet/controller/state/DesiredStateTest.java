@@ -89,7 +89,7 @@ class DesiredStateTest {
     Path checkout = state.current().get().checkout().dir();
     assertThat(checkout).isEqualTo(tmp.resolve("data/state/versions").resolve(t.version()));
     assertThat(Files.readString(checkout.resolve("site.yml"))).isEqualTo(SITE);
-    assertThat(store.stateVersion(t.version(), true).orElseThrow().files()).containsOnlyKeys("site.yml");
+    assertThat(store.state().version(t.version(), true).orElseThrow().files()).containsOnlyKeys("site.yml");
   }
 
   @Test
@@ -164,7 +164,7 @@ class DesiredStateTest {
         });
     assertThat(state.current().orElseThrow().version()).isEqualTo(good.version());
     assertThat(state.history(10)).hasSize(1);
-    assertThat(store.stateVersionsLike(bad.version())).isEmpty();
+    assertThat(store.state().versionsLike(bad.version())).isEmpty();
     try (Stream<Path> left = Files.list(tmp.resolve("data/state/tmp"))) {
       assertThat(left).as("no half-written checkout is left").isEmpty();
     }

@@ -17,7 +17,7 @@ public final class Enrolled {
         Optional.empty());
     IssuedCertificate c = new IssuedCertificate("s-" + host, "agent://" + host, Optional.of(host), "pk", 0, 1000, "PEM",
         5);
-    store.insertToken(t);
-    assertThat(store.consumeTokenAndEnroll(t, "pk-" + host, c, 1)).isPresent();
+    store.enrollment().insertToken(t);
+    assertThat(store.enrollment().consumeTokenAndEnroll(t, "pk-" + host, c, 1)).isPresent();
   }
 }
