@@ -9,8 +9,8 @@ import java.util.List;
  * First-boot enrollment in a child JVM ({@code homefleet-agent enroll --for-agent}), so that what
  * enrolling leaves behind (the enrollment channel's TLS, the key generation's and the token's
  * classes, the heap they grew) ends with that process instead of staying in the daemon for good:
- * an agent that enrolled in its own process sat ~1.1 MiB above the same agent restarted
- * (bench/HISTORY.md, "Enrollment in a child process"). The child keeps retrying an unreachable
+ * an agent that enrolled in its own process sat ~1 MiB above the same agent restarted
+ * (bench/HISTORY.md, "Ninth session: enrollment in a child process"). The child keeps retrying an unreachable
  * controller, as the agent did, and gives up when its standard input closes, which is when the
  * agent that started it has gone (however it went).
  */
