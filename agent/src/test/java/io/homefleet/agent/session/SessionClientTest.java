@@ -10,7 +10,6 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.homefleet.agent.config.AgentConfig;
-import io.homefleet.agent.exec.ModuleRuns;
 import io.homefleet.agent.facts.FactsCollector;
 import io.homefleet.agent.identity.IdentityStore;
 import io.homefleet.agent.journal.Journal;
