@@ -22,14 +22,16 @@ import java.util.concurrent.TimeUnit;
  * The benchmarks. {@code fanout N RUNS}: a real controller process and N simulated agents;
  * measures enrollment rate, ad-hoc {@code ping} fan-out latency, controller memory and idle CPU,
  * and a reconnect storm. {@code agent RUNS}: one real agent process's footprint and per-task
- * overhead. Results print as {@code key=value} lines; the last line is a markdown table row.
+ * overhead. {@code module-path RUNS}: a no-op task on the native path and on Ansible's python one.
+ * Results print as {@code key=value} lines; the last line is a markdown table row.
  */
 public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: homefleet-bench fanout AGENTS [RUNS] | agent [RUNS] | agent-work [AGENTS [PLAYS...]]");
+      System.err.println("usage: homefleet-bench fanout AGENTS [RUNS] | agent [RUNS] | agent-work [AGENTS [PLAYS...]]"
+          + " | module-path [RUNS]");
       System.exit(2);
     }
     Path root = Path.of(System.getProperty("homefleet.root", ".")).toAbsolutePath().normalize();
@@ -40,6 +42,7 @@ public final class BenchMain {
       case "agent" -> AgentFootprint.measure(root, dir, args.length > 1 ? Integer.parseInt(args[1]) : 20);
       case "agent-work" -> AgentAfterWork.measure(root, dir, args.length > 1 ? Integer.parseInt(args[1]) : 3,
           AgentAfterWork.checkpoints(args, 2));
+      case "module-path" -> ModulePaths.measure(root, dir, args.length > 1 ? Integer.parseInt(args[1]) : 50);
       default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
     };
     r.forEach((k, v) -> System.out.println(k + "=" + v));

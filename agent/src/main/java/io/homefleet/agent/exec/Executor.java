@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ public final class Executor implements AutoCloseable {
   private static final int REMEMBERED_IDS = 4096;
 
   private final Map<String, Module> modules;
+  private final Function<String, Module> others;
   private final TaskSink sink;
   private final Path workDir;
   private final ExecutorService pool;
@@ -41,7 +43,14 @@ public final class Executor implements AutoCloseable {
   });
 
   public Executor(Map<String, Module> modules, int maxConcurrent, TaskSink sink, Path workDir) {
+    this(modules, name -> null, maxConcurrent, sink, workDir);
+  }
+
+  /** @param others the module for a name {@code modules} does not know (Ansible's own), or null */
+  public Executor(Map<String, Module> modules, Function<String, Module> others, int maxConcurrent, TaskSink sink,
+      Path workDir) {
     this.modules = Map.copyOf(modules);
+    this.others = others;
     this.sink = sink;
     this.workDir = workDir;
     AtomicInteger n = new AtomicInteger();
@@ -92,6 +101,9 @@ public final class Executor implements AutoCloseable {
     // FQCNs and other names (ansible.builtin.copy, systemd_service) resolve through the shared specs.
     Module module = modules.get(ModuleSpecs.find(task.module())
         .map(ModuleSpec::name).orElse(task.module()));
+    if (module == null) {
+      module = others.apply(task.module());
+    }
     try {
       if (module == null) {
         outcome = Outcome.failed("unknown module '" + task.module() + "' (available: "

@@ -1,6 +1,7 @@
 package io.homefleet.agent.module;
 
 import io.homefleet.agent.exec.Module;
+import io.homefleet.agent.module.ansible.AnsibleModule;
 import io.homefleet.agent.module.apt.AptModule;
 import io.homefleet.agent.module.archive.UnarchiveModule;
 import io.homefleet.agent.module.command.CommandModule;
@@ -20,13 +21,16 @@ import io.homefleet.agent.module.setup.SetupModule;
 import io.homefleet.agent.module.systemd.SystemdModule;
 import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
+import io.homefleet.playbook.spec.ModuleSpec;
+import io.homefleet.playbook.spec.ModuleSpecs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The modules this agent build knows, by short name. Each has a spec of the same name in
- * {@code io.homefleet.playbook.spec.ModuleSpecs}; FQCNs and other aliases resolve through it.
+ * {@code io.homefleet.playbook.spec.ModuleSpecs}; FQCNs and other aliases resolve through it. Any
+ * other fully qualified name is Ansible's own module, run with python3 ({@link AnsibleModule}).
  */
 public final class Modules {
   private Modules() {}
@@ -41,5 +45,16 @@ public final class Modules {
       m.put(mod.name(), mod);
     }
     return m;
+  }
+
+  /** The module a task names: native by any of its names, else Ansible's own for a fully qualified name. */
+  public static Module find(Map<String, Module> modules, String name) {
+    Module m = modules.get(ModuleSpecs.find(name).map(ModuleSpec::name).orElse(name));
+    return m == null ? ansible(name) : m;
+  }
+
+  /** Ansible's own module for a fully qualified name no native module answers to, else null. */
+  public static Module ansible(String name) {
+    return AnsibleModule.names(name) && ModuleSpecs.find(name).isEmpty() ? new AnsibleModule(name) : null;
   }
 }

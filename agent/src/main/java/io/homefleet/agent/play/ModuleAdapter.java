@@ -6,12 +6,11 @@ import io.homefleet.agent.exec.Task;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.exec.TaskSink;
+import io.homefleet.agent.module.Modules;
 import io.homefleet.playbook.run.InvocationContext;
 import io.homefleet.playbook.run.ModuleInvoker;
 import io.homefleet.playbook.plan.ModuleResult;
 import io.homefleet.playbook.plan.TaskStatus;
-import io.homefleet.playbook.spec.ModuleSpec;
-import io.homefleet.playbook.spec.ModuleSpecs;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.pki.SecureFiles;
 import java.nio.file.Path;
@@ -30,18 +29,6 @@ import org.slf4j.LoggerFactory;
  * the result {@code register:} stores.
  */
 final class ModuleAdapter implements ModuleInvoker {
-  /** Output chunks are not streamed for plays: the task's result carries stdout and stderr. */
-  private static final TaskSink NO_OUTPUT = new TaskSink() {
-    @Override
-    public void started(Task task, long unixMillis) {}
-
-    @Override
-    public void output(Task task, boolean stderr, byte[] data, long seq) {}
-
-    @Override
-    public void finished(Task task, Outcome outcome, long startedMillis, long finishedMillis) {}
-  };
-
   private final Map<String, Module> modules;
   private final String runId;
   private final String assignmentId;
@@ -62,12 +49,12 @@ final class ModuleAdapter implements ModuleInvoker {
   @Override
   public ModuleResult invoke(String module, Map<String, Object> args, InvocationContext context)
       throws InterruptedException {
-    String name = ModuleSpecs.find(module).map(ModuleSpec::name).orElse(module);
-    Module m = modules.get(name);
+    Module m = Modules.find(modules, module);
     if (m == null) {
       return ModuleResult.failed(context.location() + ": this agent has no module '" + module + "' (it has: "
           + String.join(", ", new TreeSet<>(modules.keySet())) + ")");
     }
+    String name = m.name();
     // Task copies its arguments with Map.copyOf, which refuses nulls; a null argument means "not given".
     Map<String, Object> given = new LinkedHashMap<>();
     args.forEach((k, v) -> {
@@ -77,7 +64,8 @@ final class ModuleAdapter implements ModuleInvoker {
     });
     Task task = new Task(assignmentId + "/" + context.taskPath(), runId, name, given, Duration.ZERO,
         context.checkMode(), context.diff(), context.vars(), context.environment());
-    TaskContext ctx = new TaskContext(task, NO_OUTPUT, LoggerFactory.getLogger("homefleet.task." + name), workDir,
+    // Output is not streamed for plays: the task's result carries stdout and stderr.
+    TaskContext ctx = new TaskContext(task, TaskSink.NONE, LoggerFactory.getLogger("homefleet.task." + name), workDir,
         Optional.of(bundleDir), templar);
     Outcome o;
     try {

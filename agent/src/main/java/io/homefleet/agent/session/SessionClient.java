@@ -39,6 +39,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -84,8 +85,8 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
 
   public SessionClient(AgentConfig config, IdentityStore identities, SessionChannels channels, Supplier<HostFacts> facts,
       Clock clock, ScheduledExecutorService timer, AgentStatus status, String version,
-      Map<String, io.homefleet.agent.exec.Module> modules, ModuleRuns.Listener moduleRuns, Journal journal,
-      SessionTelemetry telemetry) {
+      Map<String, io.homefleet.agent.exec.Module> modules, Function<String, io.homefleet.agent.exec.Module> others,
+      ModuleRuns.Listener moduleRuns, Journal journal, SessionTelemetry telemetry) {
     this.journal = journal;
     this.moduleRuns = moduleRuns;
     this.telemetry = telemetry;
@@ -97,7 +98,7 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
     this.timer = timer;
     this.status = status;
     this.version = version;
-    this.executor = new Executor(modules, config.maxConcurrentTasks(), this, config.stateDir());
+    this.executor = new Executor(modules, others, config.maxConcurrentTasks(), this, config.stateDir());
     this.plays = new PlayWorkers(PlayWorkers.command(config.stateDir()), this, timer, config.playWorkerIdle());
     this.outbox = new Outbox(journal, clock, config.stateDir(), this::send);
     this.renewal = new Renewal(config, identities, clock, timer, this::reconnectIfRenewedAndIdle);

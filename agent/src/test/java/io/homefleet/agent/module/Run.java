@@ -18,17 +18,6 @@ public final class Run {
   /** One engine for all tests: creating Jinjava is the slow part. */
   public static final Templar TEMPLAR = new Templar();
 
-  private static final TaskSink NOWHERE = new TaskSink() {
-    @Override
-    public void started(Task task, long unixMillis) {}
-
-    @Override
-    public void output(Task task, boolean stderr, byte[] data, long seq) {}
-
-    @Override
-    public void finished(Task task, Outcome outcome, long startedMillis, long finishedMillis) {}
-  };
-
   private final Module module;
   private final Map<String, Object> args;
   private boolean check;
@@ -90,7 +79,7 @@ public final class Run {
   public TaskContext context() {
     Task t = new Task("t-" + System.nanoTime(), "r", module.name(), Map.of(), Duration.ofMinutes(5), check, diff, vars,
         environment);
-    return new TaskContext(t, NOWHERE, LoggerFactory.getLogger("test"), workDir, bundle, () -> TEMPLAR);
+    return new TaskContext(t, TaskSink.NONE, LoggerFactory.getLogger("test"), workDir, bundle, () -> TEMPLAR);
   }
 
   public Outcome go() throws TaskException, InterruptedException {

@@ -142,14 +142,17 @@ class SessionClientTest {
   private SessionClient client;
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws InterruptedException {
     if (client != null) {
       client.close();
     }
     if (server != null) {
-      server.shutdownNow();
+      server.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
     }
+    // The timer's last job (a status or identity write into the test's directory) must end before
+    // JUnit deletes that directory.
     timer.shutdownNow();
+    timer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** An enrolled agent in {@code dir} whose certificate was issued at {@code issuedAt}, for an hour. */
@@ -172,7 +175,7 @@ class SessionClientTest {
     server = InProcessServerBuilder.forName(name).addService(controller).build().start();
     client = new SessionClient(cfg, new IdentityStore(cfg), (km, ca) -> InProcessChannelBuilder.forName(name).build(),
         FactsCollector.system()::collect, Clock.systemUTC(), timer, new AgentStatus(cfg.stateDir()), "test",
-        Modules.builtin(), (module, result, nanos) -> { }, Journal.open(cfg.stateDir()), null);
+        Modules.builtin(), Modules::ansible, (module, result, nanos) -> { }, Journal.open(cfg.stateDir()), null);
     SessionClient c = client;
     return CompletableFuture.supplyAsync(() -> {
       try {

@@ -130,8 +130,11 @@ final class PlayCommand implements Callable<Integer> {
       return 0;
     }
     if (json) {
-      out.println(Json.write(report(true, List.of(), loaded.warnings())));
+      Map<String, Object> doc = report(true, List.of(), loaded.warnings());
+      doc.put("python_modules", loaded.notes().stream().map(PlayCommand::diagnostic).toList());
+      out.println(Json.write(doc));
     } else {
+      loaded.notes().forEach(out::println);
       out.println();
       out.println("playbook: " + playbook);
     }

@@ -20,6 +20,8 @@ import io.homefleet.proto.Structs;
 import io.homefleet.controller.store.Records;
 import io.homefleet.controller.telemetry.FleetTelemetry;
 import io.homefleet.controller.store.Store;
+import io.homefleet.playbook.spec.AnsibleModules;
+import io.homefleet.playbook.spec.ModuleSpecs;
 import io.homefleet.proto.v1.AdhocRequest;
 import io.homefleet.proto.v1.CancelRunRequest;
 import io.homefleet.proto.v1.CancelRunResponse;
@@ -145,6 +147,18 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
     return b.build();
   }
 
+  /**
+   * A module homefleet has no native implementation of is Ansible's, by its fully qualified name
+   * ({@code getent} is {@code ansible.builtin.getent}), as a playbook's task resolves it; a name
+   * that is neither stays as given and the agent reports it unknown.
+   */
+  private static String adhocModule(String name) {
+    if (ModuleSpecs.find(name).isPresent()) {
+      return name;
+    }
+    return AnsibleModules.installed().resolve(name) instanceof AnsibleModules.Resolution.Module py ? py.fqcn() : name;
+  }
+
   @Override
   public void runAdhoc(AdhocRequest request, StreamObserver<RunEvent> responseObserver) {
     ServerCallStreamObserver<RunEvent> out = (ServerCallStreamObserver<RunEvent>) responseObserver;
@@ -238,7 +252,7 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       }
     };
     try {
-      runs.start(new RunCoordinator.AdhocSpec(request.getTarget(), request.getModule(), args, timeout,
+      runs.start(new RunCoordinator.AdhocSpec(request.getTarget(), adhocModule(request.getModule()), args, timeout,
           request.getCheckMode(), Duration.ofSeconds(request.getQueueForSeconds())),
           CallerContext.PRINCIPAL.get(), listener);
     } catch (UnknownTargetException e) {

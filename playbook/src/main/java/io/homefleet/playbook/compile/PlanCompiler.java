@@ -311,7 +311,7 @@ public final class PlanCompiler {
 
     static PlanLoop loop(Loop l) {
       Loop.LoopControl c = l.control();
-      return new PlanLoop(l.kind().name().toLowerCase(Locale.ROOT), l.items(), c.loopVar(), c.label().orElse(""),
+      return new PlanLoop(l.kind() == Loop.Kind.WITH_LOOKUP ? "with_" + l.lookup() : l.kind().name().toLowerCase(Locale.ROOT), l.items(), c.loopVar(), c.label().orElse(""),
           c.indexVar().orElse(""), c.pause(), c.extended());
     }
 

@@ -8,10 +8,11 @@ import java.util.Optional;
  * equivalents. The items stay as written (a list, or a template that yields one at run time).
  *
  * @param kind how the items become loop items
+ * @param lookup for {@link Kind#WITH_LOOKUP}, the lookup's name ({@code sequence}); else empty
  * @param items a list, or a template string
  * @param control {@code loop_control}
  */
-public record Loop(Kind kind, Object items, LoopControl control) {
+public record Loop(Kind kind, String lookup, Object items, LoopControl control) {
 
   /** How the written items become the loop's items, as Ansible's lookups do it. */
   public enum Kind {
@@ -22,11 +23,19 @@ public record Loop(Kind kind, Object items, LoopControl control) {
     /** {@code with_list:} the list as it is. */
     WITH_LIST,
     /** {@code with_dict:} a mapping becomes a list of {@code {key, value}} items ({@code dict2items}). */
-    WITH_DICT
+    WITH_DICT,
+    /** {@code with_<lookup>:} the items are the terms of that lookup ({@code with_sequence}, {@code with_together}). */
+    WITH_LOOKUP
+  }
+
+  /** A loop of one of the built-in kinds. */
+  public Loop(Kind kind, Object items, LoopControl control) {
+    this(kind, "", items, control);
   }
 
   public Loop {
     Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(lookup, "lookup");
     Objects.requireNonNull(items, "items");
     items = Values.freezeValue(items);
     Objects.requireNonNull(control, "control");

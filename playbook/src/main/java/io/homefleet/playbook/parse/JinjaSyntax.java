@@ -11,6 +11,8 @@ import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
 import com.hubspot.jinjava.tree.TreeParser;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
+import io.homefleet.playbook.template.DataLookups;
+import io.homefleet.playbook.template.IndexDots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +34,7 @@ final class JinjaSyntax {
       Pattern.DOTALL);
   private static final Pattern SET = Pattern.compile("^\\s*[\\w\\s,]+=(.+)$", Pattern.DOTALL);
 
-  private static final Pattern LOOKUP = Pattern.compile("(?<![\\w.])(lookup|query|q)\\s*\\(");
+  private static final Pattern LOOKUP = Pattern.compile("(?<![\\w.])(lookup|query|q)\\s*\\(\\s*(?:['\"]([\\w.]+)['\"])?");
 
   private final Jinjava jinjava;
   private final JinjavaInterpreter interpreter;
@@ -125,12 +127,16 @@ final class JinjaSyntax {
       return Optional.empty();
     }
     Matcher lookup = LOOKUP.matcher(e);
-    if (lookup.find()) {
-      return Optional.of(lookup.group(1) + "() runs an Ansible lookup plugin, which homefleet does not support"
-          + " (use a variable, a fact or a registered result instead)");
+    while (lookup.find()) {
+      String plugin = lookup.group(2) == null ? "" : lookup.group(2).replaceFirst("^ansible\\.builtin\\.", "");
+      if (!DataLookups.NAMES.contains(plugin)) {
+        return Optional.of(lookup.group(1) + "() runs an Ansible lookup plugin, which homefleet does not support"
+            + " here (it has " + String.join(", ", new java.util.TreeSet<>(DataLookups.NAMES)) + "; use a variable, "
+            + "a fact or a registered result instead)");
+      }
     }
     try {
-      jinjava.getExpressionFactory().createValueExpression(elContext, "#{" + e + "}", Object.class);
+      jinjava.getExpressionFactory().createValueExpression(elContext, "#{" + IndexDots.rewrite(e) + "}", Object.class);
       return Optional.empty();
     } catch (RuntimeException ex) {
       String message = String.valueOf(ex.getMessage());

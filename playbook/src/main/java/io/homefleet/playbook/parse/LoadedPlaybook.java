@@ -23,12 +23,15 @@ import java.util.TreeMap;
  * @param root the directory the bundle's paths are relative to (the playbook's directory)
  * @param bundle bundle path to content, sorted by path
  * @param warnings what was accepted but ignored, with locations
+ * @param notes how tasks will run where it is not the usual way (Ansible's python modules)
  */
-public record LoadedPlaybook(Playbook playbook, Path root, Map<String, byte[]> bundle, List<Diagnostic> warnings) {
+public record LoadedPlaybook(Playbook playbook, Path root, Map<String, byte[]> bundle, List<Diagnostic> warnings,
+    List<Diagnostic> notes) {
   public LoadedPlaybook {
     Objects.requireNonNull(playbook, "playbook");
     Objects.requireNonNull(root, "root");
     bundle = Collections.unmodifiableMap(new TreeMap<>(bundle));
     warnings = List.copyOf(warnings);
+    notes = List.copyOf(notes);
   }
 }

@@ -101,7 +101,7 @@ public final class PlaybookLoader {
     if (!s.errors().isEmpty()) {
       throw new PlaybookException(s.errors(), s.warnings());
     }
-    return new LoadedPlaybook(new Playbook(s.display(file), plays), root, s.bundle(), s.warnings());
+    return new LoadedPlaybook(new Playbook(s.display(file), plays), root, s.bundle(), s.warnings(), s.notes());
   }
 
   /** One load's parsers. */

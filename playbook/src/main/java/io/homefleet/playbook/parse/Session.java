@@ -32,6 +32,7 @@ final class Session {
   final List<Path> rolesPath;
   final JinjaSyntax jinja = new JinjaSyntax();
   private final List<Diagnostic> diagnostics = new ArrayList<>();
+  private final List<Diagnostic> notes = new ArrayList<>();
   private final Map<String, byte[]> bundle = new TreeMap<>();
   private final Map<Path, String> externalRoleDirs = new LinkedHashMap<>();
   private final Set<String> warnedOnce = new HashSet<>();
@@ -51,6 +52,15 @@ final class Session {
 
   void warning(Location at, String message) {
     diagnostics.add(Diagnostic.warning(at, message));
+  }
+
+  /** Something worth knowing that is neither wrong nor ignored: a task that runs Ansible's python module. */
+  void note(Location at, String message) {
+    notes.add(Diagnostic.note(at, message));
+  }
+
+  List<Diagnostic> notes() {
+    return List.copyOf(notes);
   }
 
   /** A warning given once per key and file, so that {@code become: true} on every task says so once. */

@@ -16,7 +16,9 @@ import io.homefleet.playbook.source.Location;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.source.YamlNode;
 import io.homefleet.playbook.spec.ModuleSpec;
+import io.homefleet.playbook.spec.AnsibleModules;
 import io.homefleet.playbook.spec.ModuleSpecs;
+import io.homefleet.playbook.template.DataLookups;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -507,9 +509,16 @@ final class TaskParser {
           }
         }
         default -> {
-          if (e.key().startsWith("with_")) {
-            s.error(e.keyLocation(), e.key() + " uses an Ansible lookup plugin, which homefleet does not support"
-                + " (write loop: with a list, or a filter such as dict2items)");
+          if (e.key().startsWith("with_") && DataLookups.NAMES.contains(e.key().substring("with_".length()))) {
+            if (loopEntry != null) {
+              s.error(e.keyLocation(), "a task has one loop; '" + loopEntry.key() + "' is already given");
+            } else {
+              loopEntry = e;
+            }
+          } else if (e.key().startsWith("with_")) {
+            s.error(e.keyLocation(), e.key() + " uses an Ansible lookup plugin homefleet does not have (it has "
+                + String.join(", ", new java.util.TreeSet<>(DataLookups.NAMES)) + "; write loop: with a list, or a "
+                + "filter such as dict2items)");
           } else if (!ignoredOrUnsupported(e)) {
             candidates.add(e);
           }
@@ -564,13 +573,27 @@ final class TaskParser {
       return meta(m, kw, moduleValue, moduleAt, scope, loop);
     }
     Optional<ModuleSpec> spec = ModuleSpecs.find(action);
+    boolean python = false;
     if (spec.isEmpty()) {
-      s.error(moduleAt, "unknown module '" + action + "'" + Suggest.hint(action, moduleNames()));
-      return Optional.empty();
+      AnsibleModules.Resolution found = AnsibleModules.installed().resolve(action);
+      if (found instanceof AnsibleModules.Resolution.Refused r) {
+        String hint = Suggest.hint(action, moduleNames());
+        s.error(moduleAt, (r.missing() && !hint.isEmpty() ? "unknown module '" + action + "'" : r.message()) + hint);
+        return Optional.empty();
+      }
+      String fqcn = ((AnsibleModules.Resolution.Module) found).fqcn();
+      python = true;
+      // Ansible's module validates its own arguments on the host, as it does under ansible-playbook.
+      spec = Optional.of(new ModuleSpec(fqcn, List.of(), List.of(), Optional.empty(), false, true));
+      s.note(moduleAt, "'" + action + "' runs Ansible's own module " + fqcn + " with python3 on the host (no native "
+          + "module): the host needs ansible-core" + (fqcn.startsWith("ansible.builtin.") ? ""
+              : " and the " + fqcn.substring(0, fqcn.lastIndexOf('.')) + " collection"));
     }
     ModuleArgs.Located args = ModuleArgs.collect(s, spec, action, moduleValue, argsKeyword);
     s.checkTemplates(args.args(), moduleAt);
-    ModuleArgs.validate(s, spec.get(), action, args, moduleAt);
+    if (!python) {
+      ModuleArgs.validate(s, spec.get(), action, args, moduleAt);
+    }
     Map<String, String> files = localFiles(spec.get().name(), args.args(), moduleAt, scope);
     Optional<String> role = scope.role().map(Scope.RoleScope::name);
     return Optional.of(new Task(kw.name, m.location(), spec.get().name(), action, args.args(), files, role,
@@ -599,7 +622,8 @@ final class TaskParser {
   /** Which of a task's non-keyword keys is its module; every other one is an unknown keyword. */
   private Optional<YamlNode.Entry> pickModule(List<YamlNode.Entry> candidates, Location taskAt) {
     List<YamlNode.Entry> modules = candidates.stream()
-        .filter(c -> ModuleSpecs.find(c.key()).isPresent() || META.contains(c.key())).toList();
+        .filter(c -> ModuleSpecs.find(c.key()).isPresent() || META.contains(c.key())
+            || AnsibleModules.installed().resolve(c.key()) instanceof AnsibleModules.Resolution.Module).toList();
     if (modules.size() > 1) {
       s.error(modules.get(1).keyLocation(), "a task runs one module; it names both '" + modules.get(0).key()
           + "' and '" + modules.get(1).key() + "' (split it into two tasks)");
@@ -905,7 +929,7 @@ final class TaskParser {
       case "with_list" -> Loop.Kind.WITH_LIST;
       case "with_dict" -> Loop.Kind.WITH_DICT;
       case "loop" -> Loop.Kind.LOOP;
-      default -> null;
+      default -> DataLookups.NAMES.contains(e.key().substring("with_".length())) ? Loop.Kind.WITH_LOOKUP : null;
     };
     if (kind == null) {
       s.error(e.keyLocation(), e.key() + " uses an Ansible lookup plugin, which homefleet does not support"
@@ -914,6 +938,11 @@ final class TaskParser {
     }
     YamlNode v = e.value();
     Object items = v.toPlain();
+    if (kind == Loop.Kind.WITH_LOOKUP) {
+      // The lookup's terms: a string (with_sequence: start=1 end=3) or a list, checked by the lookup at run time.
+      s.checkTemplates(v);
+      return Optional.of(new Loop(kind, e.key().substring("with_".length()), items, control));
+    }
     if (items instanceof String str) {
       if (!JinjaSyntax.isTemplate(str)) {
         if (kind == Loop.Kind.WITH_ITEMS) {

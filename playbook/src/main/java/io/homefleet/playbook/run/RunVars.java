@@ -34,6 +34,8 @@ final class RunVars {
   private final Map<String, Object> facts = new LinkedHashMap<>();
   /** Facts modules returned, keys without {@code ansible_}. */
   private final Map<String, Object> ansibleFacts = new LinkedHashMap<>();
+  /** Facts a module returned without the {@code ansible_} prefix ({@code getent_passwd}): variables by that name. */
+  private final Set<String> bareFacts = new HashSet<>();
   private Map<String, Object> factsLayer = Map.of();
 
   RunVars(Templar templar, HostPlan plan, Path bundleDir) {
@@ -62,13 +64,20 @@ final class RunVars {
   }
 
   /**
-   * Facts a module returned ({@code ansible_NAME} or {@code NAME}), for the tasks after it; returns
+   * Facts a module returned ({@code ansible_NAME}, or {@code NAME} as getent's {@code getent_passwd}),
+   * for the tasks after it, as {@code ansible_facts.NAME} and a variable of the name given; returns
    * the facts level as it now is, for the variables of the task that returned them.
    */
   Map<String, Object> learnFacts(Map<?, ?> got) {
     got.forEach((k, v) -> {
       String key = String.valueOf(k);
-      ansibleFacts.put(key.startsWith("ansible_") ? key.substring("ansible_".length()) : key, v);
+      if (key.startsWith("ansible_")) {
+        key = key.substring("ansible_".length());
+        bareFacts.remove(key);
+      } else {
+        bareFacts.add(key);
+      }
+      ansibleFacts.put(key, v);
     });
     rebuildFactsLayer();
     return factsLayer;
@@ -208,7 +217,8 @@ final class RunVars {
 
   private void rebuildFactsLayer() {
     Map<String, Object> layer = new LinkedHashMap<>();
-    ansibleFacts.forEach((k, v) -> layer.put("ansible_" + k, v));
+    // As Ansible injects facts as variables: under the name the module gave them.
+    ansibleFacts.forEach((k, v) -> layer.put(bareFacts.contains(k) ? k : "ansible_" + k, v));
     layer.put("ansible_facts", Collections.unmodifiableMap(new LinkedHashMap<>(ansibleFacts)));
     factsLayer = layer;
   }

@@ -8,6 +8,7 @@ import io.homefleet.playbook.plan.PlanTask;
 import io.homefleet.playbook.plan.TaskRef;
 import io.homefleet.playbook.plan.TaskStatus;
 import io.homefleet.playbook.source.Unsafe;
+import io.homefleet.playbook.template.DataLookups;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.playbook.template.TemplateException;
 import java.nio.file.Files;
@@ -335,35 +336,27 @@ final class TaskRun {
     Object value = plainItems(templar.template(loop.items(), vars));
     switch (loop.kind()) {
       case "with_dict": {
-        if (!(value instanceof Map<?, ?> m)) {
+        if (!(value instanceof Map<?, ?>)) {
           throw new LoopException("with_dict expects a mapping, got " + display(value));
         }
-        List<Object> out = new ArrayList<>();
-        m.forEach((k, v) -> {
-          Map<String, Object> kv = new LinkedHashMap<>();
-          kv.put("key", k);
-          kv.put("value", v);
-          out.add(kv);
-        });
-        return out;
+        return DataLookups.run("dict", List.of(value));
       }
-      case "with_items": {
-        if (!(value instanceof List<?> l)) {
-          return value == null ? List.of() : List.of(value);
-        }
-        List<Object> out = new ArrayList<>();
-        for (Object o : l) {
-          if (o instanceof List<?> inner) {
-            out.addAll(inner);
-          } else {
-            out.add(o);
-          }
-        }
-        return out;
-      }
+      case "with_items":
+        // One level of lists is flattened, as the items lookup does.
+        return value instanceof List<?> l ? DataLookups.run("items", new ArrayList<>(l))
+            : value == null ? List.of() : List.of(value);
       case "with_list":
         return value instanceof List<?> l ? new ArrayList<>(l) : value == null ? List.of() : List.of(value);
       default:
+        if (loop.kind().startsWith("with_")) {
+          // with_<lookup>: terms is what query() would get, a string being one term (listify_lookup_plugin_terms).
+          List<Object> terms = value instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>(List.of(value));
+          try {
+            return DataLookups.run(loop.kind().substring("with_".length()), terms);
+          } catch (RuntimeException e) {
+            throw new LoopException(loop.kind() + ": " + e.getMessage());
+          }
+        }
         if (!(value instanceof List<?> l)) {
           throw new LoopException("Invalid data passed to 'loop', it requires a list, got this instead: "
               + display(value) + " (use loop: \"{{ x | dict2items }}\" for a mapping)");

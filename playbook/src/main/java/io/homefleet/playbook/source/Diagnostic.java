@@ -3,8 +3,8 @@ package io.homefleet.playbook.source;
 import java.util.Objects;
 
 /**
- * One thing the loader has to say about a playbook: an error that stops it from running, or a
- * warning about something accepted but ignored. Printed as {@code file:line:column: message}; the
+ * One thing the loader has to say about a playbook: an error that stops it from running, a
+ * warning about something accepted but ignored, or a note (how a task will run). Printed as {@code file:line:column: message}; the
  * message names the thing and, where there is one, the fix in parentheses.
  *
  * @param severity error or warning
@@ -14,7 +14,7 @@ import java.util.Objects;
 public record Diagnostic(Severity severity, Location location, String message) {
 
   /** Whether a diagnostic stops the playbook from running. */
-  public enum Severity { ERROR, WARNING }
+  public enum Severity { ERROR, WARNING, NOTE }
 
   public Diagnostic {
     Objects.requireNonNull(severity, "severity");
@@ -30,12 +30,20 @@ public record Diagnostic(Severity severity, Location location, String message) {
     return new Diagnostic(Severity.WARNING, location, message);
   }
 
+  public static Diagnostic note(Location location, String message) {
+    return new Diagnostic(Severity.NOTE, location, message);
+  }
+
   public boolean isError() {
     return severity == Severity.ERROR;
   }
 
   @Override
   public String toString() {
-    return severity == Severity.ERROR ? location + ": " + message : location + ": [WARNING] " + message;
+    return switch (severity) {
+      case ERROR -> location + ": " + message;
+      case WARNING -> location + ": [WARNING] " + message;
+      case NOTE -> location + ": [NOTE] " + message;
+    };
   }
 }

@@ -24,6 +24,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.scanner.ScannerImpl;
 
 /**
  * Reads one YAML document into {@link YamlNode}s that remember their file, line and column.
@@ -42,6 +43,13 @@ public final class YamlLoader {
   private static final Tag VAULT = new Tag("!vault");
   private static final Tag VAULT_OLD = new Tag("!vault-encrypted");
   private static final Pattern INT_DECIMAL = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
+
+  static {
+    // PyYAML, which ansible-playbook reads playbooks with, also takes "\/" and an escaped tab in
+    // double-quoted scalars (YAML 1.2's escapes); SnakeYAML's scanner keeps its table in this map.
+    ScannerImpl.ESCAPE_REPLACEMENTS.putIfAbsent('/', "/");
+    ScannerImpl.ESCAPE_REPLACEMENTS.putIfAbsent('\t', "\t");
+  }
   private static final Pattern INT_OCTAL = Pattern.compile("[-+]?0[0-7_]+");
   private static final Pattern INT_OCTAL_O = Pattern.compile("[-+]?0o[0-7_]+");
   private static final Pattern INT_HEX = Pattern.compile("[-+]?0x[0-9a-fA-F_]+");

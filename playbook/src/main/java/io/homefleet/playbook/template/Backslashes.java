@@ -31,6 +31,7 @@ final class Backslashes {
       }
       out.append(template, i, open + 2);
       int end = expressionEnd(template, open + 2);
+      int exprStart = out.length();
       for (int j = open + 2; j < end; j++) {
         char c = template.charAt(j);
         if (c == '\'' || c == '"') {
@@ -47,6 +48,9 @@ final class Backslashes {
           }
         }
       }
+      String expr = IndexDots.rewrite(out.substring(exprStart));
+      out.setLength(exprStart);
+      out.append(expr);
       i = end;
     }
     return out.toString();
@@ -82,7 +86,7 @@ final class Backslashes {
   /** A bare expression with Python's unknown escapes ({@code \d}) kept literal for Jinjava. */
   static String inExpression(String expression) {
     if (expression.indexOf('\\') < 0) {
-      return expression;
+      return IndexDots.rewrite(expression);
     }
     StringBuilder out = new StringBuilder(expression.length() + 8);
     int i = 0;
@@ -112,11 +116,11 @@ final class Backslashes {
         i++;
       }
     }
-    return out.toString();
+    return IndexDots.rewrite(out.toString());
   }
 
   /** Index of the quote closing the literal opened at {@code start} (Jinja's lexer: backslash escapes a character). */
-  private static int literalEnd(String s, int start) {
+  static int literalEnd(String s, int start) {
     char quote = s.charAt(start);
     int j = start + 1;
     while (j < s.length()) {

@@ -12,34 +12,51 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two lookups every playbook uses, {@code lookup('env', ...)} and {@code lookup('file', ...)},
- * plus {@code query}/{@code q}, which return lists. They run where the template renders.
+ * {@code lookup(name, ...)}, {@code query}/{@code q} (which return lists): {@code env} and
+ * {@code file}, which run where the template renders, and the pure data lookups of
+ * {@link DataLookups}.
  */
 public final class Lookups {
   private Lookups() {}
 
-  /** {@code lookup(name, terms...)}: one string, several results joined with commas (Ansible's wantlist=False). */
+  /** {@code lookup(name, terms...)}: string results joined with commas, other results as a list (wantlist=False). */
   public static Object lookup(String name, Object... terms) {
     Options o = Options.of(terms);
-    List<Object> results = run(name, o);
+    List<Object> results = run(name, o, terms);
     if (o.keywords.containsKey("wantlist") && Templar.truthy(o.keywords.get("wantlist"))) {
       return results;
     }
-    if (results.size() == 1) {
-      return results.get(0);
-    }
+    // Ansible's ",".join(results), which fails on anything but strings and then returns the list.
     List<String> parts = new ArrayList<>();
-    results.forEach(r -> parts.add(Py.str(r)));
+    for (Object r : results) {
+      if (!(r instanceof String str)) {
+        return results;
+      }
+      parts.add(str);
+    }
     return String.join(",", parts);
   }
 
   /** {@code query(name, terms...)}: always a list. */
   public static Object query(String name, Object... terms) {
-    return run(name, Options.of(terms));
+    return run(name, Options.of(terms), terms);
   }
 
-  private static List<Object> run(String name, Options o) {
+  private static List<Object> run(String name, Options o, Object[] args) {
     String plugin = name.startsWith("ansible.builtin.") ? name.substring("ansible.builtin.".length()) : name;
+    if (DataLookups.NAMES.contains(plugin)) {
+      // These take their lists as given: query('together', a, b) has two terms, not a's and b's items.
+      List<Object> positional = new ArrayList<>();
+      for (Object a : args == null ? new Object[0] : args) {
+        if (a instanceof Undefined u) {
+          throw u.error();
+        }
+        if (!(a instanceof NamedParameter)) {
+          positional.add(a);
+        }
+      }
+      return DataLookups.run(plugin, positional);
+    }
     List<Object> out = new ArrayList<>();
     switch (plugin) {
       case "env" -> {
@@ -68,8 +85,8 @@ public final class Lookups {
           }
         }
       }
-      default -> throw new LookupException("lookup plugin '" + name
-          + "' is not supported (supported: env, file)", null);
+      default -> throw new LookupException("lookup plugin '" + name + "' is not supported (supported: env, file, "
+          + String.join(", ", new java.util.TreeSet<>(DataLookups.NAMES)) + ")", null);
     }
     return out;
   }

@@ -86,6 +86,43 @@ class PlaybookLoaderTest {
   }
 
   @Test
+  void load_aModuleWithoutANativeOne_runsAnsiblesOwn_withANote() throws Exception {
+    fx.file("p.yml", play("- known_hosts: name=git.lab key=k path=/tmp/kh\n- ufw: {rule: allow, port: 22}\n"));
+    LoadedPlaybook pb = fx.load("p.yml");
+    List<Task> tasks = pb.playbook().plays().get(0).tasks().stream().map(Task.class::cast).toList();
+    // ufw is a short name Ansible 2.14 redirects to community.general.ufw.
+    assertThat(tasks).extracting(Task::module).containsExactly("ansible.builtin.known_hosts", "community.general.ufw");
+    assertThat(tasks.get(0).args()).isEqualTo(Map.of("name", "git.lab", "key", "k", "path", "/tmp/kh"));
+    assertThat(pb.notes()).extracting(Diagnostic::toString).containsExactly(
+        "p.yml:3:7: [NOTE] 'known_hosts' runs Ansible's own module ansible.builtin.known_hosts with python3 on the "
+            + "host (no native module): the host needs ansible-core",
+        "p.yml:4:7: [NOTE] 'ufw' runs Ansible's own module community.general.ufw with python3 on the host (no native "
+            + "module): the host needs ansible-core and the community.general collection");
+    assertThat(pb.warnings()).isEmpty();
+  }
+
+  @Test
+  void load_anActionPluginWithoutANativeModule_isRefusedWithTheReason() {
+    fx.file("p.yml", play("- add_host: name=x\n"));
+    assertThat(fx.errors("p.yml")).containsExactly("p.yml:3:7: 'ansible.builtin.add_host' is an Ansible action plugin: "
+        + "its work happens on Ansible's controller, which homefleet does not emulate, and homefleet has no native "
+        + "module of that name yet");
+  }
+
+  @Test
+  void load_withLookups_areLoops_andOtherLookupsAreRefusedNamingTheOnesThereAre() throws Exception {
+    fx.file("p.yml", play("- debug: var=item\n  with_sequence: start=1 end=3\n"
+        + "- debug: var=item\n  with_together: [[1, 2], [a, b]]\n"));
+    List<Task> tasks = fx.load("p.yml").playbook().plays().get(0).tasks().stream().map(Task.class::cast).toList();
+    assertThat(tasks.get(0).loop().orElseThrow()).isEqualTo(new Loop(Loop.Kind.WITH_LOOKUP, "sequence",
+        "start=1 end=3", Loop.LoopControl.DEFAULT));
+    assertThat(tasks.get(1).loop().orElseThrow().lookup()).isEqualTo("together");
+    fx.file("q.yml", play("- debug: var=item\n  with_fileglob: '*.conf'\n"));
+    assertThat(fx.errors("q.yml")).singleElement().asString().startsWith("q.yml:4:7: with_fileglob uses an Ansible "
+        + "lookup plugin homefleet does not have (it has dict, flattened, indexed_items, items, list, nested");
+  }
+
+  @Test
   void load_unknownModuleFqcn_suggestsNearestFqcn() {
     fx.file("p.yml", play("- ansible.builtin.shel: ls\n"));
     assertThat(fx.errors("p.yml")).containsExactly(

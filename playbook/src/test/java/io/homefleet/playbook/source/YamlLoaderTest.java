@@ -26,6 +26,22 @@ class YamlLoaderTest {
   }
 
   @Test
+  void load_doubleQuotedEscapes_asPyYamlReadsThem() throws Exception {
+    String doc = "a: \"x\\/y\"\nb: \"tab\\\there\"\nc: \"\\x41\\u00e9\\N\\_\\0\\e\"\nd: \"one\\\n  two\"\n";
+    Process py = new ProcessBuilder("/usr/bin/python3", "-c",
+        "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read()), sort_keys=True))").start();
+    py.getOutputStream().write(doc.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    py.getOutputStream().close();
+    String pyJson = new String(py.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    assertThat(py.waitFor()).as(new String(py.getErrorStream().readAllBytes())).isZero();
+    Object ours = load(doc).toPlain();
+    assertThat(problems).isEmpty();
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readValue(pyJson, Map.class)).isEqualTo(ours);
+    assertThat(ours).isEqualTo(mapOf("a", "x/y", "b", "tab\there", "c", "A\u00e9\u0085\u00a0\u0000\u001b", "d",
+        "onetwo"));
+  }
+
+  @Test
   void load_yaml11Scalars_likeAnsible() {
     YamlNode.Mapping m = (YamlNode.Mapping) load("a: yes\nb: 0644\nc: '0644'\nd: ~\ne: 1.5\nf: off\n");
     assertThat(m.toPlain()).isEqualTo(mapOf("a", true, "b", 420, "c", "0644", "d", null, "e", 1.5, "f", false));

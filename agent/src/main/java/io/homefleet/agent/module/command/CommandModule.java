@@ -1,10 +1,12 @@
 package io.homefleet.agent.module.command;
 
+import io.homefleet.agent.exec.Args;
 import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.exec.Outcome;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,9 +53,10 @@ public final class CommandModule implements Module {
     }
     free = extractInline(free, args);
     for (String k : args.keySet()) {
-      if (!List.of("cmd", "argv", "chdir", "creates", "removes", "executable", "stdin").contains(k)) {
+      if (!List.of("cmd", "argv", "chdir", "creates", "removes", "executable", "stdin", "stdin_add_newline",
+          "strip_empty_ends").contains(k)) {
         throw new TaskException(name(), "unsupported argument '" + k + "' (supported: cmd, argv, chdir, creates, removes"
-            + (shell ? ", executable" : "") + ")");
+            + (shell ? ", executable" : "") + ", stdin, stdin_add_newline, strip_empty_ends)");
       }
     }
     List<String> argv;
@@ -102,12 +105,41 @@ public final class CommandModule implements Module {
           : new Outcome(Outcome.Status.CHANGED, 0, "", "", "Command would have run if not in check mode",
               Map.of("cmd", argv), false, false);
     }
+    byte[] stdin = null;
+    if (args.get("stdin") != null) {
+      stdin = (str(args.get("stdin")) + (bool(args, "stdin_add_newline") ? "\n" : ""))
+          .getBytes(StandardCharsets.UTF_8);
+    }
     try {
-      return ProcessRunner.run(argv, chdir, Map.of(), ctx);
+      Outcome o = ProcessRunner.run(argv, chdir, Map.of(), stdin, true, ctx);
+      if (!bool(args, "strip_empty_ends")) {
+        return o;
+      }
+      // As ansible-core's command module: the registered stdout and stderr lose their trailing newlines.
+      return new Outcome(o.status(), o.rc(), stripEnds(o.stdout()), stripEnds(o.stderr()), o.msg(), o.data(),
+          o.stdoutTruncated(), o.stderrTruncated());
     } catch (IOException e) {
       return new Outcome(Outcome.Status.FAILED, 2, "", "", "cannot run " + argv.get(0) + ": " + e.getMessage(),
           Map.of("cmd", argv), false, false);
     }
+  }
+
+  /** A yes/no argument that defaults to yes. */
+  private boolean bool(Map<String, Object> args, String name) throws TaskException {
+    if (args.get(name) == null) {
+      return true;
+    }
+    Map<String, Object> one = new LinkedHashMap<>();
+    one.put(name, args.get(name));
+    return Args.of(name(), one).bool(name, true);
+  }
+
+  private static String stripEnds(String s) {
+    int end = s.length();
+    while (end > 0 && (s.charAt(end - 1) == '\n' || s.charAt(end - 1) == '\r')) {
+      end--;
+    }
+    return s.substring(0, end);
   }
 
   private static Outcome notRun(List<String> argv, String msg, String stdout) {

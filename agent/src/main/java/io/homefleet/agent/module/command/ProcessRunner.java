@@ -14,17 +14,30 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a child process with stdin from /dev/null, streams stdout and stderr as they come, keeps
- * up to {@link #CAPTURE_LIMIT} bytes of each for the result, and enforces the task's timeout.
+ * Runs a child process with stdin from /dev/null (or the bytes given), streams stdout and stderr
+ * as they come, keeps up to {@link #CAPTURE_LIMIT} bytes of each for the result, and enforces the
+ * task's timeout.
  */
-final class ProcessRunner {
+public final class ProcessRunner {
   static final int CAPTURE_LIMIT = 1 << 20;
 
   private ProcessRunner() {}
 
   static Outcome run(List<String> argv, Path chdir, Map<String, String> env, TaskContext ctx)
       throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    return run(argv, chdir, env, null, true, ctx);
+  }
+
+  /**
+   * @param stdin what the process reads, or null for /dev/null
+   * @param stream whether stdout is the task's output (a module's JSON answer is not)
+   */
+  public static Outcome run(List<String> argv, Path chdir, Map<String, String> env, byte[] stdin, boolean stream,
+      TaskContext ctx) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    if (stdin == null) {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
     if (chdir != null) {
       pb.directory(chdir.toFile());
     }
@@ -34,8 +47,11 @@ final class ProcessRunner {
     long t0 = System.nanoTime();
     Process p = pb.start();
     ctx.attach(p);
-    Capture out = new Capture(p.getInputStream(), false, ctx);
-    Capture err = new Capture(p.getErrorStream(), true, ctx);
+    if (stdin != null) {
+      feed(p, stdin);
+    }
+    Capture out = new Capture(p.getInputStream(), false, stream ? ctx : null);
+    Capture err = new Capture(p.getErrorStream(), true, stream ? ctx : null);
     Thread tOut = daemon("homefleet-stdout", out);
     Thread tErr = daemon("homefleet-stderr", err);
     boolean timedOut = false;
@@ -93,6 +109,17 @@ final class ProcessRunner {
     return b.append(digits);
   }
 
+  /** On a thread of its own: a process that writes before it has read all its input must not block us. */
+  private static void feed(Process p, byte[] stdin) {
+    daemon("homefleet-stdin", () -> {
+      try (var in = p.getOutputStream()) {
+        in.write(stdin);
+      } catch (IOException e) {
+        // The process exited without reading it all; its exit status says what happened.
+      }
+    });
+  }
+
   private static Thread daemon(String name, Runnable r) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
@@ -100,7 +127,7 @@ final class ProcessRunner {
     return t;
   }
 
-  /** Reads one stream to its end, forwarding chunks and keeping a bounded copy. */
+  /** Reads one stream to its end, forwarding chunks (unless ctx is null) and keeping a bounded copy. */
   private static final class Capture implements Runnable {
     private final InputStream in;
     private final boolean stderr;
@@ -120,7 +147,9 @@ final class ProcessRunner {
       try (in) {
         int n;
         while ((n = in.read(buf)) > 0) {
-          ctx.output(stderr, buf, n);
+          if (ctx != null) {
+            ctx.output(stderr, buf, n);
+          }
           int room = CAPTURE_LIMIT - kept.size();
           if (room > 0) {
             kept.write(buf, 0, Math.min(room, n));

@@ -48,16 +48,30 @@ class CommandModuleTest {
     Outcome o = CommandModule.command().run(Map.of("_raw_params", "echo 'a  b' $HOME \"c\\\"d\""), ctx(sink, Duration.ZERO, false, dir));
     assertThat(o.status()).isEqualTo(Outcome.Status.CHANGED);
     assertThat(o.rc()).isZero();
-    assertThat(o.stdout()).isEqualTo("a  b $HOME c\"d\n");
-    assertThat(sink.out.toString(StandardCharsets.UTF_8)).isEqualTo(o.stdout());
+    // The result loses the trailing newline (Ansible's strip_empty_ends); the streamed output keeps it.
+    assertThat(o.stdout()).isEqualTo("a  b $HOME c\"d");
+    assertThat(sink.out.toString(StandardCharsets.UTF_8)).isEqualTo(o.stdout() + "\n");
+  }
+
+  @Test
+  void stripEmptyEnds_false_keepsTheNewlines_andStdinIsFedWithItsNewline(@TempDir Path dir) throws Exception {
+    Outcome kept = CommandModule.command().run(Map.of("_raw_params", "printf 'a\\n\\n'", "strip_empty_ends", false),
+        ctx(new Collect(), Duration.ZERO, false, dir));
+    assertThat(kept.stdout()).isEqualTo("a\n\n");
+    Outcome fed = CommandModule.command().run(Map.of("_raw_params", "od -c", "stdin", "hi"),
+        ctx(new Collect(), Duration.ZERO, false, dir));
+    assertThat(fed.stdout()).contains("h   i  \\n");
+    Outcome raw = CommandModule.command().run(Map.of("_raw_params", "wc -c", "stdin", "hi", "stdin_add_newline", "no"),
+        ctx(new Collect(), Duration.ZERO, false, dir));
+    assertThat(raw.stdout().strip()).isEqualTo("2");
   }
 
   @Test
   void shell_expandsPipesAndVariables(@TempDir Path dir) throws Exception {
     Outcome o = CommandModule.shell().run(Map.of("_raw_params", "X=4; echo $((X*10+2)) | tr 4 7; echo err >&2"),
         ctx(new Collect(), Duration.ZERO, false, dir));
-    assertThat(o.stdout()).isEqualTo("72\n");
-    assertThat(o.stderr()).isEqualTo("err\n");
+    assertThat(o.stdout()).isEqualTo("72");
+    assertThat(o.stderr()).isEqualTo("err");
   }
 
   @Test
@@ -145,7 +159,7 @@ class CommandModuleTest {
   void shell_seesTheTasksEnvironment() throws Exception {
     Outcome o = io.homefleet.agent.module.Run.of(CommandModule.shell(), Map.of("_raw_params", "echo $HF_GREETING"))
         .environment(Map.of("HF_GREETING", "hello")).go();
-    assertThat(o.stdout()).isEqualTo("hello\n");
+    assertThat(o.stdout()).isEqualTo("hello");
   }
 
   @Test
