@@ -73,7 +73,9 @@ public final class PlanRunner {
   public PlayRecap run(HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener)
       throws PlanException, InterruptedException {
     writeBundle(plan, bundleDir, bundleWriter);
-    PlayRecap recap = new HostRun(templar, plan, bundleDir.toAbsolutePath().normalize(), invoker, listener).play();
+    SecretMask mask = new SecretMask(plan.secrets());
+    PlayRecap recap = mask.recap(new HostRun(templar, plan, bundleDir.toAbsolutePath().normalize(), invoker,
+        mask.around(listener)).play());
     listener.playFinished(recap);
     return recap;
   }
