@@ -20,6 +20,8 @@ import io.homefleet.playbook.parse.PlaybookLoader;
 import io.homefleet.playbook.plan.HostPlan;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlanCodec;
+import io.homefleet.playbook.vault.Vault;
+import io.homefleet.playbook.vault.VaultSecret;
 import io.homefleet.playbook.compile.PlanCompiler;
 import io.homefleet.playbook.compile.PlanOptions;
 import io.homefleet.playbook.plan.PlayRecap;
@@ -82,19 +84,28 @@ public final class PlayCoordinator {
    * @param displayName the playbook as the operator named it
    * @param queueFor how long a host part may wait for its offline host to connect before it
    *     expires ({@code --queue-for}); zero: an offline host is unreachable at once
+   * @param vaultSecrets the vault passwords for this run's load; held in memory for it only
    */
   public record PlaySpec(Path root, Path playbook, Optional<Path> inventory, String limit, List<String> tags,
       List<String> skipTags, boolean check, boolean diff, Map<String, Object> extraVars, List<Path> rolesPath,
-      String displayName, Duration queueFor) {
+      String displayName, Duration queueFor, List<VaultSecret> vaultSecrets) {
     public PlaySpec {
       tags = List.copyOf(tags);
       skipTags = List.copyOf(skipTags);
       extraVars = new LinkedHashMap<>(extraVars);
       rolesPath = List.copyOf(rolesPath);
       limit = limit == null ? "" : limit;
+      vaultSecrets = List.copyOf(vaultSecrets);
       if (queueFor.isNegative()) {
         throw new IllegalArgumentException("the queue time must not be negative");
       }
+    }
+
+    public PlaySpec(Path root, Path playbook, Optional<Path> inventory, String limit, List<String> tags,
+        List<String> skipTags, boolean check, boolean diff, Map<String, Object> extraVars, List<Path> rolesPath,
+        String displayName, Duration queueFor) {
+      this(root, playbook, inventory, limit, tags, skipTags, check, diff, extraVars, rolesPath, displayName, queueFor,
+          List.of());
     }
 
     public PlaySpec(Path root, Path playbook, Optional<Path> inventory, String limit, List<String> tags,
@@ -197,8 +208,9 @@ public final class PlayCoordinator {
    */
   public String start(PlaySpec spec, String requestedBy, PlayListener listener) throws InvalidPlaybookException {
     LoadedPlaybook loaded;
+    Vault vault = new Vault(spec.vaultSecrets());
     try {
-      loaded = new PlaybookLoader(spec.root(), spec.rolesPath()).load(spec.playbook());
+      loaded = new PlaybookLoader(spec.root(), spec.rolesPath(), vault).load(spec.playbook());
     } catch (PlaybookException e) {
       StringBuilder sb = new StringBuilder();
       e.errors().forEach(d -> sb.append(d).append('\n'));
@@ -208,7 +220,8 @@ public final class PlayCoordinator {
     }
     Inventory inventory;
     try {
-      inventory = spec.inventory().isPresent() ? Inventory.load(spec.inventory().get()) : Inventory.empty();
+      inventory = spec.inventory().isPresent() ? Inventory.load(spec.inventory().get(), vault)
+          : Inventory.empty();
     } catch (InventoryException e) {
       throw new InvalidPlaybookException("inventory: " + e.getMessage());
     }
@@ -237,7 +250,8 @@ public final class PlayCoordinator {
     List<String> warnings = loaded.warnings().stream().map(Diagnostic::toString).toList();
     emit(run, l -> l.runStarted(runId, warnings));
     Inventory inv = inventory;
-    Thread t = new Thread(() -> runPlays(run, spec, loaded, inv), "homefleet-play-" + runId);
+    Set<String> secrets = vault.revealed();
+    Thread t = new Thread(() -> runPlays(run, spec, loaded, inv, secrets), "homefleet-play-" + runId);
     t.setDaemon(true);
     t.start();
     log.info("run {}: playbook {} ({} play(s)) for {}", runId, spec.displayName(), loaded.playbook().plays().size(),
@@ -247,13 +261,14 @@ public final class PlayCoordinator {
 
   // ------------------------------------------------------------ the run
 
-  private void runPlays(ActiveRun run, PlaySpec spec, LoadedPlaybook loaded, Inventory inventory) {
+  private void runPlays(ActiveRun run, PlaySpec spec, LoadedPlaybook loaded, Inventory inventory, Set<String> secrets) {
     Map<String, Map<String, Object>> setFacts = new HashMap<>();
     Map<String, Map<String, Object>> gathered = new HashMap<>();
     Set<String> out = new HashSet<>();
     Map<String, PlayListener.Totals> totals = new LinkedHashMap<>();
     boolean failed = false;
-    PlanOptions options = new PlanOptions(spec.tags(), spec.skipTags(), spec.check(), spec.diff(), spec.extraVars());
+    PlanOptions options = new PlanOptions(spec.tags(), spec.skipTags(), spec.check(), spec.diff(), spec.extraVars(),
+        secrets);
     try {
       plays:
       for (int i = 0; i < loaded.playbook().plays().size(); i++) {
