@@ -146,24 +146,31 @@ final class VaultCommand {
     }
   }
 
-  @Command(name = "encrypt", description = "Encrypt files in place (or to --output), or standard input.")
-  static final class Encrypt extends Base {
+  /** encrypt and decrypt: files replaced in place, or one written to --output; standard input without files. */
+  abstract static class InPlace extends Base {
     @Option(names = "--output", paramLabel = "FILE", description = "Write here instead; - for standard output.")
     String output;
-
-    @Option(names = "--encrypt-vault-id", paramLabel = "LABEL", description = "The vault id to encrypt with.")
-    String encryptVaultId;
 
     @Parameters(paramLabel = "FILE", arity = "0..*")
     List<String> files = new ArrayList<>();
 
-    @Override
-    void run(PrintWriter out, PrintWriter err) throws Failure {
+    List<String> inputs() throws Failure {
       if (output != null && files.size() > 1) {
         throw new Failure(USAGE, "At most one input file may be used with the --output option");
       }
+      return files.isEmpty() ? List.of("-") : files;
+    }
+  }
+
+  @Command(name = "encrypt", description = "Encrypt files in place (or to --output), or standard input.")
+  static final class Encrypt extends InPlace {
+    @Option(names = "--encrypt-vault-id", paramLabel = "LABEL", description = "The vault id to encrypt with.")
+    String encryptVaultId;
+
+    @Override
+    void run(PrintWriter out, PrintWriter err) throws Failure {
       VaultSecret secret = encryptSecret(vault.secrets(ERROR), encryptVaultId);
-      for (String f : files.isEmpty() ? List.of("-") : files) {
+      for (String f : inputs()) {
         byte[] plain = read(f);
         if (VaultCipher.isEncrypted(new String(plain, StandardCharsets.ISO_8859_1))) {
           throw new Failure(ERROR, "input is already encrypted");
@@ -177,20 +184,11 @@ final class VaultCommand {
   }
 
   @Command(name = "decrypt", description = "Decrypt files in place (or to --output), or standard input.")
-  static final class Decrypt extends Base {
-    @Option(names = "--output", paramLabel = "FILE", description = "Write here instead; - for standard output.")
-    String output;
-
-    @Parameters(paramLabel = "FILE", arity = "0..*")
-    List<String> files = new ArrayList<>();
-
+  static final class Decrypt extends InPlace {
     @Override
     void run(PrintWriter out, PrintWriter err) throws Failure {
-      if (output != null && files.size() > 1) {
-        throw new Failure(USAGE, "At most one input file may be used with the --output option");
-      }
       Vault v = readVault();
-      for (String f : files.isEmpty() ? List.of("-") : files) {
+      for (String f : inputs()) {
         byte[] data = read(f);
         byte[] plain;
         try {
