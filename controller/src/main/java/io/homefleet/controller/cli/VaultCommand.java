@@ -131,11 +131,11 @@ final class VaultCommand {
       }
     }
 
-    static String text(Vault v, String file) throws Failure {
+    /** A file's plaintext, with ansible-vault's "... for FILE" on a failure. */
+    static Vault.Decrypted decrypted(Vault v, String file) throws Failure {
       byte[] data = read(file);
       try {
-        return new String(v.decrypt(new String(data, StandardCharsets.UTF_8), display(file)).plaintext(),
-            StandardCharsets.UTF_8);
+        return v.decrypt(new String(data, StandardCharsets.UTF_8), display(file));
       } catch (VaultException e) {
         throw new Failure(ERROR, e.getMessage() + " for " + display(file));
       }
@@ -206,16 +206,19 @@ final class VaultCommand {
     }
   }
 
-  @Command(name = "view", description = "Show the plaintext of vault files (through $PAGER on a terminal).")
-  static final class View extends Base {
+  /** view and edit: one or more vault files to read. */
+  abstract static class Reading extends Base {
     @Parameters(paramLabel = "FILE", arity = "1..*")
     List<String> files = new ArrayList<>();
+  }
 
+  @Command(name = "view", description = "Show the plaintext of vault files (through $PAGER on a terminal).")
+  static final class View extends Reading {
     @Override
     void run(PrintWriter out, PrintWriter err) throws Failure {
       Vault v = readVault();
       for (String f : files) {
-        String text = text(v, f);
+        String text = new String(decrypted(v, f).plaintext(), StandardCharsets.UTF_8);
         out.print(text.endsWith("\n") ? text : text + "\n");
         out.flush();
       }
@@ -224,24 +227,15 @@ final class VaultCommand {
 
   @Command(name = "edit", description = "Decrypt a vault file into a private temp file, run $EDITOR on it, encrypt it"
       + " again if it changed (same vault id).")
-  static final class Edit extends Base {
+  static final class Edit extends Reading {
     @Option(names = "--encrypt-vault-id", paramLabel = "LABEL", hidden = true)
     String encryptVaultId;
-
-    @Parameters(paramLabel = "FILE", arity = "1..*")
-    List<String> files = new ArrayList<>();
 
     @Override
     void run(PrintWriter out, PrintWriter err) throws Failure {
       Vault v = readVault();
       for (String f : files) {
-        String vaulttext = new String(read(f), StandardCharsets.UTF_8);
-        Vault.Decrypted d;
-        try {
-          d = v.decrypt(vaulttext, display(f));
-        } catch (VaultException e) {
-          throw new Failure(ERROR, e.getMessage() + " for " + display(f));
-        }
+        Vault.Decrypted d = decrypted(v, f);
         // The same vault id as the header, with the secret that opened it, as ansible-vault keeps it.
         VaultSecret secret = new VaultSecret(d.headerId(), d.secret().password());
         editInTempFile(f, d.plaintext(), secret, false, out);
