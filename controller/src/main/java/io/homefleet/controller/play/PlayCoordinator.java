@@ -22,6 +22,7 @@ import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlanCodec;
 import io.homefleet.playbook.vault.Vault;
 import io.homefleet.playbook.vault.VaultSecret;
+import io.homefleet.playbook.run.SecretMask;
 import io.homefleet.playbook.compile.PlanCompiler;
 import io.homefleet.playbook.compile.PlanOptions;
 import io.homefleet.playbook.plan.PlayRecap;
@@ -157,7 +158,11 @@ public final class PlayCoordinator {
     /** Who cancelled the run; null while it is not cancelled. Guarded by this. */
     String cancelledBy;
 
-    ActiveRun(String id, PlayListener listener, Duration queueFor) {
+    /** The run's vault secrets, masked again here: what an agent reports is stored and shown masked whatever it is. */
+    final SecretMask mask;
+
+    ActiveRun(String id, PlayListener listener, Duration queueFor, SecretMask mask) {
+      this.mask = mask;
       this.id = id;
       this.listener = listener;
       this.queueFor = queueFor;
@@ -245,12 +250,12 @@ public final class PlayCoordinator {
     options.put("extra_vars", spec.extraVars().keySet());
     store.runs().insertRun(new Records.Run(runId, "play", spec.displayName(), "play", json(options), "running", requestedBy,
         now, Optional.empty()), List.of());
-    ActiveRun run = new ActiveRun(runId, listener, spec.queueFor());
+    Set<String> secrets = vault.revealed();
+    ActiveRun run = new ActiveRun(runId, listener, spec.queueFor(), new SecretMask(secrets));
     runs.put(runId, run);
     List<String> warnings = loaded.warnings().stream().map(Diagnostic::toString).toList();
     emit(run, l -> l.runStarted(runId, warnings));
     Inventory inv = inventory;
-    Set<String> secrets = vault.revealed();
     Thread t = new Thread(() -> runPlays(run, spec, loaded, inv, secrets), "homefleet-play-" + runId);
     t.setDaemon(true);
     t.start();
@@ -507,22 +512,23 @@ public final class PlayCoordinator {
   public void taskStarted(String host, String assignmentId, TaskRef task) {
     HostPlay hp = own(host, assignmentId);
     if (hp != null) {
-      emit(hp.run, l -> l.taskStarted(host, hp.playIndex, task));
+      emit(hp.run, l -> l.taskStarted(host, hp.playIndex, hp.run.mask.task(task)));
     }
   }
 
   public void itemFinished(String host, String assignmentId, ItemResult item) {
     HostPlay hp = own(host, assignmentId);
     if (hp != null) {
-      emit(hp.run, l -> l.itemFinished(host, hp.playIndex, item));
+      emit(hp.run, l -> l.itemFinished(host, hp.playIndex, hp.run.mask.item(item)));
     }
   }
 
-  public void taskFinished(String host, String assignmentId, TaskResult r) {
+  public void taskFinished(String host, String assignmentId, TaskResult reported) {
     HostPlay hp = own(host, assignmentId);
     if (hp == null) {
       return;
     }
+    TaskResult r = hp.run.mask.result(reported);
     Records.RunTask row = new Records.RunTask(hp.run.id, hp.run.seq.getAndIncrement(), hp.playIndex, host,
         r.task().path(), r.task().name(), r.task().location(), r.task().handler(),
         r.status().name().toLowerCase(Locale.ROOT), r.ignored(), json(r.result()), json(r.diffs()), clock.millis());

@@ -79,8 +79,22 @@ public final class SecretMask {
     return (Map<String, Object>) mask((Object) m);
   }
 
-  private TaskRef mask(TaskRef t) {
-    return new TaskRef(t.id(), t.path(), mask(t.name()), t.location(), t.handler());
+  /** A task's reference with its (rendered) name masked. */
+  public TaskRef task(TaskRef t) {
+    return secrets.isEmpty() ? t : new TaskRef(t.id(), t.path(), mask(t.name()), t.location(), t.handler());
+  }
+
+  /** A loop item's result masked, its label too. */
+  public ItemResult item(ItemResult i) {
+    return secrets.isEmpty() ? i : new ItemResult(task(i.task()), i.index(), mask(i.label()), i.status(),
+        maskMap(i.result()));
+  }
+
+  /** A task's result masked, its diffs too. */
+  @SuppressWarnings("unchecked")
+  public TaskResult result(TaskResult r) {
+    return secrets.isEmpty() ? r : new TaskResult(task(r.task()), r.status(), r.ignored(), maskMap(r.result()),
+        (List<Object>) mask((Object) r.diffs()));
   }
 
   /** The events, masked on their way to the next listener. */
@@ -92,21 +106,18 @@ public final class SecretMask {
     }
 
     @Override
-    public void taskStarted(TaskRef task) {
-      next.taskStarted(mask(task));
+    public void taskStarted(TaskRef t) {
+      next.taskStarted(task(t));
     }
 
     @Override
-    public void itemFinished(ItemResult item) {
-      next.itemFinished(new ItemResult(mask(item.task()), item.index(), mask(item.label()), item.status(),
-          maskMap(item.result())));
+    public void itemFinished(ItemResult i) {
+      next.itemFinished(item(i));
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void taskFinished(TaskResult r) {
-      next.taskFinished(new TaskResult(mask(r.task()), r.status(), r.ignored(), maskMap(r.result()),
-          (List<Object>) mask((Object) r.diffs())));
+      next.taskFinished(result(r));
     }
 
     @Override
