@@ -540,12 +540,14 @@ public final class PlayCoordinator {
    * it can forget it. A recap for a part that is no longer running (the controller restarted, or
    * called the host unreachable when it disconnected) is stored in its place ({@link #recordLate}).
    */
-  public void playFinished(String host, String assignmentId, HostOutcome outcome, Runnable recorded) {
+  public void playFinished(String host, String assignmentId, HostOutcome reported, Runnable recorded) {
     HostPlay hp = active.get(assignmentId);
     if (hp == null || !hp.host.equals(host)) {
-      recordLate(host, assignmentId, outcome, recorded);
+      recordLate(host, assignmentId, reported, recorded);
       return;
     }
+    HostOutcome outcome = new HostOutcome(hp.run.mask.recap(reported.recap()), reported.unreachable(),
+        hp.run.mask.mask(reported.msg()), reported.ending());
     if (active.remove(assignmentId, hp)) {
       String by = hp.run.cancelledBy();
       finish(hp, by != null && outcome.ending() == HostOutcome.Ending.CANCELLED

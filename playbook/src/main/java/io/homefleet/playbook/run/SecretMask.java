@@ -43,7 +43,7 @@ public final class SecretMask {
   }
 
   /** A string with every secret in it masked. */
-  String mask(String s) {
+  public String mask(String s) {
     String out = s;
     for (String secret : secrets) {
       if (out.contains(secret)) {
