@@ -21,7 +21,7 @@ public final class HomefleetMain {
    */
   private static final List<Class<?>> SUBCOMMANDS = List.of(CaCommand.class, ServerCommand.class, TokenCommand.class,
       RevokeCommand.class, HostsCommand.class, TopCommand.class, RunCommand.class, RunsCommand.class, PlayCommand.class,
-      StateCommand.class, StatusCommand.class, CommandLine.HelpCommand.class);
+      StateCommand.class, StatusCommand.class, VaultCommand.class, CommandLine.HelpCommand.class);
 
   @Option(names = "--home", scope = CommandLine.ScopeType.INHERIT,
       description = "Operator credentials and CLI config (default: $HOMEFLEET_HOME or ~/.homefleet).")

@@ -7,6 +7,9 @@ import io.homefleet.controller.config.Durations;
 import io.homefleet.proto.v1.PlayRequest;
 import io.homefleet.proto.v1.PlayRunEvent;
 import io.homefleet.proto.v1.SourceFile;
+import io.homefleet.proto.v1.VaultPassword;
+import io.homefleet.playbook.vault.Vault;
+import io.homefleet.playbook.vault.VaultSecret;
 import java.util.Iterator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -84,6 +87,9 @@ final class PlayCommand implements Callable<Integer> {
       description = "Directories to look for roles in after roles/ next to the playbook.")
   List<Path> rolesPath = new ArrayList<>();
 
+  @picocli.CommandLine.Mixin
+  VaultOptions vault = new VaultOptions();
+
   @Option(names = "--json", description = "Print one JSON document (with --syntax-check: the errors and warnings).")
   boolean json;
 
@@ -104,7 +110,7 @@ final class PlayCommand implements Callable<Integer> {
     }
     LoadedPlaybook loaded;
     try {
-      loaded = new PlaybookLoader(Path.of("").toAbsolutePath(), rolesPath).load(playbook);
+      loaded = new PlaybookLoader(Path.of("").toAbsolutePath(), rolesPath, new Vault(vault.secrets(2))).load(playbook);
     } catch (PlaybookException e) {
       if (json) {
         out.println(Json.write(report(false, e.errors(), e.warnings())));
@@ -224,6 +230,10 @@ final class PlayCommand implements Callable<Integer> {
         .setQueueForSeconds(queueSeconds)
         .setCheckMode(check).setDiff(diff).addAllTags(tags).addAllSkipTags(skipTags)
         .setExtraVarsJson(ByteString.copyFromUtf8(PlayJson.compact(vars)));
+    for (VaultSecret secret : vault.secrets(2)) {
+      req.addVaultPasswords(VaultPassword.newBuilder().setId(secret.id()).setPassword(ByteString.copyFrom(
+          secret.password())));
+    }
     if (limit != null) {
       req.setLimit(limit);
     }

@@ -14,18 +14,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import io.homefleet.playbook.vault.VaultException;
+import io.homefleet.playbook.vault.VaultPasswords;
+import io.homefleet.playbook.vault.VaultSecret;
 
 /**
  * The controller's configuration ({@code controller.yaml}): where it listens, where its data
  * lives, and the lifetimes and keepalive settings it uses. {@code metricsPort} is -1 when the
  * Prometheus endpoint ({@code metrics_listen}, default {@value #DEFAULT_METRICS_LISTEN}) is {@code off}. {@code controlSocket} is the
  * local operator socket ({@code control_socket}, default {@code <data_dir>/control.sock}), empty
- * when it is {@code off}.
+ * when it is {@code off}. {@code vaultPasswordFile} and {@code vaultIds} ({@code LABEL@FILE}, the
+ * file resolved against the config's directory) are the state directory's vault passwords.
  */
 public record ControllerConfig(String listenHost, int listenPort, Path dataDir, List<String> serverNames,
     Duration agentCertLifetime, int heartbeatSeconds, Duration keepAliveTime, Duration keepAliveTimeout,
     Duration permitKeepAliveTime, String metricsHost, int metricsPort, int maxConnectionRate,
-    Optional<Path> controlSocket) {
+    Optional<Path> controlSocket, Optional<Path> vaultPasswordFile, List<String> vaultIds) {
 
   /** The control socket's file name in the data directory, when {@code control_socket} is not set. */
   public static final String CONTROL_SOCKET = "control.sock";
@@ -50,7 +54,17 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
       @JsonProperty("permit_keepalive_time") String permitKeepAliveTime,
       @JsonProperty("metrics_listen") String metricsListen,
       @JsonProperty("max_connection_rate") Integer maxConnectionRate,
-      @JsonProperty("control_socket") String controlSocket) {}
+      @JsonProperty("control_socket") String controlSocket,
+      @JsonProperty("vault_password_file") String vaultPasswordFile,
+      @JsonProperty("vault_ids") List<String> vaultIds) {}
+
+  /**
+   * The state directory's vault secrets, read now: {@code vault_password_file} (id {@code default}),
+   * then {@code vault_ids}. A file other users can read is refused, naming the fix (chmod 600).
+   */
+  public List<VaultSecret> vaultSecrets() throws VaultException {
+    return VaultPasswords.load(vaultPasswordFile.stream().toList(), vaultIds, VaultPasswords.Mode.OWNER_ONLY);
+  }
 
   public Path pkiDir() {
     return dataDir.resolve("pki");
@@ -75,7 +89,8 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
 
   /** The defaults of every field but {@code listen} and {@code metrics_listen} ({@code off} for none). */
   public static ControllerConfig defaults(Path dataDir, String listen, String metricsListen) throws ConfigException {
-    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null, metricsListen, null, null),
+    return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null, metricsListen, null, null,
+        null, null),
         dataDir, "defaults");
   }
 
@@ -161,7 +176,26 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
     return new ControllerConfig(host, port, dataDir, names, lifetime, heartbeat,
         duration(source, "keepalive_time", y.keepAliveTime(), "30s"),
         duration(source, "keepalive_timeout", y.keepAliveTimeout(), "10s"), permit, metricsHost, metricsPort, rate,
-        controlSocket(source, y.controlSocket(), baseDir, dataDir));
+        controlSocket(source, y.controlSocket(), baseDir, dataDir),
+        Optional.ofNullable(y.vaultPasswordFile()).map(f -> baseDir.toAbsolutePath().resolve(f).normalize()),
+        vaultIds(source, y.vaultIds(), baseDir));
+  }
+
+  /** {@code vault_ids}: each {@code LABEL@FILE}, the file relative to the config's directory. */
+  private static List<String> vaultIds(String source, List<String> ids, Path baseDir) throws ConfigException {
+    List<String> out = new java.util.ArrayList<>();
+    for (String id : ids == null ? List.<String>of() : ids) {
+      int at = id == null ? -1 : id.indexOf('@');
+      if (at <= 0 || at == id.length() - 1 || id.substring(0, at).contains(";")) {
+        throw new ConfigException(source + ": vault_ids: '" + id + "' is not LABEL@FILE (example: prod@vault/prod.pass)");
+      }
+      if (id.substring(at + 1).equals("prompt")) {
+        throw new ConfigException(source + ": vault_ids: '" + id + "': the controller cannot prompt; give a password"
+            + " file (mode 0600)");
+      }
+      out.add(id.substring(0, at + 1) + baseDir.toAbsolutePath().resolve(id.substring(at + 1)).normalize());
+    }
+    return out;
   }
 
   /**

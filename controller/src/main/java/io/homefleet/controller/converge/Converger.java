@@ -1,5 +1,8 @@
 package io.homefleet.controller.converge;
 
+import io.homefleet.playbook.vault.Vault;
+import io.homefleet.playbook.vault.VaultException;
+import io.homefleet.playbook.vault.VaultSecret;
 import io.homefleet.controller.play.HostOutcome;
 import io.homefleet.controller.play.PlayCoordinator;
 import io.homefleet.controller.play.PlayDispatcher;
@@ -187,19 +190,33 @@ public final class Converger implements AutoCloseable {
     DesiredState.Current c = cur.get();
     StateCheckout checkout = c.checkout();
     StateConfig.Mode mode = modeOf(host, checkout);
-    PlayCoordinator.PlaySpec spec = new PlayCoordinator.PlaySpec(checkout.dir(), checkout.site(),
-        checkout.inventory(), host, List.of(), List.of(), mode == StateConfig.Mode.REPORT, true, Map.of(), List.of(),
-        "state " + StateTree.shortVersion(c.version()) + " " + checkout.config().site() + " (converge " + host + ")");
     try {
+      PlayCoordinator.PlaySpec spec = new PlayCoordinator.PlaySpec(checkout.dir(), checkout.site(),
+          checkout.inventory(), host, List.of(), List.of(), mode == StateConfig.Mode.REPORT, true, Map.of(), List.of(),
+          "state " + StateTree.shortVersion(c.version()) + " " + checkout.config().site() + " (converge " + host + ")",
+          Duration.ZERO, vaultSecrets());
       String runId = plays.start(spec, REQUESTER, new Recorder(host, c.version(), mode, trigger));
       log.info("converging {} to state {} ({}, {}): run {}", host, StateTree.shortVersion(c.version()),
           mode.label(), trigger.name().toLowerCase(java.util.Locale.ROOT), runId);
       return Optional.of(runId);
-    } catch (PlayCoordinator.InvalidPlaybookException | RuntimeException e) {
+    } catch (PlayCoordinator.InvalidPlaybookException | VaultException | RuntimeException e) {
       running.remove(host);
       due.put(host, nextAfter(host, clock.instant(), checkout.config()));
       log.error("cannot converge {} to state {}: {}", host, StateTree.shortVersion(c.version()), e.getMessage());
       return Optional.empty();
+    }
+  }
+
+  private List<VaultSecret> vaultSecrets() throws VaultException {
+    return state.vaultKeys().secrets();
+  }
+
+  /** The vault for reading the inventory's groups; without the passwords only vaulted vars files fail. */
+  private Vault vault() {
+    try {
+      return new Vault(vaultSecrets());
+    } catch (VaultException e) {
+      return Vault.none();
     }
   }
 
@@ -210,7 +227,8 @@ public final class Converger implements AutoCloseable {
 
   private List<String> groupsOf(String host, StateCheckout checkout) {
     try {
-      Inventory inv = checkout.inventory().isPresent() ? Inventory.load(checkout.inventory().get()) : Inventory.empty();
+      Inventory inv = checkout.inventory().isPresent() ? Inventory.load(checkout.inventory().get(), vault())
+          : Inventory.empty();
       inv = inv.withEnrolled(store.hosts().host(host).stream().map(h -> new EnrolledHost(h.name(), h.role(), h.labels()))
           .toList());
       List<String> groups = new ArrayList<>(inv.groupNamesOf(host));
@@ -344,9 +362,16 @@ public final class Converger implements AutoCloseable {
     store.state().recordScheduleRun(s.name(), now.toEpochMilli(), null, "starting");
     StateCheckout checkout = c.checkout();
     String limit = s.action() instanceof StateConfig.RunPlaybook ? s.group() : "";
-    PlayCoordinator.PlaySpec spec = new PlayCoordinator.PlaySpec(checkout.dir(), checkout.playbookOf(s),
-        checkout.inventory(), limit, List.of(), List.of(), false, true, Map.of(), List.of(),
-        "schedule " + s.name() + " (" + s.action().describe() + ", state " + StateTree.shortVersion(c.version()) + ")");
+    PlayCoordinator.PlaySpec spec;
+    try {
+      spec = new PlayCoordinator.PlaySpec(checkout.dir(), checkout.playbookOf(s), checkout.inventory(), limit,
+          List.of(), List.of(), false, true, Map.of(), List.of(), "schedule " + s.name() + " (" + s.action().describe()
+          + ", state " + StateTree.shortVersion(c.version()) + ")", Duration.ZERO, vaultSecrets());
+    } catch (VaultException e) {
+      log.error("schedule {} cannot start: {}", s.name(), e.getMessage());
+      store.state().recordScheduleRun(s.name(), now.toEpochMilli(), null, "failed");
+      return;
+    }
     try {
       plays.start(spec, "homefleet-schedule", new PlayListener() {
         private String runId = "";

@@ -20,6 +20,9 @@ import io.homefleet.playbook.parse.PlaybookLoader;
 import io.homefleet.playbook.plan.HostPlan;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlanCodec;
+import io.homefleet.playbook.vault.Vault;
+import io.homefleet.playbook.vault.VaultSecret;
+import io.homefleet.playbook.run.SecretMask;
 import io.homefleet.playbook.compile.PlanCompiler;
 import io.homefleet.playbook.compile.PlanOptions;
 import io.homefleet.playbook.plan.PlayRecap;
@@ -82,19 +85,28 @@ public final class PlayCoordinator {
    * @param displayName the playbook as the operator named it
    * @param queueFor how long a host part may wait for its offline host to connect before it
    *     expires ({@code --queue-for}); zero: an offline host is unreachable at once
+   * @param vaultSecrets the vault passwords for this run's load; held in memory for it only
    */
   public record PlaySpec(Path root, Path playbook, Optional<Path> inventory, String limit, List<String> tags,
       List<String> skipTags, boolean check, boolean diff, Map<String, Object> extraVars, List<Path> rolesPath,
-      String displayName, Duration queueFor) {
+      String displayName, Duration queueFor, List<VaultSecret> vaultSecrets) {
     public PlaySpec {
       tags = List.copyOf(tags);
       skipTags = List.copyOf(skipTags);
       extraVars = new LinkedHashMap<>(extraVars);
       rolesPath = List.copyOf(rolesPath);
       limit = limit == null ? "" : limit;
+      vaultSecrets = List.copyOf(vaultSecrets);
       if (queueFor.isNegative()) {
         throw new IllegalArgumentException("the queue time must not be negative");
       }
+    }
+
+    public PlaySpec(Path root, Path playbook, Optional<Path> inventory, String limit, List<String> tags,
+        List<String> skipTags, boolean check, boolean diff, Map<String, Object> extraVars, List<Path> rolesPath,
+        String displayName, Duration queueFor) {
+      this(root, playbook, inventory, limit, tags, skipTags, check, diff, extraVars, rolesPath, displayName, queueFor,
+          List.of());
     }
 
     public PlaySpec(Path root, Path playbook, Optional<Path> inventory, String limit, List<String> tags,
@@ -146,7 +158,11 @@ public final class PlayCoordinator {
     /** Who cancelled the run; null while it is not cancelled. Guarded by this. */
     String cancelledBy;
 
-    ActiveRun(String id, PlayListener listener, Duration queueFor) {
+    /** The run's vault secrets, masked again here: what an agent reports is stored and shown masked whatever it is. */
+    final SecretMask mask;
+
+    ActiveRun(String id, PlayListener listener, Duration queueFor, SecretMask mask) {
+      this.mask = mask;
       this.id = id;
       this.listener = listener;
       this.queueFor = queueFor;
@@ -197,8 +213,9 @@ public final class PlayCoordinator {
    */
   public String start(PlaySpec spec, String requestedBy, PlayListener listener) throws InvalidPlaybookException {
     LoadedPlaybook loaded;
+    Vault vault = new Vault(spec.vaultSecrets());
     try {
-      loaded = new PlaybookLoader(spec.root(), spec.rolesPath()).load(spec.playbook());
+      loaded = new PlaybookLoader(spec.root(), spec.rolesPath(), vault).load(spec.playbook());
     } catch (PlaybookException e) {
       StringBuilder sb = new StringBuilder();
       e.errors().forEach(d -> sb.append(d).append('\n'));
@@ -208,7 +225,8 @@ public final class PlayCoordinator {
     }
     Inventory inventory;
     try {
-      inventory = spec.inventory().isPresent() ? Inventory.load(spec.inventory().get()) : Inventory.empty();
+      inventory = spec.inventory().isPresent() ? Inventory.load(spec.inventory().get(), vault)
+          : Inventory.empty();
     } catch (InventoryException e) {
       throw new InvalidPlaybookException("inventory: " + e.getMessage());
     }
@@ -232,12 +250,13 @@ public final class PlayCoordinator {
     options.put("extra_vars", spec.extraVars().keySet());
     store.runs().insertRun(new Records.Run(runId, "play", spec.displayName(), "play", json(options), "running", requestedBy,
         now, Optional.empty()), List.of());
-    ActiveRun run = new ActiveRun(runId, listener, spec.queueFor());
+    Set<String> secrets = vault.revealed();
+    ActiveRun run = new ActiveRun(runId, listener, spec.queueFor(), new SecretMask(secrets));
     runs.put(runId, run);
     List<String> warnings = loaded.warnings().stream().map(Diagnostic::toString).toList();
     emit(run, l -> l.runStarted(runId, warnings));
     Inventory inv = inventory;
-    Thread t = new Thread(() -> runPlays(run, spec, loaded, inv), "homefleet-play-" + runId);
+    Thread t = new Thread(() -> runPlays(run, spec, loaded, inv, secrets), "homefleet-play-" + runId);
     t.setDaemon(true);
     t.start();
     log.info("run {}: playbook {} ({} play(s)) for {}", runId, spec.displayName(), loaded.playbook().plays().size(),
@@ -247,13 +266,14 @@ public final class PlayCoordinator {
 
   // ------------------------------------------------------------ the run
 
-  private void runPlays(ActiveRun run, PlaySpec spec, LoadedPlaybook loaded, Inventory inventory) {
+  private void runPlays(ActiveRun run, PlaySpec spec, LoadedPlaybook loaded, Inventory inventory, Set<String> secrets) {
     Map<String, Map<String, Object>> setFacts = new HashMap<>();
     Map<String, Map<String, Object>> gathered = new HashMap<>();
     Set<String> out = new HashSet<>();
     Map<String, PlayListener.Totals> totals = new LinkedHashMap<>();
     boolean failed = false;
-    PlanOptions options = new PlanOptions(spec.tags(), spec.skipTags(), spec.check(), spec.diff(), spec.extraVars());
+    PlanOptions options = new PlanOptions(spec.tags(), spec.skipTags(), spec.check(), spec.diff(), spec.extraVars(),
+        secrets);
     try {
       plays:
       for (int i = 0; i < loaded.playbook().plays().size(); i++) {
@@ -492,22 +512,23 @@ public final class PlayCoordinator {
   public void taskStarted(String host, String assignmentId, TaskRef task) {
     HostPlay hp = own(host, assignmentId);
     if (hp != null) {
-      emit(hp.run, l -> l.taskStarted(host, hp.playIndex, task));
+      emit(hp.run, l -> l.taskStarted(host, hp.playIndex, hp.run.mask.task(task)));
     }
   }
 
   public void itemFinished(String host, String assignmentId, ItemResult item) {
     HostPlay hp = own(host, assignmentId);
     if (hp != null) {
-      emit(hp.run, l -> l.itemFinished(host, hp.playIndex, item));
+      emit(hp.run, l -> l.itemFinished(host, hp.playIndex, hp.run.mask.item(item)));
     }
   }
 
-  public void taskFinished(String host, String assignmentId, TaskResult r) {
+  public void taskFinished(String host, String assignmentId, TaskResult reported) {
     HostPlay hp = own(host, assignmentId);
     if (hp == null) {
       return;
     }
+    TaskResult r = hp.run.mask.result(reported);
     Records.RunTask row = new Records.RunTask(hp.run.id, hp.run.seq.getAndIncrement(), hp.playIndex, host,
         r.task().path(), r.task().name(), r.task().location(), r.task().handler(),
         r.status().name().toLowerCase(Locale.ROOT), r.ignored(), json(r.result()), json(r.diffs()), clock.millis());
@@ -519,12 +540,14 @@ public final class PlayCoordinator {
    * it can forget it. A recap for a part that is no longer running (the controller restarted, or
    * called the host unreachable when it disconnected) is stored in its place ({@link #recordLate}).
    */
-  public void playFinished(String host, String assignmentId, HostOutcome outcome, Runnable recorded) {
+  public void playFinished(String host, String assignmentId, HostOutcome reported, Runnable recorded) {
     HostPlay hp = active.get(assignmentId);
     if (hp == null || !hp.host.equals(host)) {
-      recordLate(host, assignmentId, outcome, recorded);
+      recordLate(host, assignmentId, reported, recorded);
       return;
     }
+    HostOutcome outcome = new HostOutcome(hp.run.mask.recap(reported.recap()), reported.unreachable(),
+        hp.run.mask.mask(reported.msg()), reported.ending());
     if (active.remove(assignmentId, hp)) {
       String by = hp.run.cancelledBy();
       finish(hp, by != null && outcome.ending() == HostOutcome.Ending.CANCELLED

@@ -28,6 +28,7 @@ import io.homefleet.proto.v1.RunState;
 import io.homefleet.proto.v1.SourceFile;
 import io.homefleet.proto.v1.TaskStatus;
 import io.homefleet.pki.SecureFiles;
+import io.homefleet.playbook.vault.VaultSecret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +81,9 @@ final class PlayRpc {
           request.getDiff(), extra == null ? Map.of() : extra,
           request.getRolesPathList().stream().map(p -> inside(pb, p)).toList(),
           request.getDisplayName().isBlank() ? request.getPlaybook() : request.getDisplayName(),
-          java.time.Duration.ofSeconds(request.getQueueForSeconds()));
+          java.time.Duration.ofSeconds(request.getQueueForSeconds()),
+          request.getVaultPasswordsList().stream().map(v -> new VaultSecret(v.getId(), v.getPassword().toByteArray()))
+              .toList());
       plays.start(spec, requestedBy, new Streamer(out));
     } catch (PlayCoordinator.InvalidPlaybookException e) {
       out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());

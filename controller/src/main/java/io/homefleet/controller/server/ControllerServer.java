@@ -128,7 +128,12 @@ public final class ControllerServer implements AutoCloseable {
     sessions.onDisconnect(plays::disconnected);
     runs.alsoSweep(plays::sweep);
     store.state().closeInterruptedConvergences(clock.millis());
-    DesiredState state = new DesiredState(store, config.dataDir().resolve("state"), clock);
+    try {
+      config.vaultSecrets(); // a password file others can read stops the start, naming the fix
+    } catch (io.homefleet.playbook.vault.VaultException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    DesiredState state = new DesiredState(store, config.dataDir().resolve("state"), clock, config::vaultSecrets);
     state.load();
     converger = new Converger(store, state, plays, sessions, clock, timer, CONVERGE_TICK, ZoneId.systemDefault(),
         config.reconnectWindow());

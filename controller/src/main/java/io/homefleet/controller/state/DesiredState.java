@@ -56,14 +56,26 @@ public final class DesiredState {
   private final Store store;
   private final Path dir;
   private final Clock clock;
+  private final VaultKeys vaultKeys;
   private final CopyOnWriteArrayList<Consumer<Current>> listeners = new CopyOnWriteArrayList<>();
   private volatile Optional<Current> current = Optional.empty();
 
   /** @param dir the state's directory under the data dir ({@code DATA_DIR/state}) */
   public DesiredState(Store store, Path dir, Clock clock) {
+    this(store, dir, clock, VaultKeys.NONE);
+  }
+
+  /** @param vaultKeys the vault passwords of the state's encrypted files and {@code !vault} values */
+  public DesiredState(Store store, Path dir, Clock clock, VaultKeys vaultKeys) {
     this.store = store;
     this.dir = dir.toAbsolutePath().normalize();
     this.clock = clock;
+    this.vaultKeys = vaultKeys;
+  }
+
+  /** The vault passwords the state's runs use. */
+  public VaultKeys vaultKeys() {
+    return vaultKeys;
   }
 
   /**
@@ -177,10 +189,10 @@ public final class DesiredState {
   private StateCheckout checkout(StateTree tree) throws InvalidStateException, IOException {
     Path target = dir.resolve("versions").resolve(tree.version());
     if (Files.isDirectory(target)) {
-      return StateCheckout.reopen(target, tree);
+      return StateCheckout.reopen(target, tree, vaultKeys);
     }
     Path tmp = dir.resolve("tmp").resolve(UUID.randomUUID().toString());
-    StateCheckout validated = StateCheckout.create(tmp, tree);
+    StateCheckout validated = StateCheckout.create(tmp, tree, vaultKeys);
     Files.createDirectories(target.getParent());
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -10,6 +10,8 @@ import io.homefleet.playbook.parse.PlaybookException;
 import io.homefleet.playbook.parse.PlaybookLoader;
 import io.homefleet.playbook.source.Diagnostic;
 import io.homefleet.playbook.spec.ModuleSpecs;
+import io.homefleet.playbook.vault.Vault;
+import io.homefleet.playbook.vault.VaultException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,6 +59,12 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
    * @throws InvalidStateException with every error found; {@code dir} is removed then
    */
   public static StateCheckout create(Path where, StateTree tree) throws InvalidStateException, IOException {
+    return create(where, tree, VaultKeys.NONE);
+  }
+
+  /** As {@link #create(Path, StateTree)}, decrypting vault data with {@code keys}. */
+  public static StateCheckout create(Path where, StateTree tree, VaultKeys keys) throws InvalidStateException,
+      IOException {
     Path dir = where.toAbsolutePath().normalize();
     Files.createDirectories(dir.getParent());
     Files.createDirectory(dir);
@@ -70,7 +78,7 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
         Files.createDirectories(p.getParent());
         Files.write(p, f.getValue());
       }
-      StateCheckout c = validate(dir, tree);
+      StateCheckout c = validate(dir, tree, keys);
       ok = true;
       return c;
     } finally {
@@ -80,7 +88,14 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
     }
   }
 
-  private static StateCheckout validate(Path dir, StateTree tree) throws InvalidStateException, IOException {
+  private static StateCheckout validate(Path dir, StateTree tree, VaultKeys keys) throws InvalidStateException,
+      IOException {
+    Vault vault;
+    try {
+      vault = new Vault(keys.secrets());
+    } catch (VaultException e) {
+      throw new InvalidStateException(List.of("controller.yaml: " + e.getMessage()));
+    }
     List<Diagnostic> errors = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     byte[] yml = tree.files().get(StateConfig.FILE);
@@ -90,11 +105,11 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
     if (yml == null) {
       warnings.add(StateConfig.FILE + ": not found; using the defaults (site.yml, inventory/, enforce every 30m)");
     }
-    PlaybookLoader loader = new PlaybookLoader(dir, List.of());
+    PlaybookLoader loader = new PlaybookLoader(dir, List.of(), vault);
     load(loader, dir, config.site(), "site", errors, warnings);
     if (config.inventory().isPresent()) {
       try {
-        Inventory.load(dir.resolve(config.inventory().get()));
+        Inventory.load(dir.resolve(config.inventory().get()), vault);
       } catch (InventoryException e) {
         errors.add(Diagnostic.error(io.homefleet.playbook.source.Location.of(config.inventory().get()),
             "inventory: " + e.getMessage().replace(dir + "/", "")));
@@ -125,7 +140,7 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
         Path pb = generated.resolve("schedule-" + s.name() + ".yml");
         Files.writeString(pb, YAML.writeValueAsString(taskPlaybook(s, t)));
         try {
-          new PlaybookLoader(dir, List.of()).load(pb);
+          new PlaybookLoader(dir, List.of(), vault).load(pb);
         } catch (PlaybookException e) {
           for (Diagnostic d : e.errors()) {
             errors.add(Diagnostic.error(s.location(), what + ": task: " + d.message()));
@@ -167,7 +182,8 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
    * An existing checkout of a stored version (after a restart): the files are there, so this only
    * rebuilds the generated playbooks and reads the configuration again.
    */
-  public static StateCheckout reopen(Path dir, StateTree tree) throws InvalidStateException, IOException {
-    return validate(dir, tree);
+  public static StateCheckout reopen(Path dir, StateTree tree, VaultKeys keys) throws InvalidStateException,
+      IOException {
+    return validate(dir, tree, keys);
   }
 }

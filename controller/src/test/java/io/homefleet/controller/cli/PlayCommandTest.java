@@ -129,4 +129,24 @@ class PlayCommandTest {
     assertThat(PlayCommand.localPaths(dir, "inventory: no such group")).isEqualTo("inventory: no such group");
     assertThat(PlayCommand.localPaths(dir, "1 error in site.yml")).isEqualTo("1 error in site.yml");
   }
+
+  @Test
+  void syntaxCheck_vaultValue_needsThePassword_andNamesLineAndColumn() throws Exception {
+    io.homefleet.playbook.vault.VaultSecret pw = io.homefleet.playbook.vault.VaultSecret.of("default", "hunter2");
+    String enc = io.homefleet.playbook.vault.VaultCipher.encrypt("s3cr3t".getBytes(java.nio.charset.StandardCharsets.UTF_8), pw);
+    Path pb = write("site.yml", "- hosts: all\n  vars:\n    db_password: !vault |\n" + enc.indent(6)
+        + "  tasks:\n    - debug: msg={{ db_password }}\n");
+    write("right", "hunter2\n");
+    write("wrong", "nope\n");
+
+    assertThat(play("--syntax-check", pb.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("site.yml:3:18: Attempting to decrypt but no vault secrets found");
+    assertThat(play("--syntax-check", "--vault-password-file", dir.resolve("wrong").toString(), pb.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("site.yml:3:18: Decryption failed (no vault secrets were found that could"
+        + " decrypt) on ");
+    out.getBuffer().setLength(0);
+    assertThat(play("--syntax-check", "--vault-id", "default@" + dir.resolve("right"), pb.toString())).isZero();
+    assertThat(out.toString()).contains("playbook: " + pb);
+  }
 }

@@ -141,9 +141,9 @@ public final class PlanCompiler {
         files.put(path, content);
       }
     }
-    return new HostPlan(PlanCodec.FORMAT, play.name().isEmpty() ? play.hosts() : play.name(), at, items, handlers,
-        c.scopes, layers, c.selection, options.check(), options.diff(), play.forceHandlers(),
-        files);
+    HostPlan plan = new HostPlan(PlanCodec.FORMAT, play.name().isEmpty() ? play.hosts() : play.name(), at, items,
+        handlers, c.scopes, layers, c.selection, options.check(), options.diff(), play.forceHandlers(), files);
+    return SecretVars.restrict(plan, options.secrets());
   }
 
   /** The keywords in force at one place of the play: everything inherited so far. */

@@ -1,5 +1,6 @@
 package io.homefleet.playbook.inventory;
 
+import io.homefleet.playbook.vault.Vault;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -45,7 +46,12 @@ public final class Inventory {
    * {@code group_vars/} and {@code host_vars/} directories next to it.
    */
   public static Inventory load(Path path) throws InventoryException {
-    return InventoryLoader.load(path);
+    return InventoryLoader.load(path, Vault.none());
+  }
+
+  /** As {@link #load(Path)}, decrypting vault-encrypted vars files and {@code !vault} values with {@code vault}. */
+  public static Inventory load(Path path, Vault vault) throws InventoryException {
+    return InventoryLoader.load(path, vault);
   }
 
   /**

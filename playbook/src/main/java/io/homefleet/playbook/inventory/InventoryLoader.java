@@ -3,6 +3,7 @@ package io.homefleet.playbook.inventory;
 import io.homefleet.playbook.source.Diagnostic;
 import io.homefleet.playbook.source.YamlLoader;
 import io.homefleet.playbook.source.YamlNode;
+import io.homefleet.playbook.vault.Vault;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ final class InventoryLoader {
 
   private InventoryLoader() {}
 
-  static Inventory load(Path path) throws InventoryException {
+  static Inventory load(Path path, Vault vault) throws InventoryException {
     if (!Files.exists(path)) {
       throw new InventoryException(path + ": no such inventory file or directory (give -i an existing path, "
           + "or leave it out to use only enrolled hosts)");
@@ -36,19 +37,19 @@ final class InventoryLoader {
       for (Path f : list(path)) {
         String name = f.getFileName().toString();
         if (Files.isRegularFile(f) && !name.startsWith(".") && IGNORED.stream().noneMatch(name::endsWith)) {
-          file(f, b);
+          file(f, b, vault);
         }
       }
       varsDir = path;
     } else {
-      file(path, b);
+      file(path, b, vault);
       varsDir = path.toAbsolutePath().getParent();
     }
-    varsDirectories(varsDir, b);
+    varsDirectories(varsDir, b, vault);
     return b.build();
   }
 
-  private static void file(Path file, Inventory.Builder b) throws InventoryException {
+  private static void file(Path file, Inventory.Builder b, Vault vault) throws InventoryException {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -61,7 +62,7 @@ final class InventoryLoader {
       yaml = looksLikeYaml(text);
     }
     if (yaml) {
-      YamlInventoryParser.parse(file, readYaml(file, text), b);
+      YamlInventoryParser.parse(file, readYaml(file, text, vault), b);
     } else {
       IniInventoryParser.parse(file, text.lines().toList(), b);
     }
@@ -79,28 +80,28 @@ final class InventoryLoader {
     return false;
   }
 
-  private static void varsDirectories(Path dir, Inventory.Builder b) throws InventoryException {
+  private static void varsDirectories(Path dir, Inventory.Builder b, Vault vault) throws InventoryException {
     Path groupVars = dir.resolve("group_vars");
     if (Files.isDirectory(groupVars)) {
       for (Inventory.Builder.MutableGroup g : b.groups.values()) {
-        g.fileVars.putAll(varsFor(groupVars, g.name));
+        g.fileVars.putAll(varsFor(groupVars, g.name, vault));
       }
     }
     Path hostVars = dir.resolve("host_vars");
     if (Files.isDirectory(hostVars)) {
       for (Inventory.Builder.MutableHost h : b.hosts.values()) {
-        h.fileVars.putAll(varsFor(hostVars, h.name));
+        h.fileVars.putAll(varsFor(hostVars, h.name, vault));
       }
     }
   }
 
   /** Vars of NAME, NAME.yml, NAME.yaml, NAME.json and every such file under NAME/, later files winning. */
-  static Map<String, Object> varsFor(Path dir, String name) throws InventoryException {
+  static Map<String, Object> varsFor(Path dir, String name, Vault vault) throws InventoryException {
     Map<String, Object> vars = new LinkedHashMap<>();
     for (String candidate : List.of(name, name + ".yml", name + ".yaml", name + ".json")) {
       Path f = dir.resolve(candidate);
       if (Files.isRegularFile(f)) {
-        vars.putAll(readVarsFile(f));
+        vars.putAll(readVarsFile(f, vault));
       }
     }
     Path sub = dir.resolve(name);
@@ -119,7 +120,7 @@ final class InventoryLoader {
         throw new InventoryException(sub + ": cannot list: " + e.getMessage(), e);
       }
       for (Path f : files) {
-        vars.putAll(readVarsFile(f));
+        vars.putAll(readVarsFile(f, vault));
       }
     }
     return vars;
@@ -127,14 +128,14 @@ final class InventoryLoader {
 
   /** A vars file: a YAML (or JSON) mapping of names to values; an empty file is no vars. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> readVarsFile(Path file) throws InventoryException {
+  static Map<String, Object> readVarsFile(Path file, Vault vault) throws InventoryException {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new InventoryException(file + ": cannot read: " + e.getMessage(), e);
     }
-    YamlNode root = readYaml(file, text);
+    YamlNode root = readYaml(file, text, vault);
     if (root == null || YamlInventoryParser.isNull(root)) {
       return Map.of();
     }
@@ -149,11 +150,12 @@ final class InventoryLoader {
    * The document's root (null when empty), read as playbooks are (YAML 1.1 as Ansible's PyYAML,
    * duplicate keys refused); every error in it, each with its file:line:column.
    */
-  private static YamlNode readYaml(Path file, String text) throws InventoryException {
+  private static YamlNode readYaml(Path file, String text, Vault vault) throws InventoryException {
     List<Diagnostic> problems = new ArrayList<>();
-    Optional<YamlNode> root = YamlLoader.load(file.toString(), text, problems);
+    Optional<YamlNode> root = YamlLoader.loadFile(file.toString(), text, problems, vault);
     List<String> errors = problems.stream().filter(Diagnostic::isError)
-        .map(d -> d.location() + ": not valid YAML: " + d.message().replaceFirst("^YAML syntax error: ", "")).toList();
+        .map(d -> d.location() + ": " + (d.message().toLowerCase(java.util.Locale.ROOT).contains("vault") ? "" : "not valid YAML: ")
+            + d.message().replaceFirst("^YAML syntax error: ", "")).toList();
     if (!errors.isEmpty()) {
       throw new InventoryException(String.join("\n", errors));
     }

@@ -15,6 +15,7 @@ import io.homefleet.playbook.model.TaskItem;
 import io.homefleet.playbook.model.VarsFile;
 import io.homefleet.playbook.source.Location;
 import io.homefleet.playbook.source.YamlNode;
+import io.homefleet.playbook.vault.Vault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,7 @@ public final class PlaybookLoader {
 
   private final Path displayBase;
   private final List<Path> rolesPath;
+  private final Vault vault;
 
   /** A loader that shows paths relative to the working directory and has no extra roles path. */
   public PlaybookLoader() {
@@ -68,8 +70,17 @@ public final class PlaybookLoader {
    * @param rolesPath directories to look for roles in after {@code roles/} next to the playbook
    */
   public PlaybookLoader(Path displayBase, List<Path> rolesPath) {
+    this(displayBase, rolesPath, Vault.none());
+  }
+
+  /**
+   * @param vault decrypts vault-encrypted files and {@code !vault} values, and records what it
+   *     decrypted (the plan compiler needs to know which values are secret)
+   */
+  public PlaybookLoader(Path displayBase, List<Path> rolesPath, Vault vault) {
     this.displayBase = displayBase.toAbsolutePath().normalize();
     this.rolesPath = rolesPath.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    this.vault = vault;
   }
 
   /**
@@ -86,7 +97,7 @@ public final class PlaybookLoader {
     } catch (IOException e) {
       root = file.getParent();
     }
-    Session s = new Session(root, displayBase, rolesPath);
+    Session s = new Session(root, displayBase, rolesPath, vault);
     Run run = new Run(s);
     List<Play> plays = new ArrayList<>();
     Location top = Location.of(s.display(file));

@@ -5,6 +5,9 @@ import io.homefleet.playbook.source.Location;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.source.YamlLoader;
 import io.homefleet.playbook.source.YamlNode;
+import io.homefleet.playbook.vault.Vault;
+import io.homefleet.playbook.vault.VaultCipher;
+import io.homefleet.playbook.vault.VaultException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,9 +40,11 @@ final class Session {
   private final Map<Path, String> externalRoleDirs = new LinkedHashMap<>();
   private final Set<String> warnedOnce = new HashSet<>();
   private long bundleBytes;
+  final Vault vault;
 
-  Session(Path root, Path displayBase, List<Path> rolesPath) {
+  Session(Path root, Path displayBase, List<Path> rolesPath, Vault vault) {
     this.root = root;
+    this.vault = vault;
     this.displayBase = displayBase;
     this.rolesPath = List.copyOf(rolesPath);
   }
@@ -102,7 +107,7 @@ final class Session {
       error(referencedFrom, "cannot read " + display(file) + ": " + e.getMessage());
       return Optional.empty();
     }
-    return YamlLoader.load(display(file), text, diagnostics);
+    return YamlLoader.loadFile(display(file), text, diagnostics, vault);
   }
 
   /** Registers a role directory outside the playbook's directory, shipped as {@code roles/NAME}. */
@@ -187,7 +192,7 @@ final class Session {
       return;
     }
     try {
-      byte[] bytes = Files.readAllBytes(f);
+      byte[] bytes = decryptIfVaulted(Files.readAllBytes(f), f, at);
       bundleBytes += bytes.length;
       if (bundleBytes > MAX_BUNDLE_BYTES) {
         error(at, "the files this playbook ships add up to more than " + (MAX_BUNDLE_BYTES >> 20)
@@ -197,6 +202,20 @@ final class Session {
       bundle.put(key, bytes);
     } catch (IOException e) {
       error(at, "cannot read " + display(f) + ": " + e.getMessage());
+    }
+  }
+
+  /** A vault-encrypted file a task ships is shipped decrypted, as Ansible's copy and template do. */
+  private byte[] decryptIfVaulted(byte[] bytes, Path f, Location at) {
+    if (bytes.length < VaultCipher.HEADER.length()
+        || !new String(bytes, 0, VaultCipher.HEADER.length(), StandardCharsets.US_ASCII).equals(VaultCipher.HEADER)) {
+      return bytes;
+    }
+    try {
+      return vault.decrypt(new String(bytes, StandardCharsets.US_ASCII), display(f)).plaintext();
+    } catch (VaultException e) {
+      error(at, e.getMessage());
+      return bytes;
     }
   }
 

@@ -34,10 +34,19 @@ import java.util.TreeMap;
  * @param diff {@code --diff}
  * @param forceHandlers whether notified handlers run even after the host failed
  * @param files bundle path to content, for every file a task of the plan ships
+ * @param secrets the vault-decrypted values this plan carries, which the runner masks in every
+ *     event it reports (docs/security.md, "Vault secrets")
  */
 public record HostPlan(int format, String play, String location, List<PlanItem> items, List<PlanHandler> handlers,
     List<RoleScope> roles, Map<Precedence, Map<String, Object>> vars, TagSelection tags,
-    boolean check, boolean diff, boolean forceHandlers, Map<String, byte[]> files) {
+    boolean check, boolean diff, boolean forceHandlers, Map<String, byte[]> files, List<String> secrets) {
+
+  /** A plan that carries no vault secrets. */
+  public HostPlan(int format, String play, String location, List<PlanItem> items, List<PlanHandler> handlers,
+      List<RoleScope> roles, Map<Precedence, Map<String, Object>> vars, TagSelection tags,
+      boolean check, boolean diff, boolean forceHandlers, Map<String, byte[]> files) {
+    this(format, play, location, items, handlers, roles, vars, tags, check, diff, forceHandlers, files, List.of());
+  }
 
   public HostPlan {
     Objects.requireNonNull(play, "play");
@@ -52,6 +61,13 @@ public record HostPlan(int format, String play, String location, List<PlanItem> 
     vars = Collections.unmodifiableMap(layers);
     tags = tags == null ? TagSelection.ALL : tags;
     files = files == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(files));
+    secrets = secrets == null ? List.of() : List.copyOf(secrets);
+  }
+
+  /** This plan with other variables, role scopes and secrets (the compiler's vault rule). */
+  public HostPlan with(Map<Precedence, Map<String, Object>> newVars, List<RoleScope> newRoles, List<String> newSecrets) {
+    return new HostPlan(format, play, location, items, handlers, newRoles, newVars, tags, check, diff, forceHandlers,
+        files, newSecrets);
   }
 
   /** The plan's variables merged by precedence, before the runner adds what it learns on the host. */

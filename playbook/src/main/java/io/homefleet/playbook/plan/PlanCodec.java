@@ -107,7 +107,8 @@ public final class PlanCodec {
     return new HostPlan(integer(o.get("format"), "format"), string(o.get("play"), "play"),
         string(o.get("location"), "location"), items(o.get("items"), "items"), handlers(o.get("handlers")),
         roles(o.get("roles")), layers(o.get("vars")), tags,
-        bool(o.get("check")), bool(o.get("diff")), bool(o.get("forceHandlers")), files);
+        bool(o.get("check")), bool(o.get("diff")), bool(o.get("forceHandlers")), files,
+        strings(o.get("secrets"), "secrets"));
   }
 
   /** The variables by level; a level this agent does not know is refused rather than dropped. */

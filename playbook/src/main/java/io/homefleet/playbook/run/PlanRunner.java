@@ -60,7 +60,7 @@ public final class PlanRunner {
   /**
    * Writes the plan's bundle files under {@code bundleDir}, runs the play for this host, and
    * returns its recap (also given to {@link PlanListener#playFinished}). A failing task is a result,
-   * not an exception.
+   * not an exception. The events and the recap have the plan's vault secrets masked ({@link SecretMask}).
    *
    * @param plan the plan
    * @param bundleDir where the bundle's files go; {@code src:} arguments point into it
@@ -73,7 +73,9 @@ public final class PlanRunner {
   public PlayRecap run(HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener)
       throws PlanException, InterruptedException {
     writeBundle(plan, bundleDir, bundleWriter);
-    PlayRecap recap = new HostRun(templar, plan, bundleDir.toAbsolutePath().normalize(), invoker, listener).play();
+    SecretMask mask = new SecretMask(plan.secrets());
+    PlayRecap recap = mask.recap(new HostRun(templar, plan, bundleDir.toAbsolutePath().normalize(), invoker,
+        mask.around(listener)).play());
     listener.playFinished(recap);
     return recap;
   }

@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.homefleet.playbook.vault.Vault;
+import io.homefleet.playbook.vault.VaultCipher;
+import io.homefleet.playbook.vault.VaultException;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -31,7 +34,8 @@ import org.yaml.snakeyaml.scanner.ScannerImpl;
  *
  * <p>It follows Ansible (PyYAML, YAML 1.1): {@code yes}/{@code no}/{@code on}/{@code off} are
  * booleans, {@code 0644} is octal, merge keys ({@code <<}) work. {@code !unsafe} strings become
- * {@link Unsafe}; {@code !vault} values are refused (homefleet has no vault). Duplicate keys are
+ * {@link Unsafe}; {@code !vault} values are decrypted with the load's {@link Vault} (and a whole
+ * file that is vault-encrypted, by {@link #loadFile}), their plaintexts recorded there as secrets. Duplicate keys are
  * errors, not the silent last-one-wins of most YAML libraries. Every problem goes to the caller's
  * list; loading goes on where it can so that one run reports as much as possible.
  *
@@ -66,6 +70,44 @@ public final class YamlLoader {
    * @return the document's root, or empty when the document is empty or cannot be parsed
    */
   public static Optional<YamlNode> load(String file, String text, List<Diagnostic> problems) {
+    return load(file, text, problems, Vault.none());
+  }
+
+  /**
+   * Parses a file's content, decrypting it first when it is vault-encrypted as a whole (then every
+   * string in it is a secret of {@code vault}), and every {@code !vault} value in it.
+   */
+  public static Optional<YamlNode> loadFile(String file, String text, List<Diagnostic> problems, Vault vault) {
+    if (!VaultCipher.isEncrypted(text)) {
+      return load(file, text, problems, vault);
+    }
+    String plain;
+    try {
+      plain = new String(vault.decrypt(text, file).plaintext(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (VaultException e) {
+      problems.add(Diagnostic.error(Location.of(file), e.getMessage() + (vault.hasSecrets() ? "" : HINT)));
+      return Optional.empty();
+    }
+    Optional<YamlNode> root = load(file, plain, problems, vault);
+    root.ifPresent(r -> revealStrings(r, vault));
+    return root;
+  }
+
+  private static final String HINT = " (give the vault password with --vault-password-file FILE or"
+      + " --vault-id LABEL@FILE)";
+
+  private static void revealStrings(YamlNode node, Vault vault) {
+    if (node instanceof YamlNode.Scalar s && s.value() instanceof String str) {
+      vault.reveal(str);
+    } else if (node instanceof YamlNode.Mapping m) {
+      m.entries().forEach(e -> revealStrings(e.value(), vault));
+    } else if (node instanceof YamlNode.Sequence q) {
+      q.items().forEach(i -> revealStrings(i, vault));
+    }
+  }
+
+  /** As {@link #load(String, String, List)}, decrypting {@code !vault} values with {@code vault}. */
+  public static Optional<YamlNode> load(String file, String text, List<Diagnostic> problems, Vault vault) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(true); // reported by us, with a location
     options.setMaxAliasesForCollections(100);
@@ -87,7 +129,7 @@ public final class YamlLoader {
     if (root == null) {
       return Optional.empty();
     }
-    return Optional.of(new Converter(file, problems).convert(root, new HashSet<>()));
+    return Optional.of(new Converter(file, problems, vault).convert(root, new HashSet<>()));
   }
 
   private static String describe(MarkedYAMLException e) {
@@ -106,19 +148,19 @@ public final class YamlLoader {
   private static final class Converter {
     private final String file;
     private final List<Diagnostic> problems;
+    private final Vault vault;
 
-    Converter(String file, List<Diagnostic> problems) {
+    Converter(String file, List<Diagnostic> problems, Vault vault) {
       this.file = file;
       this.problems = problems;
+      this.vault = vault;
     }
 
     YamlNode convert(Node node, Set<Node> path) {
       Location loc = at(file, node.getStartMark());
       Tag tag = node.getTag();
       if (tag.equals(VAULT) || tag.equals(VAULT_OLD)) {
-        problems.add(Diagnostic.error(loc, "vault-encrypted values are not supported"
-            + " (decrypt it with ansible-vault, or keep the secret on the host and read it there)"));
-        return new YamlNode.Scalar(null, "", loc);
+        return vaulted(node, loc);
       }
       if (!path.add(node)) {
         problems.add(Diagnostic.error(loc, "recursive YAML alias (an anchor refers to itself)"));
@@ -141,6 +183,21 @@ public final class YamlLoader {
         return mapping(map, loc, path);
       } finally {
         path.remove(node);
+      }
+    }
+
+    /** A {@code !vault} value: its plaintext as a string, as Ansible's AnsibleVaultEncryptedUnicode reads. */
+    private YamlNode vaulted(Node node, Location loc) {
+      if (!(node instanceof ScalarNode s)) {
+        problems.add(Diagnostic.error(loc, "!vault takes the vault text as a string (a block scalar: '!vault |'),"
+            + " not a " + describeKind(node)));
+        return new YamlNode.Scalar(null, "", loc);
+      }
+      try {
+        return new YamlNode.Scalar(vault.decryptString(s.getValue(), file), "", loc);
+      } catch (VaultException e) {
+        problems.add(Diagnostic.error(loc, e.getMessage() + (vault.hasSecrets() ? "" : HINT)));
+        return new YamlNode.Scalar(null, "", loc);
       }
     }
 

@@ -2,6 +2,10 @@ package io.homefleet.playbook.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.homefleet.playbook.vault.Vault;
+import io.homefleet.playbook.vault.VaultCipher;
+import io.homefleet.playbook.vault.VaultSecret;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +59,49 @@ class YamlLoaderTest {
   }
 
   @Test
-  void load_vaultTag_isRefused() {
+  void load_vaultTagWithoutSecrets_isAnErrorAtItsPlace() {
     load("password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6135\n");
     assertThat(problems).singleElement().asString()
-        .startsWith("p.yml:1:11: vault-encrypted values are not supported");
+        .startsWith("p.yml:1:11: Attempting to decrypt but no vault secrets found (give the vault password");
+  }
+
+  @Test
+  void load_vaultTag_isDecryptedAndRecordedAsSecret() {
+    Vault vault = new Vault(List.of(VaultSecret.of("default", "pw")));
+    String enc = VaultCipher.encrypt("s3cr3t".getBytes(StandardCharsets.UTF_8), VaultSecret.of("default", "pw"));
+    String text = "a: 1\npassword: !vault |\n" + enc.indent(2) + "list:\n  - !vault-encrypted |\n" + enc.indent(6);
+
+    YamlNode.Mapping m = (YamlNode.Mapping) YamlLoader.load("p.yml", text, problems, vault).orElseThrow();
+
+    assertThat(problems).isEmpty();
+    assertThat(m.toPlain()).isEqualTo(mapOf("a", 1, "password", "s3cr3t", "list", List.of("s3cr3t")));
+    assertThat(vault.revealed()).containsExactly("s3cr3t");
+  }
+
+  @Test
+  void load_vaultTagWrongPassword_namesLineAndColumn() {
+    Vault vault = new Vault(List.of(VaultSecret.of("default", "other")));
+    String enc = VaultCipher.encrypt("s3cr3t".getBytes(StandardCharsets.UTF_8), VaultSecret.of("default", "pw"));
+
+    YamlLoader.load("vars.yml", "a: 1\nb:\n  c: !vault |\n" + enc.indent(4), problems, vault);
+
+    assertThat(problems).extracting(Diagnostic::toString).containsExactly(
+        "vars.yml:3:6: Decryption failed (no vault secrets were found that could decrypt) on vars.yml");
+  }
+
+  @Test
+  void loadFile_encryptedWholeFile_isDecryptedAndEveryStringIsSecret() {
+    VaultSecret pw = VaultSecret.of("default", "pw");
+    Vault vault = new Vault(List.of(pw));
+    String enc = VaultCipher.encrypt("user: admin\nport: 5432\n".getBytes(StandardCharsets.UTF_8), pw);
+
+    YamlNode m = YamlLoader.loadFile("v.yml", enc, problems, vault).orElseThrow();
+
+    assertThat(m.toPlain()).isEqualTo(mapOf("user", "admin", "port", 5432));
+    assertThat(vault.revealed()).containsExactly("admin");
+    assertThat(YamlLoader.loadFile("v.yml", enc, problems, Vault.none())).isEmpty();
+    assertThat(problems).extracting(Diagnostic::toString).singleElement().asString()
+        .startsWith("v.yml: Attempting to decrypt but no vault secrets found");
   }
 
   @Test
