@@ -140,11 +140,20 @@ class SessionClientTest {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private Server server;
   private SessionClient client;
+  private CompletableFuture<Integer> running;
 
   @AfterEach
   void tearDown() throws InterruptedException {
     if (client != null) {
       client.close();
+    }
+    if (running != null) {
+      // run() writes the status file as it ends; JUnit must not delete the directory under it.
+      try {
+        running.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // the test has said what it had to; only the directory's removal waits on this
+      }
     }
     if (server != null) {
       server.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -177,13 +186,14 @@ class SessionClientTest {
         FactsCollector.system()::collect, Clock.systemUTC(), timer, new AgentStatus(cfg.stateDir()), "test",
         Modules.builtin(), Modules::ansible, (module, result, nanos) -> { }, Journal.open(cfg.stateDir()), null);
     SessionClient c = client;
-    return CompletableFuture.supplyAsync(() -> {
+    running = CompletableFuture.supplyAsync(() -> {
       try {
         return c.run();
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
     });
+    return running;
   }
 
   private static ControllerMessage ping(String taskId) {
