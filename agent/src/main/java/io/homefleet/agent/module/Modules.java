@@ -9,6 +9,7 @@ import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.agent.module.cron.CronModule;
 import io.homefleet.agent.module.edit.BlockInFileModule;
 import io.homefleet.agent.module.edit.LineInFileModule;
+import io.homefleet.agent.module.edit.ReplaceModule;
 import io.homefleet.agent.module.file.FileModule;
 import io.homefleet.agent.module.file.StatModule;
 import io.homefleet.agent.module.geturl.GetUrlModule;
@@ -34,10 +35,10 @@ public final class Modules {
   public static Map<String, Module> builtin() {
     Map<String, Module> m = new LinkedHashMap<>();
     for (Module mod : List.of(CommandModule.command(), CommandModule.shell(), new PingModule(), new FileModule(),
-        new CopyModule(), new TemplateModule(), new LineInFileModule(), new BlockInFileModule(), new StatModule(),
-        new AptModule(), SystemdModule.systemd(), SystemdModule.service(), new UserModule(), new GroupModule(),
-        new CronModule(), new GetUrlModule(), new UnarchiveModule(), new DebugModule(), new SetFactModule(),
-        new AssertModule(), new FailModule(), new SetupModule())) {
+        new CopyModule(), new TemplateModule(), new LineInFileModule(), new BlockInFileModule(), new ReplaceModule(),
+        new StatModule(), new AptModule(), SystemdModule.systemd(), SystemdModule.service(), new UserModule(),
+        new GroupModule(), new CronModule(), new GetUrlModule(), new UnarchiveModule(), new DebugModule(),
+        new SetFactModule(), new AssertModule(), new FailModule(), new SetupModule())) {
       m.put(mod.name(), mod);
     }
     return m;

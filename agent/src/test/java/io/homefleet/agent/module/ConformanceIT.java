@@ -14,6 +14,7 @@ import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.agent.module.cron.CronModule;
 import io.homefleet.agent.module.edit.BlockInFileModule;
 import io.homefleet.agent.module.edit.LineInFileModule;
+import io.homefleet.agent.module.edit.ReplaceModule;
 import io.homefleet.agent.module.file.AtomicFiles;
 import io.homefleet.agent.module.file.FileModule;
 import io.homefleet.agent.module.geturl.GetUrlModule;
@@ -152,6 +153,11 @@ class ConformanceIT {
     c.add(new Case("blockinfile: state=absent removes the block", new BlockInFileModule(), dir -> {
       Path f = write(dir.resolve("cfg"), "a\n# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\nb\n");
       return new Fixture(Map.of("path", f.toString(), "state", "absent"), tree(dir));
+    }));
+    c.add(new Case("replace: backrefs between after and before", new ReplaceModule(), dir -> {
+      Path f = write(dir.resolve("app.ini"), "[db]\nhost = old\n[cache]\nhost = old\n");
+      return new Fixture(Map.of("path", f.toString(), "regexp", "^host = (?P<h>\\w+)$", "replace", "host = \\g<h>.lan",
+          "after", "\\[db\\]", "before", "\\[cache\\]", "backup", true), tree(dir));
     }));
     c.add(new Case("cron: a job in a cron_file", new CronModule(), dir -> new Fixture(
         Map.of("name", "nightly backup", "minute", "0", "hour", "3", "job", "/usr/local/bin/backup",
