@@ -12,7 +12,9 @@ import io.homefleet.agent.module.edit.LineInFileModule;
 import io.homefleet.agent.module.edit.ReplaceModule;
 import io.homefleet.agent.module.file.FileModule;
 import io.homefleet.agent.module.find.FindModule;
+import io.homefleet.agent.module.file.SlurpModule;
 import io.homefleet.agent.module.file.StatModule;
+import io.homefleet.agent.module.file.TempFileModule;
 import io.homefleet.agent.module.getent.GetentModule;
 import io.homefleet.agent.module.geturl.GetUrlModule;
 import io.homefleet.agent.module.logic.AssertModule;
@@ -38,10 +40,10 @@ public final class Modules {
     Map<String, Module> m = new LinkedHashMap<>();
     for (Module mod : List.of(CommandModule.command(), CommandModule.shell(), new PingModule(), new FileModule(),
         new CopyModule(), new TemplateModule(), new LineInFileModule(), new BlockInFileModule(), new ReplaceModule(),
-        new StatModule(), new FindModule(), new GetentModule(), new AptModule(), SystemdModule.systemd(),
-        SystemdModule.service(), new UserModule(), new GroupModule(), new CronModule(), new GetUrlModule(),
-        new UnarchiveModule(), new DebugModule(), new SetFactModule(), new AssertModule(), new FailModule(),
-        new SetupModule())) {
+        new StatModule(), new FindModule(), new TempFileModule(), new SlurpModule(), new GetentModule(),
+        new AptModule(), SystemdModule.systemd(), SystemdModule.service(), new UserModule(), new GroupModule(),
+        new CronModule(), new GetUrlModule(), new UnarchiveModule(), new DebugModule(), new SetFactModule(),
+        new AssertModule(), new FailModule(), new SetupModule())) {
       m.put(mod.name(), mod);
     }
     return m;

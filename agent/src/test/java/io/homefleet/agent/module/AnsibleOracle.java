@@ -71,6 +71,9 @@ public final class AnsibleOracle {
       r.keySet().removeIf(k -> k.startsWith("_ansible") || k.equals("invocation") || k.equals("action"));
       if (r.get("ansible_facts") instanceof Map<?, ?> facts) {
         facts.remove("discovered_interpreter_python");
+        if (facts.isEmpty()) {
+          r.remove("ansible_facts");
+        }
       }
       results.add(r);
     }
