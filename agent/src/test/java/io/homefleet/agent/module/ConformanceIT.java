@@ -18,6 +18,7 @@ import io.homefleet.agent.module.edit.ReplaceModule;
 import io.homefleet.agent.module.file.AtomicFiles;
 import io.homefleet.agent.module.file.FileModule;
 import io.homefleet.agent.module.geturl.GetUrlModule;
+import io.homefleet.agent.module.sysctl.SysctlModule;
 import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
 import java.io.ByteArrayOutputStream;
@@ -159,6 +160,12 @@ class ConformanceIT {
       return new Fixture(Map.of("path", f.toString(), "regexp", "^host = (?P<h>\\w+)$", "replace", "host = \\g<h>.lan",
           "after", "\\[db\\]", "before", "\\[cache\\]", "backup", true), tree(dir));
     }));
+    c.add(new Case("sysctl: a key in a sysctl_file (reload off: /proc/sys is not written)", new SysctlModule(),
+        dir -> {
+          Path f = write(dir.resolve("99-hf.conf"), "# tuned\nvm.swappiness = 60\n");
+          return new Fixture(Map.of("name", "vm.swappiness", "value", "10", "sysctl_file", f.toString(), "reload", false),
+              tree(dir));
+        }));
     c.add(new Case("cron: a job in a cron_file", new CronModule(), dir -> new Fixture(
         Map.of("name", "nightly backup", "minute", "0", "hour", "3", "job", "/usr/local/bin/backup",
             "cron_file", dir.resolve("hf-backup").toString(), "user", "root"), tree(dir))));
