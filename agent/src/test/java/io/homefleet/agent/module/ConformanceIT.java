@@ -18,6 +18,7 @@ import io.homefleet.agent.module.edit.ReplaceModule;
 import io.homefleet.agent.module.file.AtomicFiles;
 import io.homefleet.agent.module.file.FileModule;
 import io.homefleet.agent.module.geturl.GetUrlModule;
+import io.homefleet.agent.module.modprobe.ModprobeModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
 import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
@@ -166,6 +167,16 @@ class ConformanceIT {
           return new Fixture(Map.of("name", "vm.swappiness", "value", "10", "sysctl_file", f.toString(), "reload", false),
               tree(dir));
         }));
+    Path modRoot = tempDir("hf-modprobe-root");
+    c.add(new Case("modprobe: persistent, under a stand-in root (no kernel module is loaded)",
+        new ModprobeModule(modRoot), dir -> {
+          write(modRoot.resolve("proc/modules"), "br_netfilter 32768 0 - Live 0x0\n");
+          write(modRoot.resolve("lib/modules/" + System.getProperty("os.version") + "/modules.builtin"), "");
+          write(modRoot.resolve("etc/modprobe.d/old.conf"), "options br_netfilter a=0\n");
+          Files.createDirectories(modRoot.resolve("etc/modules-load.d"));
+          return new Fixture(Map.of("name", "br_netfilter", "params", "a=1", "persistent", "present"),
+              tree(modRoot.resolve("etc")), Optional.empty(), Map.of(), () -> exec("rm", "-rf", modRoot.toString()));
+        }));
     c.add(new Case("cron: a job in a cron_file", new CronModule(), dir -> new Fixture(
         Map.of("name", "nightly backup", "minute", "0", "hour", "3", "job", "/usr/local/bin/backup",
             "cron_file", dir.resolve("hf-backup").toString(), "user", "root"), tree(dir))));
@@ -275,6 +286,14 @@ class ConformanceIT {
   private static Outcome run(Case c, Fixture f, Path dir, boolean check) throws Exception {
     return Run.of(c.module(), f.args()).check(check).diff().vars(f.vars()).bundle(f.bundle())
         .workDir(dir.resolve(".work")).go();
+  }
+
+  static Path tempDir(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static Path write(Path p, String content) throws IOException {
