@@ -20,6 +20,7 @@ import io.homefleet.agent.module.file.FileModule;
 import io.homefleet.agent.module.geturl.GetUrlModule;
 import io.homefleet.agent.module.modprobe.ModprobeModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
+import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
 import java.io.ByteArrayOutputStream;
@@ -177,6 +178,9 @@ class ConformanceIT {
           return new Fixture(Map.of("name", "br_netfilter", "params", "a=1", "persistent", "present"),
               tree(modRoot.resolve("etc")), Optional.empty(), Map.of(), () -> exec("rm", "-rf", modRoot.toString()));
         }));
+    c.add(new Case("authorized_key: a key with options into a new .ssh", new AuthorizedKeyModule(), dir -> new Fixture(
+        Map.of("user", System.getProperty("user.name"), "path", dir.resolve("home/.ssh/authorized_keys").toString(),
+            "key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIconf test@hf", "key_options", "no-pty"), tree(dir))));
     c.add(new Case("cron: a job in a cron_file", new CronModule(), dir -> new Fixture(
         Map.of("name", "nightly backup", "minute", "0", "hour", "3", "job", "/usr/local/bin/backup",
             "cron_file", dir.resolve("hf-backup").toString(), "user", "root"), tree(dir))));

@@ -8,7 +8,6 @@ import io.homefleet.agent.exec.TaskException;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -49,7 +48,10 @@ public final class TempFileModule implements Module {
         } else {
           Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        return Outcome.result(true, "", pathInfo(p, state));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("path", p.toString());
+        data.putAll(PathInfo.of(p));
+        return Outcome.result(true, "", data);
       } catch (FileAlreadyExistsException e) {
         // Python's mkstemp tries another name, up to TMP_MAX times.
       } catch (IOException e) {
@@ -57,21 +59,6 @@ public final class TempFileModule implements Module {
       }
     }
     throw a.error("No usable temporary file name found");
-  }
-
-  /** What Ansible's exit_json adds to a result with a {@code path} (add_path_info). */
-  private static Map<String, Object> pathInfo(Path p, String state) throws IOException {
-    Map<String, Object> st = StatInfo.of(p, LinkOption.NOFOLLOW_LINKS);
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("path", p.toString());
-    data.put("uid", st.get("uid"));
-    data.put("gid", st.get("gid"));
-    data.put("owner", st.get("pw_name"));
-    data.put("group", st.get("gr_name"));
-    data.put("mode", st.get("mode"));
-    data.put("state", state);
-    data.put("size", st.get("size"));
-    return data;
   }
 
   private String randomName() {
