@@ -21,6 +21,7 @@ import io.homefleet.agent.module.logic.AssertModule;
 import io.homefleet.agent.module.logic.DebugModule;
 import io.homefleet.agent.module.logic.FailModule;
 import io.homefleet.agent.module.logic.SetFactModule;
+import io.homefleet.agent.module.hostname.HostnameModule;
 import io.homefleet.agent.module.modprobe.ModprobeModule;
 import io.homefleet.agent.module.setup.SetupModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
@@ -47,7 +48,7 @@ public final class Modules {
         new AptModule(), SystemdModule.systemd(), SystemdModule.service(), new UserModule(), new GroupModule(),
         new CronModule(), new GetUrlModule(), new UnarchiveModule(), new DebugModule(), new SetFactModule(),
         new AssertModule(), new FailModule(), new SetupModule(), new SysctlModule(),
-        new ModprobeModule(), new AuthorizedKeyModule())) {
+        new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule())) {
       m.put(mod.name(), mod);
     }
     return m;

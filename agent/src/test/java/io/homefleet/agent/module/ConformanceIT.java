@@ -18,6 +18,7 @@ import io.homefleet.agent.module.edit.ReplaceModule;
 import io.homefleet.agent.module.file.AtomicFiles;
 import io.homefleet.agent.module.file.FileModule;
 import io.homefleet.agent.module.geturl.GetUrlModule;
+import io.homefleet.agent.module.hostname.HostnameModule;
 import io.homefleet.agent.module.modprobe.ModprobeModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
 import io.homefleet.agent.module.user.AuthorizedKeyModule;
@@ -178,9 +179,20 @@ class ConformanceIT {
           return new Fixture(Map.of("name", "br_netfilter", "params", "a=1", "persistent", "present"),
               tree(modRoot.resolve("etc")), Optional.empty(), Map.of(), () -> exec("rm", "-rf", modRoot.toString()));
         }));
-    c.add(new Case("authorized_key: a key with options into a new .ssh", new AuthorizedKeyModule(), dir -> new Fixture(
-        Map.of("user", System.getProperty("user.name"), "path", dir.resolve("home/.ssh/authorized_keys").toString(),
-            "key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIconf test@hf", "key_options", "no-pty"), tree(dir))));
+    c.add(new Case("authorized_key: a key with options into a new .ssh", new AuthorizedKeyModule(), dir -> {
+      // The home directory exists; .ssh in it is the module's to create, as in Ansible.
+      Path home = Files.createDirectories(dir.resolve("home"));
+      return new Fixture(Map.of("user", System.getProperty("user.name"), "path",
+          home.resolve(".ssh/authorized_keys").toString(), "key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIconf test@hf",
+          "key_options", "no-pty"), tree(dir));
+    }));
+    Path hostRoot = tempDir("hf-hostname-root");
+    c.add(new Case("hostname: /etc/hostname under a stand-in root (the build host is not renamed)",
+        new HostnameModule(hostRoot), dir -> {
+          write(hostRoot.resolve("etc/hostname"), "old-name\n");
+          return new Fixture(Map.of("name", "web1.lab.example"), tree(hostRoot), Optional.empty(), Map.of(),
+              () -> exec("rm", "-rf", hostRoot.toString()));
+        }));
     c.add(new Case("cron: a job in a cron_file", new CronModule(), dir -> new Fixture(
         Map.of("name", "nightly backup", "minute", "0", "hour", "3", "job", "/usr/local/bin/backup",
             "cron_file", dir.resolve("hf-backup").toString(), "user", "root"), tree(dir))));
