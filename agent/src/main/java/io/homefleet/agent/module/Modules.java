@@ -25,6 +25,7 @@ import io.homefleet.agent.module.hostname.HostnameModule;
 import io.homefleet.agent.module.modprobe.ModprobeModule;
 import io.homefleet.agent.module.setup.SetupModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
+import io.homefleet.agent.module.timezone.TimezoneModule;
 import io.homefleet.agent.module.systemd.SystemdModule;
 import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
@@ -48,7 +49,7 @@ public final class Modules {
         new AptModule(), SystemdModule.systemd(), SystemdModule.service(), new UserModule(), new GroupModule(),
         new CronModule(), new GetUrlModule(), new UnarchiveModule(), new DebugModule(), new SetFactModule(),
         new AssertModule(), new FailModule(), new SetupModule(), new SysctlModule(),
-        new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule())) {
+        new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule())) {
       m.put(mod.name(), mod);
     }
     return m;

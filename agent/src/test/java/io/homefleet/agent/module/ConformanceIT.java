@@ -21,6 +21,7 @@ import io.homefleet.agent.module.geturl.GetUrlModule;
 import io.homefleet.agent.module.hostname.HostnameModule;
 import io.homefleet.agent.module.modprobe.ModprobeModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
+import io.homefleet.agent.module.timezone.TimezoneModule;
 import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
@@ -192,6 +193,16 @@ class ConformanceIT {
           write(hostRoot.resolve("etc/hostname"), "old-name\n");
           return new Fixture(Map.of("name", "web1.lab.example"), tree(hostRoot), Optional.empty(), Map.of(),
               () -> exec("rm", "-rf", hostRoot.toString()));
+        }));
+    Path tzRoot = tempDir("hf-timezone-root");
+    c.add(new Case("timezone: /etc/timezone and /etc/localtime under a stand-in root", new TimezoneModule(tzRoot),
+        dir -> {
+          write(tzRoot.resolve("usr/share/zoneinfo/Etc/UTC"), "TZif utc");
+          write(tzRoot.resolve("usr/share/zoneinfo/Europe/Berlin"), "TZif berlin");
+          write(tzRoot.resolve("etc/timezone"), "Etc/UTC\n");
+          Files.createSymbolicLink(tzRoot.resolve("etc/localtime"), Path.of("/usr/share/zoneinfo/Etc/UTC"));
+          return new Fixture(Map.of("name", "Europe/Berlin"), tree(tzRoot.resolve("etc")), Optional.empty(), Map.of(),
+              () -> exec("rm", "-rf", tzRoot.toString()));
         }));
     c.add(new Case("cron: a job in a cron_file", new CronModule(), dir -> new Fixture(
         Map.of("name", "nightly backup", "minute", "0", "hour", "3", "job", "/usr/local/bin/backup",

@@ -121,6 +121,8 @@ public final class ModuleSpecs {
           ArgSpec.of("name", STR).mandatory(),
           ArgSpec.of("use", STR).choices("alpine", "debian", "freebsd", "generic", "macos", "macosx", "darwin",
               "openbsd", "openrc", "redhat", "sles", "solaris", "systemd")),
+      ModuleSpec.collection("community.general.timezone",
+          ArgSpec.of("hwclock", STR).choices("local", "UTC").aliases("rtc"), ArgSpec.of("name", STR)),
       ModuleSpec.builtin("apt",
           ArgSpec.of("name", LIST).aliases("package", "pkg"),
           ArgSpec.of("state", STR).choices("absent", "build-dep", "latest", "present", "fixed"),
