@@ -30,6 +30,7 @@ import io.homefleet.agent.module.systemd.SystemdModule;
 import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
+import io.homefleet.agent.module.wait.PauseModule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,8 @@ public final class Modules {
         new AptModule(), SystemdModule.systemd(), SystemdModule.service(), new UserModule(), new GroupModule(),
         new CronModule(), new GetUrlModule(), new UnarchiveModule(), new DebugModule(), new SetFactModule(),
         new AssertModule(), new FailModule(), new SetupModule(), new SysctlModule(),
-        new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule())) {
+        new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(),
+        new PauseModule())) {
       m.put(mod.name(), mod);
     }
     return m;

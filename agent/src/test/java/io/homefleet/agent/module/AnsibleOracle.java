@@ -64,7 +64,9 @@ public final class AnsibleOracle {
     pb.environment().put("ANSIBLE_NOCOLOR", "1");
     Process p = pb.start();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("ansible-playbook finished").isTrue();
-    JsonNode out = JSON.readTree(dir.resolve("ansible.json").toFile());
+    // Action plugins (pause) may display lines before the callback's JSON document.
+    String text = Files.readString(dir.resolve("ansible.json"));
+    JsonNode out = JSON.readTree(text.substring(Math.max(0, text.startsWith("{") ? 0 : text.indexOf("\n{") + 1)));
     List<Map<String, Object>> results = new ArrayList<>();
     for (JsonNode task : out.path("plays").path(0).path("tasks")) {
       Map<String, Object> r = JSON.convertValue(task.path("hosts").path("localhost"), Map.class);

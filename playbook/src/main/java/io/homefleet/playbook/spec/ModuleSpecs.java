@@ -123,6 +123,8 @@ public final class ModuleSpecs {
               "openbsd", "openrc", "redhat", "sles", "solaris", "systemd")),
       ModuleSpec.collection("community.general.timezone",
           ArgSpec.of("hwclock", STR).choices("local", "UTC").aliases("rtc"), ArgSpec.of("name", STR)),
+      ModuleSpec.builtin("pause",
+          ArgSpec.of("minutes", RAW), ArgSpec.of("seconds", RAW), ArgSpec.of("prompt", STR), ArgSpec.of("echo", BOOL)),
       ModuleSpec.builtin("apt",
           ArgSpec.of("name", LIST).aliases("package", "pkg"),
           ArgSpec.of("state", STR).choices("absent", "build-dep", "latest", "present", "fixed"),
