@@ -31,6 +31,7 @@ import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
 import io.homefleet.agent.module.wait.PauseModule;
+import io.homefleet.agent.module.wait.WaitForModule;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class Modules {
         new CronModule(), new GetUrlModule(), new UnarchiveModule(), new DebugModule(), new SetFactModule(),
         new AssertModule(), new FailModule(), new SetupModule(), new SysctlModule(),
         new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(),
-        new PauseModule())) {
+        new PauseModule(), new WaitForModule())) {
       m.put(mod.name(), mod);
     }
     return m;

@@ -3,8 +3,10 @@ package io.homefleet.agent.module.edit;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,6 +62,15 @@ public final class PythonRegex {
     }
     m.appendTail(out);
     return new Subn(out.toString(), count);
+  }
+
+  /** Python's {@code match.groupdict()}: each named group's value (null when it did not take part). */
+  public Map<String, String> groupDict(Matcher m) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String n : names) {
+      out.put(n, m.group(javaName(n)));
+    }
+    return out;
   }
 
   /** Parses a replacement template against this pattern's groups; fails as Python's would. */
