@@ -10,17 +10,29 @@ import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.agent.module.cron.CronModule;
 import io.homefleet.agent.module.edit.BlockInFileModule;
 import io.homefleet.agent.module.edit.LineInFileModule;
+import io.homefleet.agent.module.edit.ReplaceModule;
 import io.homefleet.agent.module.file.FileModule;
+import io.homefleet.agent.module.find.FindModule;
+import io.homefleet.agent.module.file.SlurpModule;
 import io.homefleet.agent.module.file.StatModule;
+import io.homefleet.agent.module.file.TempFileModule;
+import io.homefleet.agent.module.getent.GetentModule;
 import io.homefleet.agent.module.geturl.GetUrlModule;
 import io.homefleet.agent.module.logic.AssertModule;
 import io.homefleet.agent.module.logic.DebugModule;
 import io.homefleet.agent.module.logic.FailModule;
 import io.homefleet.agent.module.logic.SetFactModule;
+import io.homefleet.agent.module.hostname.HostnameModule;
+import io.homefleet.agent.module.modprobe.ModprobeModule;
 import io.homefleet.agent.module.setup.SetupModule;
+import io.homefleet.agent.module.sysctl.SysctlModule;
+import io.homefleet.agent.module.timezone.TimezoneModule;
 import io.homefleet.agent.module.systemd.SystemdModule;
+import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
+import io.homefleet.agent.module.wait.PauseModule;
+import io.homefleet.agent.module.wait.WaitForModule;
 import io.homefleet.playbook.spec.ModuleSpec;
 import io.homefleet.playbook.spec.ModuleSpecs;
 import java.util.LinkedHashMap;
@@ -38,10 +50,13 @@ public final class Modules {
   public static Map<String, Module> builtin() {
     Map<String, Module> m = new LinkedHashMap<>();
     for (Module mod : List.of(CommandModule.command(), CommandModule.shell(), new PingModule(), new FileModule(),
-        new CopyModule(), new TemplateModule(), new LineInFileModule(), new BlockInFileModule(), new StatModule(),
+        new CopyModule(), new TemplateModule(), new LineInFileModule(), new BlockInFileModule(), new ReplaceModule(),
+        new StatModule(), new FindModule(), new TempFileModule(), new SlurpModule(), new GetentModule(),
         new AptModule(), SystemdModule.systemd(), SystemdModule.service(), new UserModule(), new GroupModule(),
         new CronModule(), new GetUrlModule(), new UnarchiveModule(), new DebugModule(), new SetFactModule(),
-        new AssertModule(), new FailModule(), new SetupModule())) {
+        new AssertModule(), new FailModule(), new SetupModule(), new SysctlModule(),
+        new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(),
+        new PauseModule(), new WaitForModule())) {
       m.put(mod.name(), mod);
     }
     return m;

@@ -14,9 +14,15 @@ import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.agent.module.cron.CronModule;
 import io.homefleet.agent.module.edit.BlockInFileModule;
 import io.homefleet.agent.module.edit.LineInFileModule;
+import io.homefleet.agent.module.edit.ReplaceModule;
 import io.homefleet.agent.module.file.AtomicFiles;
 import io.homefleet.agent.module.file.FileModule;
 import io.homefleet.agent.module.geturl.GetUrlModule;
+import io.homefleet.agent.module.hostname.HostnameModule;
+import io.homefleet.agent.module.modprobe.ModprobeModule;
+import io.homefleet.agent.module.sysctl.SysctlModule;
+import io.homefleet.agent.module.timezone.TimezoneModule;
+import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
 import java.io.ByteArrayOutputStream;
@@ -153,6 +159,51 @@ class ConformanceIT {
       Path f = write(dir.resolve("cfg"), "a\n# BEGIN ANSIBLE MANAGED BLOCK\nx\n# END ANSIBLE MANAGED BLOCK\nb\n");
       return new Fixture(Map.of("path", f.toString(), "state", "absent"), tree(dir));
     }));
+    c.add(new Case("replace: backrefs between after and before", new ReplaceModule(), dir -> {
+      Path f = write(dir.resolve("app.ini"), "[db]\nhost = old\n[cache]\nhost = old\n");
+      return new Fixture(Map.of("path", f.toString(), "regexp", "^host = (?P<h>\\w+)$", "replace", "host = \\g<h>.lan",
+          "after", "\\[db\\]", "before", "\\[cache\\]", "backup", true), tree(dir));
+    }));
+    c.add(new Case("sysctl: a key in a sysctl_file (reload off: /proc/sys is not written)", new SysctlModule(),
+        dir -> {
+          Path f = write(dir.resolve("99-hf.conf"), "# tuned\nvm.swappiness = 60\n");
+          return new Fixture(Map.of("name", "vm.swappiness", "value", "10", "sysctl_file", f.toString(), "reload", false),
+              tree(dir));
+        }));
+    Path modRoot = tempDir("hf-modprobe-root");
+    c.add(new Case("modprobe: persistent, under a stand-in root (no kernel module is loaded)",
+        new ModprobeModule(modRoot), dir -> {
+          write(modRoot.resolve("proc/modules"), "br_netfilter 32768 0 - Live 0x0\n");
+          write(modRoot.resolve("lib/modules/" + System.getProperty("os.version") + "/modules.builtin"), "");
+          write(modRoot.resolve("etc/modprobe.d/old.conf"), "options br_netfilter a=0\n");
+          Files.createDirectories(modRoot.resolve("etc/modules-load.d"));
+          return new Fixture(Map.of("name", "br_netfilter", "params", "a=1", "persistent", "present"),
+              tree(modRoot.resolve("etc")), Optional.empty(), Map.of(), () -> exec("rm", "-rf", modRoot.toString()));
+        }));
+    c.add(new Case("authorized_key: a key with options into a new .ssh", new AuthorizedKeyModule(), dir -> {
+      // The home directory exists; .ssh in it is the module's to create, as in Ansible.
+      Path home = Files.createDirectories(dir.resolve("home"));
+      return new Fixture(Map.of("user", System.getProperty("user.name"), "path",
+          home.resolve(".ssh/authorized_keys").toString(), "key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIconf test@hf",
+          "key_options", "no-pty"), tree(dir));
+    }));
+    Path hostRoot = tempDir("hf-hostname-root");
+    c.add(new Case("hostname: /etc/hostname under a stand-in root (the build host is not renamed)",
+        new HostnameModule(hostRoot), dir -> {
+          write(hostRoot.resolve("etc/hostname"), "old-name\n");
+          return new Fixture(Map.of("name", "web1.lab.example"), tree(hostRoot), Optional.empty(), Map.of(),
+              () -> exec("rm", "-rf", hostRoot.toString()));
+        }));
+    Path tzRoot = tempDir("hf-timezone-root");
+    c.add(new Case("timezone: /etc/timezone and /etc/localtime under a stand-in root", new TimezoneModule(tzRoot),
+        dir -> {
+          write(tzRoot.resolve("usr/share/zoneinfo/Etc/UTC"), "TZif utc");
+          write(tzRoot.resolve("usr/share/zoneinfo/Europe/Berlin"), "TZif berlin");
+          write(tzRoot.resolve("etc/timezone"), "Etc/UTC\n");
+          Files.createSymbolicLink(tzRoot.resolve("etc/localtime"), Path.of("/usr/share/zoneinfo/Etc/UTC"));
+          return new Fixture(Map.of("name", "Europe/Berlin"), tree(tzRoot.resolve("etc")), Optional.empty(), Map.of(),
+              () -> exec("rm", "-rf", tzRoot.toString()));
+        }));
     c.add(new Case("cron: a job in a cron_file", new CronModule(), dir -> new Fixture(
         Map.of("name", "nightly backup", "minute", "0", "hour", "3", "job", "/usr/local/bin/backup",
             "cron_file", dir.resolve("hf-backup").toString(), "user", "root"), tree(dir))));
@@ -262,6 +313,14 @@ class ConformanceIT {
   private static Outcome run(Case c, Fixture f, Path dir, boolean check) throws Exception {
     return Run.of(c.module(), f.args()).check(check).diff().vars(f.vars()).bundle(f.bundle())
         .workDir(dir.resolve(".work")).go();
+  }
+
+  static Path tempDir(String prefix) {
+    try {
+      return Files.createTempDirectory(prefix);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static Path write(Path p, String content) throws IOException {

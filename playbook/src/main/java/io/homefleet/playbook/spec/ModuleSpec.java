@@ -43,6 +43,22 @@ public record ModuleSpec(String name, List<String> aliases, List<ArgSpec> args, 
         Optional.empty(), false);
   }
 
+  /**
+   * A module from a collection ({@code ansible.posix.sysctl}): its short name, the FQCN, and the
+   * {@code ansible.builtin}/{@code ansible.legacy} names that ansible-core redirects to it.
+   */
+  public static ModuleSpec collection(String fqcn, ArgSpec... args) {
+    String name = fqcn.substring(fqcn.lastIndexOf('.') + 1);
+    return new ModuleSpec(name, List.of(fqcn, "ansible.builtin." + name, "ansible.legacy." + name), List.of(args),
+        Optional.empty(), false);
+  }
+
+  /** The collection a module comes from ({@code ansible.posix}), or empty for ansible-core's own. */
+  public Optional<String> collection() {
+    return aliases.isEmpty() || aliases.get(0).startsWith("ansible.builtin.") ? Optional.empty()
+        : Optional.of(aliases.get(0).substring(0, aliases.get(0).lastIndexOf('.')));
+  }
+
   public ModuleSpec withFreeForm(String argName) {
     return new ModuleSpec(name, aliases, args, Optional.of(argName), runsOnController, anyKeys);
   }

@@ -52,7 +52,7 @@ class AnsibleDocsTest {
   void everyDocumentedOption_isInTheSpec_withAnsiblesAliasesRequiredAndChoices() throws IOException {
     List<String> problems = new ArrayList<>();
     for (ModuleSpec spec : ModuleSpecs.all()) {
-      Map<String, Object> options = documentedOptions(spec.name());
+      Map<String, Object> options = documentedOptions(spec);
       Map<String, ArgSpec> mine = spec.argsByName();
       for (Map.Entry<String, Object> e : options.entrySet()) {
         if (PSEUDO.contains(e.getKey())) {
@@ -91,7 +91,7 @@ class AnsibleDocsTest {
     List<String> problems = new ArrayList<>();
     int tasks = 0;
     for (ModuleSpec spec : ModuleSpecs.all()) {
-      Object examples = YAML.readValue(block(source(spec.name()), "EXAMPLES").orElse("[]"), Object.class);
+      Object examples = YAML.readValue(block(source(spec), "EXAMPLES").orElse("[]"), Object.class);
       for (Map<?, ?> task : tasks(examples)) {
         Optional<?> key = task.keySet().stream().filter(k -> ModuleSpecs.find(String.valueOf(k)).isPresent()
             && !TASK_KEYWORDS.contains(String.valueOf(k))).findFirst();
@@ -141,7 +141,7 @@ class AnsibleDocsTest {
     return out;
   }
 
-  private static Map<String, Object> documentedOptions(String module) throws IOException {
+  private static Map<String, Object> documentedOptions(ModuleSpec module) throws IOException {
     Map<?, ?> doc = YAML.readValue(block(source(module), "DOCUMENTATION").orElseThrow(), Map.class);
     Map<String, Object> options = new LinkedHashMap<>();
     if (doc.get("options") instanceof Map<?, ?> o) {
@@ -162,8 +162,16 @@ class AnsibleDocsTest {
     return options;
   }
 
-  private static String source(String module) throws IOException {
-    return Files.readString(MODULES.resolve(module + ".py"));
+  /** ansible-core's module, or a collection's from Debian's ansible package (apt install ansible). */
+  private static String source(ModuleSpec module) throws IOException {
+    if (module.collection().isEmpty()) {
+      return Files.readString(MODULES.resolve(module.name() + ".py"));
+    }
+    Path collections = MODULES.getParent().resolveSibling("ansible_collections");
+    Path file = collections.resolve(module.collection().get().replace('.', '/')).resolve("plugins/modules")
+        .resolve(module.name() + ".py");
+    assertThat(file).as("%s's source (apt install ansible: Debian's collections)", module.aliases().get(0)).exists();
+    return Files.readString(file);
   }
 
   /** The text of {@code NAME = r'''...'''} in a Python source. */

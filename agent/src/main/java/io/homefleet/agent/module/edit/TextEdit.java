@@ -130,57 +130,20 @@ final class TextEdit {
   }
 
   static Pattern compile(Args a, String name, String regex) throws TaskException {
+    return compile(a, name, regex, 0).pattern();
+  }
+
+  /** A Python regular expression from argument {@code name}; a bad one fails naming it. */
+  static PythonRegex compile(Args a, String name, String regex, int flags) throws TaskException {
     try {
-      return Pattern.compile(pythonToJava(regex));
+      return PythonRegex.compile(regex, flags);
     } catch (PatternSyntaxException e) {
       throw a.error(name + " is not a valid regular expression: " + e.getDescription() + " in '" + regex + "'");
     }
   }
 
-  /** Python's named groups {@code (?P<name>...)} and {@code (?P=name)} in Java's spelling. */
-  private static String pythonToJava(String regex) {
-    return regex.replace("(?P<", "(?<").replaceAll("\\(\\?P=(\\w+)\\)", "\\\\k<$1>");
-  }
-
   /** Python's {@code match.expand}: {@code \1}, {@code \g<1>}, {@code \g<name>} in {@code template}. */
   static String expand(Matcher m, String template) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < template.length(); i++) {
-      char c = template.charAt(i);
-      if (c != '\\' || i + 1 == template.length()) {
-        out.append(c);
-        continue;
-      }
-      char n = template.charAt(i + 1);
-      if (Character.isDigit(n)) {
-        int j = i + 1;
-        while (j < template.length() && j < i + 3 && Character.isDigit(template.charAt(j))) {
-          j++;
-        }
-        int g = Integer.parseInt(template.substring(i + 1, j));
-        String v = g <= m.groupCount() ? m.group(g) : null;
-        out.append(v == null ? "" : v);
-        i = j - 1;
-      } else if (n == 'g' && i + 2 < template.length() && template.charAt(i + 2) == '<') {
-        int close = template.indexOf('>', i + 3);
-        String ref = template.substring(i + 3, close);
-        String v = ref.matches("\\d+") ? m.group(Integer.parseInt(ref)) : m.group(ref);
-        out.append(v == null ? "" : v);
-        i = close;
-      } else if (n == 'n') {
-        out.append('\n');
-        i++;
-      } else if (n == 't') {
-        out.append('\t');
-        i++;
-      } else if (n == '\\') {
-        out.append('\\');
-        i++;
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
+    return PythonRegex.expand(m, template);
   }
-
 }
