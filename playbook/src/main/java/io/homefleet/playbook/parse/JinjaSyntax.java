@@ -131,7 +131,7 @@ final class JinjaSyntax {
       String plugin = lookup.group(2) == null ? "" : lookup.group(2).replaceFirst("^ansible\\.builtin\\.", "");
       if (!DataLookups.NAMES.contains(plugin)) {
         return Optional.of(lookup.group(1) + "() runs an Ansible lookup plugin, which homefleet does not support"
-            + " here (it has " + String.join(", ", new java.util.TreeSet<>(DataLookups.NAMES)) + "; use a variable, "
+            + " here (it has " + DataLookups.LISTED + "; use a variable, "
             + "a fact or a registered result instead)");
       }
     }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,6 +78,9 @@ final class TaskParser {
   private final Session s;
   private final RoleLoader roles;
   private final Deque<Path> including = new ArrayDeque<>();
+
+  /** What each module name meant in this load: picking the module and parsing the task ask the same. */
+  private final Map<String, AnsibleModules.Resolution> ansibleModules = new HashMap<>();
 
   TaskParser(Session s, RoleLoader roles) {
     this.s = s;
@@ -517,7 +521,7 @@ final class TaskParser {
             }
           } else if (e.key().startsWith("with_")) {
             s.error(e.keyLocation(), e.key() + " uses an Ansible lookup plugin homefleet does not have (it has "
-                + String.join(", ", new java.util.TreeSet<>(DataLookups.NAMES)) + "; write loop: with a list, or a "
+                + DataLookups.LISTED + "; write loop: with a list, or a "
                 + "filter such as dict2items)");
           } else if (!ignoredOrUnsupported(e)) {
             candidates.add(e);
@@ -575,7 +579,7 @@ final class TaskParser {
     Optional<ModuleSpec> spec = ModuleSpecs.find(action);
     boolean python = false;
     if (spec.isEmpty()) {
-      AnsibleModules.Resolution found = AnsibleModules.installed().resolve(action);
+      AnsibleModules.Resolution found = ansible(action);
       if (found instanceof AnsibleModules.Resolution.Refused r) {
         String hint = Suggest.hint(action, moduleNames());
         s.error(moduleAt, (r.missing() && !hint.isEmpty() ? "unknown module '" + action + "'" : r.message()) + hint);
@@ -598,6 +602,10 @@ final class TaskParser {
     Optional<String> role = scope.role().map(Scope.RoleScope::name);
     return Optional.of(new Task(kw.name, m.location(), spec.get().name(), action, args.args(), files, role,
         kw.keywords(), loop, register, notify, changedWhen, failedWhen, retry));
+  }
+
+  private AnsibleModules.Resolution ansible(String name) {
+    return ansibleModules.computeIfAbsent(name, AnsibleModules.installed()::resolve);
   }
 
   private Optional<Task> meta(YamlNode.Mapping m, KeywordReader kw, YamlNode value, Location at, Scope scope,
@@ -623,7 +631,7 @@ final class TaskParser {
   private Optional<YamlNode.Entry> pickModule(List<YamlNode.Entry> candidates, Location taskAt) {
     List<YamlNode.Entry> modules = candidates.stream()
         .filter(c -> ModuleSpecs.find(c.key()).isPresent() || META.contains(c.key())
-            || AnsibleModules.installed().resolve(c.key()) instanceof AnsibleModules.Resolution.Module).toList();
+            || ansible(c.key()) instanceof AnsibleModules.Resolution.Module).toList();
     if (modules.size() > 1) {
       s.error(modules.get(1).keyLocation(), "a task runs one module; it names both '" + modules.get(0).key()
           + "' and '" + modules.get(1).key() + "' (split it into two tasks)");

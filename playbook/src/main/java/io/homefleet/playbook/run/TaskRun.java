@@ -350,7 +350,7 @@ final class TaskRun {
       default:
         if (loop.kind().startsWith("with_")) {
           // with_<lookup>: terms is what query() would get, a string being one term (listify_lookup_plugin_terms).
-          List<Object> terms = value instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>(List.of(value));
+          List<Object> terms = value instanceof List<?> l ? new ArrayList<>(l) : Collections.singletonList(value);
           try {
             return DataLookups.run(loop.kind().substring("with_".length()), terms);
           } catch (RuntimeException e) {

@@ -22,6 +22,8 @@ public final class DataLookups {
   /** The lookups this class answers. */
   public static final Set<String> NAMES = Set.of("items", "list", "dict", "indexed_items", "sequence", "together",
       "nested", "subelements", "flattened");
+  /** {@link #NAMES} in order, for messages. */
+  public static final String LISTED = String.join(", ", new java.util.TreeSet<>(NAMES));
   private static final String NUM = "(0?x?[0-9a-f]+)";
   private static final Pattern SHORTCUT = Pattern.compile("^(" + NUM + "-)?" + NUM + "(/" + NUM + ")?(:(.+))?$",
       Pattern.CASE_INSENSITIVE);

@@ -22,7 +22,7 @@ public final class Lookups {
   /** {@code lookup(name, terms...)}: string results joined with commas, other results as a list (wantlist=False). */
   public static Object lookup(String name, Object... terms) {
     Options o = Options.of(terms);
-    List<Object> results = run(name, o, terms);
+    List<Object> results = run(name, o);
     if (o.keywords.containsKey("wantlist") && Templar.truthy(o.keywords.get("wantlist"))) {
       return results;
     }
@@ -39,23 +39,14 @@ public final class Lookups {
 
   /** {@code query(name, terms...)}: always a list. */
   public static Object query(String name, Object... terms) {
-    return run(name, Options.of(terms), terms);
+    return run(name, Options.of(terms));
   }
 
-  private static List<Object> run(String name, Options o, Object[] args) {
+  private static List<Object> run(String name, Options o) {
     String plugin = name.startsWith("ansible.builtin.") ? name.substring("ansible.builtin.".length()) : name;
     if (DataLookups.NAMES.contains(plugin)) {
       // These take their lists as given: query('together', a, b) has two terms, not a's and b's items.
-      List<Object> positional = new ArrayList<>();
-      for (Object a : args == null ? new Object[0] : args) {
-        if (a instanceof Undefined u) {
-          throw u.error();
-        }
-        if (!(a instanceof NamedParameter)) {
-          positional.add(a);
-        }
-      }
-      return DataLookups.run(plugin, positional);
+      return DataLookups.run(plugin, o.positional);
     }
     List<Object> out = new ArrayList<>();
     switch (plugin) {
@@ -86,7 +77,7 @@ public final class Lookups {
         }
       }
       default -> throw new LookupException("lookup plugin '" + name + "' is not supported (supported: env, file, "
-          + String.join(", ", new java.util.TreeSet<>(DataLookups.NAMES)) + ")", null);
+          + DataLookups.LISTED + ")", null);
     }
     return out;
   }
@@ -116,22 +107,32 @@ public final class Lookups {
     return candidates.isEmpty() ? p.toAbsolutePath() : candidates.get(candidates.size() - 1);
   }
 
-  private record Options(List<Object> terms, Map<String, Object> keywords) {
+  /**
+   * @param terms the positional arguments, lists spliced in (env, file)
+   * @param positional the positional arguments as given (the data lookups)
+   * @param keywords the named ones
+   */
+  private record Options(List<Object> terms, List<Object> positional, Map<String, Object> keywords) {
     static Options of(Object[] args) {
       List<Object> terms = new ArrayList<>();
+      List<Object> positional = new ArrayList<>();
       Map<String, Object> keywords = new LinkedHashMap<>();
       for (Object a : args == null ? new Object[0] : args) {
         if (a instanceof NamedParameter p) {
           keywords.put(p.getName(), p.getValue());
-        } else if (a instanceof Undefined u) {
+          continue;
+        }
+        if (a instanceof Undefined u) {
           throw u.error();
-        } else if (a instanceof List<?> l) {
+        }
+        positional.add(a);
+        if (a instanceof List<?> l) {
           terms.addAll(l);
         } else {
           terms.add(a);
         }
       }
-      return new Options(terms, keywords);
+      return new Options(terms, positional, keywords);
     }
   }
 

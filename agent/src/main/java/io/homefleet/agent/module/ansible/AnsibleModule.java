@@ -8,6 +8,7 @@ import io.homefleet.agent.exec.Outcome;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.module.command.ProcessRunner;
+import io.homefleet.pki.SecureFiles;
 import io.homefleet.playbook.model.JsonValues;
 import io.homefleet.playbook.source.KeyValueArgs;
 import io.homefleet.playbook.spec.AnsibleModules;
@@ -241,8 +242,8 @@ public final class AnsibleModule implements Module {
   }
 
   private static void delete(Path dir) {
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      SecureFiles.deleteTree(dir);
     } catch (IOException e) {
       // A module's leftovers in the play's work dir go with it.
     }

@@ -129,9 +129,7 @@ public final class CommandModule implements Module {
     if (args.get(name) == null) {
       return true;
     }
-    Map<String, Object> one = new LinkedHashMap<>();
-    one.put(name, args.get(name));
-    return Args.of(name(), one).bool(name, true);
+    return Args.of(name(), Map.of(name, args.get(name))).bool(name, true);
   }
 
   private static String stripEnds(String s) {
