@@ -7,6 +7,7 @@ import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.exec.TaskSink;
 import io.homefleet.agent.module.Modules;
+import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.playbook.run.InvocationContext;
 import io.homefleet.playbook.run.ModuleInvoker;
 import io.homefleet.playbook.plan.ModuleResult;
@@ -93,6 +94,58 @@ final class ModuleAdapter implements ModuleInvoker {
       case FAILED, TIMED_OUT, CANCELLED -> TaskStatus.FAILED;
     };
     return new ModuleResult(status, o.registered());
+  }
+
+  /** A module call as the delegated host gets it. */
+  record Delegated(String module, Map<String, Object> args) {}
+
+  /**
+   * What a delegated host runs for {@code module}: the same call, except that the files it would
+   * read from this host's bundle travel in it — a template rendered here with this host's
+   * variables (as Ansible renders on the controller) becomes {@code copy} with its {@code content},
+   * and a copied text file its {@code content}.
+   */
+  Delegated delegated(String module, Map<String, Object> args, InvocationContext context) throws TaskException {
+    Map<String, Object> given = new LinkedHashMap<>();
+    args.forEach((k, v) -> {
+      if (v != null) {
+        given.put(k, v);
+      }
+    });
+    Module m = Modules.find(modules, module);
+    String name = m == null ? module : m.name();
+    Object src = given.get("src");
+    boolean fromBundle = src instanceof String path && Path.of(path).toAbsolutePath().normalize().startsWith(bundleDir);
+    if (name.equals("template")) {
+      Task task = new Task(assignmentId + "/" + context.taskPath(), runId, name, given, Duration.ZERO,
+          context.checkMode(), context.diff(), context.vars(), context.environment());
+      TaskContext ctx = new TaskContext(task, TaskSink.NONE, LoggerFactory.getLogger("homefleet.task." + name), workDir,
+          Optional.of(bundleDir), templar);
+      return new Delegated("copy", TemplateModule.asCopy(given, ctx));
+    }
+    if (!fromBundle) {
+      return new Delegated(name, given);
+    }
+    if (!name.equals("copy")) {
+      throw new TaskException(name, context.location() + ": " + name + " with a file from the playbook (src: " + src
+          + ") cannot be delegated yet: only copy and template ship their file to the delegated host");
+    }
+    byte[] bytes;
+    try {
+      bytes = java.nio.file.Files.readAllBytes(Path.of((String) src));
+    } catch (java.io.IOException e) {
+      throw new TaskException(name, context.location() + ": cannot read " + src + ": " + e.getMessage());
+    }
+    try {
+      String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
+      given.remove("src");
+      given.put("content", text);
+      return new Delegated(name, given);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new TaskException(name, context.location() + ": copy of a binary file (" + src + ") cannot be delegated yet:"
+          + " only text files travel to the delegated host");
+    }
   }
 
   /**

@@ -126,7 +126,8 @@ public final class PlayExecutor implements AutoCloseable {
         }
       };
       ModuleAdapter invoker = new ModuleAdapter(modules, work.runId(), work.assignmentId(), dir, bundle, this::templar);
-      PlayRecap recap = new PlanRunner(templar(), PlayExecutor::writeBundleFile).run(plan, bundle, invoker, listener);
+      PlayRecap recap = new PlanRunner(templar(), PlayExecutor::writeBundleFile).run(plan, bundle, invoker,
+          new WorkerCalls(work, sink, invoker), listener);
       log.info("play {} finished in {} ms: ok={} changed={} failed={} ({})", work.assignmentId(),
           System.currentTimeMillis() - started, recap.ok(), recap.changed(), recap.failed(), recap.end());
       report = () -> sink.playFinished(work, recap);

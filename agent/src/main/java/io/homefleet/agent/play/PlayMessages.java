@@ -58,6 +58,31 @@ final class PlayMessages {
     };
   }
 
+  /** A status the controller sent back (a delegated task's, a run_once task's). */
+  static io.homefleet.playbook.plan.TaskStatus status(TaskStatus s) {
+    return switch (s) {
+      case OK -> io.homefleet.playbook.plan.TaskStatus.OK;
+      case CHANGED -> io.homefleet.playbook.plan.TaskStatus.CHANGED;
+      case SKIPPED -> io.homefleet.playbook.plan.TaskStatus.SKIPPED;
+      default -> io.homefleet.playbook.plan.TaskStatus.FAILED;
+    };
+  }
+
+  /** A JSON object the controller sent back; empty bytes are an empty map. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(ByteString json) {
+    if (json.isEmpty()) {
+      return Map.of();
+    }
+    try (com.fasterxml.jackson.core.JsonParser p = STREAMING.createParser(json.toByteArray())) {
+      p.nextToken();
+      Object v = JsonValues.read(p, false);
+      return v instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of("msg", "not a result: " + v);
+    } catch (IOException e) {
+      return Map.of("failed", true, "msg", "unreadable result from the controller: " + e.getMessage());
+    }
+  }
+
   /**
    * A value as JSON; one that Jackson cannot write is written as its string form rather than lost.
    * Results are plain values (maps, lists, strings, numbers, booleans, null) almost always: those

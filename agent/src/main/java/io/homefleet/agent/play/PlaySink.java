@@ -1,5 +1,7 @@
 package io.homefleet.agent.play;
 
+import io.homefleet.proto.v1.PlayCall;
+import io.homefleet.proto.v1.PlayCallResult;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlayRecap;
 import io.homefleet.playbook.plan.TaskRef;
@@ -18,4 +20,12 @@ public interface PlaySink {
 
   /** The play could not run at all (an unreadable plan, a bundle that cannot be written), or was cancelled. */
   void playFailed(PlayWork work, String message);
+
+  /**
+   * Asks the controller {@code call} (delegate_to, run_once, throttle) for the play and waits for
+   * the answer; a sink with no controller behind it answers with an error.
+   */
+  default PlayCallResult call(PlayWork work, PlayCall.Builder call) throws InterruptedException {
+    return PlayCallResult.newBuilder().setError("this play runs without a controller").build();
+  }
 }

@@ -12,6 +12,8 @@ import io.homefleet.playbook.template.Templar;
 import io.homefleet.proto.v1.ModuleRun;
 import io.homefleet.proto.v1.PlayAssignment;
 import io.homefleet.proto.v1.PlayEvent;
+import io.homefleet.proto.v1.PlayCall;
+import io.homefleet.proto.v1.PlayCallResult;
 import io.homefleet.proto.v1.WorkerInput;
 import io.homefleet.proto.v1.WorkerOutput;
 import java.io.BufferedInputStream;
@@ -69,12 +71,14 @@ public final class PlayWorkerMain {
             plays.submit(new PlayWork(p.getAssignmentId(), p.getRunId(), p.getPlayIndex(), p.getPlan().toByteArray()));
           }
           case CANCEL -> plays.cancel(msg.getCancel());
+          case CALL_RESULT -> output.answered(msg.getCallResult());
           case KIND_NOT_SET -> log.debug("empty worker input");
         }
       }
     } catch (IOException e) {
       log.warn("play worker: reading from the agent failed: {}", e.getMessage());
     }
+    output.abandon();
     int running = plays.runningCount();
     if (running > 0) {
       log.warn("play worker: the agent went away with {} play(s) running or queued; cancelling them", running);
@@ -87,6 +91,9 @@ public final class PlayWorkerMain {
   private static final class Output implements PlaySink {
     private final OutputStream out;
     private boolean broken;
+    private final java.util.concurrent.atomic.AtomicLong callIds = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<Long, java.util.concurrent.CompletableFuture<PlayCallResult>> calls =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     Output(OutputStream out) {
       this.out = out;
@@ -104,6 +111,37 @@ public final class PlayWorkerMain {
         broken = true;
         log.warn("play worker: writing to the agent failed: {}", e.getMessage());
       }
+    }
+
+    @Override
+    public PlayCallResult call(PlayWork work, PlayCall.Builder call) throws InterruptedException {
+      long id = callIds.incrementAndGet();
+      java.util.concurrent.CompletableFuture<PlayCallResult> answer = new java.util.concurrent.CompletableFuture<>();
+      calls.put(id, answer);
+      try {
+        write(WorkerOutput.newBuilder().setCall(call.setCallId(id).setAssignmentId(work.assignmentId())
+            .setRunId(work.runId()).setPlayIndex(work.playIndex())).build());
+        if (broken) {
+          return PlayCallResult.newBuilder().setError("the agent is gone").build();
+        }
+        return answer.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        return PlayCallResult.newBuilder().setError(String.valueOf(e.getCause())).build();
+      } finally {
+        calls.remove(id);
+      }
+    }
+
+    void answered(PlayCallResult result) {
+      java.util.concurrent.CompletableFuture<PlayCallResult> waiting = calls.get(result.getCallId());
+      if (waiting != null) {
+        waiting.complete(result);
+      }
+    }
+
+    /** The agent went away: no answer will come to what waits. */
+    void abandon() {
+      calls.values().forEach(f -> f.complete(PlayCallResult.newBuilder().setError("the agent went away").build()));
     }
 
     void moduleRun(String module, String result, long nanos) {

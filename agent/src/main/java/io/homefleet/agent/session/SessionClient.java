@@ -18,6 +18,8 @@ import io.homefleet.agent.telemetry.SessionTelemetry;
 import io.homefleet.agent.exec.ModuleRuns;
 import io.homefleet.agent.worker.PlayWorkers;
 import io.homefleet.proto.v1.PlayAssignment;
+import io.homefleet.proto.v1.PlayCall;
+import io.homefleet.proto.v1.PlayCallResult;
 import io.homefleet.proto.v1.PlayEvent;
 import io.homefleet.pki.KeyMaterial;
 import io.homefleet.pki.PkiException;
@@ -262,7 +264,8 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
               TaskAssignment a = msg.getAssign();
               if (outbox.admit(a.getTaskId(), Journal.Kind.TASK, a.getRunId(), 0)) {
                 executor.submit(new Task(a.getTaskId(), a.getRunId(), a.getModule(), Structs.toMap(a.getArgs()),
-                    Duration.ofSeconds(a.getTimeoutSeconds()), a.getCheckMode()));
+                    Duration.ofSeconds(a.getTimeoutSeconds()), a.getCheckMode(), a.getDiff(), Map.of(),
+                    a.getEnvironmentMap()));
               }
             }
             case PLAY -> {
@@ -271,6 +274,7 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
                 plays.submit(p);
               }
             }
+            case PLAY_CALL_RESULT -> plays.answer(msg.getPlayCallResult());
             case ACK -> outbox.acknowledge(msg.getAck());
             case CANCEL -> timer.execute(() -> {
               executor.cancel(msg.getCancel().getTaskId());
@@ -406,6 +410,17 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
     outbox.record(event.getAssignmentId(), msg);
     outbox.sendResult(msg);
     reconnectIfRenewedAndIdle();
+  }
+
+  /** A play's question goes on the live stream; with none, the play hears at once that no answer will come. */
+  @Override
+  public void call(PlayCall call) {
+    if (current == null) {
+      plays.answer(PlayCallResult.newBuilder().setAssignmentId(call.getAssignmentId()).setCallId(call.getCallId())
+          .setError("the agent is not connected to the controller").build());
+      return;
+    }
+    send(AgentMessage.newBuilder().setPlayCall(call).build());
   }
 
   @Override

@@ -3,6 +3,8 @@ package io.homefleet.agent.worker;
 import io.homefleet.proto.v1.PlayAssignment;
 import io.homefleet.proto.v1.PlayEvent;
 import io.homefleet.proto.v1.PlayRecap;
+import io.homefleet.proto.v1.PlayCall;
+import io.homefleet.proto.v1.PlayCallResult;
 import io.homefleet.proto.v1.WorkerInput;
 import io.homefleet.proto.v1.WorkerOutput;
 import java.io.BufferedInputStream;
@@ -58,6 +60,10 @@ public final class PlayWorkers implements AutoCloseable {
 
     /** A module run of a play's task, for the task metrics. */
     void moduleRun(String module, String result, long nanos);
+
+    /** A running play asks the controller something; the answer comes back through {@link #answer}. */
+    default void call(PlayCall call) {
+    }
   }
 
   private final List<String> command;
@@ -120,6 +126,13 @@ public final class PlayWorkers implements AutoCloseable {
   public synchronized void cancel(String assignmentId) {
     if (current != null && current.has(assignmentId)) {
       current.write(WorkerInput.newBuilder().setCancel(assignmentId).build());
+    }
+  }
+
+  /** The controller's answer to a play's {@link Listener#call}: to the worker that asked. */
+  public synchronized void answer(PlayCallResult result) {
+    if (current != null && current.has(result.getAssignmentId())) {
+      current.write(WorkerInput.newBuilder().setCallResult(result).build());
     }
   }
 
@@ -240,6 +253,7 @@ public final class PlayWorkers implements AutoCloseable {
             case EVENT -> route(msg.getEvent());
             case MODULE_RUN -> listener.moduleRun(msg.getModuleRun().getModule(), msg.getModuleRun().getResult(),
                 msg.getModuleRun().getNanos());
+            case CALL -> listener.call(msg.getCall());
             case KIND_NOT_SET -> log.debug("empty worker output");
           }
         }

@@ -25,11 +25,14 @@ import io.homefleet.playbook.vault.VaultSecret;
  * local operator socket ({@code control_socket}, default {@code <data_dir>/control.sock}), empty
  * when it is {@code off}. {@code vaultPasswordFile} and {@code vaultIds} ({@code LABEL@FILE}, the
  * file resolved against the config's directory) are the state directory's vault passwords.
+ * {@code localhostAgent} ({@code localhost_agent}) is the enrolled host that {@code delegate_to:
+ * localhost} and {@code local_action} run on: the agent on the controller's own machine.
  */
 public record ControllerConfig(String listenHost, int listenPort, Path dataDir, List<String> serverNames,
     Duration agentCertLifetime, int heartbeatSeconds, Duration keepAliveTime, Duration keepAliveTimeout,
     Duration permitKeepAliveTime, String metricsHost, int metricsPort, int maxConnectionRate,
-    Optional<Path> controlSocket, Optional<Path> vaultPasswordFile, List<String> vaultIds) {
+    Optional<Path> controlSocket, Optional<Path> vaultPasswordFile, List<String> vaultIds,
+    Optional<String> localhostAgent) {
 
   /** The control socket's file name in the data directory, when {@code control_socket} is not set. */
   public static final String CONTROL_SOCKET = "control.sock";
@@ -56,7 +59,8 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
       @JsonProperty("max_connection_rate") Integer maxConnectionRate,
       @JsonProperty("control_socket") String controlSocket,
       @JsonProperty("vault_password_file") String vaultPasswordFile,
-      @JsonProperty("vault_ids") List<String> vaultIds) {}
+      @JsonProperty("vault_ids") List<String> vaultIds,
+      @JsonProperty("localhost_agent") String localhostAgent) {}
 
   /**
    * The state directory's vault secrets, read now: {@code vault_password_file} (id {@code default}),
@@ -90,7 +94,7 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
   /** The defaults of every field but {@code listen} and {@code metrics_listen} ({@code off} for none). */
   public static ControllerConfig defaults(Path dataDir, String listen, String metricsListen) throws ConfigException {
     return from(new Yaml(listen, dataDir.toString(), null, null, null, null, null, null, metricsListen, null, null,
-        null, null),
+        null, null, null),
         dataDir, "defaults");
   }
 
@@ -178,7 +182,8 @@ public record ControllerConfig(String listenHost, int listenPort, Path dataDir, 
         duration(source, "keepalive_timeout", y.keepAliveTimeout(), "10s"), permit, metricsHost, metricsPort, rate,
         controlSocket(source, y.controlSocket(), baseDir, dataDir),
         Optional.ofNullable(y.vaultPasswordFile()).map(f -> baseDir.toAbsolutePath().resolve(f).normalize()),
-        vaultIds(source, y.vaultIds(), baseDir));
+        vaultIds(source, y.vaultIds(), baseDir),
+        Optional.ofNullable(y.localhostAgent()).map(String::strip).filter(n -> !n.isEmpty()));
   }
 
   /** {@code vault_ids}: each {@code LABEL@FILE}, the file relative to the config's directory. */

@@ -139,8 +139,12 @@ public final class PlayCoordinator {
     volatile HostLanes.Ticket ticket;
     /** While it waits for a host that is not connected: when it expires; 0 for no limit. */
     volatile long expiresAt;
+    /** Its batch's run_once and throttle state. */
+    final BatchCalls batch;
 
-    HostPlay(ActiveRun run, String host, int playIndex, String assignmentId, BlockingQueue<HostPlay> turns) {
+    HostPlay(ActiveRun run, String host, int playIndex, String assignmentId, BlockingQueue<HostPlay> turns,
+        BatchCalls batch) {
+      this.batch = batch;
       this.run = run;
       this.host = host;
       this.playIndex = playIndex;
@@ -160,6 +164,8 @@ public final class PlayCoordinator {
 
     /** The run's vault secrets, masked again here: what an agent reports is stored and shown masked whatever it is. */
     final SecretMask mask;
+    /** Facts delegated tasks returned for their delegated hosts (delegate_facts), for the plays after. */
+    final Map<String, Map<String, Object>> delegatedFacts = new ConcurrentHashMap<>();
 
     ActiveRun(String id, PlayListener listener, Duration queueFor, SecretMask mask) {
       this.mask = mask;
@@ -184,6 +190,8 @@ public final class PlayCoordinator {
   private final Map<String, HostPlay> waiting = new ConcurrentHashMap<>();
   /** Runs in progress, by id, until their end is stored. */
   private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
+  private final Delegations delegations;
+  private volatile String localhostAgent;
 
   /**
    * @param storedFacts a host's facts as the agent last reported them, as Ansible names them
@@ -201,6 +209,7 @@ public final class PlayCoordinator {
     this.writes = writes;
     this.dispatcher = dispatcher;
     this.lanes = lanes;
+    this.delegations = new Delegations(dispatcher);
     this.storedFacts = storedFacts;
     this.clock = clock;
   }
@@ -297,8 +306,9 @@ public final class PlayCoordinator {
           Map<String, HostPlay> started = new LinkedHashMap<>();
           BlockingQueue<HostPlay> turns = new LinkedBlockingQueue<>();
           Set<HostPlay> toSend = new HashSet<>();
+          BatchCalls calls = new BatchCalls(batch);
           for (String host : batch) {
-            HostPlay hp = claim(run, index, host, turns);
+            HostPlay hp = claim(run, index, host, turns, calls);
             started.put(host, hp);
             if (hp.ticket != null) {
               toSend.add(hp);
@@ -325,6 +335,7 @@ public final class PlayCoordinator {
             }
             endPlay |= o.recap().end() == PlayRecap.End.END_PLAY;
           }
+          run.delegatedFacts.forEach((h, f) -> gathered.computeIfAbsent(h, k -> new LinkedHashMap<>()).putAll(f));
           if (run.cancelledBy() != null) {
             break plays; // the hosts' parts in later batches and plays never start
           }
@@ -382,9 +393,9 @@ public final class PlayCoordinator {
    * it is granted. An offline host is unreachable at once, as in Ansible, unless the run has a
    * queue time: then the part waits for the host to connect, and expires in the sweep.
    */
-  private HostPlay claim(ActiveRun run, int index, String host, BlockingQueue<HostPlay> turns) {
+  private HostPlay claim(ActiveRun run, int index, String host, BlockingQueue<HostPlay> turns, BatchCalls batch) {
     String assignmentId = run.id + "-p" + index + "-" + host;
-    HostPlay hp = new HostPlay(run, host, index, assignmentId, turns);
+    HostPlay hp = new HostPlay(run, host, index, assignmentId, turns, batch);
     boolean online = dispatcher.isOnline(host);
     boolean enrolled = online || store.hosts().host(host).isPresent();
     synchronized (run) {
@@ -528,6 +539,7 @@ public final class PlayCoordinator {
     if (hp == null) {
       return;
     }
+    hp.batch.taskFinished(host, reported);
     TaskResult r = hp.run.mask.result(reported);
     Records.RunTask row = new Records.RunTask(hp.run.id, hp.run.seq.getAndIncrement(), hp.playIndex, host,
         r.task().path(), r.task().name(), r.task().location(), r.task().handler(),
@@ -603,6 +615,7 @@ public final class PlayCoordinator {
    * lane, unless its run has a queue time: then it waits for the host to come back until that ends.
    */
   public void disconnected(String host) {
+    delegations.lost(host);
     for (HostPlay hp : List.copyOf(active.values())) {
       if (hp.host.equals(host) && active.remove(hp.assignmentId, hp)) {
         finish(hp, HostOutcome.unreachable("the agent disconnected during the play; if it reports later, that "
@@ -678,6 +691,67 @@ public final class PlayCoordinator {
     }
   }
 
+  // ------------------------------------------------------------ calls from running plays
+
+  /**
+   * A running part asks something (delegate_to, run_once, throttle); {@code reply} gets the
+   * answer, now or when it is known (another host's task ends, a slot frees up).
+   */
+  public void call(String host, Calls.Call call, Consumer<Calls.Answer> reply) {
+    HostPlay hp = own(host, call.assignmentId());
+    if (hp == null) {
+      reply.accept(Calls.Answer.error(call, "the controller has no running play " + call.assignmentId() + " for "
+          + host));
+      return;
+    }
+    if (call instanceof Calls.Delegate d) {
+      delegations.start(hp.run.id, host, d, target(d.host()), reply, facts -> hp.run.delegatedFacts
+          .computeIfAbsent(facts.getKey(), k -> new ConcurrentHashMap<>()).putAll(facts.getValue()));
+    } else if (call instanceof Calls.RunOnce o) {
+      hp.batch.runOnce(host, o, reply);
+    } else {
+      hp.batch.throttle(host, (Calls.Throttle) call, reply);
+    }
+  }
+
+  /** Whether {@code taskId} is a task this coordinator sent for a delegate_to. */
+  public boolean isDelegated(String taskId) {
+    return Delegations.isDelegated(taskId);
+  }
+
+  /** The delegated host's result for {@code taskId}, as register stores it. */
+  public void delegatedResult(String host, String taskId, io.homefleet.playbook.plan.TaskStatus status,
+      Map<String, Object> result) {
+    delegations.finished(host, taskId, status, result);
+  }
+
+  /** Which enrolled host runs a task delegated to {@code name}: {@code localhost} is the controller's host. */
+  private String target(String name) {
+    if (!name.equals("localhost") && !name.equals("127.0.0.1") && !name.equals("::1")) {
+      return name;
+    }
+    if (localhostAgent != null) {
+      return localhostAgent;
+    }
+    if (dispatcher.isOnline("localhost")) {
+      return "localhost";
+    }
+    try {
+      String self = java.net.InetAddress.getLocalHost().getHostName();
+      if (dispatcher.isOnline(self) || store.hosts().host(self).isPresent()) {
+        return self;
+      }
+    } catch (java.io.IOException e) {
+      // no name for this machine: only localhost_agent can say
+    }
+    return null;
+  }
+
+  /** The enrolled host that {@code delegate_to: localhost} means (controller.yaml's {@code localhost_agent}). */
+  public void localhostAgent(String name) {
+    this.localhostAgent = name == null || name.isBlank() ? null : name;
+  }
+
   private HostPlay own(String host, String assignmentId) {
     HostPlay hp = active.get(assignmentId);
     return hp != null && hp.host.equals(host) ? hp : null;
@@ -690,6 +764,8 @@ public final class PlayCoordinator {
   }
 
   private void finish(HostPlay hp, HostOutcome o, Runnable recorded) {
+    hp.batch.hostDone(hp.host);
+    delegations.ended(hp.assignmentId);
     Records.PlayRecapRow row = recapRow(hp.run.id, hp.playIndex, hp.host, o);
     String state = o.state();
     String taskId = hp.assignmentId;

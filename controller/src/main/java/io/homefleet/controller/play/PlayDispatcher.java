@@ -10,6 +10,15 @@ public interface PlayDispatcher {
   /** Asks {@code host} to stop the play {@code assignmentId}; false when the host has no stream. */
   boolean cancel(String host, String assignmentId, String reason);
 
+  /** Sends a task delegated by a running play to {@code host}; false when the host has no stream. */
+  default boolean delegate(String host, DelegatedTask task) {
+    return false;
+  }
+
+  /** A delegated task: a module with the arguments the delegating host templated. */
+  record DelegatedTask(String taskId, String runId, String module, java.util.Map<String, Object> args, boolean check,
+      boolean diff, java.util.Map<String, String> environment) {}
+
   /**
    * One host's plan for one play.
    *

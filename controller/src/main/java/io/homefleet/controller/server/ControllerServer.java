@@ -126,6 +126,7 @@ public final class ControllerServer implements AutoCloseable {
     PlayCoordinator plays = new PlayCoordinator(store, writes, sessions, lanes,
         host -> store.hosts().host(host).map(h -> FactsMaps.ansible(h.facts())).orElse(java.util.Map.of()), clock);
     sessions.onDisconnect(plays::disconnected);
+    config.localhostAgent().ifPresent(plays::localhostAgent);
     runs.alsoSweep(plays::sweep);
     store.state().closeInterruptedConvergences(clock.millis());
     try {

@@ -2,16 +2,22 @@ package io.homefleet.controller.session;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.homefleet.controller.play.Calls;
 import io.homefleet.controller.play.HostOutcome;
 import io.homefleet.controller.play.PlayCoordinator;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlayRecap;
 import io.homefleet.playbook.plan.TaskRef;
+import io.homefleet.proto.Structs;
+import io.homefleet.proto.v1.DelegateCall;
 import io.homefleet.proto.v1.PlanTaskRef;
+import io.homefleet.proto.v1.PlayCall;
+import io.homefleet.proto.v1.PlayCallResult;
 import io.homefleet.proto.v1.PlayEvent;
 import io.homefleet.proto.v1.PlayTaskResult;
 import java.io.IOException;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -172,6 +178,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
       case TASK_EVENT -> taskEvent(host, stream, msg.getTaskEvent());
       case PLAY_EVENT -> playEvent(host, stream, msg.getPlayEvent());
       case TELEMETRY -> telemetry.accept(host, msg.getTelemetry());
+      case PLAY_CALL -> playCall(host, stream, msg.getPlayCall());
       case KIND_NOT_SET -> log.warn("session of {}: empty message ignored", host);
     }
   }
@@ -204,6 +211,14 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
   }
 
   private void taskEvent(String host, AgentStream stream, TaskEvent ev) {
+    if (plays.isDelegated(ev.getTaskId())) {
+      // A task a running play delegated here: its result goes to the play that asked, never to a run's record.
+      if (ev.getKindCase() == TaskEvent.KindCase.RESULT) {
+        plays.delegatedResult(host, ev.getTaskId(), status(ev.getResult().getStatus()), registered(ev.getResult()));
+        acks.owe(stream, ev.getTaskId());
+      }
+      return;
+    }
     switch (ev.getKindCase()) {
       case STARTED -> runs.started(host, ev.getTaskId(), ev.getStarted().getUnixMillis());
       case OUTPUT -> runs.output(host, ev.getTaskId(), ev.getOutput().getStream() == OutputChunk.Stream.STDERR,
@@ -239,6 +254,74 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
         plays.playFinished(host, id, outcome, () -> acks.owe(stream, id));
       }
       case KIND_NOT_SET -> log.warn("session of {}: empty play event for {} ignored", host, id);
+    }
+  }
+
+  /** A running play's question, answered on the stream it came from (now, or once the answer is known). */
+  private void playCall(String host, AgentStream stream, PlayCall c) {
+    Calls.Call call = switch (c.getKindCase()) {
+      case DELEGATE -> {
+        DelegateCall d = c.getDelegate();
+        yield new Calls.Delegate(c.getAssignmentId(), c.getCallId(), d.getTaskId(), d.getHost(), d.getModule(),
+            map(d.getArgsJson().toByteArray()), d.getCheckMode(), d.getDiff(), d.getEnvironmentMap(),
+            d.getDelegateFacts());
+      }
+      case RUN_ONCE -> new Calls.RunOnce(c.getAssignmentId(), c.getCallId(), c.getRunOnce().getTaskId());
+      case THROTTLE -> new Calls.Throttle(c.getAssignmentId(), c.getCallId(), c.getThrottle().getTaskId(),
+          c.getThrottle().getLimit(), false);
+      case RELEASE -> new Calls.Throttle(c.getAssignmentId(), c.getCallId(), c.getRelease().getTaskId(),
+          c.getRelease().getLimit(), true);
+      case KIND_NOT_SET -> null;
+    };
+    if (call == null) {
+      log.warn("session of {}: empty play call ignored", host);
+      return;
+    }
+    plays.call(host, call, a -> stream.send(ControllerMessage.newBuilder().setPlayCallResult(PlayCallResult.newBuilder()
+        .setAssignmentId(a.assignmentId()).setCallId(a.callId()).setError(a.error()).setStatus(status(a.status()))
+        .setResultJson(ByteString.copyFrom(json(a.result()))).setRunHere(a.runHere()).setIgnored(a.ignored()))
+        .build()));
+  }
+
+  /**
+   * An agent's task result as register stores it, as the agent's Outcome.registered() makes it in
+   * a play: the return values, the flags, and a command's output fields.
+   */
+  static Map<String, Object> registered(TaskResult r) {
+    Map<String, Object> data = Structs.toMap(r.getData());
+    Map<String, Object> out = new LinkedHashMap<>(data);
+    out.put("changed", r.getStatus() == TaskStatus.CHANGED);
+    out.put("failed", r.getStatus() == TaskStatus.FAILED || r.getStatus() == TaskStatus.TIMED_OUT);
+    if (r.getStatus() == TaskStatus.SKIPPED) {
+      out.put("skipped", true);
+    }
+    if (!r.getMsg().isEmpty()) {
+      out.putIfAbsent("msg", r.getMsg());
+    }
+    if (r.getRc() != 0 || !r.getStdout().isEmpty() || !r.getStderr().isEmpty() || data.containsKey("cmd")) {
+      out.put("rc", r.getRc());
+      out.put("stdout", r.getStdout());
+      out.put("stderr", r.getStderr());
+      out.put("stdout_lines", r.getStdout().lines().toList());
+      out.put("stderr_lines", r.getStderr().lines().toList());
+    }
+    return out;
+  }
+
+  private static TaskStatus status(io.homefleet.playbook.plan.TaskStatus s) {
+    return switch (s) {
+      case OK -> TaskStatus.OK;
+      case CHANGED -> TaskStatus.CHANGED;
+      case SKIPPED -> TaskStatus.SKIPPED;
+      case FAILED -> TaskStatus.FAILED;
+    };
+  }
+
+  private static byte[] json(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      return "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 

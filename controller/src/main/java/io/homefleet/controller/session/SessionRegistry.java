@@ -149,6 +149,19 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
   }
 
   @Override
+  public boolean delegate(String host, PlayDispatcher.DelegatedTask task) {
+    AgentStream s = streams.get(host);
+    return s != null && s.send(ControllerMessage.newBuilder().setAssign(TaskAssignment.newBuilder()
+        .setTaskId(task.taskId())
+        .setRunId(task.runId())
+        .setModule(task.module())
+        .setArgs(Structs.toStruct(task.args()))
+        .setCheckMode(task.check())
+        .setDiff(task.diff())
+        .putAllEnvironment(task.environment())).build());
+  }
+
+  @Override
   public boolean cancel(String host, String assignmentId, String reason) {
     AgentStream s = streams.get(host);
     return s != null && s.send(ControllerMessage.newBuilder().setCancel(Cancel.newBuilder().setTaskId(assignmentId)

@@ -2,6 +2,7 @@ package io.homefleet.playbook.compile;
 
 import io.homefleet.playbook.plan.HostPlan;
 import io.homefleet.playbook.plan.PlanBlock;
+import io.homefleet.playbook.plan.PlanDelegation;
 import io.homefleet.playbook.plan.PlanCodec;
 import io.homefleet.playbook.plan.PlanHandler;
 import io.homefleet.playbook.plan.PlanInclude;
@@ -12,6 +13,7 @@ import io.homefleet.playbook.plan.PlanTask;
 import io.homefleet.playbook.plan.RoleScope;
 import io.homefleet.playbook.plan.TagSelection;
 import io.homefleet.playbook.model.Block;
+import io.homefleet.playbook.model.Delegation;
 import io.homefleet.playbook.model.Flag;
 import io.homefleet.playbook.model.Handler;
 import io.homefleet.playbook.model.IncludeRole;
@@ -92,14 +94,14 @@ public final class PlanCompiler {
     // The play's vars are in the layers already, at their level.
     Ctx root = Ctx.ROOT.with(new Keywords(playKeywords.when(), playKeywords.tags(), Map.of(),
         playKeywords.environment(), playKeywords.ignoreErrors(), playKeywords.checkMode(), playKeywords.diff(),
-        playKeywords.noLog()));
+        playKeywords.noLog(), playKeywords.delegation()));
     String at = play.location().toString();
 
     List<PlanItem> items = new ArrayList<>();
     if (play.gatherFacts()) {
       items.add(new PlanTask(c.nextId(), "gather_facts", "Gathering Facts", at, "setup", Map.of(), Map.of(), -1,
           List.of(), List.of("always"), Map.of(), root.env, "", "false", "false", root.noLog, Optional.empty(), "",
-          List.of(), List.of(), List.of(), Optional.empty(), false));
+          List.of(), List.of(), List.of(), Optional.empty(), false, PlanDelegation.NONE));
     }
     items.addAll(c.list(play.preTasks(), root, "pre_tasks"));
     items.add(c.flush(at, "pre_tasks/flush_handlers"));
@@ -148,18 +150,23 @@ public final class PlanCompiler {
 
   /** The keywords in force at one place of the play: everything inherited so far. */
   private record Ctx(List<String> when, List<String> tags, Map<String, Object> vars, Map<String, Object> env,
-      String ignoreErrors, String checkMode, String diff, String noLog, int scope) {
+      String ignoreErrors, String checkMode, String diff, String noLog, int scope, Delegation delegated) {
 
-    static final Ctx ROOT = new Ctx(List.of(), List.of(), Map.of(), Map.of(), "", "", "", "", -1);
+    static final Ctx ROOT = new Ctx(List.of(), List.of(), Map.of(), Map.of(), "", "", "", "", -1, Delegation.NONE);
 
     Ctx with(Keywords k) {
       return new Ctx(concat(when, k.when()), concat(tags, k.tags()), merge(vars, k.vars()),
           merge(env, k.environment()), flag(k.ignoreErrors(), ignoreErrors), flag(k.checkMode(), checkMode),
-          flag(k.diff(), diff), flag(k.noLog(), noLog), scope);
+          flag(k.diff(), diff), flag(k.noLog(), noLog), scope, delegated.under(k.delegation()));
     }
 
     Ctx withScope(int index) {
-      return new Ctx(when, tags, vars, env, ignoreErrors, checkMode, diff, noLog, index);
+      return new Ctx(when, tags, vars, env, ignoreErrors, checkMode, diff, noLog, index, delegated);
+    }
+
+    PlanDelegation delegation() {
+      return new PlanDelegation(delegated.delegateTo().orElse(""), flag(delegated.delegateFacts(), ""),
+          flag(delegated.runOnce(), ""), delegated.throttle().orElse(null));
     }
 
     private static String flag(Optional<Flag> given, String inherited) {
@@ -197,7 +204,7 @@ public final class PlanCompiler {
     PlanTask flush(String at, String path) {
       return new PlanTask(nextId(), path, "meta: flush_handlers", at, "meta", Map.of("_raw_params", "flush_handlers"),
           Map.of(), -1, List.of(), List.of("always"), Map.of(), Map.of(), "", "", "", "", Optional.empty(), "",
-          List.of(), List.of(), List.of(), Optional.empty(), true);
+          List.of(), List.of(), List.of(), Optional.empty(), true, PlanDelegation.NONE);
     }
 
     List<PlanItem> list(List<TaskItem> items, Ctx ctx, String path) {
@@ -306,7 +313,7 @@ public final class PlanCompiler {
       return new PlanTask(nextId(), path, t.displayName(), t.location().toString(), t.module(), t.args(), t.files(),
           ctx.scope, ctx.when, ctx.tags, ctx.vars, ctx.env, ctx.ignoreErrors, ctx.checkMode, ctx.diff, ctx.noLog,
           t.loop().map(Compilation::loop), t.register().orElse(""), t.notifies(), t.changedWhen(), t.failedWhen(),
-          t.retry().map(Compilation::retry), false);
+          t.retry().map(Compilation::retry), false, ctx.delegation());
     }
 
     static PlanLoop loop(Loop l) {

@@ -18,13 +18,15 @@ import java.util.Optional;
  * @param checkMode {@code check_mode}, when given (overrides {@code --check} either way)
  * @param diff {@code diff}, when given
  * @param noLog {@code no_log}, when given
+ * @param delegation {@code delegate_to}, {@code delegate_facts}, {@code run_once}, {@code throttle}
  */
 public record Keywords(List<String> when, List<String> tags, Map<String, Object> vars, Map<String, Object> environment,
-    Optional<Flag> ignoreErrors, Optional<Flag> checkMode, Optional<Flag> diff, Optional<Flag> noLog) {
+    Optional<Flag> ignoreErrors, Optional<Flag> checkMode, Optional<Flag> diff, Optional<Flag> noLog,
+    Delegation delegation) {
 
   /** No keywords at all. */
   public static final Keywords NONE = new Keywords(List.of(), List.of(), Map.of(), Map.of(), Optional.empty(),
-      Optional.empty(), Optional.empty(), Optional.empty());
+      Optional.empty(), Optional.empty(), Optional.empty(), Delegation.NONE);
 
   public Keywords {
     when = List.copyOf(when);
@@ -35,5 +37,6 @@ public record Keywords(List<String> when, List<String> tags, Map<String, Object>
     Objects.requireNonNull(checkMode, "checkMode");
     Objects.requireNonNull(diff, "diff");
     Objects.requireNonNull(noLog, "noLog");
+    Objects.requireNonNull(delegation, "delegation");
   }
 }

@@ -206,7 +206,7 @@ public final class PlaybookLoader {
         tags.addAll(p.keywords().tags());
         Keywords k = p.keywords();
         out.add(new Play(p.name(), p.location(), p.hosts(), new Keywords(k.when(), tags, vars, k.environment(),
-            k.ignoreErrors(), k.checkMode(), k.diff(), k.noLog()), p.varsFiles(), p.gatherFacts(), p.roles(),
+            k.ignoreErrors(), k.checkMode(), k.diff(), k.noLog(), k.delegation()), p.varsFiles(), p.gatherFacts(), p.roles(),
             p.preTasks(), p.tasks(), p.postTasks(), p.handlers(), p.serial(), p.maxFailPercentage(),
             p.anyErrorsFatal(), p.forceHandlers()));
       }
@@ -263,6 +263,10 @@ public final class PlaybookLoader {
             }
           }
           default -> {
+            if (e.key().equals("delegate_to") || e.key().equals("delegate_facts")) {
+              s.error(e.keyLocation(), "'" + e.key() + "' is not a valid attribute for a Play (put it on a task or block)");
+              continue;
+            }
             if (kw.accept(e)) {
               continue;
             }

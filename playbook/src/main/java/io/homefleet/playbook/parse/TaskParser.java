@@ -1,6 +1,7 @@
 package io.homefleet.playbook.parse;
 
 import io.homefleet.playbook.model.Block;
+import io.homefleet.playbook.model.Delegation;
 import io.homefleet.playbook.model.Flag;
 import io.homefleet.playbook.model.Handler;
 import io.homefleet.playbook.model.IncludeRole;
@@ -42,18 +43,14 @@ import java.util.Set;
 final class TaskParser {
   /** Keywords every level shares (play, block, task, include). */
   static final Set<String> COMMON = Set.of("name", "when", "tags", "vars", "environment", "ignore_errors",
-      "check_mode", "diff", "no_log", "any_errors_fatal");
+      "check_mode", "diff", "no_log", "any_errors_fatal", "delegate_to", "delegate_facts", "run_once", "throttle");
   static final Set<String> LOOPS = Set.of("loop", "with_items", "with_list", "with_dict");
   static final Set<String> TASK_ONLY = Set.of("loop_control", "register", "notify", "changed_when", "failed_when",
-      "until", "retries", "delay", "args", "action");
+      "until", "retries", "delay", "args", "action", "local_action");
   /** Accepted and ignored: the agent runs tasks locally, as its service user. */
   static final Map<String, String> IGNORED = ignored();
   /** Refused, with the reason. */
   static final Map<String, String> UNSUPPORTED = Map.of(
-      "delegate_to", "delegate_to is not supported: each agent runs its own tasks (target that host in a play instead)",
-      "delegate_facts", "delegate_facts is not supported: each agent runs its own tasks",
-      "local_action", "local_action is not supported: each agent runs its own tasks (target that host in a play instead)",
-      "run_once", "run_once is not supported yet (use a play that targets one host)",
       "async", "async is not supported (tasks run to completion; give the module a timeout instead)",
       "poll", "poll is not supported (async tasks are not supported)",
       "module_defaults", "module_defaults is not supported (give the arguments on each task)",
@@ -95,7 +92,6 @@ final class TaskParser {
     for (String k : List.of("connection", "remote_user", "port")) {
       m.put(k, k + " is ignored: the agent runs tasks locally, with no connection");
     }
-    m.put("throttle", "throttle is ignored: each agent runs its own tasks");
     m.put("timeout", "timeout is ignored for now");
     m.put("collections", "collections is ignored: write modules by short name or FQCN");
     m.put("debugger", "debugger is ignored");
@@ -506,7 +502,13 @@ final class TaskParser {
         case "retries" -> retries = intOrTemplate(e.value(), "retries");
         case "delay" -> delay = intOrTemplate(e.value(), "delay");
         case "args" -> argsKeyword = Optional.of(e.value());
-        case "action" -> actionKeyword = e;
+        case "action", "local_action" -> {
+          if (actionKeyword != null) {
+            s.error(e.keyLocation(), "a task has one action; '" + actionKeyword.key() + "' is already given");
+          } else {
+            actionKeyword = e;
+          }
+        }
         case "listen" -> {
           if (!handler) {
             s.error(e.keyLocation(), "listen is for handlers only");
@@ -548,7 +550,7 @@ final class TaskParser {
         action = space < 0 ? text : text.substring(0, space);
         moduleValue = new YamlNode.Scalar(space < 0 ? null : text.substring(space + 1).strip(), text, sc.location());
       } else {
-        s.error(v.location(), "action: takes 'MODULE ARGS' or a mapping with module:");
+        s.error(v.location(), actionKeyword.key() + ": takes 'MODULE ARGS' or a mapping with module:");
         return Optional.empty();
       }
       if (action == null) {
@@ -600,8 +602,15 @@ final class TaskParser {
     }
     Map<String, String> files = localFiles(spec.get().name(), args.args(), moduleAt, scope);
     Optional<String> role = scope.role().map(Scope.RoleScope::name);
+    Keywords keywords = kw.keywords();
+    if (actionKeyword != null && actionKeyword.key().equals("local_action")) {
+      Delegation d = keywords.delegation();
+      keywords = new Keywords(keywords.when(), keywords.tags(), keywords.vars(), keywords.environment(),
+          keywords.ignoreErrors(), keywords.checkMode(), keywords.diff(), keywords.noLog(),
+          new Delegation(Optional.of("localhost"), d.delegateFacts(), d.runOnce(), d.throttle()));
+    }
     return Optional.of(new Task(kw.name, m.location(), spec.get().name(), action, args.args(), files, role,
-        kw.keywords(), loop, register, notify, changedWhen, failedWhen, retry));
+        keywords, loop, register, notify, changedWhen, failedWhen, retry));
   }
 
   private AnsibleModules.Resolution ansible(String name) {
@@ -748,6 +757,7 @@ final class TaskParser {
     private Optional<Flag> checkMode = Optional.empty();
     private Optional<Flag> diff = Optional.empty();
     private Optional<Flag> noLog = Optional.empty();
+    private Delegation delegation = Delegation.NONE;
 
     KeywordReader(String what) {
       this.what = what;
@@ -770,6 +780,20 @@ final class TaskParser {
         case "diff" -> diff = flag(v, "diff");
         case "no_log" -> noLog = flag(v, "no_log");
         case "any_errors_fatal" -> flag(v, "any_errors_fatal");
+        case "delegate_to" -> {
+          String d = scalarString(v, "delegate_to");
+          if (d != null) {
+            s.checkTemplate(d, v.location());
+            delegation = new Delegation(Optional.of(d.strip()), delegation.delegateFacts(), delegation.runOnce(),
+                delegation.throttle());
+          }
+        }
+        case "delegate_facts" -> delegation = new Delegation(delegation.delegateTo(), flag(v, "delegate_facts"),
+            delegation.runOnce(), delegation.throttle());
+        case "run_once" -> delegation = new Delegation(delegation.delegateTo(), delegation.delegateFacts(),
+            flag(v, "run_once"), delegation.throttle());
+        case "throttle" -> delegation = new Delegation(delegation.delegateTo(), delegation.delegateFacts(),
+            delegation.runOnce(), Optional.ofNullable(intOrTemplate(v, "throttle")));
         default -> {
           return false;
         }
@@ -778,7 +802,7 @@ final class TaskParser {
     }
 
     Keywords keywords() {
-      return new Keywords(when, tags, vars, environment, ignoreErrors, checkMode, diff, noLog);
+      return new Keywords(when, tags, vars, environment, ignoreErrors, checkMode, diff, noLog, delegation);
     }
   }
 

@@ -191,7 +191,16 @@ public final class PlanCodec {
         string(o.get("diff"), "diff"), string(o.get("noLog"), "noLog"), loop(o.get("loop")),
         string(o.get("register"), "register"), strings(o.get("notifies"), "notifies"),
         strings(o.get("changedWhen"), "changedWhen"), strings(o.get("failedWhen"), "failedWhen"), retry,
-        bool(o.get("implicit")));
+        bool(o.get("implicit")), delegation(o.get("delegation")));
+  }
+
+  private static PlanDelegation delegation(Object v) throws IOException {
+    Map<String, Object> d = map(v, "delegation");
+    if (d == null) {
+      return PlanDelegation.NONE;
+    }
+    return new PlanDelegation(string(d.get("delegateTo"), "delegateTo"), string(d.get("delegateFacts"), "delegateFacts"),
+        string(d.get("runOnce"), "runOnce"), d.get("throttle"));
   }
 
   private static Optional<PlanLoop> loop(Object v) throws IOException {
@@ -282,6 +291,7 @@ public final class PlanCodec {
   private static ObjectMapper mapper() {
     SimpleModule values = new SimpleModule("homefleet-plan-values");
     values.addSerializer(Unsafe.class, new UnsafeSerializer());
+    values.addSerializer(PlanDelegation.class, new DelegationSerializer());
     return JsonMapper.builder()
         .addModule(new Jdk8Module())
         .addModule(values)
@@ -289,6 +299,38 @@ public final class PlanCodec {
         .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_EMPTY,
             JsonInclude.Include.ALWAYS))
         .build();
+  }
+
+  /** A task's delegation keywords, left out when none is given (most tasks). */
+  private static final class DelegationSerializer extends StdSerializer<PlanDelegation> {
+    private static final long serialVersionUID = 1L;
+
+    DelegationSerializer() {
+      super(PlanDelegation.class);
+    }
+
+    @Override
+    public boolean isEmpty(SerializerProvider provider, PlanDelegation value) {
+      return value == null || value.isNone();
+    }
+
+    @Override
+    public void serialize(PlanDelegation value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      gen.writeStartObject();
+      if (!value.delegateTo().isEmpty()) {
+        gen.writeStringField("delegateTo", value.delegateTo());
+      }
+      if (!value.delegateFacts().isEmpty()) {
+        gen.writeStringField("delegateFacts", value.delegateFacts());
+      }
+      if (!value.runOnce().isEmpty()) {
+        gen.writeStringField("runOnce", value.runOnce());
+      }
+      if (value.throttle() != null) {
+        gen.writeObjectField("throttle", value.throttle());
+      }
+      gen.writeEndObject();
+    }
   }
 
   private static final class UnsafeSerializer extends StdSerializer<Unsafe> {

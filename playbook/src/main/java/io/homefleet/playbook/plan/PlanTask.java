@@ -38,12 +38,13 @@ import java.util.Optional;
  * @param retry {@code until}/{@code retries}/{@code delay}, if given
  * @param implicit true for the {@code meta: flush_handlers} the compiler adds between the play's
  *     sections and for fact gathering: not reported as a task of its own unless it fails
+ * @param delegation {@code delegate_to}, {@code delegate_facts}, {@code run_once}, {@code throttle}
  */
 public record PlanTask(int id, String path, String name, String location, String module, Map<String, Object> args,
     Map<String, String> files, int scope, List<String> when, List<String> tags, Map<String, Object> vars,
     Map<String, Object> environment, String ignoreErrors, String checkMode, String diff, String noLog,
     Optional<PlanLoop> loop, String register, List<String> notifies, List<String> changedWhen, List<String> failedWhen,
-    Optional<PlanRetry> retry, boolean implicit) implements PlanItem {
+    Optional<PlanRetry> retry, boolean implicit, PlanDelegation delegation) implements PlanItem {
 
   public PlanTask {
     Objects.requireNonNull(path, "path");
@@ -66,5 +67,6 @@ public record PlanTask(int id, String path, String name, String location, String
     changedWhen = changedWhen == null ? List.of() : List.copyOf(changedWhen);
     failedWhen = failedWhen == null ? List.of() : List.copyOf(failedWhen);
     retry = retry == null ? Optional.empty() : retry;
+    delegation = delegation == null ? PlanDelegation.NONE : delegation;
   }
 }

@@ -44,12 +44,18 @@ final class HostRun {
   private int ignored;
   private PlayRecap.End end = PlayRecap.End.COMPLETED;
 
-  HostRun(Templar templar, HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener) {
+  private final PlayCalls calls;
+  /** The host stopped because a run_once task failed on the host that ran it: not a failure of its own. */
+  private boolean stoppedByRunOnce;
+
+  HostRun(Templar templar, HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener,
+      PlayCalls calls) {
     this.templar = templar;
     this.plan = plan;
     this.listener = listener;
+    this.calls = calls;
     this.variables = new RunVars(templar, plan, bundleDir);
-    this.tasks = new TaskRun(templar, plan, bundleDir, invoker, listener, variables);
+    this.tasks = new TaskRun(templar, plan, bundleDir, invoker, listener, variables, calls);
   }
 
   PlayRecap play() throws InterruptedException {
@@ -62,7 +68,8 @@ final class HostRun {
     if (flow == Flow.FAILED) {
       end = PlayRecap.End.FAILED;
     }
-    return new PlayRecap(ok, changed, 0, end == PlayRecap.End.FAILED ? 1 : 0, skipped, rescued, ignored, end,
+    return new PlayRecap(ok, changed, 0, end == PlayRecap.End.FAILED && !stoppedByRunOnce ? 1 : 0, skipped, rescued,
+        ignored, end,
         variables.setFacts(), variables.ansibleFacts());
   }
 
@@ -188,14 +195,36 @@ final class HostRun {
     }
     Map<String, Object> vars = variables.forTask(t.scope(), t.vars(), frames);
     TaskRef ref = new TaskRef(t.id(), t.path(), displayName(t.name(), vars), t.location(), handler);
+    boolean runOnce = !handler && tasks.flag(t.delegation().runOnce(), vars, false);
+    ModuleResult r = null;
+    if (runOnce) {
+      PlayCalls.RunOnce answer = calls.runOnce(t.id());
+      if (!answer.error().isEmpty()) {
+        r = ModuleResult.failed(t.location() + ": task '" + t.name() + "': run_once: " + answer.error());
+      } else if (!answer.runHere()) {
+        return follow(t, answer);
+      }
+    }
     listener.taskStarted(ref);
     boolean noLog = tasks.flag(t.noLog(), vars, false);
     boolean diff = tasks.flag(t.diff(), vars, plan.diff());
-    ModuleResult r;
-    if (t.loop().isPresent()) {
-      r = tasks.loopTask(t, ref, vars, noLog);
-    } else {
-      r = tasks.once(t, vars);
+    if (r == null) {
+      // Ansible ignores throttle on a run_once task: one host runs it anyway.
+      int throttle;
+      try {
+        throttle = runOnce ? 0 : tasks.throttle(t, vars);
+      } catch (TemplateException e) {
+        throttle = 0;
+        r = ModuleResult.failed(t.location() + ": task '" + t.name() + "': throttle: " + e.getMessage());
+      }
+      if (r == null) {
+        AutoCloseable slot = throttle > 0 ? calls.throttle(t.id(), throttle) : null;
+        try {
+          r = t.loop().isPresent() ? tasks.loopTask(t, ref, vars, noLog) : tasks.once(t, vars);
+        } finally {
+          release(slot);
+        }
+      }
     }
     if (!t.register().isEmpty()) {
       variables.set(t.register(), r.result());
@@ -233,6 +262,42 @@ final class HostRun {
       return Flow.FAILED;
     }
     return Flow.CONTINUE;
+  }
+
+  /**
+   * A run_once task another host of the batch ran: its result is this host's too (registered,
+   * facts set), as Ansible gives it to every host; nothing is shown or counted here, and a failure
+   * there stops this host without counting as its own.
+   */
+  private Flow follow(PlanTask t, PlayCalls.RunOnce answer) {
+    if (!t.register().isEmpty()) {
+      variables.set(t.register(), answer.result());
+    }
+    if (answer.status() != TaskStatus.FAILED && answer.result().get("ansible_facts") instanceof Map<?, ?> facts) {
+      if (t.module().equals("set_fact")) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> set = (Map<String, Object>) facts;
+        variables.setAll(set);
+      } else {
+        variables.learnFacts(facts);
+      }
+    }
+    if (answer.status() == TaskStatus.FAILED && !answer.ignored()) {
+      stoppedByRunOnce = true;
+      return Flow.FAILED;
+    }
+    return Flow.CONTINUE;
+  }
+
+  private static void release(AutoCloseable slot) {
+    if (slot == null) {
+      return;
+    }
+    try {
+      slot.close();
+    } catch (Exception e) {
+      // A slot that cannot be given back is the controller's to reclaim when this host's play ends.
+    }
   }
 
   private void notify(PlanTask t) {

@@ -72,10 +72,16 @@ public final class PlanRunner {
    */
   public PlayRecap run(HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener)
       throws PlanException, InterruptedException {
+    return run(plan, bundleDir, invoker, PlayCalls.ALONE, listener);
+  }
+
+  /** As {@link #run(HostPlan, Path, ModuleInvoker, PlanListener)}, asking {@code calls} for the tasks that involve other hosts. */
+  public PlayRecap run(HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlayCalls calls, PlanListener listener)
+      throws PlanException, InterruptedException {
     writeBundle(plan, bundleDir, bundleWriter);
     SecretMask mask = new SecretMask(plan.secrets());
     PlayRecap recap = mask.recap(new HostRun(templar, plan, bundleDir.toAbsolutePath().normalize(), invoker,
-        mask.around(listener)).play());
+        mask.around(listener), calls).play());
     listener.playFinished(recap);
     return recap;
   }

@@ -38,9 +38,11 @@ final class TaskRun {
   private final ModuleInvoker invoker;
   private final PlanListener listener;
   private final RunVars variables;
+  private final PlayCalls calls;
 
   TaskRun(Templar templar, HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener,
-      RunVars variables) {
+      RunVars variables, PlayCalls calls) {
+    this.calls = calls;
     this.templar = templar;
     this.plan = plan;
     this.bundleDir = bundleDir;
@@ -217,20 +219,47 @@ final class TaskRun {
       variables.setAll(LogicActions.factsSet(r));
       return r;
     }
+    String delegateTo;
+    boolean delegateFacts;
+    try {
+      delegateTo = delegateTo(t, vars);
+      delegateFacts = !delegateTo.isEmpty() && flagStrict(t.delegation().delegateFacts(), vars, false);
+    } catch (TemplateException e) {
+      return ModuleResult.failed(where + "delegate_to: " + e.getMessage());
+    }
+    InvocationContext context = new InvocationContext(check, diff, Collections.unmodifiableMap(vars), env, t.path(),
+        t.location());
     ModuleResult r;
     try {
-      r = invoker.invoke(t.module(), args,
-          new InvocationContext(check, diff, Collections.unmodifiableMap(vars), env, t.path(), t.location()));
+      r = delegateTo.isEmpty() ? invoker.invoke(t.module(), args, context)
+          : calls.delegate(t.id(), delegateTo, t.module(), args, context, delegateFacts);
     } catch (RuntimeException e) {
       return ModuleResult.failed(where + "module '" + t.module() + "' failed unexpectedly: " + e);
     }
     if (r == null) {
       return ModuleResult.failed(where + "module '" + t.module() + "' returned nothing");
     }
-    if (r.status() != TaskStatus.FAILED && r.result().get("ansible_facts") instanceof Map<?, ?> got) {
+    // With delegate_facts the facts are the delegated host's: the controller keeps them for it.
+    if (!delegateFacts && r.status() != TaskStatus.FAILED && r.result().get("ansible_facts") instanceof Map<?, ?> got) {
       vars.putAll(variables.learnFacts(got));
     }
     return r;
+  }
+
+  /** The host a task is delegated to, empty when it runs here (no delegate_to, or this host's own name). */
+  String delegateTo(PlanTask t, Map<String, Object> vars) throws TemplateException {
+    String given = t.delegation().delegateTo();
+    if (given.isEmpty()) {
+      return "";
+    }
+    String host = display(plain(templar.template(given, vars))).strip();
+    return host.equals(String.valueOf(vars.get("inventory_hostname"))) ? "" : host;
+  }
+
+  /** The task's throttle (0: none), templated. */
+  int throttle(PlanTask t, Map<String, Object> vars) throws TemplateException {
+    Object given = t.delegation().throttle();
+    return given == null ? 0 : (int) number(templar.template(given, vars), 0);
   }
 
   /** changed_when and failed_when, with the result registered under the task's register name. */

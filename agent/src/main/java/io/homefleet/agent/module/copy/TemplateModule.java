@@ -38,6 +38,35 @@ public final class TemplateModule implements StateModule {
   @Override
   public Plan plan(Map<String, Object> raw, TaskContext ctx) throws TaskException {
     Args a = Args.of(name(), raw);
+    Rendered r = render(a, ctx, true);
+    FileContent.Options opts = new FileContent.Options(a.bool("backup", false), a.bool("force", true),
+        FileAttrs.of(a), Validate.of(a, ctx));
+    Plan p = FileContent.plan(name(), r.dest(), r.text().getBytes(StandardCharsets.UTF_8), opts);
+    Map<String, Object> data = new LinkedHashMap<>(p.data());
+    data.put("src", r.src().toString());
+    return Plan.all(data, List.of(p));
+  }
+
+  /**
+   * A delegated template as {@code copy}'s arguments: this host renders it with its variables, as
+   * Ansible renders on the controller, and the delegated host writes the text.
+   */
+  public static Map<String, Object> asCopy(Map<String, Object> raw, TaskContext ctx) throws TaskException {
+    Rendered r = render(Args.of("template", raw), ctx, false);
+    Map<String, Object> args = new LinkedHashMap<>(raw);
+    for (String k : List.of("src", "newline_sequence", "trim_blocks", "lstrip_blocks", "output_encoding")) {
+      args.remove(k);
+    }
+    DELIMITERS.forEach(args::remove);
+    args.put("content", r.text());
+    args.put("dest", r.dest().toString());
+    return args;
+  }
+
+  private record Rendered(Path src, Path dest, String text) {}
+
+  /** The rendered text; {@code here}: {@code dest} is on this host (a directory there gets the file's name). */
+  private static Rendered render(Args a, TaskContext ctx, boolean here) throws TaskException {
     for (String d : DELIMITERS) {
       if (a.has(d)) {
         throw a.error(d + " is not supported: homefleet renders with Jinja2's standard delimiters");
@@ -51,10 +80,10 @@ public final class TemplateModule implements StateModule {
     if (!encoding.equals("utf-8") && !encoding.equals("utf8")) {
       throw a.error("output_encoding=" + encoding + " is not supported: templates are written as UTF-8");
     }
-    Path src = ctx.bundleFile(name(), a.required("src"), "templates");
+    Path src = ctx.bundleFile("template", a.required("src"), "templates");
     String destArg = a.required("dest");
     Path dest = Path.of(destArg);
-    if (destArg.endsWith("/") || Files.isDirectory(dest)) {
+    if (destArg.endsWith("/") || here && Files.isDirectory(dest)) {
       String base = src.getFileName().toString();
       dest = dest.resolve(base.endsWith(".j2") ? base.substring(0, base.length() - 3) : base);
     }
@@ -89,12 +118,7 @@ public final class TemplateModule implements StateModule {
     if (!nl.equals("\n")) {
       rendered = rendered.replace("\n", nl);
     }
-    FileContent.Options opts = new FileContent.Options(a.bool("backup", false), a.bool("force", true),
-        FileAttrs.of(a), Validate.of(a, ctx));
-    Plan p = FileContent.plan(name(), dest, rendered.getBytes(StandardCharsets.UTF_8), opts);
-    Map<String, Object> data = new LinkedHashMap<>(p.data());
-    data.put("src", src.toString());
-    return Plan.all(data, List.of(p));
+    return new Rendered(src, dest, rendered);
   }
 
   private static String hostName() {
