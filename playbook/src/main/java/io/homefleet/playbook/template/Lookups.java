@@ -96,8 +96,8 @@ public final class Lookups {
     } else {
       throw new LookupException("lookup plugin '" + name + "' is not supported (supported: " + LISTED + ")", null);
     }
-    if (wantlist) {
-      return results;
+    if (wantlist || results.isEmpty()) {
+      return results; // Ansible 2.14 gives an empty result as [] even to lookup()
     }
     // Ansible's ",".join(results); on anything but strings, the one result itself or the list.
     List<String> parts = new ArrayList<>();
