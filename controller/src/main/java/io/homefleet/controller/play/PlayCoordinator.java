@@ -14,6 +14,7 @@ import io.homefleet.playbook.inventory.Inventory;
 import io.homefleet.playbook.inventory.InventoryException;
 import io.homefleet.playbook.model.Play;
 import io.homefleet.playbook.model.Serial;
+import io.homefleet.playbook.compile.ControllerLookups;
 import io.homefleet.playbook.parse.LoadedPlaybook;
 import io.homefleet.playbook.parse.PlaybookException;
 import io.homefleet.playbook.parse.PlaybookLoader;
@@ -192,6 +193,8 @@ public final class PlayCoordinator {
   private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
   private final Delegations delegations;
   private volatile String localhostAgent;
+  /** The controller lookups of the runs in progress, by run id. */
+  private final Map<String, ControllerLookups> controllerLookups = new ConcurrentHashMap<>();
 
   /**
    * @param storedFacts a host's facts as the agent last reported them, as Ansible names them
@@ -248,6 +251,13 @@ public final class PlayCoordinator {
         throw new InvalidPlaybookException(p.location() + ": hosts: " + e.getMessage());
       }
     }
+    ControllerLookups lookups;
+    try {
+      // Read now: the upload is removed once the run has started, and hosts ask during the play.
+      lookups = ControllerLookups.snapshot(spec.root(), inventory, store.file().toAbsolutePath().getParent());
+    } catch (java.io.UncheckedIOException e) {
+      throw new InvalidPlaybookException(spec.displayName() + ": " + e.getMessage());
+    }
     long now = clock.millis();
     String runId = Ids.next(now);
     Map<String, Object> options = new LinkedHashMap<>();
@@ -262,6 +272,7 @@ public final class PlayCoordinator {
     Set<String> secrets = vault.revealed();
     ActiveRun run = new ActiveRun(runId, listener, spec.queueFor(), new SecretMask(secrets));
     runs.put(runId, run);
+    controllerLookups.put(runId, lookups);
     List<String> warnings = loaded.warnings().stream().map(Diagnostic::toString).toList();
     emit(run, l -> l.runStarted(runId, warnings));
     Inventory inv = inventory;
@@ -383,8 +394,12 @@ public final class PlayCoordinator {
     long now = clock.millis();
     writes.submit(s -> s.runs().finishRun(run.id, state, now), () -> {
       runs.remove(run.id);
+      controllerLookups.remove(run.id);
       run.listener.finished(state, totals);
-    }, () -> runs.remove(run.id));
+    }, () -> {
+      runs.remove(run.id);
+      controllerLookups.remove(run.id);
+    });
     log.info("run {} {}", run.id, state);
   }
 
@@ -441,7 +456,7 @@ public final class PlayCoordinator {
     try {
       EnumMap<Precedence, Map<String, Object>> vars = vars(inventory, play, host, playHosts, batch, setFacts, gathered,
           options);
-      HostPlan plan = PlanCompiler.compile(loaded, hp.playIndex, vars, options);
+      HostPlan plan = PlanCompiler.compile(loaded, hp.playIndex, vars, options, controllerLookups.get(hp.run.id));
       bytes = PlanCodec.encode(plan);
     } catch (RuntimeException e) {
       if (waiting.remove(hp.assignmentId, hp)) {
@@ -545,6 +560,15 @@ public final class PlayCoordinator {
         r.task().path(), r.task().name(), r.task().location(), r.task().handler(),
         r.status().name().toLowerCase(Locale.ROOT), r.ignored(), json(r.result()), json(r.diffs()), clock.millis());
     writes.submit(s -> s.runs().insertRunTask(row), () -> hp.run.listener.taskFinished(host, hp.playIndex, r));
+  }
+
+  /**
+   * The controller lookups of a run in progress, for a host's lookup during the play (the
+   * agent-to-controller channel calls {@code lookup(plugin, terms, keywords, roleDir)} on it);
+   * empty once the run has ended.
+   */
+  public java.util.Optional<ControllerLookups> controllerLookups(String runId) {
+    return java.util.Optional.ofNullable(controllerLookups.get(runId));
   }
 
   /**

@@ -84,12 +84,22 @@ public final class PlanCompiler {
    */
   public static HostPlan compile(LoadedPlaybook loaded, int playIndex, EnumMap<Precedence, Map<String, Object>> vars,
       PlanOptions options) {
+    return compile(loaded, playIndex, vars, options, null);
+  }
+
+  /**
+   * {@link #compile(LoadedPlaybook, int, EnumMap, PlanOptions)} with the run's controller lookups:
+   * those with constant arguments are answered now ({@link LookupFolding}); null answers none.
+   */
+  public static HostPlan compile(LoadedPlaybook loaded, int playIndex, EnumMap<Precedence, Map<String, Object>> vars,
+      PlanOptions options, ControllerLookups lookups) {
     EnumMap<Precedence, Map<String, Object>> layers = new EnumMap<>(vars);
     if (!options.extraVars().isEmpty()) {
       layers.put(Precedence.EXTRA_VARS, options.extraVars());
     }
     Play play = loaded.playbook().plays().get(playIndex);
     Compilation c = new Compilation(new TagSelection(options.tags(), options.skipTags()));
+    c.folding = lookups == null ? null : new LookupFolding(lookups);
     Keywords playKeywords = play.keywords();
     // The play's vars are in the layers already, at their level.
     Ctx root = Ctx.ROOT.with(new Keywords(playKeywords.when(), playKeywords.tags(), Map.of(),
@@ -143,9 +153,24 @@ public final class PlanCompiler {
         files.put(path, content);
       }
     }
+    List<RoleScope> scopes = c.scopes;
+    Set<String> secrets = options.secrets();
+    if (c.folding != null) {
+      scopes = c.foldLayers(layers);
+      files.putAll(c.folding.files());
+      secrets = new HashSet<>(secrets);
+      secrets.addAll(c.folding.secrets());
+    }
     HostPlan plan = new HostPlan(PlanCodec.FORMAT, play.name().isEmpty() ? play.hosts() : play.name(), at, items,
-        handlers, c.scopes, layers, c.selection, options.check(), options.diff(), play.forceHandlers(), files);
-    return SecretVars.restrict(plan, options.secrets());
+        handlers, scopes, layers, c.selection, options.check(), options.diff(), play.forceHandlers(), files);
+    plan = SecretVars.restrict(plan, secrets);
+    if (c.folding != null && !c.folding.secrets().isEmpty()) {
+      // Password lookups' answers are secrets whether or not a vault value is in the plan.
+      Set<String> carried = new java.util.LinkedHashSet<>(plan.secrets());
+      carried.addAll(c.folding.secrets());
+      plan = plan.with(plan.vars(), plan.roles(), List.copyOf(carried));
+    }
+    return plan;
   }
 
   /** The keywords in force at one place of the play: everything inherited so far. */
@@ -186,7 +211,27 @@ public final class PlanCompiler {
     final List<HandlerSource> handlerSources = new ArrayList<>();
     final Set<String> rolesWithHandlers = new HashSet<>();
     final Set<String> files = new HashSet<>();
+    /** The constant controller lookups answered here; null without a run's lookups. */
+    LookupFolding folding;
     int ids;
+
+    /** The variables' lookups folded (the levels in place, at the play's directory), and the role scopes'. */
+    List<RoleScope> foldLayers(EnumMap<Precedence, Map<String, Object>> layers) {
+      folding.in("");
+      layers.replaceAll((level, layer) -> folding.templates(layer));
+      List<RoleScope> out = new ArrayList<>();
+      for (RoleScope r : scopes) {
+        folding.in(r.bundleDir());
+        out.add(new RoleScope(r.role(), r.bundleDir(), folding.templates(r.defaults()), folding.templates(r.vars()),
+            folding.templates(r.params()), r.exported()));
+      }
+      if (!folding.values().isEmpty()) {
+        Map<String, Object> magic = new LinkedHashMap<>(layers.getOrDefault(Precedence.MAGIC, Map.of()));
+        magic.putAll(folding.values());
+        layers.put(Precedence.MAGIC, magic);
+      }
+      return out;
+    }
 
     Compilation(TagSelection selection) {
       this.selection = selection;
@@ -309,6 +354,15 @@ public final class PlanCompiler {
           && src.contains("{{") && ctx.scope >= 0) {
         // A templated src is found on the host; ship the role's files and templates.
         files.add(ROLE_DIR + scopes.get(ctx.scope).bundleDir());
+      }
+      if (folding != null) {
+        LookupFolding f = folding.in(ctx.scope >= 0 ? scopes.get(ctx.scope).bundleDir() : "");
+        return new PlanTask(nextId(), path, f.fold(t.displayName(), true), t.location().toString(), t.module(),
+            f.templates(t.args()), t.files(), ctx.scope, f.expressions(ctx.when), ctx.tags, f.templates(ctx.vars),
+            f.templates(ctx.env), ctx.ignoreErrors, ctx.checkMode, ctx.diff, ctx.noLog,
+            f.loop(t.loop().map(Compilation::loop)), t.register().orElse(""), t.notifies(),
+            f.expressions(t.changedWhen()), f.expressions(t.failedWhen()), t.retry().map(Compilation::retry), false,
+            ctx.delegation());
       }
       return new PlanTask(nextId(), path, t.displayName(), t.location().toString(), t.module(), t.args(), t.files(),
           ctx.scope, ctx.when, ctx.tags, ctx.vars, ctx.env, ctx.ignoreErrors, ctx.checkMode, ctx.diff, ctx.noLog,

@@ -11,7 +11,7 @@ import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
 import com.hubspot.jinjava.tree.TreeParser;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
-import io.homefleet.playbook.template.DataLookups;
+import io.homefleet.playbook.template.Lookups;
 import io.homefleet.playbook.template.IndexDots;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,9 +129,9 @@ final class JinjaSyntax {
     Matcher lookup = LOOKUP.matcher(e);
     while (lookup.find()) {
       String plugin = lookup.group(2) == null ? "" : lookup.group(2).replaceFirst("^ansible\\.builtin\\.", "");
-      if (!DataLookups.NAMES.contains(plugin)) {
+      if (!Lookups.NAMES.contains(plugin)) {
         return Optional.of(lookup.group(1) + "() runs an Ansible lookup plugin, which homefleet does not support"
-            + " here (it has " + DataLookups.LISTED + "; use a variable, "
+            + " here (it has " + Lookups.LISTED + "; use a variable, "
             + "a fact or a registered result instead)");
       }
     }

@@ -19,7 +19,7 @@ import io.homefleet.playbook.source.YamlNode;
 import io.homefleet.playbook.spec.ModuleSpec;
 import io.homefleet.playbook.spec.AnsibleModules;
 import io.homefleet.playbook.spec.ModuleSpecs;
-import io.homefleet.playbook.template.DataLookups;
+import io.homefleet.playbook.template.Lookups;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -515,7 +515,7 @@ final class TaskParser {
           }
         }
         default -> {
-          if (e.key().startsWith("with_") && DataLookups.NAMES.contains(e.key().substring("with_".length()))) {
+          if (e.key().startsWith("with_") && Lookups.NAMES.contains(e.key().substring("with_".length()))) {
             if (loopEntry != null) {
               s.error(e.keyLocation(), "a task has one loop; '" + loopEntry.key() + "' is already given");
             } else {
@@ -523,7 +523,7 @@ final class TaskParser {
             }
           } else if (e.key().startsWith("with_")) {
             s.error(e.keyLocation(), e.key() + " uses an Ansible lookup plugin homefleet does not have (it has "
-                + DataLookups.LISTED + "; write loop: with a list, or a "
+                + Lookups.LISTED + "; write loop: with a list, or a "
                 + "filter such as dict2items)");
           } else if (!ignoredOrUnsupported(e)) {
             candidates.add(e);
@@ -961,7 +961,7 @@ final class TaskParser {
       case "with_list" -> Loop.Kind.WITH_LIST;
       case "with_dict" -> Loop.Kind.WITH_DICT;
       case "loop" -> Loop.Kind.LOOP;
-      default -> DataLookups.NAMES.contains(e.key().substring("with_".length())) ? Loop.Kind.WITH_LOOKUP : null;
+      default -> Lookups.NAMES.contains(e.key().substring("with_".length())) ? Loop.Kind.WITH_LOOKUP : null;
     };
     if (kind == null) {
       s.error(e.keyLocation(), e.key() + " uses an Ansible lookup plugin, which homefleet does not support"

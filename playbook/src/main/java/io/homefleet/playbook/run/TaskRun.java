@@ -380,6 +380,11 @@ final class TaskRun {
         if (loop.kind().startsWith("with_")) {
           // with_<lookup>: terms is what query() would get, a string being one term (listify_lookup_plugin_terms).
           List<Object> terms = value instanceof List<?> l ? new ArrayList<>(l) : Collections.singletonList(value);
+          String plugin = loop.kind().substring("with_".length());
+          if (!DataLookups.NAMES.contains(plugin)) {
+            // with_file, with_first_found...: the controller's lookups (and vars), as query() runs them.
+            return templar.loopLookup(plugin, terms, vars);
+          }
           try {
             return DataLookups.run(loop.kind().substring("with_".length()), terms);
           } catch (RuntimeException e) {

@@ -11,8 +11,16 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
  * work while any other use of {@code x} fails with its name.
  */
 final class AnsibleInterpreter extends JinjavaInterpreter {
-  AnsibleInterpreter(Jinjava jinjava, Context context, JinjavaConfig config) {
+  private final ControllerLookup controllerLookup;
+
+  AnsibleInterpreter(Jinjava jinjava, Context context, JinjavaConfig config, ControllerLookup controllerLookup) {
     super(jinjava, context, config);
+    this.controllerLookup = controllerLookup;
+  }
+
+  /** Who answers this render's controller lookups; null when nobody does. */
+  ControllerLookup controllerLookup() {
+    return controllerLookup;
   }
 
   @Override

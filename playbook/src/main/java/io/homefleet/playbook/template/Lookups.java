@@ -2,113 +2,222 @@ package io.homefleet.playbook.template;
 
 import com.hubspot.jinjava.el.ext.NamedParameter;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.homefleet.playbook.source.Unsafe;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * {@code lookup(name, ...)}, {@code query}/{@code q} (which return lists): {@code env} and
- * {@code file}, which run where the template renders, and the pure data lookups of
- * {@link DataLookups}.
+ * {@code lookup(name, ...)}, {@code query}/{@code q} (which return lists), as ansible-core 2.14's
+ * {@code Templar._lookup}: the pure data lookups of {@link DataLookups} and {@code vars} run where
+ * the template renders; the ones Ansible runs on the controller go to the render's
+ * {@link ControllerLookup}. {@code errors=} (strict, warn, ignore) and {@code wantlist=} apply to
+ * all of them.
  */
 public final class Lookups {
+  /** The keyword the compiler adds to a lookup it answered already: the results, as {@code query()} would give them. */
+  public static final String RESULTS = "__hf_results";
+  private static final Set<String> ERRORS = Set.of("strict", "warn", "ignore");
+  /** Every lookup homefleet has: the data lookups, {@code vars} and the controller's. */
+  public static final Set<String> NAMES;
+  /** {@link #NAMES} in order, for messages. */
+  public static final String LISTED;
+
+  static {
+    java.util.TreeSet<String> all = new java.util.TreeSet<>(DataLookups.NAMES);
+    all.addAll(ControllerLookup.NAMES);
+    all.add("vars");
+    NAMES = Set.copyOf(all);
+    LISTED = String.join(", ", all);
+  }
+
   private Lookups() {}
 
   /** {@code lookup(name, terms...)}: string results joined with commas, other results as a list (wantlist=False). */
   public static Object lookup(String name, Object... terms) {
-    Options o = Options.of(terms);
-    List<Object> results = run(name, o);
-    if (o.keywords.containsKey("wantlist") && Templar.truthy(o.keywords.get("wantlist"))) {
-      return results;
+    return call(name, terms, false);
+  }
+
+  /** {@code query(name, terms...)}: always a list. */
+  public static Object query(String name, Object... terms) {
+    return call(name, terms, true);
+  }
+
+  /**
+   * What the compiler needs to answer a lookup itself: {@code [name, positional, keywords]}, the
+   * arguments evaluated. Registered as {@code __hf_capture} in the engine.
+   */
+  public static List<Object> capture(String name, Object... args) {
+    Options o = Options.of(args);
+    return Arrays.asList(name, o.positional, o.keywords);
+  }
+
+  /** The loop items of {@code with_<plugin>}: {@code query(plugin, terms)} in the current render. */
+  public static List<Object> loop(String plugin, List<Object> terms) {
+    Object[] args = terms.toArray();
+    @SuppressWarnings("unchecked")
+    List<Object> out = (List<Object>) call(plugin, args, true);
+    return out;
+  }
+
+  private static Object call(String name, Object[] args, boolean query) {
+    Options o = Options.of(args);
+    String plugin = name.startsWith("ansible.builtin.") ? name.substring("ansible.builtin.".length()) : name;
+    Map<String, Object> keywords = new LinkedHashMap<>(o.keywords);
+    Object wantlistGiven = keywords.remove("wantlist");
+    boolean wantlist = query || (wantlistGiven != null && Templar.truthy(wantlistGiven));
+    String errors = keywords.containsKey("errors") ? Py.str(keywords.remove("errors")) : "strict";
+    if (!ERRORS.contains(errors)) {
+      throw new LookupException("Invalid setting identifier, \"" + errors + "\" is not a valid error setting for"
+          + " lookup('" + name + "'): use strict, warn or ignore", null);
     }
-    // Ansible's ",".join(results), which fails on anything but strings and then returns the list.
+    Object given = keywords.remove(RESULTS);
+    List<Object> results;
+    if (DataLookups.NAMES.contains(plugin)) {
+      // These take their lists as given: query('together', a, b) has two terms, not a's and b's items.
+      results = DataLookups.run(plugin, o.positional);
+    } else if (plugin.equals("vars")) {
+      results = vars(o.terms, keywords);
+    } else if (ControllerLookup.NAMES.contains(plugin)) {
+      try {
+        results = given instanceof List<?> l ? plainList(l) : controller(name).lookup(plugin, o.terms, keywords, roleDir());
+      } catch (ControllerLookup.Failure e) {
+        if (errors.equals("strict")) {
+          throw new LookupException(e.getMessage(), e);
+        }
+        // Ansible shows errors=warn's message as a warning; a render has no warning channel, so both are quiet here.
+        return wantlist ? new ArrayList<>() : null;
+      }
+      results = finish(plugin, results, keywords);
+    } else {
+      throw new LookupException("lookup plugin '" + name + "' is not supported (supported: " + LISTED + ")", null);
+    }
+    if (wantlist || results.isEmpty()) {
+      return results; // Ansible 2.14 gives an empty result as [] even to lookup()
+    }
+    // Ansible's ",".join(results); on anything but strings, the one result itself or the list.
     List<String> parts = new ArrayList<>();
     for (Object r : results) {
       if (!(r instanceof String str)) {
-        return results;
+        return results.size() == 1 ? results.get(0) : results;
       }
       parts.add(str);
     }
     return String.join(",", parts);
   }
 
-  /** {@code query(name, terms...)}: always a list. */
-  public static Object query(String name, Object... terms) {
-    return run(name, Options.of(terms));
+  private static ControllerLookup controller(String name) {
+    JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+    ControllerLookup c = interpreter instanceof AnsibleInterpreter a ? a.controllerLookup() : null;
+    if (c == null) {
+      throw new LookupException("lookup('" + name + "') runs on the controller, and this render has no controller"
+          + " to ask (it runs in a play the controller sent; here use a variable instead)", null);
+    }
+    return c;
   }
 
-  private static List<Object> run(String name, Options o) {
-    String plugin = name.startsWith("ansible.builtin.") ? name.substring("ansible.builtin.".length()) : name;
-    if (DataLookups.NAMES.contains(plugin)) {
-      // These take their lists as given: query('together', a, b) has two terms, not a's and b's items.
-      return DataLookups.run(plugin, o.positional);
+  /** Where the host's copy of the controller's answer needs it: templates rendered here, paths in this bundle. */
+  private static List<Object> finish(String plugin, List<Object> results, Map<String, Object> keywords) {
+    if (plugin.equals("template")) {
+      List<Object> out = new ArrayList<>();
+      for (Object text : results) {
+        out.add(render(Py.str(text), keywords.get("template_vars")));
+      }
+      return out;
     }
+    if (plugin.equals("first_found") || plugin.equals("fileglob")) {
+      Object dir = variable("playbook_dir");
+      if (dir == null) {
+        return results;
+      }
+      List<Object> out = new ArrayList<>();
+      for (Object p : results) {
+        out.add(Path.of(dir.toString()).resolve(Py.str(p)).toString());
+      }
+      return out;
+    }
+    return results;
+  }
+
+  /** The template lookup: the text rendered with the variables of this render and {@code template_vars}. */
+  private static String render(String text, Object templateVars) {
+    JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+    interpreter.enterScope();
+    try {
+      if (templateVars instanceof Map<?, ?> m) {
+        m.forEach((k, v) -> interpreter.getContext().put(String.valueOf(k), v));
+      }
+      return interpreter.render(Backslashes.inTemplate(text));
+    } finally {
+      interpreter.leaveScope();
+    }
+  }
+
+  /** ansible.builtin.vars: each term's value, else {@code default}, else an undefined-variable error. */
+  private static List<Object> vars(List<Object> terms, Map<String, Object> keywords) {
     List<Object> out = new ArrayList<>();
-    switch (plugin) {
-      case "env" -> {
-        for (Object term : o.terms) {
-          String value = System.getenv(Py.str(term));
-          out.add(value != null ? value : o.keywords.getOrDefault("default", ""));
-        }
+    for (Object term : terms) {
+      if (!(term instanceof String name)) {
+        throw new LookupException("Invalid setting identifier, \"" + Py.str(term) + "\" is not a string, it is a "
+            + Py.typeName(term), null);
       }
-      case "file" -> {
-        boolean rstrip = !o.keywords.containsKey("rstrip") || Templar.truthy(o.keywords.get("rstrip"));
-        boolean lstrip = o.keywords.containsKey("lstrip") && Templar.truthy(o.keywords.get("lstrip"));
-        for (Object term : o.terms) {
-          Path path = locate(Py.str(term));
-          try {
-            String text = Files.readString(path, StandardCharsets.UTF_8);
-            if (rstrip) {
-              text = text.stripTrailing();
-            }
-            if (lstrip) {
-              text = text.stripLeading();
-            }
-            out.add(text);
-          } catch (IOException e) {
-            throw new LookupException("lookup('file'): could not read '" + term + "' (looked at "
-                + path + "): " + e, e);
-          }
+      Object value = variable(name);
+      if (value == null && !defined(name)) {
+        if (!keywords.containsKey("default")) {
+          throw new Undefined(name, "No variable found with this name: " + name).error();
         }
+        value = keywords.get("default");
       }
-      default -> throw new LookupException("lookup plugin '" + name + "' is not supported (supported: env, file, "
-          + DataLookups.LISTED + ")", null);
+      out.add(value);
     }
     return out;
   }
 
-  /** Ansible's search path for files, cut down: role files/, playbook files/, the playbook directory. */
-  private static Path locate(String name) {
-    Path p = Path.of(name);
-    if (p.isAbsolute()) {
-      return p;
-    }
+  private static Object variable(String name) {
     JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
-    List<Path> candidates = new ArrayList<>();
-    if (interpreter != null) {
-      for (String base : List.of("role_path", "playbook_dir")) {
-        Object dir = interpreter.getContext().get(base);
-        if (dir != null && !(dir instanceof Undefined)) {
-          candidates.add(Path.of(dir.toString(), "files", name));
-          candidates.add(Path.of(dir.toString(), name));
-        }
+    if (interpreter == null) {
+      return null;
+    }
+    Object v = interpreter.getContext().get(name);
+    return v instanceof Undefined ? null : v;
+  }
+
+  private static boolean defined(String name) {
+    JinjavaInterpreter interpreter = JinjavaInterpreter.getCurrent();
+    for (var c = interpreter == null ? null : interpreter.getContext(); c != null; c = c.getParent()) {
+      if (c.getScope().containsKey(name)) {
+        return true;
       }
     }
-    for (Path c : candidates) {
-      if (Files.exists(c)) {
-        return c;
-      }
+    return false;
+  }
+
+  /** The task's role directory relative to the playbook's ({@code roles/web}), from role_path and playbook_dir. */
+  private static String roleDir() {
+    Object role = variable("role_path");
+    Object book = variable("playbook_dir");
+    if (role == null || book == null) {
+      return "";
     }
-    return candidates.isEmpty() ? p.toAbsolutePath() : candidates.get(candidates.size() - 1);
+    Path r = Path.of(role.toString());
+    Path b = Path.of(book.toString());
+    return r.startsWith(b) ? b.relativize(r).toString() : "";
+  }
+
+  private static List<Object> plainList(List<?> l) {
+    List<Object> out = new ArrayList<>(l.size());
+    for (Object o : l) {
+      out.add(o instanceof Unsafe u ? u.text() : o);
+    }
+    return out;
   }
 
   /**
-   * @param terms the positional arguments, lists spliced in (env, file)
+   * @param terms the positional arguments, lists spliced in (the plugins' terms)
    * @param positional the positional arguments as given (the data lookups)
    * @param keywords the named ones
    */
@@ -119,6 +228,9 @@ public final class Lookups {
       Map<String, Object> keywords = new LinkedHashMap<>();
       for (Object a : args == null ? new Object[0] : args) {
         if (a instanceof NamedParameter p) {
+          if (p.getValue() instanceof Undefined u) {
+            throw u.error();
+          }
           keywords.put(p.getName(), p.getValue());
           continue;
         }

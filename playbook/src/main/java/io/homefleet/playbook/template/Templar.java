@@ -53,6 +53,7 @@ public final class Templar {
   private final Jinjava jinjava;
   private final JinjavaConfig config;
   private final boolean fastPaths;
+  private final ControllerLookup controllerLookup;
 
   public Templar() {
     this(true);
@@ -64,6 +65,7 @@ public final class Templar {
    */
   Templar(boolean fastPaths) {
     this.fastPaths = fastPaths;
+    this.controllerLookup = null;
     this.config = JinjavaConfig.newBuilder()
         .withFailOnUnknownTokens(false)
         .withElResolver(new StrictResolver())
@@ -82,10 +84,48 @@ public final class Templar {
           Lookups.class.getMethod("query", String.class, Object[].class)));
       jinjava.registerFunction(new ELFunctionDefinition("", "q",
           Lookups.class.getMethod("query", String.class, Object[].class)));
+      jinjava.registerFunction(new ELFunctionDefinition("", "__hf_capture",
+          Lookups.class.getMethod("capture", String.class, Object[].class)));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
     jinjava.getGlobalContext().put("omit", OMIT);
+  }
+
+  private Templar(Templar engine, ControllerLookup controllerLookup) {
+    this.fastPaths = engine.fastPaths;
+    this.config = engine.config;
+    this.jinjava = engine.jinjava;
+    this.controllerLookup = controllerLookup;
+  }
+
+  /**
+   * This engine (shared, not copied) with {@code controllerLookup} answering the lookups Ansible
+   * runs on the controller ({@link ControllerLookup#NAMES}).
+   */
+  public Templar withControllerLookup(ControllerLookup controllerLookup) {
+    return new Templar(this, java.util.Objects.requireNonNull(controllerLookup, "controllerLookup"));
+  }
+
+  /**
+   * {@code with_<plugin>:}'s items for {@code terms}, as {@code query(plugin, terms)} gives them,
+   * rendered with {@code vars} (the lookups that need them: {@code vars}, {@code template}).
+   */
+  public List<Object> loopLookup(String plugin, List<Object> terms, Map<String, ?> vars) throws TemplateException {
+    Walk walk = new Walk(vars);
+    JinjavaInterpreter interpreter = walk.enter();
+    int errors = interpreter.getErrors().size();
+    try {
+      List<Object> out = Lookups.loop(plugin, terms);
+      check("with_" + plugin, interpreter, errors);
+      @SuppressWarnings("unchecked")
+      List<Object> items = (List<Object>) plain(out);
+      return items;
+    } catch (RuntimeException e) {
+      throw new TemplateException(describe("with_" + plugin, e), e);
+    } finally {
+      walk.leave();
+    }
   }
 
   /** True if {@code value} is {@link #OMIT}: the argument holding it is to be left out. */
@@ -332,7 +372,8 @@ public final class Templar {
 
     JinjavaInterpreter enter() {
       if (interpreter == null) {
-        interpreter = new AnsibleInterpreter(jinjava, new StrictContext(jinjava.getGlobalContext(), vars), config);
+        interpreter = new AnsibleInterpreter(jinjava, new StrictContext(jinjava.getGlobalContext(), vars), config,
+            controllerLookup);
       }
       JinjavaInterpreter.pushCurrent(interpreter);
       interpreter.enterScope();

@@ -15,7 +15,7 @@ final class Undefined implements HasObjectTruthValue {
     this(name, "'" + name + "' is undefined");
   }
 
-  private Undefined(String name, String message) {
+  Undefined(String name, String message) {
     this.name = name;
     this.message = message;
   }

@@ -8,6 +8,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import io.homefleet.playbook.compile.ControllerLookups;
+import io.homefleet.playbook.inventory.Inventory;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AnsibleOracleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Templar TEMPLAR = new Templar();
+  /** With the controller's lookups, as the compiler evaluates them (env from this process, as ansible-playbook's). */
+  private static final Templar TEMPLAR = new Templar().withControllerLookup(new ControllerLookups(Map.of(),
+      Inventory.empty(), Path.of("target/oracle-lookups/passwords"), System.getenv(), Path.of("target")));
 
   /** The vars the oracle playbook defines; generate.py has the same. */
   static Map<String, Object> vars() {

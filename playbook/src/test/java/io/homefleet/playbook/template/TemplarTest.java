@@ -142,24 +142,6 @@ class TemplarTest {
   }
 
   @Test
-  void lookupFile_readsRelativeToPlaybookDir_andStripsTheEnd(@TempDir Path dir) throws Exception {
-    Files.createDirectories(dir.resolve("files"));
-    Files.writeString(dir.resolve("files/key.pub"), "ssh-ed25519 AAAA\n\n");
-    assertThat(templar.render("{{ lookup('file', 'key.pub') }}", vars("playbook_dir", dir.toString())))
-        .isEqualTo("ssh-ed25519 AAAA");
-    assertThatThrownBy(() -> templar.render("{{ lookup('file', 'nope') }}", vars("playbook_dir", dir.toString())))
-        .hasMessageContaining("could not read 'nope'");
-  }
-
-  @Test
-  void lookupEnv_readsTheEnvironment() throws Exception {
-    assertThat(templar.evaluate("lookup('env', 'PATH')", Map.of())).isEqualTo(System.getenv("PATH"));
-    assertThat(templar.evaluate("lookup('env', 'HOMEFLEET_SURELY_UNSET', default='d')", Map.of())).isEqualTo("d");
-    assertThatThrownBy(() -> templar.evaluate("lookup('pipe', 'id')", Map.of()))
-        .hasMessageContaining("not supported");
-  }
-
-  @Test
   void pathTests_lookAtThisHost(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("f"), "x");
     Map<String, Object> v = vars("d", dir.toString(), "f", dir.resolve("f").toString());
