@@ -22,4 +22,23 @@ class FidelitySyntaxTest {
         """);
     assertThat(fx.load("p.yml").warnings()).isEmpty();
   }
+
+  @Test
+  void load_missingRequiredArgumentOrSrc_isAWarning_theTaskFailsAtRunTime() throws Exception {
+    PlaybookFixture fx = new PlaybookFixture(tmp);
+    fx.file("p.yml", """
+        - hosts: all
+          tasks:
+            - file: state=touch
+              ignore_errors: true
+            - copy: src=nofile.txt dest=/tmp/x
+              ignore_errors: true
+        """);
+    LoadedPlaybook pb = fx.load("p.yml");
+    assertThat(pb.warnings()).extracting(Object::toString).containsExactly(
+        "p.yml:3:7: [WARNING] missing required argument 'path' for module 'file': the task fails when it runs (give path: to"
+            + " fix it)",
+        "p.yml:5:7: [WARNING] src 'nofile.txt' not found (looked in files/nofile.txt, nofile.txt): the task fails when it runs,"
+            + " as in Ansible (add the file, or set remote_src: true for a file on the host)");
+  }
 }
