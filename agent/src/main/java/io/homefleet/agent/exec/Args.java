@@ -52,10 +52,12 @@ public final class Args {
         values.put(a.name(), e.getValue());
       }
     }
+    List<String> missing = spec.get().args().stream().filter(a -> a.required() && values.get(a.name()) == null)
+        .map(ArgSpec::name).sorted().toList();
+    if (!missing.isEmpty()) {
+      throw TaskException.asAnsible("missing required arguments: " + String.join(", ", missing));
+    }
     for (ArgSpec a : spec.get().args()) {
-      if (a.required() && values.get(a.name()) == null) {
-        throw new TaskException(module, "missing required argument: " + a.name());
-      }
       Object v = values.get(a.name());
       if (v != null && !a.choices().isEmpty() && !a.choices().contains(String.valueOf(v))
           && !(a.type() == ArgSpec.Type.BOOL)) {

@@ -5,4 +5,13 @@ public final class TaskException extends Exception {
   public TaskException(String module, String message) {
     super(module + ": " + message);
   }
+
+  private TaskException(String message) {
+    super(message);
+  }
+
+  /** A failure worded exactly as Ansible words it, which plays match on ({@code r.msg == '...'}). */
+  public static TaskException asAnsible(String message) {
+    return new TaskException(message);
+  }
 }

@@ -11,6 +11,7 @@ import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.tree.TagNode;
 import com.hubspot.jinjava.tree.TreeParser;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
+import io.homefleet.playbook.template.AnsibleJinjava;
 import io.homefleet.playbook.template.Lookups;
 import io.homefleet.playbook.template.IndexDots;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ final class JinjaSyntax {
   private final JinjavaELContext elContext;
 
   JinjaSyntax() {
-    jinjava = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
+    jinjava = new AnsibleJinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
     interpreter = jinjava.newInterpreter();
     elContext = new JinjavaELContext(interpreter, new JinjavaInterpreterResolver(interpreter));
   }

@@ -116,7 +116,9 @@ final class ModuleArgs {
       boolean given = located.args().containsKey(arg.name())
           || arg.aliases().stream().anyMatch(located.args()::containsKey);
       if (!given) {
-        s.error(taskAt, "missing required argument '" + arg.name() + "' for module '" + action + "'");
+        // Ansible checks required arguments when the task runs, where ignore_errors and rescue see the failure.
+        s.warning(taskAt, "missing required argument '" + arg.name() + "' for module '" + action + "': the task"
+            + " fails when it runs (give " + arg.name() + ": to fix it)");
       }
     }
     spec.freeForm().ifPresent(raw -> {

@@ -360,6 +360,11 @@ final class TaskParser {
 
   /** The first candidate that exists inside the bundle; an error naming where it looked otherwise. */
   Optional<Path> findFile(String name, List<Path> candidates, Location at, String what) {
+    return findFile(name, candidates, at, what, false);
+  }
+
+  /** As above; {@code failsAtRunTime}: a file that is not there is a warning, the task failing when it runs. */
+  Optional<Path> findFile(String name, List<Path> candidates, Location at, String what, boolean failsAtRunTime) {
     if (Path.of(name).isAbsolute()) {
       s.error(at, what + " '" + name + "' is an absolute path: nothing can reach outside the bundle"
           + " (put it next to the playbook and name it relatively)");
@@ -380,6 +385,9 @@ final class TaskParser {
     if (!anyInside) {
       s.error(at, what + " '" + name + "' is outside the playbook's directory: nothing can reach outside the bundle"
           + " (copy it into the playbook's directory)");
+    } else if (failsAtRunTime) {
+      s.warning(at, what + " '" + name + "' not found (looked in " + String.join(", ", looked) + "): the task fails"
+          + " when it runs, as in Ansible (add the file, or set remote_src: true for a file on the host)");
     } else {
       s.error(at, what + " '" + name + "' not found (looked in " + String.join(", ", looked) + ")");
     }
@@ -735,7 +743,7 @@ final class TaskParser {
     candidates.add(scope.fileDir().resolve(src));
     candidates.add(scope.playbookDir().resolve(subdir).resolve(src));
     candidates.add(scope.playbookDir().resolve(src));
-    Optional<Path> found = findFile(src, candidates, at, "src");
+    Optional<Path> found = findFile(src, candidates, at, "src", true);
     if (found.isEmpty()) {
       return Map.of();
     }

@@ -209,6 +209,10 @@ final class TaskRun {
     } catch (TemplateException e) {
       return ModuleResult.failed(where + "cannot template its arguments: " + e.getMessage());
     }
+    java.util.Optional<String> missing = missingSource(t, args);
+    if (missing.isPresent()) {
+      return ModuleResult.failed(missing.get());
+    }
     if (LogicActions.NAMES.contains(t.module())) {
       ModuleResult r;
       try {
@@ -303,8 +307,33 @@ final class TaskRun {
     return args;
   }
 
+  /**
+   * Ansible's failure for a local {@code src} that is in none of the places it looks (a relative
+   * src still relative after {@link #args}: not found in the bundle), with the places it looked.
+   */
+  private java.util.Optional<String> missingSource(PlanTask t, Map<String, Object> args) {
+    if (!SHIPS_FILES.contains(t.module()) || !(args.get("src") instanceof String src) || src.isEmpty()
+        || Path.of(src).isAbsolute() || Templar.truthy(args.get("remote_src")) || src.contains("://")) {
+      return java.util.Optional.empty();
+    }
+    List<Path> looked = candidates(t, src);
+    if (looked.stream().anyMatch(Files::exists)) {
+      return java.util.Optional.empty(); // a directory, which the module copies whole
+    }
+    StringBuilder msg = new StringBuilder("Could not find or access '").append(src).append("'\nSearched in:");
+    for (Path p : looked) {
+      msg.append("\n\t").append(p);
+    }
+    return java.util.Optional.of(msg.append(" on the Ansible Controller.\nIf you are using a module and expect the file"
+        + " to exist on the remote, see the remote_src option").toString());
+  }
+
   /** A templated src, looked up as Ansible does: the role's files/ or templates/, the role, the playbook's. */
   java.util.Optional<Path> findInBundle(PlanTask t, String src) {
+    return candidates(t, src).stream().filter(Files::isRegularFile).findFirst();
+  }
+
+  private List<Path> candidates(PlanTask t, String src) {
     String sub = t.module().equals("template") ? "templates" : "files";
     List<Path> candidates = new ArrayList<>();
     if (t.scope() >= 0) {
@@ -314,8 +343,7 @@ final class TaskRun {
     }
     candidates.add(bundleDir.resolve(sub).resolve(src));
     candidates.add(bundleDir.resolve(src));
-    return candidates.stream().map(Path::normalize).filter(p -> p.startsWith(bundleDir))
-        .filter(Files::isRegularFile).findFirst();
+    return candidates.stream().map(Path::normalize).filter(p -> p.startsWith(bundleDir)).toList();
   }
 
   Map<String, String> environment(PlanTask t, Map<String, Object> vars) throws TemplateException {

@@ -72,7 +72,7 @@ public final class Templar {
         .withTrimBlocks(true)
         .withLstripBlocks(false)
         .build();
-    this.jinjava = new Jinjava(config);
+    this.jinjava = new AnsibleJinjava(config);
     Stream.of(CoreFilters.all(), TextFilters.all(), CollectionFilters.all(), DataFilters.all(), PathFilters.all())
         .flatMap(List::stream)
         .forEach(jinjava::registerFilter);
@@ -402,7 +402,7 @@ public final class Templar {
   private static RuntimeException ours(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof Undefined.UndefinedVariableException || c instanceof AnsibleFilter.FilterException
-          || c instanceof Lookups.LookupException) {
+          || c instanceof Lookups.LookupException || c instanceof PyFormat.FormatException) {
         return (RuntimeException) c;
       }
       if (c.getCause() == c) {

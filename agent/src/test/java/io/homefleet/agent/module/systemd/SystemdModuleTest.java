@@ -34,7 +34,7 @@ class SystemdModuleTest {
     assertThatThrownBy(() -> Run.of(SystemdModule.service(), Map.of("name", "x", "pattern", "foo")).go())
         .hasMessageContaining("pattern is not supported");
     assertThatThrownBy(() -> Run.of(SystemdModule.service(), Map.of("state", "started")).go())
-        .hasMessageContaining("missing required argument: name");
+        .hasMessageContaining("missing required arguments: name");
     assertThatThrownBy(() -> Run.of(SystemdModule.systemd(), Map.of("name", "x", "scope", "user")).go())
         .hasMessageContaining("scope=user is not supported");
   }
