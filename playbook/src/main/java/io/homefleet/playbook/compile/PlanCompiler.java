@@ -22,6 +22,7 @@ import io.homefleet.playbook.model.Play;
 import io.homefleet.playbook.model.Retry;
 import io.homefleet.playbook.model.Role;
 import io.homefleet.playbook.model.RoleRef;
+import io.homefleet.playbook.model.RunAs;
 import io.homefleet.playbook.model.Task;
 import io.homefleet.playbook.model.TaskItem;
 import io.homefleet.playbook.parse.LoadedPlaybook;
@@ -92,7 +93,7 @@ public final class PlanCompiler {
     // The play's vars are in the layers already, at their level.
     Ctx root = Ctx.ROOT.with(new Keywords(playKeywords.when(), playKeywords.tags(), Map.of(),
         playKeywords.environment(), playKeywords.ignoreErrors(), playKeywords.checkMode(), playKeywords.diff(),
-        playKeywords.noLog()));
+        playKeywords.noLog(), playKeywords.runAs()));
     String at = play.location().toString();
 
     List<PlanItem> items = new ArrayList<>();
@@ -148,18 +149,18 @@ public final class PlanCompiler {
 
   /** The keywords in force at one place of the play: everything inherited so far. */
   private record Ctx(List<String> when, List<String> tags, Map<String, Object> vars, Map<String, Object> env,
-      String ignoreErrors, String checkMode, String diff, String noLog, int scope) {
+      String ignoreErrors, String checkMode, String diff, String noLog, int scope, RunAs runAs) {
 
-    static final Ctx ROOT = new Ctx(List.of(), List.of(), Map.of(), Map.of(), "", "", "", "", -1);
+    static final Ctx ROOT = new Ctx(List.of(), List.of(), Map.of(), Map.of(), "", "", "", "", -1, RunAs.NONE);
 
     Ctx with(Keywords k) {
       return new Ctx(concat(when, k.when()), concat(tags, k.tags()), merge(vars, k.vars()),
           merge(env, k.environment()), flag(k.ignoreErrors(), ignoreErrors), flag(k.checkMode(), checkMode),
-          flag(k.diff(), diff), flag(k.noLog(), noLog), scope);
+          flag(k.diff(), diff), flag(k.noLog(), noLog), scope, runAs.with(k.runAs()));
     }
 
     Ctx withScope(int index) {
-      return new Ctx(when, tags, vars, env, ignoreErrors, checkMode, diff, noLog, index);
+      return new Ctx(when, tags, vars, env, ignoreErrors, checkMode, diff, noLog, index, runAs);
     }
 
     private static String flag(Optional<Flag> given, String inherited) {
@@ -306,7 +307,7 @@ public final class PlanCompiler {
       return new PlanTask(nextId(), path, t.displayName(), t.location().toString(), t.module(), t.args(), t.files(),
           ctx.scope, ctx.when, ctx.tags, ctx.vars, ctx.env, ctx.ignoreErrors, ctx.checkMode, ctx.diff, ctx.noLog,
           t.loop().map(Compilation::loop), t.register().orElse(""), t.notifies(), t.changedWhen(), t.failedWhen(),
-          t.retry().map(Compilation::retry), false);
+          t.retry().map(Compilation::retry), false, ctx.runAs);
     }
 
     static PlanLoop loop(Loop l) {

@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param checkMode {@code check_mode}, when given (overrides {@code --check} either way)
  * @param diff {@code diff}, when given
  * @param noLog {@code no_log}, when given
+ * @param runAs {@code become*}, {@code remote_user}, {@code async} and {@code poll}, as written
  */
 public record Keywords(List<String> when, List<String> tags, Map<String, Object> vars, Map<String, Object> environment,
-    Optional<Flag> ignoreErrors, Optional<Flag> checkMode, Optional<Flag> diff, Optional<Flag> noLog) {
+    Optional<Flag> ignoreErrors, Optional<Flag> checkMode, Optional<Flag> diff, Optional<Flag> noLog, RunAs runAs) {
 
   /** No keywords at all. */
   public static final Keywords NONE = new Keywords(List.of(), List.of(), Map.of(), Map.of(), Optional.empty(),
@@ -35,5 +36,12 @@ public record Keywords(List<String> when, List<String> tags, Map<String, Object>
     Objects.requireNonNull(checkMode, "checkMode");
     Objects.requireNonNull(diff, "diff");
     Objects.requireNonNull(noLog, "noLog");
+    Objects.requireNonNull(runAs, "runAs");
+  }
+
+  /** Keywords without {@code become*}, {@code remote_user}, {@code async} or {@code poll}. */
+  public Keywords(List<String> when, List<String> tags, Map<String, Object> vars, Map<String, Object> environment,
+      Optional<Flag> ignoreErrors, Optional<Flag> checkMode, Optional<Flag> diff, Optional<Flag> noLog) {
+    this(when, tags, vars, environment, ignoreErrors, checkMode, diff, noLog, RunAs.NONE);
   }
 }
