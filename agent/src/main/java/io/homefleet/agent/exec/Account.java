@@ -109,6 +109,8 @@ public record Account(String name, int uid, int gid, Path home, String shell) {
     Map<String, String> env = environment(argv, pb.environment());
     pb.environment().clear();
     pb.environment().putAll(env);
+    // The agent's own directory may be closed to the user; a chdir given by the task replaces this.
+    pb.directory((Files.isDirectory(home) ? home : Path.of("/")).toFile());
     return pb;
   }
 
