@@ -36,6 +36,8 @@ class BecomeAsyncSideBySideIT {
       controller.enroll(host, "dev", Map.of("suite", "side-by-side"));
       controller.awaitStatus(Duration.ofSeconds(90), "online", "sbs-b");
       SideBySide tools = new SideBySide(controller, host, tmp.resolve("side-by-side"));
+      // ansible-playbook's HOME is a directory of the test's, and its async_status would look there otherwise.
+      tools.ansibleConfig("async_dir = /root/.ansible_async\n");
       // The test user must reach its trees: the temporary directories above them are the test's alone.
       Files.createDirectories(host.root().resolve("side-by-side"));
       for (Path p = host.root().resolve("side-by-side"); p != null; p = p.getParent()) {
@@ -43,8 +45,11 @@ class BecomeAsyncSideBySideIT {
         perms.add(PosixFilePermission.OTHERS_EXECUTE);
         Files.setPosixFilePermissions(p, perms);
       }
+      // ansible-playbook's module temp dir, made by root: become to hftest writes in it, as in /tmp.
+      run(List.of("chmod", "1777", tmp.resolve("side-by-side/ansible-tmp").toString()));
 
-      SideBySide.Round first = tools.play(become).assertSame();
+      SideBySide.Round first = tools.play(become);
+      first.assertSame();
       assertThat(first.homefleet().exitCode()).as(first.homefleet().all()).isZero();
       assertThat(first.homefleetRecap()).containsEntry("failed", 0).containsEntry("ignored", 1);
       assertThat(first.homefleetState())
@@ -54,7 +59,8 @@ class BecomeAsyncSideBySideIT {
           .containsEntry("/u/dir", "dir rwxr-x--- hftest:hftest")
           .containsEntry("/denied", "file rw-r--r-- root:root \"failed=True\"")
           .containsEntry("/plain", "file rw-r--r-- root:root \"root\"")
-          .doesNotContainKey("/not-theirs");
+          .containsEntry("/locked", "dir rwxr-xr-x root:root")
+          .doesNotContainKey("/locked/not-theirs");
       assertThat(tools.play(become).assertSame().changed()).as("second run").isEqualTo(3);
 
       SideBySide.Round jobs = tools.play(async).assertSame();
