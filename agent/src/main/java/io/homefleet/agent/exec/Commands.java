@@ -35,8 +35,7 @@ public final class Commands {
 
   public static Result run(TaskContext ctx, List<String> argv, Map<String, String> env, byte[] stdin)
       throws TaskException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(argv);
-    pb.environment().putAll(ctx.task().environment());
+    ProcessBuilder pb = ctx.processBuilder(argv);
     // Helpers' output is parsed: the C locale wins over the task's environment.
     pb.environment().put("LC_ALL", "C");
     pb.environment().put("LANG", "C");

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +28,7 @@ public final class TaskContext {
   private final Path workDir;
   private final Optional<Path> bundleDir;
   private final Supplier<Templar> templar;
+  private final Optional<Account> account;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicReference<Process> process = new AtomicReference<>();
   private final AtomicLong seq = new AtomicLong();
@@ -43,6 +45,13 @@ public final class TaskContext {
    */
   public TaskContext(Task task, TaskSink sink, Logger log, Path workDir, Optional<Path> bundleDir,
       Supplier<Templar> templar) {
+    this(task, sink, log, workDir, bundleDir, templar, Optional.empty());
+  }
+
+  /** @param account the user the task's programs run as; empty for the agent's own */
+  public TaskContext(Task task, TaskSink sink, Logger log, Path workDir, Optional<Path> bundleDir,
+      Supplier<Templar> templar, Optional<Account> account) {
+    this.account = account;
     this.task = task;
     this.sink = sink;
     this.log = log;
@@ -115,6 +124,18 @@ public final class TaskContext {
     }
     throw new TaskException(module, "src=" + src + " is not in the play's bundle (looked for " + src + " and "
         + subdir + "/" + src + "); put it next to the playbook or in the role's " + subdir + "/ directory");
+  }
+
+  /** The user the task's programs run as ({@code become_user}); empty for the agent's own. */
+  public Optional<Account> account() {
+    return account;
+  }
+
+  /** A builder for a program of the task: as its user, with the task's environment over the base one. */
+  public ProcessBuilder processBuilder(List<String> argv) {
+    ProcessBuilder pb = account.map(a -> a.processBuilder(argv)).orElseGet(() -> new ProcessBuilder(argv));
+    pb.environment().putAll(task.environment());
+    return pb;
   }
 
   public Duration timeout() {

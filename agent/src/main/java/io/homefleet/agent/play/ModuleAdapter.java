@@ -1,5 +1,6 @@
 package io.homefleet.agent.play;
 
+import io.homefleet.agent.exec.Account;
 import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.exec.Outcome;
 import io.homefleet.agent.exec.Task;
@@ -7,6 +8,7 @@ import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.exec.TaskSink;
 import io.homefleet.agent.module.Modules;
+import io.homefleet.agent.module.ansible.AnsibleModule;
 import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.playbook.run.InvocationContext;
 import io.homefleet.playbook.run.ModuleInvoker;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
@@ -36,9 +39,17 @@ final class ModuleAdapter implements ModuleInvoker {
   private final Path workDir;
   private final Path bundleDir;
   private final Supplier<Templar> templar;
+  private final AsyncJobs jobs;
+
+  /** Modules that only start a program: run as another user, the program is (setpriv). */
+  private static final Set<String> RUN_AS_GIVEN = Set.of("command", "shell", "raw", "setup");
+  /** Modules whose Ansible counterpart needs its action plugin on the controller: not run as another user. */
+  private static final Set<String> ACTION_PLUGINS = Set.of("copy", "template", "unarchive", "script", "assemble",
+      "fetch", "include_vars", "pause", "reboot", "wait_for", "get_url", "uri");
 
   ModuleAdapter(Map<String, Module> modules, String runId, String assignmentId, Path workDir, Path bundleDir,
-      Supplier<Templar> templar) {
+      Supplier<Templar> templar, AsyncJobs jobs) {
+    this.jobs = jobs;
     this.modules = modules;
     this.runId = runId;
     this.assignmentId = assignmentId;
@@ -50,12 +61,33 @@ final class ModuleAdapter implements ModuleInvoker {
   @Override
   public ModuleResult invoke(String module, Map<String, Object> args, InvocationContext context)
       throws InterruptedException {
+    Optional<Account> user;
+    try {
+      user = account(context.user());
+    } catch (TaskException e) {
+      return ModuleResult.failed(context.location() + ": " + e.getMessage());
+    }
+    if (!context.user().isEmpty() && user == null) {
+      return ModuleResult.failed(context.location() + ": the task runs as '" + context.user() + "' (become_user, "
+          + "remote_user or ansible_user), and this host has no such user (getent passwd " + context.user()
+          + " found none): create it first, or name a user the host has");
+    }
+    if (AsyncJobs.STATUS.contains(module)) {
+      return AsyncJobs.status(args, user);
+    }
     Module m = Modules.find(modules, module);
     if (m == null) {
       return ModuleResult.failed(context.location() + ": this agent has no module '" + module + "' (it has: "
           + String.join(", ", new TreeSet<>(modules.keySet())) + ")");
     }
-    String name = m.name();
+    if (user.isPresent() && !RUN_AS_GIVEN.contains(m.name()) && !(m instanceof AnsibleModule)) {
+      // Another user's files are made by that user's own process: Ansible's module, run as that user.
+      if (ACTION_PLUGINS.contains(m.name())) {
+        return ModuleResult.failed(context.location() + ": " + m.name() + " as another user ('" + context.user()
+            + "') is not supported yet: run it as root and set owner/group, or use command as that user");
+      }
+      m = new AnsibleModule("ansible.builtin." + m.name());
+    }
     // Task copies its arguments with Map.copyOf, which refuses nulls; a null argument means "not given".
     Map<String, Object> given = new LinkedHashMap<>();
     args.forEach((k, v) -> {
@@ -63,11 +95,66 @@ final class ModuleAdapter implements ModuleInvoker {
         given.put(k, v);
       }
     });
-    Task task = new Task(assignmentId + "/" + context.taskPath(), runId, name, given, Duration.ZERO,
+    if (context.async() <= 0) {
+      return run(m, given, context, user, Duration.ZERO).result();
+    }
+    String jid = AsyncJobs.newJid();
+    Path file = AsyncJobs.file(user, jid);
+    Duration limit = Duration.ofSeconds(context.async());
+    if (context.poll() > 0) {
+      Ran ran = run(m, given, context, user, limit);
+      if (ran.timedOut()) {
+        try {
+          AsyncJobs.write(file, AsyncJobs.timeoutEntry(), user);
+        } catch (java.io.IOException e) {
+          LoggerFactory.getLogger(ModuleAdapter.class).warn("async job {}: cannot write {}: {}", jid, file,
+              e.getMessage());
+        }
+        return AsyncJobs.timedOut(jid, file, context.async());
+      }
+      return AsyncJobs.finished(ran.result(), jid, file);
+    }
+    Module job = m;
+    try {
+      jobs.start(jid, file, user, () -> {
+        try {
+          Ran ran = run(job, given, context, user, limit);
+          return ran.timedOut() ? AsyncJobs.timeoutEntry() : ran.result().result();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return AsyncJobs.timeoutEntry();
+        }
+      });
+    } catch (java.io.IOException e) {
+      return ModuleResult.failed(context.location() + ": cannot start the async job: cannot write " + file + ": "
+          + e.getMessage());
+    }
+    return AsyncJobs.started(jid, file);
+  }
+
+  /** A module's result, and whether it was stopped at its time limit. */
+  private record Ran(ModuleResult result, boolean timedOut) {}
+
+  /** The user to run as: empty for the agent's own, null when there is no such user. */
+  private static Optional<Account> account(String name) throws TaskException, InterruptedException {
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Account> a = Account.lookup(name);
+    if (a.isEmpty()) {
+      return null;
+    }
+    return a.get().uid() == Account.selfUid() ? Optional.empty() : a;
+  }
+
+  private Ran run(Module m, Map<String, Object> given, InvocationContext context, Optional<Account> user,
+      Duration timeout) throws InterruptedException {
+    String name = m.name();
+    Task task = new Task(assignmentId + "/" + context.taskPath(), runId, name, given, timeout,
         context.checkMode(), context.diff(), context.vars(), context.environment());
     // Output is not streamed for plays: the task's result carries stdout and stderr.
     TaskContext ctx = new TaskContext(task, TaskSink.NONE, LoggerFactory.getLogger("homefleet.task." + name), workDir,
-        Optional.of(bundleDir), templar);
+        Optional.of(bundleDir), templar, user);
     Outcome o;
     try {
       o = m.run(given, ctx);
@@ -76,10 +163,11 @@ final class ModuleAdapter implements ModuleInvoker {
       ctx.cancel();
       throw e;
     } catch (TaskException e) {
-      return ModuleResult.failed(e.getMessage());
+      return new Ran(ModuleResult.failed(e.getMessage()), false);
     } catch (RuntimeException e) {
       LoggerFactory.getLogger(ModuleAdapter.class).error("module {} crashed at {}", name, context.location(), e);
-      return ModuleResult.failed(context.location() + ": module " + name + " failed unexpectedly: " + e);
+      return new Ran(ModuleResult.failed(context.location() + ": module " + name + " failed unexpectedly: " + e),
+          false);
     }
     if (o.status() != Outcome.Status.OK && o.status() != Outcome.Status.SKIPPED) {
       closeWorkDir(name);
@@ -93,7 +181,7 @@ final class ModuleAdapter implements ModuleInvoker {
       case SKIPPED -> TaskStatus.SKIPPED;
       case FAILED, TIMED_OUT, CANCELLED -> TaskStatus.FAILED;
     };
-    return new ModuleResult(status, o.registered());
+    return new Ran(new ModuleResult(status, o.registered()), o.status() == Outcome.Status.TIMED_OUT);
   }
 
   /** A module call as the delegated host gets it. */

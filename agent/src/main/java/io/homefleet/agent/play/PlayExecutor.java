@@ -46,6 +46,7 @@ public final class PlayExecutor implements AutoCloseable {
   private Templar templar; // only on the play thread
   private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
   private final Map<String, PlayWork> queued = new ConcurrentHashMap<>();
+  private final AsyncJobs jobs = new AsyncJobs();
 
   /**
    * @param modules the agent's modules by short name
@@ -68,6 +69,16 @@ public final class PlayExecutor implements AutoCloseable {
   /** Plays queued or running. */
   public int runningCount() {
     return running.size();
+  }
+
+  /** Background jobs ({@code async} with {@code poll: 0}) still running. */
+  public int jobsRunning() {
+    return jobs.runningCount();
+  }
+
+  /** Waits for the background jobs to end: they outlive their play, not the worker. */
+  public void awaitJobs() throws InterruptedException {
+    jobs.awaitAll();
   }
 
   /** Queues {@code work} (the agent's journal has made sure it comes once). */
@@ -125,7 +136,8 @@ public final class PlayExecutor implements AutoCloseable {
           sink.taskFinished(work, result);
         }
       };
-      ModuleAdapter invoker = new ModuleAdapter(modules, work.runId(), work.assignmentId(), dir, bundle, this::templar);
+      ModuleAdapter invoker = new ModuleAdapter(modules, work.runId(), work.assignmentId(), dir, bundle, this::templar,
+          jobs);
       PlayRecap recap = new PlanRunner(templar(), PlayExecutor::writeBundleFile).run(plan, bundle, invoker,
           new WorkerCalls(work, sink, invoker), listener);
       log.info("play {} finished in {} ms: ok={} changed={} failed={} ({})", work.assignmentId(),

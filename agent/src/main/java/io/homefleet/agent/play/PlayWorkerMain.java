@@ -84,6 +84,16 @@ public final class PlayWorkerMain {
       log.warn("play worker: the agent went away with {} play(s) running or queued; cancelling them", running);
     }
     plays.close();
+    int jobs = plays.jobsRunning();
+    if (jobs > 0) {
+      // A poll: 0 job outlives its play: the worker stays until it ends (async_status reads its file).
+      log.info("play worker: waiting for {} async job(s) to end before exiting", jobs);
+      try {
+        plays.awaitJobs();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return 0;
   }
 

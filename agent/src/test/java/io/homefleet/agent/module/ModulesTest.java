@@ -15,7 +15,9 @@ class ModulesTest {
     for (String name : modules.keySet()) {
       assertThat(ModuleSpecs.find(name)).as("spec for %s", name).get().extracting(ModuleSpec::name).isEqualTo(name);
     }
-    assertThat(ModuleSpecs.all().stream().map(ModuleSpec::name)).containsExactlyInAnyOrderElementsOf(modules.keySet());
+    // async_status is answered by the play worker itself (play.AsyncJobs), from the task user's job files.
+    assertThat(ModuleSpecs.all().stream().map(ModuleSpec::name).filter(n -> !n.equals("async_status")))
+        .containsExactlyInAnyOrderElementsOf(modules.keySet());
   }
 
   @Test

@@ -142,4 +142,9 @@ final class SideBySide {
       throw new IllegalStateException(e);
     }
   }
+
+  /** Appends {@code lines} to the [defaults] of the ansible.cfg ansible-playbook reads (become and async tests). */
+  void ansibleConfig(String lines) throws IOException {
+    Files.writeString(work.resolve("ansible.cfg"), lines, java.nio.file.StandardOpenOption.APPEND);
+  }
 }

@@ -24,6 +24,7 @@ import io.homefleet.playbook.model.Play;
 import io.homefleet.playbook.model.Retry;
 import io.homefleet.playbook.model.Role;
 import io.homefleet.playbook.model.RoleRef;
+import io.homefleet.playbook.model.RunAs;
 import io.homefleet.playbook.model.Task;
 import io.homefleet.playbook.model.TaskItem;
 import io.homefleet.playbook.parse.LoadedPlaybook;
@@ -104,14 +105,14 @@ public final class PlanCompiler {
     // The play's vars are in the layers already, at their level.
     Ctx root = Ctx.ROOT.with(new Keywords(playKeywords.when(), playKeywords.tags(), Map.of(),
         playKeywords.environment(), playKeywords.ignoreErrors(), playKeywords.checkMode(), playKeywords.diff(),
-        playKeywords.noLog(), playKeywords.delegation()));
+        playKeywords.noLog(), playKeywords.delegation(), playKeywords.runAs()));
     String at = play.location().toString();
 
     List<PlanItem> items = new ArrayList<>();
     if (play.gatherFacts()) {
       items.add(new PlanTask(c.nextId(), "gather_facts", "Gathering Facts", at, "setup", Map.of(), Map.of(), -1,
           List.of(), List.of("always"), Map.of(), root.env, "", "false", "false", root.noLog, Optional.empty(), "",
-          List.of(), List.of(), List.of(), Optional.empty(), false, PlanDelegation.NONE));
+          List.of(), List.of(), List.of(), Optional.empty(), false, PlanDelegation.NONE, RunAs.NONE));
     }
     items.addAll(c.list(play.preTasks(), root, "pre_tasks"));
     items.add(c.flush(at, "pre_tasks/flush_handlers"));
@@ -175,18 +176,19 @@ public final class PlanCompiler {
 
   /** The keywords in force at one place of the play: everything inherited so far. */
   private record Ctx(List<String> when, List<String> tags, Map<String, Object> vars, Map<String, Object> env,
-      String ignoreErrors, String checkMode, String diff, String noLog, int scope, Delegation delegated) {
+      String ignoreErrors, String checkMode, String diff, String noLog, int scope, Delegation delegated, RunAs runAs) {
 
-    static final Ctx ROOT = new Ctx(List.of(), List.of(), Map.of(), Map.of(), "", "", "", "", -1, Delegation.NONE);
+    static final Ctx ROOT = new Ctx(List.of(), List.of(), Map.of(), Map.of(), "", "", "", "", -1, Delegation.NONE,
+        RunAs.NONE);
 
     Ctx with(Keywords k) {
       return new Ctx(concat(when, k.when()), concat(tags, k.tags()), merge(vars, k.vars()),
           merge(env, k.environment()), flag(k.ignoreErrors(), ignoreErrors), flag(k.checkMode(), checkMode),
-          flag(k.diff(), diff), flag(k.noLog(), noLog), scope, delegated.under(k.delegation()));
+          flag(k.diff(), diff), flag(k.noLog(), noLog), scope, delegated.under(k.delegation()), runAs.with(k.runAs()));
     }
 
     Ctx withScope(int index) {
-      return new Ctx(when, tags, vars, env, ignoreErrors, checkMode, diff, noLog, index, delegated);
+      return new Ctx(when, tags, vars, env, ignoreErrors, checkMode, diff, noLog, index, delegated, runAs);
     }
 
     PlanDelegation delegation() {
@@ -249,7 +251,7 @@ public final class PlanCompiler {
     PlanTask flush(String at, String path) {
       return new PlanTask(nextId(), path, "meta: flush_handlers", at, "meta", Map.of("_raw_params", "flush_handlers"),
           Map.of(), -1, List.of(), List.of("always"), Map.of(), Map.of(), "", "", "", "", Optional.empty(), "",
-          List.of(), List.of(), List.of(), Optional.empty(), true, PlanDelegation.NONE);
+          List.of(), List.of(), List.of(), Optional.empty(), true, PlanDelegation.NONE, RunAs.NONE);
     }
 
     List<PlanItem> list(List<TaskItem> items, Ctx ctx, String path) {
@@ -362,12 +364,12 @@ public final class PlanCompiler {
             f.templates(ctx.env), ctx.ignoreErrors, ctx.checkMode, ctx.diff, ctx.noLog,
             f.loop(t.loop().map(Compilation::loop)), t.register().orElse(""), t.notifies(),
             f.expressions(t.changedWhen()), f.expressions(t.failedWhen()), t.retry().map(Compilation::retry), false,
-            ctx.delegation());
+            ctx.delegation(), ctx.runAs);
       }
       return new PlanTask(nextId(), path, t.displayName(), t.location().toString(), t.module(), t.args(), t.files(),
           ctx.scope, ctx.when, ctx.tags, ctx.vars, ctx.env, ctx.ignoreErrors, ctx.checkMode, ctx.diff, ctx.noLog,
           t.loop().map(Compilation::loop), t.register().orElse(""), t.notifies(), t.changedWhen(), t.failedWhen(),
-          t.retry().map(Compilation::retry), false, ctx.delegation());
+          t.retry().map(Compilation::retry), false, ctx.delegation(), ctx.runAs);
     }
 
     static PlanLoop loop(Loop l) {

@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param diff {@code diff}, when given
  * @param noLog {@code no_log}, when given
  * @param delegation {@code delegate_to}, {@code delegate_facts}, {@code run_once}, {@code throttle}
+ * @param runAs {@code become*}, {@code remote_user}, {@code async} and {@code poll}, as written
  */
 public record Keywords(List<String> when, List<String> tags, Map<String, Object> vars, Map<String, Object> environment,
     Optional<Flag> ignoreErrors, Optional<Flag> checkMode, Optional<Flag> diff, Optional<Flag> noLog,
-    Delegation delegation) {
+    Delegation delegation, RunAs runAs) {
 
   /** No keywords at all. */
   public static final Keywords NONE = new Keywords(List.of(), List.of(), Map.of(), Map.of(), Optional.empty(),
@@ -38,5 +39,13 @@ public record Keywords(List<String> when, List<String> tags, Map<String, Object>
     Objects.requireNonNull(diff, "diff");
     Objects.requireNonNull(noLog, "noLog");
     Objects.requireNonNull(delegation, "delegation");
+    Objects.requireNonNull(runAs, "runAs");
+  }
+
+  /** Keywords without {@code become*}, {@code remote_user}, {@code async} or {@code poll}. */
+  public Keywords(List<String> when, List<String> tags, Map<String, Object> vars, Map<String, Object> environment,
+      Optional<Flag> ignoreErrors, Optional<Flag> checkMode, Optional<Flag> diff, Optional<Flag> noLog,
+      Delegation delegation) {
+    this(when, tags, vars, environment, ignoreErrors, checkMode, diff, noLog, delegation, RunAs.NONE);
   }
 }

@@ -206,7 +206,8 @@ public final class PlaybookLoader {
         tags.addAll(p.keywords().tags());
         Keywords k = p.keywords();
         out.add(new Play(p.name(), p.location(), p.hosts(), new Keywords(k.when(), tags, vars, k.environment(),
-            k.ignoreErrors(), k.checkMode(), k.diff(), k.noLog(), k.delegation()), p.varsFiles(), p.gatherFacts(), p.roles(),
+            k.ignoreErrors(), k.checkMode(), k.diff(), k.noLog(), k.delegation(), k.runAs()), p.varsFiles(),
+            p.gatherFacts(), p.roles(),
             p.preTasks(), p.tasks(), p.postTasks(), p.handlers(), p.serial(), p.maxFailPercentage(),
             p.anyErrorsFatal(), p.forceHandlers()));
       }

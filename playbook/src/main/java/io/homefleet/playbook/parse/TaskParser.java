@@ -11,6 +11,7 @@ import io.homefleet.playbook.model.Loop;
 import io.homefleet.playbook.model.Retry;
 import io.homefleet.playbook.model.Role;
 import io.homefleet.playbook.model.RoleRef;
+import io.homefleet.playbook.model.RunAs;
 import io.homefleet.playbook.model.Task;
 import io.homefleet.playbook.model.TaskItem;
 import io.homefleet.playbook.source.Location;
@@ -47,12 +48,15 @@ final class TaskParser {
   static final Set<String> LOOPS = Set.of("loop", "with_items", "with_list", "with_dict");
   static final Set<String> TASK_ONLY = Set.of("loop_control", "register", "notify", "changed_when", "failed_when",
       "until", "retries", "delay", "args", "action", "local_action");
+  /** Who a task runs as, and async: every level takes the become keywords, only tasks async and poll. */
+  static final Set<String> RUN_AS = Set.of("become", "become_user", "become_method", "become_flags", "remote_user",
+      "async", "poll");
+  /** The become methods that mean what the agent does (switch to the user with the user's groups). */
+  private static final Set<String> BECOME_METHODS = Set.of("sudo", "su", "runuser");
   /** Accepted and ignored: the agent runs tasks locally, as its service user. */
   static final Map<String, String> IGNORED = ignored();
   /** Refused, with the reason. */
   static final Map<String, String> UNSUPPORTED = Map.of(
-      "async", "async is not supported (tasks run to completion; give the module a timeout instead)",
-      "poll", "poll is not supported (async tasks are not supported)",
       "module_defaults", "module_defaults is not supported (give the arguments on each task)",
       "vars_prompt", "vars_prompt is not supported: plays run unattended (pass values with -e)");
   private static final Set<String> INCLUDE_TASKS = Set.of("include_tasks", "ansible.builtin.include_tasks",
@@ -86,10 +90,8 @@ final class TaskParser {
 
   private static Map<String, String> ignored() {
     Map<String, String> m = new LinkedHashMap<>();
-    for (String k : List.of("become", "become_user", "become_method", "become_flags", "become_exe")) {
-      m.put(k, k + " is ignored: the agent runs tasks as its own service user");
-    }
-    for (String k : List.of("connection", "remote_user", "port")) {
+    m.put("become_exe", "become_exe is ignored: the agent switches user itself (setpriv), with no become program");
+    for (String k : List.of("connection", "port")) {
       m.put(k, k + " is ignored: the agent runs tasks locally, with no connection");
     }
     m.put("timeout", "timeout is ignored for now");
@@ -687,6 +689,7 @@ final class TaskParser {
     Set<String> all = new LinkedHashSet<>(COMMON);
     all.addAll(LOOPS);
     all.addAll(TASK_ONLY);
+    all.addAll(RUN_AS);
     all.addAll(IGNORED.keySet());
     return all;
   }
@@ -766,6 +769,7 @@ final class TaskParser {
     private Optional<Flag> diff = Optional.empty();
     private Optional<Flag> noLog = Optional.empty();
     private Delegation delegation = Delegation.NONE;
+    private final Map<String, String> runAs = new HashMap<>();
 
     KeywordReader(String what) {
       this.what = what;
@@ -802,6 +806,7 @@ final class TaskParser {
             flag(v, "run_once"), delegation.throttle());
         case "throttle" -> delegation = new Delegation(delegation.delegateTo(), delegation.delegateFacts(),
             delegation.runOnce(), Optional.ofNullable(intOrTemplate(v, "throttle")));
+        case "become", "become_user", "become_method", "become_flags", "remote_user", "async", "poll" -> runAs(e);
         default -> {
           return false;
         }
@@ -809,8 +814,36 @@ final class TaskParser {
       return true;
     }
 
+    private void runAs(YamlNode.Entry e) {
+      YamlNode v = e.value();
+      String value;
+      if (e.key().equals("async") || e.key().equals("poll")) {
+        if (!what.equals("task")) {
+          s.error(e.keyLocation(), e.key() + " is a task keyword, not one of a " + what + " (set it on each task)");
+          return;
+        }
+        value = String.valueOf(intOrTemplate(v, e.key()));
+      } else if (e.key().equals("become")) {
+        value = flag(v, "become").map(f -> f instanceof Flag.Fixed x ? Boolean.toString(x.value())
+            : ((Flag.Templated) f).template()).orElse("");
+      } else {
+        String given = scalarString(v, e.key());
+        value = given == null ? "" : given;
+        s.checkTemplate(value, v.location());
+      }
+      if (e.key().equals("become_method") && !value.isEmpty() && !JinjaSyntax.isTemplate(value)
+          && !BECOME_METHODS.contains(value)) {
+        s.warning(v.location(), "become_method '" + value + "' is run as sudo: the agent switches to the user itself, "
+            + "with the user's groups and HOME (write sudo, su or runuser to say so)");
+      }
+      runAs.put(e.key(), value);
+    }
+
     Keywords keywords() {
-      return new Keywords(when, tags, vars, environment, ignoreErrors, checkMode, diff, noLog, delegation);
+      return new Keywords(when, tags, vars, environment, ignoreErrors, checkMode, diff, noLog, delegation, new RunAs(
+          runAs.getOrDefault("become", ""), runAs.getOrDefault("become_user", ""),
+          runAs.getOrDefault("become_method", ""), runAs.getOrDefault("become_flags", ""),
+          runAs.getOrDefault("remote_user", ""), runAs.getOrDefault("async", ""), runAs.getOrDefault("poll", "")));
     }
   }
 

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import io.homefleet.playbook.model.JsonValues;
+import io.homefleet.playbook.model.RunAs;
 import io.homefleet.playbook.source.Unsafe;
 import io.homefleet.playbook.vars.Precedence;
 import java.io.IOException;
@@ -191,7 +192,7 @@ public final class PlanCodec {
         string(o.get("diff"), "diff"), string(o.get("noLog"), "noLog"), loop(o.get("loop")),
         string(o.get("register"), "register"), strings(o.get("notifies"), "notifies"),
         strings(o.get("changedWhen"), "changedWhen"), strings(o.get("failedWhen"), "failedWhen"), retry,
-        bool(o.get("implicit")), delegation(o.get("delegation")));
+        bool(o.get("implicit")), delegation(o.get("delegation")), runAs(o.get("runAs")));
   }
 
   private static PlanDelegation delegation(Object v) throws IOException {
@@ -201,6 +202,21 @@ public final class PlanCodec {
     }
     return new PlanDelegation(string(d.get("delegateTo"), "delegateTo"), string(d.get("delegateFacts"), "delegateFacts"),
         string(d.get("runOnce"), "runOnce"), d.get("throttle"));
+  }
+
+  private static RunAs runAs(Object v) throws IOException {
+    if (v == null) {
+      return RunAs.NONE;
+    }
+    Map<String, Object> r = map(v, "runAs");
+    return new RunAs(text(r, "become"), text(r, "becomeUser"), text(r, "becomeMethod"), text(r, "becomeFlags"),
+        text(r, "remoteUser"), text(r, "async"), text(r, "poll"));
+  }
+
+  /** A string field of {@code r}, empty when left out. */
+  private static String text(Map<String, Object> r, String key) throws IOException {
+    String s = string(r.get(key), key);
+    return s == null ? "" : s;
   }
 
   private static Optional<PlanLoop> loop(Object v) throws IOException {

@@ -1,5 +1,6 @@
 package io.homefleet.playbook.plan;
 
+import io.homefleet.playbook.model.RunAs;
 import io.homefleet.playbook.model.Values;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +40,13 @@ import java.util.Optional;
  * @param implicit true for the {@code meta: flush_handlers} the compiler adds between the play's
  *     sections and for fact gathering: not reported as a task of its own unless it fails
  * @param delegation {@code delegate_to}, {@code delegate_facts}, {@code run_once}, {@code throttle}
+ * @param runAs {@code become*}, {@code remote_user}, {@code async} and {@code poll} in force (templated on the host)
  */
 public record PlanTask(int id, String path, String name, String location, String module, Map<String, Object> args,
     Map<String, String> files, int scope, List<String> when, List<String> tags, Map<String, Object> vars,
     Map<String, Object> environment, String ignoreErrors, String checkMode, String diff, String noLog,
     Optional<PlanLoop> loop, String register, List<String> notifies, List<String> changedWhen, List<String> failedWhen,
-    Optional<PlanRetry> retry, boolean implicit, PlanDelegation delegation) implements PlanItem {
+    Optional<PlanRetry> retry, boolean implicit, PlanDelegation delegation, RunAs runAs) implements PlanItem {
 
   public PlanTask {
     Objects.requireNonNull(path, "path");
@@ -68,5 +70,16 @@ public record PlanTask(int id, String path, String name, String location, String
     failedWhen = failedWhen == null ? List.of() : List.copyOf(failedWhen);
     retry = retry == null ? Optional.empty() : retry;
     delegation = delegation == null ? PlanDelegation.NONE : delegation;
+    runAs = runAs == null ? RunAs.NONE : runAs;
+  }
+
+  /** A task run as the agent's own user, in the foreground. */
+  public PlanTask(int id, String path, String name, String location, String module, Map<String, Object> args,
+      Map<String, String> files, int scope, List<String> when, List<String> tags, Map<String, Object> vars,
+      Map<String, Object> environment, String ignoreErrors, String checkMode, String diff, String noLog,
+      Optional<PlanLoop> loop, String register, List<String> notifies, List<String> changedWhen, List<String> failedWhen,
+      Optional<PlanRetry> retry, boolean implicit) {
+    this(id, path, name, location, module, args, files, scope, when, tags, vars, environment, ignoreErrors, checkMode,
+        diff, noLog, loop, register, notifies, changedWhen, failedWhen, retry, implicit, PlanDelegation.NONE, RunAs.NONE);
   }
 }

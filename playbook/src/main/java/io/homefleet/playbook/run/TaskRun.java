@@ -1,5 +1,6 @@
 package io.homefleet.playbook.run;
 
+import io.homefleet.playbook.model.RunAs;
 import io.homefleet.playbook.plan.HostPlan;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.ModuleResult;
@@ -28,6 +29,8 @@ import java.util.Set;
  */
 final class TaskRun {
   private static final String OMIT = HostRun.OMIT;
+  /** Ansible's poll interval when a task gives async without poll (DEFAULT_POLL_INTERVAL). */
+  private static final int DEFAULT_POLL = 15;
   private static final String CENSORED =
       "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
   private static final Set<String> SHIPS_FILES = Set.of("copy", "template", "unarchive", "script");
@@ -203,9 +206,15 @@ final class TaskRun {
     String where = t.location() + ": task '" + t.name() + "': ";
     Map<String, Object> args;
     Map<String, String> env;
+    String user;
+    int async;
+    int poll;
     try {
       args = args(t, vars);
       env = environment(t, vars);
+      user = user(t, vars);
+      async = (int) number(text(t.runAs().async(), vars), 0);
+      poll = (int) number(text(t.runAs().poll(), vars), DEFAULT_POLL);
     } catch (TemplateException e) {
       return ModuleResult.failed(where + "cannot template its arguments: " + e.getMessage());
     }
@@ -232,7 +241,7 @@ final class TaskRun {
       return ModuleResult.failed(where + "delegate_to: " + e.getMessage());
     }
     InvocationContext context = new InvocationContext(check, diff, Collections.unmodifiableMap(vars), env, t.path(),
-        t.location());
+        t.location(), user, Math.max(async, 0), Math.max(poll, 0));
     ModuleResult r;
     try {
       r = delegateTo.isEmpty() ? invoker.invoke(t.module(), args, context)
@@ -344,6 +353,36 @@ final class TaskRun {
     candidates.add(bundleDir.resolve(sub).resolve(src));
     candidates.add(bundleDir.resolve(src));
     return candidates.stream().map(Path::normalize).filter(p -> p.startsWith(bundleDir)).toList();
+  }
+
+  /**
+   * Who the task runs as, as Ansible decides it: with become, {@code become_user} (the keyword,
+   * else {@code ansible_become_user}, else root); without, {@code remote_user} (else
+   * {@code ansible_user}); empty for the agent's own user.
+   */
+  String user(PlanTask t, Map<String, Object> vars) throws TemplateException {
+    RunAs r = t.runAs();
+    boolean become = r.become().isEmpty() ? vars.containsKey("ansible_become")
+        && Templar.truthy(templar.template(vars.get("ansible_become"), vars)) : flagStrict(r.become(), vars, false);
+    if (become) {
+      String u = text(r.becomeUser().isEmpty() ? varText("ansible_become_user", vars) : r.becomeUser(), vars);
+      return u.isEmpty() ? "root" : u;
+    }
+    return text(r.remoteUser().isEmpty() ? varText("ansible_user", vars) : r.remoteUser(), vars);
+  }
+
+  private static String varText(String name, Map<String, Object> vars) {
+    Object v = vars.get(name);
+    return v == null ? "" : display(v);
+  }
+
+  /** A keyword's value templated to a string ("" stays ""). */
+  private String text(String value, Map<String, Object> vars) throws TemplateException {
+    if (value.isEmpty() || !value.contains("{")) {
+      return value.strip();
+    }
+    Object v = plain(templar.template(value, vars));
+    return v == null ? "" : display(v).strip();
   }
 
   Map<String, String> environment(PlanTask t, Map<String, Object> vars) throws TemplateException {

@@ -107,6 +107,8 @@ public final class ModuleSpecs {
           ArgSpec.of("age_stamp", STR).choices("atime", "ctime", "mtime"), ArgSpec.of("size", STR),
           ArgSpec.of("recurse", BOOL), ArgSpec.of("hidden", BOOL), ArgSpec.of("follow", BOOL),
           ArgSpec.of("get_checksum", BOOL), ArgSpec.of("use_regex", BOOL), ArgSpec.of("depth", INT)),
+      ModuleSpec.builtin("async_status", ArgSpec.of("jid", STR).mandatory(),
+          ArgSpec.of("mode", STR).choices("cleanup", "status"), ArgSpec.of("_async_dir", PATH)),
       ModuleSpec.builtin("getent",
           ArgSpec.of("database", STR).mandatory(), ArgSpec.of("key", STR), ArgSpec.of("service", STR),
           ArgSpec.of("split", STR), ArgSpec.of("fail_key", BOOL)),

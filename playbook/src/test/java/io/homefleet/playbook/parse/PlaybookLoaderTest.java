@@ -210,13 +210,25 @@ class PlaybookLoaderTest {
   }
 
   @Test
-  void load_become_isAcceptedWithOneWarning() throws Exception {
+  void load_become_isAcceptedWithoutWarnings() throws Exception {
     fx.file("p.yml", "- hosts: all\n  become: yes\n  tasks:\n    - command: ls\n      become: true\n"
-        + "    - command: ls\n      become_user: root\n      become: true\n");
-    List<Diagnostic> warnings = fx.load("p.yml").warnings();
-    assertThat(warnings).extracting(Diagnostic::toString).containsExactly(
-        "p.yml:2:3: [WARNING] become is ignored: the agent runs tasks as its own service user",
-        "p.yml:7:7: [WARNING] become_user is ignored: the agent runs tasks as its own service user");
+        + "    - command: ls\n      become_user: root\n      become: true\n      async: 10\n      poll: 2\n");
+    assertThat(fx.load("p.yml").warnings()).isEmpty();
+  }
+
+  @Test
+  void load_unknownBecomeMethod_warnsThatItRunsAsSudo() throws Exception {
+    fx.file("p.yml", play("- command: ls\n  become: true\n  become_method: doas\n"));
+    assertThat(fx.load("p.yml").warnings()).extracting(Diagnostic::toString).containsExactly(
+        "p.yml:5:22: [WARNING] become_method 'doas' is run as sudo: the agent switches to the user itself, with the "
+            + "user's groups and HOME (write sudo, su or runuser to say so)");
+  }
+
+  @Test
+  void load_asyncOnABlock_isRefusedWithTheFix() {
+    fx.file("p.yml", play("- block:\n    - command: ls\n  async: 10\n"));
+    assertThat(fx.errors("p.yml")).singleElement().asString()
+        .isEqualTo("p.yml:5:7: async is a task keyword, not one of a block (set it on each task)");
   }
 
   @Test

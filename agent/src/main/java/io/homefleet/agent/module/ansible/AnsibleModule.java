@@ -56,7 +56,12 @@ public final class AnsibleModule implements Module {
     String python = interpreter(ctx);
     Path tmp;
     try {
-      tmp = Files.createTempDirectory(ctx.workDir(), "ansible-");
+      // The play's work dir is the agent's alone: a module run as another user gets a directory of its own.
+      tmp = ctx.account().isEmpty() ? Files.createTempDirectory(ctx.workDir(), "ansible-")
+          : Files.createTempDirectory("ansible-");
+      if (ctx.account().isPresent()) {
+        ctx.account().get().own(tmp);
+      }
     } catch (IOException e) {
       throw new TaskException(fqcn, "cannot make a temporary directory in " + ctx.workDir() + ": " + e.getMessage());
     }

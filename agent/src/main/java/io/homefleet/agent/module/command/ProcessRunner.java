@@ -34,14 +34,13 @@ public final class ProcessRunner {
    */
   public static Outcome run(List<String> argv, Path chdir, Map<String, String> env, byte[] stdin, boolean stream,
       TaskContext ctx) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(argv);
+    ProcessBuilder pb = ctx.processBuilder(argv);
     if (stdin == null) {
       pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     }
     if (chdir != null) {
       pb.directory(chdir.toFile());
     }
-    pb.environment().putAll(ctx.task().environment());
     pb.environment().putAll(env);
     java.time.LocalDateTime start = java.time.LocalDateTime.now();
     long t0 = System.nanoTime();
