@@ -29,6 +29,7 @@ import io.homefleet.agent.module.packages.PackageModule;
 import io.homefleet.agent.module.setup.SetupModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
 import io.homefleet.agent.module.timezone.TimezoneModule;
+import io.homefleet.agent.module.systemd.ServiceFactsModule;
 import io.homefleet.agent.module.systemd.SystemdModule;
 import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
@@ -59,7 +60,7 @@ public final class Modules {
         new AssertModule(), new FailModule(), new SetupModule(), new SysctlModule(),
         new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(),
         new PauseModule(), new WaitForModule(),
-        new PackageModule(), new ScriptModule())) {
+        new PackageModule(), new ScriptModule(), new ServiceFactsModule())) {
       m.put(mod.name(), mod);
     }
     return m;

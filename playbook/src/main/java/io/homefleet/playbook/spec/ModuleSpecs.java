@@ -155,6 +155,7 @@ public final class ModuleSpecs {
       // The manager's module validates the rest of package's arguments, as under Ansible's action plugin.
       ModuleSpec.builtin("package",
           ArgSpec.of("name", LIST).mandatory(), ArgSpec.of("state", STR), ArgSpec.of("use", STR)).withAnyKeys(),
+      ModuleSpec.builtin("service_facts"),
       ModuleSpec.builtin("systemd",
           ArgSpec.of("name", STR).aliases("service", "unit"),
           ArgSpec.of("state", STR).choices("reloaded", "restarted", "started", "stopped"),
