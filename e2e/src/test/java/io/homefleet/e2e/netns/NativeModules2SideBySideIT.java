@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 16, part 2's second half: the native package and script modules against Debian's
- * ansible-playbook on one network-namespace host (SideBySide): the same recap and the same tree,
- * registered results included, on the first run and on the second.
+ * Issue 16, part 2's second half: the native package, script, service_facts and package_facts
+ * modules against Debian's ansible-playbook on one network-namespace host (SideBySide): the same
+ * recap and the same tree, registered results included, on the first run and on the second.
  */
 class NativeModules2SideBySideIT {
   @Test
@@ -33,6 +33,7 @@ class NativeModules2SideBySideIT {
 
       SideBySide tools = new SideBySide(controller, host, tmp.resolve("side-by-side"));
       SideBySide.Round first = tools.play(pb).assertSame();
+      assertThat(first.homefleetState().get("/services")).startsWith("file rw-r--r-- root:root \"cron sysv True");
       assertThat(first.homefleet().exitCode()).as(first.homefleet().all()).isZero();
       assertThat(first.homefleetRecap()).containsEntry("failed", 0).containsEntry("ignored", 1)
           .containsEntry("skipped", 2);
@@ -41,6 +42,7 @@ class NativeModules2SideBySideIT {
           .containsEntry("/chdir-made", "file rw-r--r-- root:root \"made by fourth\\n\"")
           .containsEntry("/package-result", "file rw-r--r-- root:root \"changed=False False failed=False\"")
           .containsEntry("/script-result", "file rw-r--r-- root:root \"changed=True rc=0 out=arg=first err=to stderr\"")
+          .containsKeys("/services", "/packages")
           .doesNotContainKey("/check-made");
 
       // Scripts always change when they run: the second time only the unguarded and failing ones run.

@@ -156,6 +156,8 @@ public final class ModuleSpecs {
       ModuleSpec.builtin("package",
           ArgSpec.of("name", LIST).mandatory(), ArgSpec.of("state", STR), ArgSpec.of("use", STR)).withAnyKeys(),
       ModuleSpec.builtin("service_facts"),
+      ModuleSpec.builtin("package_facts",
+          ArgSpec.of("manager", LIST), ArgSpec.of("strategy", STR).choices("first", "all")),
       ModuleSpec.builtin("systemd",
           ArgSpec.of("name", STR).aliases("service", "unit"),
           ArgSpec.of("state", STR).choices("reloaded", "restarted", "started", "stopped"),
