@@ -35,8 +35,11 @@ public final class PackageFactsModule implements Module {
 
   @Override
   public Outcome run(Map<String, Object> raw, TaskContext ctx) throws TaskException, InterruptedException {
-    Args a = Args.of(name(), raw);
-    List<String> managers = a.has("manager") ? a.list("manager") : List.of("auto");
+    // manager is a list whose elements have choices, which Args checks only for scalars: read it apart.
+    Map<String, Object> rest = new LinkedHashMap<>(raw);
+    Object manager = rest.remove("manager");
+    Args a = Args.of(name(), rest);
+    List<String> managers = manager == null ? List.of("auto") : listOf(manager);
     // With apt the only manager, strategy first and all read the same; the value is still checked.
     a.choice("strategy", "first", "all", "first");
     for (String m : managers) {
@@ -51,6 +54,14 @@ public final class PackageFactsModule implements Module {
           + ", or the required Python library is not installed. Check warnings for details.");
     }
     return Outcome.result(false, "", Map.of("ansible_facts", Map.of("packages", packages(ctx))));
+  }
+
+  /** A list argument: a YAML list, or a comma-separated string, as Ansible takes {@code type='list'}. */
+  private static List<String> listOf(Object v) {
+    if (v instanceof List<?> l) {
+      return l.stream().map(String::valueOf).toList();
+    }
+    return java.util.Arrays.stream(String.valueOf(v).split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
   }
 
   private static Map<String, Object> packages(TaskContext ctx) throws TaskException, InterruptedException {
