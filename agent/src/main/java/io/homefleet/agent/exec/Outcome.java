@@ -58,7 +58,8 @@ public record Outcome(Status status, int rc, String stdout, String stderr, Strin
    */
   public Map<String, Object> registered() {
     Map<String, Object> r = new LinkedHashMap<>(data);
-    r.put("changed", status == Status.CHANGED);
+    // A failure may still have changed the host (a script that ran and exited non-zero).
+    r.put("changed", status == Status.CHANGED || status == Status.FAILED && Boolean.TRUE.equals(data.get("changed")));
     r.put("failed", status == Status.FAILED || status == Status.TIMED_OUT);
     if (status == Status.SKIPPED) {
       r.put("skipped", true);

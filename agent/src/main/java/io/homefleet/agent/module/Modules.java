@@ -5,6 +5,7 @@ import io.homefleet.agent.module.ansible.AnsibleModule;
 import io.homefleet.agent.module.apt.AptModule;
 import io.homefleet.agent.module.archive.UnarchiveModule;
 import io.homefleet.agent.module.command.CommandModule;
+import io.homefleet.agent.module.command.ScriptModule;
 import io.homefleet.agent.module.copy.CopyModule;
 import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.agent.module.cron.CronModule;
@@ -24,9 +25,12 @@ import io.homefleet.agent.module.logic.FailModule;
 import io.homefleet.agent.module.logic.SetFactModule;
 import io.homefleet.agent.module.hostname.HostnameModule;
 import io.homefleet.agent.module.modprobe.ModprobeModule;
+import io.homefleet.agent.module.packages.PackageFactsModule;
+import io.homefleet.agent.module.packages.PackageModule;
 import io.homefleet.agent.module.setup.SetupModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
 import io.homefleet.agent.module.timezone.TimezoneModule;
+import io.homefleet.agent.module.systemd.ServiceFactsModule;
 import io.homefleet.agent.module.systemd.SystemdModule;
 import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
@@ -56,7 +60,9 @@ public final class Modules {
         new CronModule(), new GetUrlModule(), new UnarchiveModule(), new DebugModule(), new SetFactModule(),
         new AssertModule(), new FailModule(), new SetupModule(), new SysctlModule(),
         new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(),
-        new PauseModule(), new WaitForModule())) {
+        new PauseModule(), new WaitForModule(),
+        new PackageModule(), new ScriptModule(), new ServiceFactsModule(),
+        new PackageFactsModule())) {
       m.put(mod.name(), mod);
     }
     return m;

@@ -20,6 +20,7 @@ import io.homefleet.agent.module.file.FileModule;
 import io.homefleet.agent.module.geturl.GetUrlModule;
 import io.homefleet.agent.module.hostname.HostnameModule;
 import io.homefleet.agent.module.modprobe.ModprobeModule;
+import io.homefleet.agent.module.packages.PackageModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
 import io.homefleet.agent.module.timezone.TimezoneModule;
 import io.homefleet.agent.module.user.AuthorizedKeyModule;
@@ -275,6 +276,13 @@ class ConformanceIT {
       return new Fixture(Map.of("name", "sl", "state", "present", "update_cache", true, "cache_valid_time", 86400,
           "install_recommends", false), () -> exec("dpkg-query", "-W", "-f=${Status} ${Version}", "sl"),
           Optional.empty(), Map.of(), () -> exec("apt-get", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", "purge", "sl"));
+    }));
+    c.add(new Case("package: dispatches to apt (sl)", new PackageModule(), dir -> {
+      assumeTrue(Files.isExecutable(Path.of("/usr/bin/apt-get")), "apt-get is not installed: package case skipped");
+      exec("apt-get", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", "purge", "sl");
+      return new Fixture(Map.of("name", "sl", "state", "present", "install_recommends", false),
+          () -> exec("dpkg-query", "-W", "-f=${Status} ${Version}", "sl"), Optional.empty(), Map.of(),
+          () -> exec("apt-get", "-y", "-q", "-o", "DPkg::Lock::Timeout=120", "purge", "sl"));
     }));
     return c;
   }

@@ -92,7 +92,7 @@ final class ModuleArgs {
   /** Checks the arguments against the module's spec, reporting every problem. */
   static void validate(Session s, ModuleSpec spec, String action, Located located, Location taskAt) {
     Map<String, ArgSpec> byName = spec.argsByName();
-    boolean anyKeys = ANY_KEYS.contains(spec.name()) || byName.containsKey("key_value");
+    boolean anyKeys = ANY_KEYS.contains(spec.name()) || spec.anyKeys() || byName.containsKey("key_value");
     List<String> known = new ArrayList<>(byName.keySet());
     spec.freeForm().ifPresent(known::remove);
     for (Map.Entry<String, Object> e : located.args().entrySet()) {

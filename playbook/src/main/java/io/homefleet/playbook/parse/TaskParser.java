@@ -76,6 +76,9 @@ final class TaskParser {
   private static final Map<String, String> LOCAL_SRC = Map.of("copy", "files", "template", "templates",
       "unarchive", "files", "script", "files", "assemble", "files");
 
+  /** The argument that carries script's file to the agent (ScriptModule.BUNDLE_FILE there). */
+  private static final String SCRIPT_FILE = "_script_file";
+
   private final Session s;
   private final RoleLoader roles;
   private final Deque<Path> including = new ArrayDeque<>();
@@ -717,7 +720,9 @@ final class TaskParser {
 
   private Map<String, String> localFiles(String module, Map<String, Object> args, Location at, Scope scope) {
     String subdir = LOCAL_SRC.get(module);
-    if (subdir == null || !(args.get("src") instanceof String src) || src.isBlank()) {
+    // script names its file as the first word of its command line, not as src.
+    Object named = module.equals("script") ? scriptFile(args) : args.get("src");
+    if (subdir == null || !(named instanceof String src) || src.isBlank()) {
       return Map.of();
     }
     Object remote = args.get("remote_src");
@@ -746,12 +751,48 @@ final class TaskParser {
     candidates.add(scope.fileDir().resolve(src));
     candidates.add(scope.playbookDir().resolve(subdir).resolve(src));
     candidates.add(scope.playbookDir().resolve(src));
-    Optional<Path> found = findFile(src, candidates, at, "src", true);
+    Optional<Path> found = findFile(src, candidates, at, module.equals("script") ? "script" : "src", true);
     if (found.isEmpty()) {
       return Map.of();
     }
     s.addToBundle(found.get(), at);
+    if (module.equals("script")) {
+      args.put(SCRIPT_FILE, src);
+      return Map.of(SCRIPT_FILE, s.bundleKey(found.get()));
+    }
     return Map.of("src", s.bundleKey(found.get()));
+  }
+
+  /** The first word of script's command line, split as Python's shlex (quotes, backslashes), or null. */
+  private static String scriptFile(Map<String, Object> args) {
+    Object line = args.get("_raw_params") != null ? args.get("_raw_params") : args.get("cmd");
+    if (!(line instanceof String text)) {
+      return null;
+    }
+    StringBuilder word = new StringBuilder();
+    char quote = 0;
+    String t = text.strip();
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else if (c == '\\' && quote == '"' && i + 1 < t.length()) {
+          word.append(t.charAt(++i));
+        } else {
+          word.append(c);
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '\\' && i + 1 < t.length()) {
+        word.append(t.charAt(++i));
+      } else if (Character.isWhitespace(c)) {
+        break;
+      } else {
+        word.append(c);
+      }
+    }
+    return word.toString();
   }
 
   // ---- keyword values

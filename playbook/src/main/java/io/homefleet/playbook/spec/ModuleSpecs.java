@@ -45,6 +45,12 @@ public final class ModuleSpecs {
           ArgSpec.of("creates", PATH), ArgSpec.of("removes", PATH), ArgSpec.of("executable", PATH),
           ArgSpec.of("stdin", STR), ArgSpec.of("stdin_add_newline", BOOL))
           .withFreeForm("_raw_params"),
+      // _script_file: the script's place in the bundle, which the controller adds (the user never writes it).
+      ModuleSpec.builtin("script",
+          ArgSpec.of("_raw_params", STR), ArgSpec.of("cmd", STR), ArgSpec.of("creates", STR),
+          ArgSpec.of("removes", STR), ArgSpec.of("chdir", STR), ArgSpec.of("executable", STR),
+          ArgSpec.of("decrypt", BOOL), ArgSpec.of("_script_file", PATH))
+          .withFreeForm("_raw_params"),
       fileModule("file",
           ArgSpec.of("path", PATH).mandatory().aliases("dest", "name"),
           ArgSpec.of("state", STR).choices("absent", "directory", "file", "hard", "link", "touch"),
@@ -148,6 +154,13 @@ public final class ModuleSpecs {
           ArgSpec.of("dpkg_options", STR), ArgSpec.of("deb", PATH), ArgSpec.of("autoremove", BOOL),
           ArgSpec.of("autoclean", BOOL), ArgSpec.of("policy_rc_d", INT), ArgSpec.of("only_upgrade", BOOL),
           ArgSpec.of("fail_on_autoremove", BOOL), ArgSpec.of("force_apt_get", BOOL), ArgSpec.of("lock_timeout", INT)),
+      // The manager's module validates the rest of package's arguments, as under Ansible's action plugin.
+      ModuleSpec.builtin("package",
+          ArgSpec.of("name", LIST).mandatory(), ArgSpec.of("state", STR), ArgSpec.of("use", STR)).withAnyKeys(),
+      ModuleSpec.builtin("service_facts"),
+      ModuleSpec.builtin("package_facts",
+          ArgSpec.of("manager", LIST).choices("auto", "rpm", "apt", "portage", "pkg", "pacman", "apk", "pkg_info"),
+          ArgSpec.of("strategy", STR).choices("first", "all")),
       ModuleSpec.builtin("systemd",
           ArgSpec.of("name", STR).aliases("service", "unit"),
           ArgSpec.of("state", STR).choices("reloaded", "restarted", "started", "stopped"),
