@@ -36,7 +36,6 @@ class AnsibleExamplesTest {
 
   private static final Pattern EXAMPLES = Pattern.compile("EXAMPLES\\s*=\\s*r?('''|\"\"\")(.*?)\\1", Pattern.DOTALL);
 
-  private static final String DELEGATE = "is not supported: each agent runs its own tasks";
   private static final String ABSOLUTE = "is an absolute path: nothing can reach outside the bundle";
 
   /**
@@ -45,8 +44,6 @@ class AnsibleExamplesTest {
    */
   private static final Map<String, String> EXPECTED_TO_FAIL = Map.ofEntries(
       // delegate_to: each agent runs its own tasks; there is no "run this on another host".
-      Map.entry("shell: Run expect to wait for a successful PXE boot via out-of-band CIMC", DELEGATE),
-      Map.entry("setup: Gather facts from db servers", DELEGATE),
       // A local src: given as an absolute path (/srv/myfiles/foo.conf, /mine/ntp.conf, /etc/foo.conf,
       // /mytemplates/foo.j2, /tmp/foo.zip without remote_src) is outside the bundle.
       Map.entry("copy: Copy file with owner and permissions", ABSOLUTE),

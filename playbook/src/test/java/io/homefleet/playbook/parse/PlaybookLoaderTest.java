@@ -204,9 +204,12 @@ class PlaybookLoaderTest {
   }
 
   @Test
-  void load_delegateTo_isRefused() {
-    fx.file("p.yml", play("- command: ls\n  delegate_to: localhost\n"));
-    assertThat(fx.errors("p.yml")).singleElement().asString().startsWith("p.yml:4:7: delegate_to is not supported");
+  void load_delegateToOnAPlay_isRefused_onATask_isAccepted() throws Exception {
+    fx.file("p.yml", "- hosts: all\n  delegate_to: localhost\n  tasks: []\n");
+    assertThat(fx.errors("p.yml")).singleElement().asString()
+        .startsWith("p.yml:2:3: 'delegate_to' is not a valid attribute for a Play");
+    fx.file("t.yml", play("- command: ls\n  delegate_to: localhost\n  run_once: true\n  throttle: 2\n"));
+    assertThat(fx.load("t.yml").warnings()).isEmpty();
   }
 
   @Test
