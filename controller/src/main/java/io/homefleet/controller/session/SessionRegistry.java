@@ -11,6 +11,7 @@ import io.homefleet.controller.run.TaskSpec;
 import io.homefleet.proto.Structs;
 import io.homefleet.proto.v1.ControllerMessage;
 import io.homefleet.proto.v1.TaskAssignment;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,14 +127,19 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
 
   @Override
   public boolean dispatch(String host, TaskSpec task) {
+    return assign(host, assignment(task.taskId(), task.runId(), task.module(), task.args(), task.checkMode())
+        .setTimeoutSeconds(task.timeoutSeconds()));
+  }
+
+  private static TaskAssignment.Builder assignment(String taskId, String runId, String module, Map<String, Object> args,
+      boolean check) {
+    return TaskAssignment.newBuilder().setTaskId(taskId).setRunId(runId).setModule(module)
+        .setArgs(Structs.toStruct(args)).setCheckMode(check);
+  }
+
+  private boolean assign(String host, TaskAssignment.Builder task) {
     AgentStream s = streams.get(host);
-    return s != null && s.send(ControllerMessage.newBuilder().setAssign(TaskAssignment.newBuilder()
-        .setTaskId(task.taskId())
-        .setRunId(task.runId())
-        .setModule(task.module())
-        .setArgs(Structs.toStruct(task.args()))
-        .setTimeoutSeconds(task.timeoutSeconds())
-        .setCheckMode(task.checkMode())).build());
+    return s != null && s.send(ControllerMessage.newBuilder().setAssign(task).build());
   }
 
   @Override
@@ -150,15 +156,8 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
 
   @Override
   public boolean delegate(String host, PlayDispatcher.DelegatedTask task) {
-    AgentStream s = streams.get(host);
-    return s != null && s.send(ControllerMessage.newBuilder().setAssign(TaskAssignment.newBuilder()
-        .setTaskId(task.taskId())
-        .setRunId(task.runId())
-        .setModule(task.module())
-        .setArgs(Structs.toStruct(task.args()))
-        .setCheckMode(task.check())
-        .setDiff(task.diff())
-        .putAllEnvironment(task.environment())).build());
+    return assign(host, assignment(task.taskId(), task.runId(), task.module(), task.args(), task.check())
+        .setDiff(task.diff()).putAllEnvironment(task.environment()));
   }
 
   @Override
