@@ -7,12 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@link SideBySide} for plays whose tasks involve several hosts (delegate_to, run_once,
@@ -23,8 +20,6 @@ import java.util.regex.Pattern;
  * recaps and trees must be equal host by host.
  */
 final class HostsSideBySide {
-  private static final Pattern RECAP_FIELD = Pattern.compile("(ok|changed|unreachable|failed|skipped|rescued|ignored)=(\\d+)");
-
   private final TestController controller;
   private final List<TestHost> hosts;
   private final Path work;
@@ -80,15 +75,8 @@ final class HostsSideBySide {
 
   Round play(Path playbook) throws IOException {
     CommandResult hf = controller.cli("play", playbook.toString(), "-i", work.resolve("homefleet-inventory.yml").toString());
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("ANSIBLE_CONFIG", work.resolve("ansible.cfg").toString());
-    env.put("ANSIBLE_NOCOLOR", "1");
-    env.put("ANSIBLE_LOCAL_TEMP", work.resolve("ansible-tmp").toString());
-    env.put("ANSIBLE_REMOTE_TEMP", work.resolve("ansible-tmp").toString());
-    env.put("ANSIBLE_RETRY_FILES_ENABLED", "0");
-    env.put("HOME", work.resolve("ansible-home").toString());
     CommandResult ans = Commands.run(Duration.ofSeconds(300), List.of("/usr/bin/ansible-playbook", "-i",
-        work.resolve("ansible-inventory.yml").toString(), playbook.toString()), env);
+        work.resolve("ansible-inventory.yml").toString(), playbook.toString()), SideBySide.ansibleEnv(work));
     Map<String, String> hfState = new TreeMap<>();
     Map<String, String> anState = new TreeMap<>();
     for (TestHost h : hosts) {
@@ -101,15 +89,7 @@ final class HostsSideBySide {
   private Map<String, Map<String, Integer>> recaps(String out) {
     Map<String, Map<String, Integer>> all = new TreeMap<>();
     for (TestHost h : hosts) {
-      Matcher line = Pattern.compile("(?m)^" + Pattern.quote(h.name()) + "\\s+: (.*)$").matcher(out);
-      Map<String, Integer> fields = new TreeMap<>();
-      if (line.find()) {
-        Matcher f = RECAP_FIELD.matcher(line.group(1));
-        while (f.find()) {
-          fields.put(f.group(1), Integer.parseInt(f.group(2)));
-        }
-      }
-      all.put(h.name(), fields);
+      all.put(h.name(), SideBySide.recap(out, h.name()));
     }
     return all;
   }

@@ -78,6 +78,15 @@ final class SideBySide {
   /** Runs {@code playbook} with homefleet, then with ansible-playbook, and reads both outcomes. */
   Round play(Path playbook) throws IOException {
     CommandResult hf = controller.cli("play", playbook.toString(), "-i", work.resolve("homefleet-inventory.yml").toString());
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace(), "/usr/bin/ansible-playbook",
+        "-i", work.resolve("ansible-inventory.yml").toString(), playbook.toString()));
+    CommandResult ans = Commands.run(Duration.ofSeconds(300), cmd, ansibleEnv(work));
+    return new Round(hf, ans, recap(hf.stdout(), host.name()), recap(ans.stdout(), host.name()), state(homefleetRoot),
+        state(ansibleRoot));
+  }
+
+  /** ansible-playbook's environment: its config, temp dirs and HOME under {@code work}, no colours, no retry files. */
+  static Map<String, String> ansibleEnv(Path work) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("ANSIBLE_CONFIG", work.resolve("ansible.cfg").toString());
     env.put("ANSIBLE_NOCOLOR", "1");
@@ -85,14 +94,12 @@ final class SideBySide {
     env.put("ANSIBLE_REMOTE_TEMP", work.resolve("ansible-tmp").toString());
     env.put("ANSIBLE_RETRY_FILES_ENABLED", "0");
     env.put("HOME", work.resolve("ansible-home").toString());
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace(), "/usr/bin/ansible-playbook",
-        "-i", work.resolve("ansible-inventory.yml").toString(), playbook.toString()));
-    CommandResult ans = Commands.run(Duration.ofSeconds(300), cmd, env);
-    return new Round(hf, ans, recap(hf.stdout()), recap(ans.stdout()), state(homefleetRoot), state(ansibleRoot));
+    return env;
   }
 
-  private Map<String, Integer> recap(String out) {
-    Matcher line = Pattern.compile("(?m)^" + Pattern.quote(host.name()) + "\\s+: (.*)$").matcher(out);
+  /** {@code host}'s PLAY RECAP fields in a run's output; empty when it has no recap line. */
+  static Map<String, Integer> recap(String out, String host) {
+    Matcher line = Pattern.compile("(?m)^" + Pattern.quote(host) + "\\s+: (.*)$").matcher(out);
     Map<String, Integer> fields = new TreeMap<>();
     if (line.find()) {
       Matcher f = RECAP_FIELD.matcher(line.group(1));
