@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  * measures enrollment rate, ad-hoc {@code ping} fan-out latency, controller memory and idle CPU,
  * and a reconnect storm. {@code agent RUNS}: one real agent process's footprint and per-task
  * overhead. {@code module-path RUNS}: a no-op task on the native path and on Ansible's python one.
+ * {@code render ROUNDS}: the CPU the play worker spends per template or condition it renders.
  * Results print as {@code key=value} lines; the last line is a markdown table row.
  */
 public final class BenchMain {
@@ -31,7 +32,7 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
       System.err.println("usage: homefleet-bench fanout AGENTS [RUNS] | agent [RUNS] | agent-work [AGENTS [PLAYS...]]"
-          + " | module-path [RUNS]");
+          + " | module-path [RUNS] | render [ROUNDS]");
       System.exit(2);
     }
     Path root = Path.of(System.getProperty("homefleet.root", ".")).toAbsolutePath().normalize();
@@ -43,6 +44,7 @@ public final class BenchMain {
       case "agent-work" -> AgentAfterWork.measure(root, dir, args.length > 1 ? Integer.parseInt(args[1]) : 3,
           AgentAfterWork.checkpoints(args, 2));
       case "module-path" -> ModulePaths.measure(root, dir, args.length > 1 ? Integer.parseInt(args[1]) : 50);
+      case "render" -> RenderCost.measure(root, args.length > 1 ? Integer.parseInt(args[1]) : 10);
       default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
     };
     r.forEach((k, v) -> System.out.println(k + "=" + v));

@@ -1,7 +1,7 @@
 package io.homefleet.bench;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,26 +13,9 @@ import java.util.Map;
 final class ModulePaths {
   private ModulePaths() {}
 
-  /**
-   * Runs the measurement in a JVM of its own on the agent's class path (the benchmarks' own class
-   * path has none of the agent's modules), with the agent launcher's JIT flags.
-   */
+  /** In a JVM of its own, with the agent launcher's JIT flags. */
   static Map<String, Object> measure(Path root, Path dir, int runs) throws Exception {
-    String cp = String.join(":", ModulePaths.class.getProtectionDomain().getCodeSource().getLocation().getPath(),
-        root.resolve("agent/target/homefleet-agent.jar").toString(), root.resolve("agent/target/lib/*").toString());
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=2", "-cp", cp, "io.homefleet.bench.ModulePathsChild",
-        dir.toString(), String.valueOf(runs)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (String line : new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        out.put(line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("the module-path measurement failed (exit " + p.exitValue() + ")");
-    }
-    return out;
+    return AgentJvm.run(root, "io.homefleet.bench.ModulePathsChild",
+        List.of("-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=2"), dir.toString(), String.valueOf(runs));
   }
 }

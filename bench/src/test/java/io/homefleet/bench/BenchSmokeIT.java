@@ -52,4 +52,11 @@ class BenchSmokeIT {
     assertThat(Double.parseDouble(r.get("rss_mib_plays_2").toString())).isPositive();
     assertThat(r.get("row").toString()).doesNotContain("null");
   }
+
+  @Test
+  void render_producesEveryFigure() throws Exception {
+    Map<String, Object> r = RenderCost.measure(ROOT, 2);
+    assertThat(r).containsKeys("first_round_cpu_us_per_render", "render_cpu_us_per_render", "row");
+    assertThat(Double.parseDouble(r.get("render_cpu_us_per_render").toString())).isPositive();
+  }
 }

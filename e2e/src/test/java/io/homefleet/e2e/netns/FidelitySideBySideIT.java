@@ -46,7 +46,9 @@ class FidelitySideBySideIT {
           .containsEntry("/noarg", "file rw-r--r-- root:root \"failed=True msg=missing required arguments: path\"")
           .containsEntry("/nosrc", "file rw-r--r-- root:root \"failed=True True\"")
           .containsEntry("/noline", "file rw-r--r-- root:root \"missing required arguments: path\"")
-          .containsEntry("/host-04", "file rw-r--r-- root:root \"[1, 2, 3]\"");
+          .containsEntry("/host-04", "file rw-r--r-- root:root \"[1, 2, 3]\"")
+          .containsEntry("/free-form", "file rw-r--r-- root:root \"it worked\"")
+          .containsEntry("/backups", "file rw-r--r-- root:root \"True 0 False True False\"");
     }
   }
 }

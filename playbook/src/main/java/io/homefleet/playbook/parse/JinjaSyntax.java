@@ -12,8 +12,9 @@ import com.hubspot.jinjava.tree.TagNode;
 import com.hubspot.jinjava.tree.TreeParser;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import io.homefleet.playbook.template.AnsibleJinjava;
-import io.homefleet.playbook.template.Lookups;
+import io.homefleet.playbook.template.Backslashes;
 import io.homefleet.playbook.template.IndexDots;
+import io.homefleet.playbook.template.Lookups;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -93,7 +94,9 @@ final class JinjaSyntax {
 
   private void walk(Node node, List<String> problems) {
     if (node instanceof ExpressionNode e && e.getMaster() instanceof ExpressionToken t) {
-      compile(t.getExpr()).ifPresent(problems::add);
+      // Checked as the renderer reads it: with Ansible's doubling of backslashes in its literals.
+      String read = Backslashes.inTemplate("{{" + t.getExpr() + "}}");
+      compile(read.substring(2, read.length() - 2)).ifPresent(problems::add);
     } else if (node instanceof TagNode tag) {
       String helpers = tag.getHelpers() == null ? "" : tag.getHelpers().trim();
       switch (tag.getName()) {

@@ -101,11 +101,54 @@ public final class KeyValueArgs {
   }
 
   private static Token token(String raw, int start, int end) {
-    int eq = raw.indexOf('=');
-    if (eq > 0 && raw.substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*")) {
-      return new Token(raw, raw.substring(0, eq), unquote(raw.substring(eq + 1)), start, end);
+    // As Ansible's parse_kv: the key is whatever precedes the first unescaped '=' past the first
+    // character, so a templated key ("{{ k }}=v", set_fact's) is a key too.
+    int eq = raw.indexOf('=', 1);
+    while (eq > 0 && raw.charAt(eq - 1) == '\\') {
+      eq = raw.indexOf('=', eq + 1);
+    }
+    String key = eq > 0 ? raw.substring(0, eq).strip() : "";
+    if (!key.isEmpty() && (key.matches("[A-Za-z_][A-Za-z0-9_]*") || key.contains("{{"))) {
+      return new Token(raw, key, unquote(decodeEscapes(raw.substring(eq + 1).strip())), start, end);
     }
     return new Token(raw, null, null, start, end);
+  }
+
+  /**
+   * Ansible's {@code _decode_escapes}, which parse_kv applies to a {@code k=v} token: Python's
+   * escapes ({@code \\n}, {@code \\t}, {@code \\x41}, {@code \\u00e9}, {@code \\\\},
+   * quotes) become their characters; any other backslash stays as written.
+   */
+  static String decodeEscapes(String s) {
+    int slash = s.indexOf('\\');
+    if (slash < 0) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    out.append(s, 0, slash);
+    int i = slash;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c != '\\' || i + 1 >= s.length()) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      char e = s.charAt(i + 1);
+      int simple = "\\'\"abfnrtv".indexOf(e);
+      int hex = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+      if (simple >= 0) {
+        out.append("\\'\"\u0007\b\f\n\r\t\u000b".charAt(simple));
+        i += 2;
+      } else if (hex > 0 && i + 2 + hex <= s.length() && s.substring(i + 2, i + 2 + hex).matches("[0-9A-Fa-f]+")) {
+        out.appendCodePoint(Integer.parseInt(s.substring(i + 2, i + 2 + hex), 16));
+        i += 2 + hex;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
   }
 
   static String unquote(String s) {

@@ -9,7 +9,7 @@ package io.homefleet.playbook.template;
  * ({@code when:}) are read as Jinja2 reads them: Python escapes, an unknown escape such as
  * {@code \d} kept as written (Jinjava would reject it).
  */
-final class Backslashes {
+public final class Backslashes {
   private Backslashes() {}
 
   /**
@@ -17,7 +17,7 @@ final class Backslashes {
    * Closing braces of a dict literal inside an expression ({@code {'a': {}}}) are also set
    * apart, since Jinjava's tokenizer would take them for the end of the expression.
    */
-  static String inTemplate(String template) {
+  public static String inTemplate(String template) {
     if (!template.contains("{{")) {
       return template;
     }

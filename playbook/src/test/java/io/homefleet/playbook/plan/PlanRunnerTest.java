@@ -453,6 +453,20 @@ class PlanRunnerTest {
   }
 
   @Test
+  void run_setFactTemplatedFreeForm_templatesTheKey_asAnsible() throws Exception {
+    f.hostVars.put("k", "picked");
+    f.hostVars.put("v", "a value");
+    f.play("""
+          tasks:
+            - set_fact: "{{ k }}={{ v }} {{ k }}_too=x"
+            - name: see
+              copy: {content: "{{ picked }}/{{ picked_too }}", dest: "@OUT@/see"}
+        """);
+    f.run();
+    assertThat(f.read("see")).isEqualTo("a value/x");
+  }
+
+  @Test
   void run_setFact_winsOverTaskVars_extraVarsWinOverSetFact() throws Exception {
     f.options = new PlanOptions(List.of(), List.of(), false, false, Map.of("forced", "extra"));
     f.play("""

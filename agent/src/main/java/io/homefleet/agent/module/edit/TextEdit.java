@@ -22,8 +22,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * What lineinfile and blockinfile share: read the file as lines (line endings kept), let the
- * module edit them, and plan the write (atomic, with {@code backup} returned as {@code backup},
- * as these two modules name it) followed by the attribute sub-check.
+ * module edit them, and plan the write (atomic, with the backup's path under the result key each
+ * module uses in Ansible) followed by the attribute sub-check.
  */
 final class TextEdit {
   private TextEdit() {}
@@ -56,6 +56,11 @@ final class TextEdit {
         throw a.error("Destination " + path + " does not exist ! (use create=yes to create it)");
       }
     }
+    // Ansible's lineinfile always answers `backup` (empty without one); blockinfile gives `backup_file` when it made one.
+    String backupKey = a.module().endsWith("blockinfile") ? "backup_file" : "backup";
+    if (backupKey.equals("backup")) {
+      data.put("backup", "");
+    }
     Edited e = edit.apply(splitLines(before.orElse("")));
     String after = String.join("", e.lines());
     data.putAll(e.extra());
@@ -78,7 +83,7 @@ final class TextEdit {
             Files.createDirectories(path.toAbsolutePath().getParent());
           }
           if (before.isPresent() && a.bool("backup", false)) {
-            learnt.put("backup", AtomicFiles.backup(path).toString());
+            learnt.put(backupKey, AtomicFiles.backup(path).toString());
           }
           AtomicFiles.write(path, after.getBytes(StandardCharsets.UTF_8), validator);
         } catch (IOException ex) {
