@@ -1,6 +1,7 @@
 package io.homefleet.agent.play;
 
 import io.homefleet.agent.exec.Module;
+import io.homefleet.agent.worker.RebootCheckpoint;
 import io.homefleet.playbook.plan.HostPlan;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlanCodec;
@@ -41,6 +42,7 @@ public final class PlayExecutor implements AutoCloseable {
   private final Map<String, Module> modules;
   private final PlaySink sink;
   private final Path playsDir;
+  private final Path stateDir;
   private final ExecutorService thread;
   private final Supplier<Templar> newTemplar;
   private Templar templar; // only on the play thread
@@ -58,6 +60,7 @@ public final class PlayExecutor implements AutoCloseable {
     this.modules = Map.copyOf(modules);
     this.sink = sink;
     this.playsDir = stateDir.resolve("plays");
+    this.stateDir = stateDir;
     this.newTemplar = newTemplar;
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "homefleet-play");
@@ -136,10 +139,15 @@ public final class PlayExecutor implements AutoCloseable {
           sink.taskFinished(work, result);
         }
       };
-      ModuleAdapter invoker = new ModuleAdapter(modules, work.runId(), work.assignmentId(), dir, bundle, this::templar,
-          jobs);
+      // A play its host rebooted goes on from its checkpoint; the reboot module is the play's own.
+      RebootModule reboot = new RebootModule(stateDir, work, RebootCheckpoint.find(stateDir, work.assignmentId()),
+          java.time.Clock.systemUTC());
+      Map<String, Module> playModules = new java.util.HashMap<>(modules);
+      playModules.put(reboot.name(), reboot);
+      ModuleAdapter invoker = new ModuleAdapter(playModules, work.runId(), work.assignmentId(), dir, bundle,
+          this::templar, jobs);
       PlayRecap recap = new PlanRunner(templar(), PlayExecutor::writeBundleFile).run(plan, bundle, invoker,
-          new WorkerCalls(work, sink, invoker), listener);
+          new WorkerCalls(work, sink, invoker), listener, reboot);
       log.info("play {} finished in {} ms: ok={} changed={} failed={} ({})", work.assignmentId(),
           System.currentTimeMillis() - started, recap.ok(), recap.changed(), recap.failed(), recap.end());
       report = () -> sink.playFinished(work, recap);

@@ -133,6 +133,12 @@ public final class ModuleSpecs {
           ArgSpec.of("hwclock", STR).choices("local", "UTC").aliases("rtc"), ArgSpec.of("name", STR)),
       ModuleSpec.builtin("pause",
           ArgSpec.of("minutes", RAW), ArgSpec.of("seconds", RAW), ArgSpec.of("prompt", STR), ArgSpec.of("echo", BOOL)),
+      ModuleSpec.builtin("reboot",
+          ArgSpec.of("reboot_timeout", INT).aliases("reboot_timeout_sec"), ArgSpec.of("connect_timeout", INT)
+              .aliases("connect_timeout_sec"), ArgSpec.of("msg", STR),
+          ArgSpec.of("pre_reboot_delay", INT).aliases("pre_reboot_delay_sec"),
+          ArgSpec.of("post_reboot_delay", INT).aliases("post_reboot_delay_sec"), ArgSpec.of("test_command", STR),
+          ArgSpec.of("boot_time_command", STR), ArgSpec.of("reboot_command", STR), ArgSpec.of("search_paths", LIST)),
       ModuleSpec.builtin("wait_for",
           ArgSpec.of("host", STR), ArgSpec.of("timeout", INT), ArgSpec.of("connect_timeout", INT),
           ArgSpec.of("delay", INT), ArgSpec.of("port", INT), ArgSpec.of("active_connection_states", LIST),
