@@ -86,7 +86,7 @@ final class RebootModule implements Module, Resumption {
     if (at == null) {
       Commands.Result boot = shell(ctx, bootCommand);
       if (!boot.ok()) {
-        return Outcome.failed("reboot: failed to get host boot time info, rc: " + boot.rc() + ", stdout: "
+        return failed("reboot: failed to get host boot time info, rc: " + boot.rc() + ", stdout: "
             + boot.stdout() + ", stderr: " + boot.stderr(), Map.of("changed", false, "rebooted", false));
       }
       String command = rebootCommand(args, pre);
@@ -98,14 +98,14 @@ final class RebootModule implements Module, Resumption {
         log.info("play {}: rebooting the host with '{}' (boot id {}; checkpoint {})", work.assignmentId(), command,
             at.bootId(), file);
       } catch (IOException e) {
-        return Outcome.failed("reboot: cannot save the play's checkpoint in " + stateDir + " (" + e.getMessage()
+        return failed("reboot: cannot save the play's checkpoint in " + stateDir + " (" + e.getMessage()
             + "), so the play could not go on after the boot; the host was not rebooted. Free space there",
             Map.of("changed", false, "rebooted", false, "elapsed", 0));
       }
       Commands.Result r = shell(ctx, command);
       if (!r.ok()) {
         forget();
-        return Outcome.failed("Reboot command failed. Error was: '" + r.stdout().strip() + ", " + r.stderr().strip()
+        return failed("Reboot command failed. Error was: '" + r.stdout().strip() + ", " + r.stderr().strip()
             + "'", Map.of("changed", false, "rebooted", false, "elapsed", elapsed(at)));
       }
     } else {
@@ -149,7 +149,7 @@ final class RebootModule implements Module, Resumption {
 
   private Outcome timedOut(RebootCheckpoint at, String what) {
     forget();
-    return Outcome.failed("Timed out waiting for " + what + " (timeout=" + at.timeoutSeconds() + ")",
+    return failed("Timed out waiting for " + what + " (timeout=" + at.timeoutSeconds() + ")",
         Map.of("changed", false, "rebooted", true, "elapsed", elapsed(at)));
   }
 
@@ -164,6 +164,14 @@ final class RebootModule implements Module, Resumption {
 
   private long elapsed(RebootCheckpoint at) {
     return Math.max(0, (clock.millis() - at.startedMillis()) / 1000);
+  }
+
+  /** A failure with Ansible's fields only: no rc or output, which a command's failure would add. */
+  private static Outcome failed(String msg, Map<String, Object> data) {
+    Map<String, Object> d = new LinkedHashMap<>(data);
+    d.put("failed", true);
+    d.put("msg", msg);
+    return new Outcome(Outcome.Status.FAILED, 0, "", "", msg, d, false, false);
   }
 
   private static Outcome done(Map<String, Object> data) {
