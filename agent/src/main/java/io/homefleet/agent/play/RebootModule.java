@@ -236,7 +236,7 @@ final class RebootModule implements Module, Resumption {
   }
 
   private static int number(Map<String, Object> args, String name, int dflt) throws TaskException {
-    Object v = args.containsKey(name) ? args.get(name) : args.get(name + "_sec"); // Ansible's older names
+    Object v = args.get(name);
     if (v == null) {
       return dflt;
     }

@@ -134,10 +134,8 @@ public final class ModuleSpecs {
       ModuleSpec.builtin("pause",
           ArgSpec.of("minutes", RAW), ArgSpec.of("seconds", RAW), ArgSpec.of("prompt", STR), ArgSpec.of("echo", BOOL)),
       ModuleSpec.builtin("reboot",
-          ArgSpec.of("reboot_timeout", INT).aliases("reboot_timeout_sec"), ArgSpec.of("connect_timeout", INT)
-              .aliases("connect_timeout_sec"), ArgSpec.of("msg", STR),
-          ArgSpec.of("pre_reboot_delay", INT).aliases("pre_reboot_delay_sec"),
-          ArgSpec.of("post_reboot_delay", INT).aliases("post_reboot_delay_sec"), ArgSpec.of("test_command", STR),
+          ArgSpec.of("reboot_timeout", INT), ArgSpec.of("connect_timeout", INT), ArgSpec.of("msg", STR),
+          ArgSpec.of("pre_reboot_delay", INT), ArgSpec.of("post_reboot_delay", INT), ArgSpec.of("test_command", STR),
           ArgSpec.of("boot_time_command", STR), ArgSpec.of("reboot_command", STR), ArgSpec.of("search_paths", LIST)),
       ModuleSpec.builtin("wait_for",
           ArgSpec.of("host", STR), ArgSpec.of("timeout", INT), ArgSpec.of("connect_timeout", INT),
