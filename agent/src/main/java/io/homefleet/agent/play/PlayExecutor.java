@@ -117,6 +117,7 @@ public final class PlayExecutor implements AutoCloseable {
     Path dir = playsDir.resolve(safe(work.assignmentId()));
     long started = System.currentTimeMillis();
     Runnable report;
+    boolean cutShort = false;
     try {
       HostPlan plan = PlanCodec.decode(work.plan());
       log.info("play {} ('{}') starts: run {}, play {}", work.assignmentId(), plan.play(), work.runId(),
@@ -156,14 +157,27 @@ public final class PlayExecutor implements AutoCloseable {
       report = () -> sink.playFailed(work, "the play could not run on this host: " + e.getMessage());
     } catch (InterruptedException e) {
       report = () -> sink.playFailed(work, "cancelled");
+      cutShort = true;
     } catch (RuntimeException e) {
       log.error("play {} crashed", work.assignmentId(), e);
       report = () -> sink.playFailed(work, "the play crashed on this host: " + e);
+    }
+    if (!cutShort) {
+      // Only a play cut short may go on after a boot: a checkpoint its reboot did not use is stale.
+      forgetCheckpoint(work.assignmentId());
     }
     // The work directory is gone and the play is no longer running when the recap goes out.
     deleteQuietly(dir);
     running.remove(work.assignmentId());
     report.run();
+  }
+
+  private void forgetCheckpoint(String assignmentId) {
+    try {
+      RebootCheckpoint.remove(stateDir, assignmentId);
+    } catch (IOException e) {
+      log.warn("play {}: cannot remove its reboot checkpoint: {}", assignmentId, e.getMessage());
+    }
   }
 
   private Templar templar() {
