@@ -1,6 +1,7 @@
 package io.homefleet.agent.play;
 
 import io.homefleet.agent.exec.Module;
+import io.homefleet.agent.worker.RebootCheckpoint;
 import io.homefleet.playbook.plan.HostPlan;
 import io.homefleet.playbook.plan.ItemResult;
 import io.homefleet.playbook.plan.PlanCodec;
@@ -41,6 +42,7 @@ public final class PlayExecutor implements AutoCloseable {
   private final Map<String, Module> modules;
   private final PlaySink sink;
   private final Path playsDir;
+  private final Path stateDir;
   private final ExecutorService thread;
   private final Supplier<Templar> newTemplar;
   private Templar templar; // only on the play thread
@@ -58,6 +60,7 @@ public final class PlayExecutor implements AutoCloseable {
     this.modules = Map.copyOf(modules);
     this.sink = sink;
     this.playsDir = stateDir.resolve("plays");
+    this.stateDir = stateDir;
     this.newTemplar = newTemplar;
     this.thread = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "homefleet-play");
@@ -114,6 +117,7 @@ public final class PlayExecutor implements AutoCloseable {
     Path dir = playsDir.resolve(safe(work.assignmentId()));
     long started = System.currentTimeMillis();
     Runnable report;
+    boolean cutShort = false;
     try {
       HostPlan plan = PlanCodec.decode(work.plan());
       log.info("play {} ('{}') starts: run {}, play {}", work.assignmentId(), plan.play(), work.runId(),
@@ -136,10 +140,15 @@ public final class PlayExecutor implements AutoCloseable {
           sink.taskFinished(work, result);
         }
       };
-      ModuleAdapter invoker = new ModuleAdapter(modules, work.runId(), work.assignmentId(), dir, bundle, this::templar,
-          jobs);
+      // A play its host rebooted goes on from its checkpoint; the reboot module is the play's own.
+      RebootModule reboot = new RebootModule(stateDir, work, RebootCheckpoint.find(stateDir, work.assignmentId()),
+          java.time.Clock.systemUTC());
+      Map<String, Module> playModules = new java.util.HashMap<>(modules);
+      playModules.put(reboot.name(), reboot);
+      ModuleAdapter invoker = new ModuleAdapter(playModules, work.runId(), work.assignmentId(), dir, bundle,
+          this::templar, jobs);
       PlayRecap recap = new PlanRunner(templar(), PlayExecutor::writeBundleFile).run(plan, bundle, invoker,
-          new WorkerCalls(work, sink, invoker), listener);
+          new WorkerCalls(work, sink, invoker), listener, reboot);
       log.info("play {} finished in {} ms: ok={} changed={} failed={} ({})", work.assignmentId(),
           System.currentTimeMillis() - started, recap.ok(), recap.changed(), recap.failed(), recap.end());
       report = () -> sink.playFinished(work, recap);
@@ -148,14 +157,27 @@ public final class PlayExecutor implements AutoCloseable {
       report = () -> sink.playFailed(work, "the play could not run on this host: " + e.getMessage());
     } catch (InterruptedException e) {
       report = () -> sink.playFailed(work, "cancelled");
+      cutShort = true;
     } catch (RuntimeException e) {
       log.error("play {} crashed", work.assignmentId(), e);
       report = () -> sink.playFailed(work, "the play crashed on this host: " + e);
+    }
+    if (!cutShort) {
+      // Only a play cut short may go on after a boot: a checkpoint its reboot did not use is stale.
+      forgetCheckpoint(work.assignmentId());
     }
     // The work directory is gone and the play is no longer running when the recap goes out.
     deleteQuietly(dir);
     running.remove(work.assignmentId());
     report.run();
+  }
+
+  private void forgetCheckpoint(String assignmentId) {
+    try {
+      RebootCheckpoint.remove(stateDir, assignmentId);
+    } catch (IOException e) {
+      log.warn("play {}: cannot remove its reboot checkpoint: {}", assignmentId, e.getMessage());
+    }
   }
 
   private Templar templar() {

@@ -2,6 +2,10 @@ package io.homefleet.agent.session;
 
 import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.worker.PlayWorkers;
+import io.homefleet.agent.worker.RebootCheckpoint;
+import com.google.protobuf.ByteString;
+import io.homefleet.proto.v1.PlayAssignment;
+import java.util.Optional;
 import io.homefleet.proto.v1.Ack;
 import io.homefleet.proto.v1.AgentMessage;
 import io.homefleet.proto.v1.TaskEvent;
@@ -49,11 +53,28 @@ final class Outbox {
    * per id): it is reported as failed, with the reason, and that report is journaled and sent
    * like any other result.
    */
-  void reportInterrupted() {
+  List<PlayAssignment> reportInterrupted() {
+    List<PlayAssignment> resume = new ArrayList<>();
     for (Journal.Interrupted i : journal.interrupted()) {
       String why = "the agent stopped while this " + (i.kind() == Journal.Kind.PLAY ? "play" : "task")
           + " was running (a crash, a kill or a reboot); it was not started again, so that it runs at most once. "
           + "Check the host and run it again if needed";
+      if (i.kind() == Journal.Kind.PLAY) {
+        try {
+          Optional<RebootCheckpoint> c = RebootCheckpoint.find(stateDir, i.id());
+          if (c.isPresent()) {
+            // The play rebooted its host on purpose: it goes on from its reboot task, not reported failed.
+            log.info("play {} rebooted this host; it goes on from its checkpoint once connected", i.id());
+            resume.add(PlayAssignment.newBuilder().setAssignmentId(i.id()).setRunId(c.get().runId())
+                .setPlayIndex(c.get().playIndex()).setPlan(ByteString.copyFrom(c.get().plan())).build());
+            continue;
+          }
+        } catch (IOException e) {
+          log.error("{}", e.getMessage());
+          why = "the play rebooted this host, but " + e.getMessage();
+          forgetCheckpoint(i.id());
+        }
+      }
       log.warn("{} {} was interrupted by the agent's stop; reporting it as failed", i.kind(), i.id());
       AgentMessage msg = i.kind() == Journal.Kind.PLAY
           ? AgentMessage.newBuilder().setPlayEvent(PlayWorkers.failedEvent(i.id(), i.runId(), i.playIndex(), why)).build()
@@ -61,6 +82,31 @@ final class Outbox {
               .setResult(TaskResult.newBuilder().setStatus(TaskStatus.FAILED).setRc(-1).setMsg(why)
                   .setFinishedUnixMillis(clock.millis()))).build();
       record(i.id(), msg);
+    }
+    dropStaleCheckpoints(resume);
+    return resume;
+  }
+
+  /** A checkpoint of a play that is not going on (it ended, was cancelled or never rebooted) is of no use. */
+  private void dropStaleCheckpoints(List<PlayAssignment> resume) {
+    try {
+      for (Path f : RebootCheckpoint.files(stateDir)) {
+        boolean used = resume.stream().anyMatch(a -> RebootCheckpoint.file(stateDir, a.getAssignmentId()).equals(f));
+        if (!used) {
+          log.info("removing the reboot checkpoint {}: its play is not running", f);
+          java.nio.file.Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      log.warn("cannot look for stale reboot checkpoints: {}", e.getMessage());
+    }
+  }
+
+  private void forgetCheckpoint(String id) {
+    try {
+      RebootCheckpoint.remove(stateDir, id);
+    } catch (IOException e) {
+      log.warn("cannot remove the reboot checkpoint of {}: {}", id, e.getMessage());
     }
   }
 

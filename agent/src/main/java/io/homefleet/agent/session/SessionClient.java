@@ -78,6 +78,8 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
   private final SessionTelemetry telemetry;
   private final Journal journal;
   private final Outbox outbox;
+  /** Plays that rebooted this host, handed to the play worker once connected so their events reach the controller. */
+  private final List<PlayAssignment> resumeAfterReboot = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private volatile boolean stopped;
   private volatile ClientCallStreamObserver<AgentMessage> current;
@@ -104,7 +106,7 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
     this.plays = new PlayWorkers(PlayWorkers.command(config.stateDir()), this, timer, config.playWorkerIdle());
     this.outbox = new Outbox(journal, clock, config.stateDir(), this::send);
     this.renewal = new Renewal(config, identities, clock, timer, this::reconnectIfRenewedAndIdle);
-    outbox.reportInterrupted();
+    resumeAfterReboot.addAll(outbox.reportInterrupted());
   }
 
   /** Holds the session until {@link #close()} or a state only a person can fix; returns the exit code. */
@@ -258,6 +260,12 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
               if (!replay.isEmpty()) {
                 log.info("re-sending {} unacknowledged result(s)", replay.size());
                 replay.forEach(outbox::sendResult);
+              }
+              for (PlayAssignment p : resumeAfterReboot) {
+                if (resumeAfterReboot.remove(p)) {
+                  log.info("play {} goes on after the reboot", p.getAssignmentId());
+                  plays.submit(p);
+                }
               }
             }
             case ASSIGN -> {

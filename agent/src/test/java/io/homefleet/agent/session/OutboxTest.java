@@ -3,6 +3,8 @@ package io.homefleet.agent.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homefleet.agent.journal.Journal;
+import io.homefleet.agent.worker.RebootCheckpoint;
+import io.homefleet.proto.v1.PlayAssignment;
 import io.homefleet.proto.v1.Ack;
 import io.homefleet.proto.v1.AgentMessage;
 import io.homefleet.proto.v1.TaskEvent;
@@ -108,6 +110,52 @@ class OutboxTest {
       assertThat(failed.getTaskEvent().getResult().getStatus()).isEqualTo(TaskStatus.FAILED);
       assertThat(failed.getTaskEvent().getResult().getMsg()).contains("it was not started again");
       assertThat(out.admit("running", Journal.Kind.TASK, "r1", 0)).as("interrupted work runs at most once").isFalse();
+    }
+  }
+
+  @Test
+  void afterARestart_aPlayThatRebootedItsHost_goesOnFromItsCheckpoint_notReportedFailed() throws Exception {
+    try (Journal journal = Journal.open(stateDir)) {
+      Outbox out = outbox(journal);
+      out.admit("run1-p0-web", Journal.Kind.PLAY, "run1", 0);
+      out.admit("run1-p1-web", Journal.Kind.PLAY, "run1", 1);
+    }
+    new RebootCheckpoint("run1-p0-web", "run1", 0, new byte[] {4, 2}, "boot-1", 1, 600, new byte[0]).write(stateDir);
+    new RebootCheckpoint("old-p0-web", "old", 0, new byte[0], "boot-0", 1, 600, new byte[0]).write(stateDir);
+    try (Journal journal = Journal.open(stateDir)) {
+      Outbox out = outbox(journal);
+      List<PlayAssignment> resume = out.reportInterrupted();
+
+      assertThat(resume).singleElement().satisfies(a -> {
+        assertThat(a.getAssignmentId()).isEqualTo("run1-p0-web");
+        assertThat(a.getPlan().toByteArray()).containsExactly(4, 2);
+      });
+      List<String> failed = out.unacknowledged().stream().map(m -> m.getPlayEvent().getAssignmentId()).toList();
+      assertThat(failed).as("only the play without a checkpoint is interrupted").containsExactly("run1-p1-web");
+      assertThat(RebootCheckpoint.files(stateDir)).as("a checkpoint of a play not running is dropped")
+          .containsExactly(RebootCheckpoint.file(stateDir, "run1-p0-web"));
+      assertThat(out.admit("run1-p0-web", Journal.Kind.PLAY, "run1", 0)).as("not delivered twice").isFalse();
+    }
+  }
+
+  @Test
+  void afterARestart_aCorruptCheckpoint_reportsThePlayInterrupted_withTheReason() throws Exception {
+    try (Journal journal = Journal.open(stateDir)) {
+      outbox(journal).admit("run1-p0-web", Journal.Kind.PLAY, "run1", 0);
+    }
+    Path file = new RebootCheckpoint("run1-p0-web", "run1", 0, new byte[] {4}, "boot-1", 1, 600, new byte[0])
+        .write(stateDir);
+    byte[] bytes = java.nio.file.Files.readAllBytes(file);
+    bytes[12] ^= 1;
+    java.nio.file.Files.write(file, bytes);
+    try (Journal journal = Journal.open(stateDir)) {
+      Outbox out = outbox(journal);
+
+      assertThat(out.reportInterrupted()).isEmpty();
+      AgentMessage m = out.unacknowledged().get(0);
+      assertThat(m.getPlayEvent().getFinished().getError()).contains("the play rebooted this host, but",
+          "not a usable reboot checkpoint", "checksum");
+      assertThat(file).doesNotExist();
     }
   }
 }

@@ -142,6 +142,10 @@ public final class PlayCoordinator {
     volatile long expiresAt;
     /** Its batch's run_once and throttle state. */
     final BatchCalls batch;
+    /** Its plan's reboot tasks: task id to reboot_timeout in seconds. */
+    volatile Map<Integer, Integer> reboots = Map.of();
+    /** While its reboot task runs: how long the controller waits for the host to come back; 0 otherwise. */
+    volatile long rebootUntil;
 
     HostPlay(ActiveRun run, String host, int playIndex, String assignmentId, BlockingQueue<HostPlay> turns,
         BatchCalls batch) {
@@ -458,6 +462,7 @@ public final class PlayCoordinator {
           options);
       HostPlan plan = PlanCompiler.compile(loaded, hp.playIndex, vars, options, controllerLookups.get(hp.run.id));
       bytes = PlanCodec.encode(plan);
+      hp.reboots = RebootWait.tasks(plan);
     } catch (RuntimeException e) {
       if (waiting.remove(hp.assignmentId, hp)) {
         log.error("cannot compile play {} for {}", hp.playIndex, host, e);
@@ -538,6 +543,10 @@ public final class PlayCoordinator {
   public void taskStarted(String host, String assignmentId, TaskRef task) {
     HostPlay hp = own(host, assignmentId);
     if (hp != null) {
+      Integer rebootTimeout = hp.reboots.get(task.id());
+      if (rebootTimeout != null) {
+        hp.rebootUntil = clock.millis() + RebootWait.waitMillis(rebootTimeout);
+      }
       emit(hp.run, l -> l.taskStarted(host, hp.playIndex, hp.run.mask.task(task)));
     }
   }
@@ -555,6 +564,9 @@ public final class PlayCoordinator {
       return;
     }
     hp.batch.taskFinished(host, reported);
+    if (hp.reboots.containsKey(reported.task().id())) {
+      hp.rebootUntil = 0;
+    }
     TaskResult r = hp.run.mask.result(reported);
     Records.RunTask row = new Records.RunTask(hp.run.id, hp.run.seq.getAndIncrement(), hp.playIndex, host,
         r.task().path(), r.task().name(), r.task().location(), r.task().handler(),
@@ -640,7 +652,16 @@ public final class PlayCoordinator {
    */
   public void disconnected(String host) {
     delegations.lost(host);
+    long at = clock.millis();
     for (HostPlay hp : List.copyOf(active.values())) {
+      if (hp.host.equals(host) && hp.rebootUntil > at) {
+        // Its reboot task took the host down on purpose: the agent resumes the play after the boot.
+        String why = host + " is rebooting (its reboot task runs); the play waits for its agent to come back until "
+            + java.time.Instant.ofEpochMilli(hp.rebootUntil);
+        log.info("run {}: play {}: {}", hp.run.id, hp.playIndex, why);
+        emit(hp.run, l -> l.note("waiting: " + why));
+        continue;
+      }
       if (hp.host.equals(host) && active.remove(hp.assignmentId, hp)) {
         finish(hp, HostOutcome.unreachable("the agent disconnected during the play; if it reports later, that "
             + "recap replaces this"), NOTHING);
@@ -705,6 +726,14 @@ public final class PlayCoordinator {
    */
   public void sweep() {
     long now = clock.millis();
+    for (HostPlay hp : List.copyOf(active.values())) {
+      if (hp.rebootUntil != 0 && hp.rebootUntil <= now && !dispatcher.isOnline(hp.host)
+          && active.remove(hp.assignmentId, hp)) {
+        finish(hp, HostOutcome.unreachable("the host did not come back from its reboot within the task's"
+            + " reboot_timeout (and " + RebootWait.MARGIN_SECONDS + " s more); if its agent reports later, that recap"
+            + " replaces this"), NOTHING);
+      }
+    }
     for (HostPlay hp : List.copyOf(waiting.values())) {
       if (hp.expiresAt != 0 && hp.expiresAt <= now && waiting.remove(hp.assignmentId, hp)) {
         finish(hp, HostOutcome.expired(dispatcher.isOnline(hp.host)

@@ -95,6 +95,24 @@ class PlayCoordinatorDeliveryTest {
   private GroupCommit writes;
   private HostLanes lanes;
   private PlayCoordinator plays;
+  /** The play coordinator's time: the system's, moved on by the test. */
+  private final java.util.concurrent.atomic.AtomicLong skew = new java.util.concurrent.atomic.AtomicLong();
+  private final Clock playClock = new Clock() {
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return java.time.Instant.now().plusMillis(skew.get());
+    }
+  };
 
   @AfterEach
   void close() {
@@ -114,7 +132,7 @@ class PlayCoordinatorDeliveryTest {
     lanes = new HostLanes(agents::isOnline);
     RunCoordinator runs = new RunCoordinator(store, writes, agents, lanes, Clock.systemUTC(), timer,
         Duration.ofSeconds(60));
-    plays = new PlayCoordinator(store, writes, agents, lanes, h -> Map.of(), Clock.systemUTC());
+    plays = new PlayCoordinator(store, writes, agents, lanes, h -> Map.of(), playClock);
     runs.alsoSweep(plays::sweep);
     runs.startSweep();
     agents.coordinator = plays;
@@ -276,5 +294,43 @@ class PlayCoordinatorDeliveryTest {
     assertThat(PlayCoordinator.playIndex("r1-p3-web-1", "r1", "web-1")).hasValue(3);
     assertThat(PlayCoordinator.playIndex("r1-p3-web-1", "r2", "web-1")).isEmpty();
     assertThat(PlayCoordinator.playIndex("r1-px-web-1", "r1", "web-1")).isEmpty();
+  }
+
+  @Test
+  void reboot_hostThatDisconnectsDuringItsRebootTask_isWaitedFor_untilTheTimeoutAndMargin(@TempDir Path tmp)
+      throws Exception {
+    controller(tmp.resolve("data"));
+    Enrolled.host(store, "web1");
+    agents.online.add("web1");
+    Seen seen = new Seen();
+    String id = start(tmp, """
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - reboot: {reboot_timeout: 30}
+            - command: "true"
+        """, Duration.ZERO, seen);
+    PlayDispatcher.Assignment a = agents.sent.poll(30, TimeUnit.SECONDS);
+    io.homefleet.playbook.plan.PlanTask reboot = io.homefleet.playbook.plan.PlanCodec.decode(a.plan()).items().stream()
+        .filter(io.homefleet.playbook.plan.PlanTask.class::isInstance).map(io.homefleet.playbook.plan.PlanTask.class::cast)
+        .filter(t -> t.module().equals("reboot")).findFirst().orElseThrow();
+    await(() -> "sent".equals(states(id).get("web1")));
+
+    plays.taskStarted("web1", a.assignmentId(), new io.homefleet.playbook.plan.TaskRef(reboot.id(), reboot.path(),
+        "reboot", reboot.location(), false));
+    agents.online.remove("web1");
+    plays.disconnected("web1");
+    skew.set((30 + RebootWait.MARGIN_SECONDS - 5) * 1000L);
+    plays.sweep();
+
+    assertThat(seen.state).as("the host is rebooting: its part stays open").isNotDone();
+    assertThat(seen.notes).anySatisfy(n -> assertThat(n).startsWith("waiting: web1 is rebooting"));
+    skew.set((30 + RebootWait.MARGIN_SECONDS + 5) * 1000L);
+    plays.sweep();
+
+    assertThat(seen.state.get(30, TimeUnit.SECONDS)).isEqualTo("failed");
+    Records.Task t = store.runs().tasks(id).get(0);
+    assertThat(t.state()).isEqualTo("unreachable");
+    assertThat(t.msg()).contains("did not come back from its reboot");
   }
 }

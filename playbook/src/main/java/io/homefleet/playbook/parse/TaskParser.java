@@ -104,6 +104,9 @@ final class TaskParser {
     return m;
   }
 
+  /** How many include_tasks with a loop the task being read is inside of. */
+  private int loopedIncludes;
+
   // ---- task lists
 
   /** A task list ({@code tasks:}, {@code block:}, a task file); null or absent is empty. */
@@ -326,7 +329,13 @@ final class TaskParser {
     if (found.isEmpty()) {
       return Optional.empty();
     }
-    Optional<List<TaskItem>> tasks = taskFile(found.get(), scope, value.location());
+    loopedIncludes += loop.isPresent() ? 1 : 0;
+    Optional<List<TaskItem>> tasks;
+    try {
+      tasks = taskFile(found.get(), scope, value.location());
+    } finally {
+      loopedIncludes -= loop.isPresent() ? 1 : 0;
+    }
     if (apply.isPresent() && tasks.isPresent()) {
       // apply: the keywords go to every included task, as a block's keywords go to its tasks.
       tasks = Optional.of(List.of(new Block("", applyAt, tasks.get(), List.of(), List.of(), apply.get())));
@@ -612,6 +621,12 @@ final class TaskParser {
     s.checkTemplates(args.args(), moduleAt);
     if (!python) {
       ModuleArgs.validate(s, spec.get(), action, args, moduleAt);
+    }
+    if (spec.get().name().equals("reboot") && (loop.isPresent() || loopedIncludes > 0)) {
+      // The run goes on after the boot from a saved position, and a loop's place in its items is not one.
+      s.error(moduleAt, "reboot cannot run in a loop" + (loop.isPresent() ? "" : " (it is in an include_tasks that"
+          + " loops)") + ": homefleet resumes the play after the boot at the task after the reboot; reboot once,"
+          + " before or after the loop");
     }
     Map<String, String> files = localFiles(spec.get().name(), args.args(), moduleAt, scope);
     Optional<String> role = scope.role().map(Scope.RoleScope::name);

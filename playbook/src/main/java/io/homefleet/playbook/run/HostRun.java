@@ -48,18 +48,51 @@ final class HostRun {
   /** The host stopped because a run_once task failed on the host that ran it: not a failure of its own. */
   private boolean stoppedByRunOnce;
 
+  private final Resumption resumption;
+  /** Where a resumed run goes on (the reboot task); null once reached, and for a run from the start. */
+  private Resumption.RunState resume;
+  /** The {@code meta: flush_handlers} task whose flush runs now, -1 for none or the play's end. */
+  private int flushingAt = -1;
+  /** The index of the handler that runs now, -1 for none. */
+  private int handlerRunning = -1;
+
   HostRun(Templar templar, HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener,
       PlayCalls calls) {
+    this(templar, plan, bundleDir, invoker, listener, calls, Resumption.NONE, null);
+  }
+
+  /** A run that goes on from {@code resume} (null: from the start), saving its state through {@code resumption}. */
+  HostRun(Templar templar, HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlanListener listener,
+      PlayCalls calls, Resumption resumption, Resumption.RunState resume) {
+    this.resumption = resumption;
+    this.resume = resume;
     this.templar = templar;
     this.plan = plan;
     this.listener = listener;
     this.calls = calls;
     this.variables = new RunVars(templar, plan, bundleDir);
     this.tasks = new TaskRun(templar, plan, bundleDir, invoker, listener, variables, calls);
+    if (resume != null) {
+      Map<String, Object> c = resume.counters();
+      ok = count(c, "ok");
+      changed = count(c, "changed");
+      skipped = count(c, "skipped");
+      rescued = count(c, "rescued");
+      ignored = count(c, "ignored");
+      resume.notified().forEach(i -> notified.add(((Number) i).intValue()));
+      variables.restore(resume.vars());
+    }
+  }
+
+  private static int count(Map<String, Object> counters, String name) {
+    return counters.get(name) instanceof Number n ? n.intValue() : 0;
   }
 
   PlayRecap play() throws InterruptedException {
     Flow flow = items(plan.items(), List.of());
+    if (flow == Flow.CONTINUE && resume != null) {
+      flow = resumeFlush(); // the reboot was a handler of the play's last flush, or the plan lost its task
+    }
     if (flow == Flow.CONTINUE) {
       flow = flushHandlers();
     } else if (flow == Flow.FAILED && plan.forceHandlers()) {
@@ -78,7 +111,9 @@ final class HostRun {
   private Flow items(List<PlanItem> items, List<Map<String, Object>> frames) throws InterruptedException {
     for (PlanItem item : items) {
       Flow f;
-      if (item instanceof PlanTask t) {
+      if (resume != null) {
+        f = towardsResume(item, frames);
+      } else if (item instanceof PlanTask t) {
         f = task(t, frames, false);
       } else if (item instanceof PlanBlock b) {
         f = block(b, frames);
@@ -94,7 +129,9 @@ final class HostRun {
 
   private Flow block(PlanBlock b, List<Map<String, Object>> frames) throws InterruptedException {
     Flow f = items(b.block(), frames);
-    if (f == Flow.FAILED && !b.rescue().isEmpty()) {
+    if (resume != null) {
+      f = items(b.rescue(), frames); // the reboot was not in the block: it may be in its rescue (counted then)
+    } else if (f == Flow.FAILED && !b.rescue().isEmpty()) {
       rescued++;
       f = items(b.rescue(), frames);
     }
@@ -103,6 +140,49 @@ final class HostRun {
     }
     Flow after = items(b.always(), frames);
     return after != Flow.CONTINUE ? after : f;
+  }
+
+  /**
+   * A resumed run passes over what ran before the reboot (reported then) to the reboot task, which
+   * runs again knowing it resumes; a reboot handler is reached at the flush that ran it.
+   */
+  private Flow towardsResume(PlanItem item, List<Map<String, Object>> frames) throws InterruptedException {
+    if (item instanceof PlanTask t) {
+      if (!resume.handler() && t.id() == resume.taskId()) {
+        resume = null;
+        return task(t, frames, false);
+      }
+      if (resume.handler() && t.id() == resume.flushAt()) {
+        return resumeFlush();
+      }
+      return Flow.CONTINUE;
+    }
+    if (item instanceof PlanBlock b) {
+      return block(b, frames);
+    }
+    PlanInclude inc = (PlanInclude) item;
+    return items(inc.items(), with(frames, inc.params())); // the loader refuses a reboot in a looped include
+  }
+
+  /** Goes on with the flush whose handler rebooted: that handler first, then the flush as it would have gone. */
+  private Flow resumeFlush() throws InterruptedException {
+    Resumption.RunState at = resume;
+    resume = null;
+    if (!at.handler() || at.handlerIndex() < 0 || at.handlerIndex() >= plan.handlers().size()) {
+      TaskRef ref = new TaskRef(at.taskId(), "", "reboot", "", at.handler());
+      return fail(ref, Map.of("msg", "the play was resumed after a reboot, but its plan has no task " + at.taskId()
+          + " to go on from; run the play again"));
+    }
+    int outer = flushingAt;
+    flushingAt = at.flushAt();
+    handlerRunning = at.handlerIndex();
+    try {
+      Flow f = task(plan.handlers().get(at.handlerIndex()).task(), List.of(), true);
+      return f == Flow.CONTINUE ? flushHandlers() : f;
+    } finally {
+      handlerRunning = -1;
+      flushingAt = outer;
+    }
   }
 
   private Flow include(PlanInclude inc, List<Map<String, Object>> frames) throws InterruptedException {
@@ -160,7 +240,9 @@ final class HostRun {
     for (int pass = 0; pass <= handlers.size() && !notified.isEmpty(); pass++) {
       for (int i = 0; i < handlers.size(); i++) {
         if (notified.remove(i)) {
+          handlerRunning = i;
           Flow f = task(handlers.get(i).task(), List.of(), true);
+          handlerRunning = -1;
           if (f != Flow.CONTINUE) {
             return f;
           }
@@ -206,6 +288,11 @@ final class HostRun {
       }
     }
     listener.taskStarted(ref);
+    if (t.module().equals("reboot")) {
+      resumption.before(t.id(), new Resumption.RunState(t.id(), handler, handler ? handlerRunning : -1, flushingAt,
+          Map.of("ok", ok, "changed", changed, "skipped", skipped, "rescued", rescued, "ignored", ignored),
+          List.copyOf(notified), variables.saved()).encode());
+    }
     boolean noLog = tasks.flag(t.noLog(), vars, false);
     boolean diff = tasks.flag(t.diff(), vars, plan.diff());
     if (r == null) {
@@ -334,7 +421,12 @@ final class HostRun {
     }
     switch (action) {
       case "flush_handlers":
-        return flushHandlers();
+        flushingAt = t.id();
+        try {
+          return flushHandlers();
+        } finally {
+          flushingAt = -1;
+        }
       case "end_host":
         end = PlayRecap.End.END_HOST;
         return Flow.END;

@@ -78,10 +78,23 @@ public final class PlanRunner {
   /** As {@link #run(HostPlan, Path, ModuleInvoker, PlanListener)}, asking {@code calls} for the tasks that involve other hosts. */
   public PlayRecap run(HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlayCalls calls, PlanListener listener)
       throws PlanException, InterruptedException {
+    return run(plan, bundleDir, invoker, calls, listener, Resumption.NONE);
+  }
+
+  /**
+   * As {@link #run(HostPlan, Path, ModuleInvoker, PlayCalls, PlanListener)}, saving the run's state
+   * before a {@code reboot} through {@code resumption}, and going on from the state it holds, if any.
+   *
+   * @throws PlanException also when the saved state cannot be read
+   */
+  public PlayRecap run(HostPlan plan, Path bundleDir, ModuleInvoker invoker, PlayCalls calls, PlanListener listener,
+      Resumption resumption) throws PlanException, InterruptedException {
+    Resumption.RunState from = resumption.resumeFrom().isPresent()
+        ? Resumption.RunState.decode(resumption.resumeFrom().get()) : null;
     writeBundle(plan, bundleDir, bundleWriter);
     SecretMask mask = new SecretMask(plan.secrets());
     PlayRecap recap = mask.recap(new HostRun(templar, plan, bundleDir.toAbsolutePath().normalize(), invoker,
-        mask.around(listener), calls).play());
+        mask.around(listener), calls, resumption, from).play());
     listener.playFinished(recap);
     return recap;
   }

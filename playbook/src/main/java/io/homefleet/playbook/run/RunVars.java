@@ -88,6 +88,23 @@ final class RunVars {
     return facts;
   }
 
+  /** What the run learnt (set_fact values, registered results, facts), to go on with after a reboot. */
+  Map<String, Object> saved() {
+    return Map.of("facts", new LinkedHashMap<>(facts), "ansibleFacts", new LinkedHashMap<>(ansibleFacts),
+        "bareFacts", List.copyOf(bareFacts));
+  }
+
+  /** Puts back what {@link #saved} gave, over what the plan seeded. */
+  @SuppressWarnings("unchecked")
+  void restore(Map<String, Object> saved) {
+    facts.putAll((Map<String, Object>) saved.getOrDefault("facts", Map.of()));
+    ansibleFacts.putAll((Map<String, Object>) saved.getOrDefault("ansibleFacts", Map.of()));
+    for (Object k : (List<Object>) saved.getOrDefault("bareFacts", List.of())) {
+      bareFacts.add(String.valueOf(k));
+    }
+    rebuildFactsLayer();
+  }
+
   /** The facts so far, keys without {@code ansible_}. */
   Map<String, Object> ansibleFacts() {
     return ansibleFacts;
