@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -80,10 +81,26 @@ public final class PlanRunner {
       throws PlanException, InterruptedException {
     writeBundle(plan, bundleDir, bundleWriter);
     SecretMask mask = new SecretMask(plan.secrets());
-    PlayRecap recap = mask.recap(new HostRun(templar, plan, bundleDir.toAbsolutePath().normalize(), invoker,
-        mask.around(listener), calls).play());
+    PlayCalls masked = new MaskedCalls(calls, mask);
+    // Without a controller a controller lookup keeps failing as "needs the controller" whatever its errors=.
+    Templar engine = calls == PlayCalls.ALONE ? templar
+        : templar.withControllerLookup((plugin, terms, keywords, roleDir) -> lookup(masked, plugin, terms, keywords,
+            roleDir));
+    PlayRecap recap = mask.recap(new HostRun(engine, plan, bundleDir.toAbsolutePath().normalize(), invoker,
+        mask.around(listener), masked).play());
     listener.playFinished(recap);
     return recap;
+  }
+
+  private static List<Object> lookup(PlayCalls calls, String plugin, List<Object> terms, Map<String, Object> keywords,
+      String roleDir) {
+    try {
+      return calls.lookup(plugin, terms, keywords, roleDir);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      // Not a lookup Failure: errors=ignore must not turn a cancelled play into an empty value.
+      throw new IllegalStateException("lookup('" + plugin + "') cancelled", e);
+    }
   }
 
   /** Writes the plan's files under {@code dir}, leaving files that already hold the same bytes. */
