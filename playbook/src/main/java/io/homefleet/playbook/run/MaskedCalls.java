@@ -4,10 +4,15 @@ import io.homefleet.playbook.plan.ModuleResult;
 import java.util.List;
 import java.util.Map;
 
-/** A play's {@link PlayCalls} whose answers' vault values join the play's {@link SecretMask}. */
+/**
+ * A play's {@link PlayCalls} whose answers' vault values join the play's {@link SecretMask}, and
+ * which keeps the warnings of {@code errors=warn} lookups until the task's result shows them.
+ * Used on the host's play thread only.
+ */
 final class MaskedCalls implements PlayCalls {
   private final PlayCalls next;
   private final SecretMask mask;
+  private final List<String> warnings = new java.util.ArrayList<>();
 
   MaskedCalls(PlayCalls next, SecretMask mask) {
     this.next = next;
@@ -47,5 +52,17 @@ final class MaskedCalls implements PlayCalls {
   public Answer fetch(int taskId, String src, String dest, boolean flat, boolean check, byte[] content)
       throws InterruptedException {
     return next.fetch(taskId, src, dest, flat, check, content);
+  }
+
+  /** A lookup with {@code errors=warn} failed: Ansible's warning, shown with the task's result. */
+  void warn(String message) {
+    warnings.add(message);
+  }
+
+  /** The warnings since the last call. */
+  List<String> drainWarnings() {
+    List<String> out = List.copyOf(warnings);
+    warnings.clear();
+    return out;
   }
 }

@@ -3,6 +3,7 @@ package io.homefleet.playbook.run;
 import io.homefleet.playbook.plan.HostPlan;
 import io.homefleet.playbook.plan.PlanException;
 import io.homefleet.playbook.plan.PlayRecap;
+import io.homefleet.playbook.template.ControllerLookup;
 import io.homefleet.playbook.template.Templar;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,11 +82,19 @@ public final class PlanRunner {
       throws PlanException, InterruptedException {
     writeBundle(plan, bundleDir, bundleWriter);
     SecretMask mask = new SecretMask(plan.secrets());
-    PlayCalls masked = new MaskedCalls(calls, mask);
+    MaskedCalls masked = new MaskedCalls(calls, mask);
     // Without a controller a controller lookup keeps failing as "needs the controller" whatever its errors=.
-    Templar engine = calls == PlayCalls.ALONE ? templar
-        : templar.withControllerLookup((plugin, terms, keywords, roleDir) -> lookup(masked, plugin, terms, keywords,
-            roleDir));
+    Templar engine = calls == PlayCalls.ALONE ? templar : templar.withControllerLookup(new ControllerLookup() {
+      @Override
+      public List<Object> lookup(String plugin, List<Object> terms, Map<String, Object> keywords, String roleDir) {
+        return PlanRunner.lookup(masked, plugin, terms, keywords, roleDir);
+      }
+
+      @Override
+      public void warn(String message) {
+        masked.warn(message);
+      }
+    });
     PlayRecap recap = mask.recap(new HostRun(engine, plan, bundleDir.toAbsolutePath().normalize(), invoker,
         mask.around(listener), masked).play());
     listener.playFinished(recap);
