@@ -83,6 +83,22 @@ final class PlayMessages {
     }
   }
 
+  /** A JSON array the controller sent back (a lookup's results); empty bytes are an empty list. */
+  @SuppressWarnings("unchecked")
+  static List<Object> list(ByteString json) throws IOException {
+    if (json.isEmpty()) {
+      return List.of();
+    }
+    try (com.fasterxml.jackson.core.JsonParser p = STREAMING.createParser(json.toByteArray())) {
+      p.nextToken();
+      Object v = JsonValues.read(p, false);
+      if (!(v instanceof List<?>)) {
+        throw new IOException("not a list: " + v);
+      }
+      return (List<Object>) v;
+    }
+  }
+
   /**
    * A value as JSON; one that Jackson cannot write is written as its string form rather than lost.
    * Results are plain values (maps, lists, strings, numbers, booleans, null) almost always: those

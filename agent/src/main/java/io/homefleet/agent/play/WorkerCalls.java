@@ -1,15 +1,22 @@
 package io.homefleet.agent.play;
 
+import com.google.protobuf.ByteString;
 import io.homefleet.agent.exec.TaskException;
 import io.homefleet.playbook.plan.ModuleResult;
 import io.homefleet.playbook.plan.TaskStatus;
 import io.homefleet.playbook.run.InvocationContext;
 import io.homefleet.playbook.run.PlayCalls;
+import io.homefleet.playbook.template.ControllerLookup;
 import io.homefleet.proto.v1.DelegateCall;
+import io.homefleet.proto.v1.FetchCall;
+import io.homefleet.proto.v1.IncludeVarsCall;
+import io.homefleet.proto.v1.LookupCall;
 import io.homefleet.proto.v1.PlayCall;
 import io.homefleet.proto.v1.PlayCallResult;
 import io.homefleet.proto.v1.RunOnceCall;
 import io.homefleet.proto.v1.ThrottleCall;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /** A play's {@link PlayCalls}, asked of the controller through the sink (the worker's pipe to its agent). */
@@ -65,5 +72,43 @@ final class WorkerCalls implements PlayCalls {
       return () -> { };
     }
     return () -> sink.call(work, PlayCall.newBuilder().setRelease(slot));
+  }
+
+  @Override
+  public List<Object> lookup(String plugin, List<Object> terms, Map<String, Object> keywords, String roleDir)
+      throws InterruptedException {
+    PlayCallResult r = sink.call(work, PlayCall.newBuilder().setLookup(LookupCall.newBuilder().setPlugin(plugin)
+        .setTermsJson(PlayMessages.json(terms)).setKeywordsJson(PlayMessages.json(keywords)).setRoleDir(roleDir)));
+    if (!r.getError().isEmpty()) {
+      throw new ControllerLookup.Failure(r.getError());
+    }
+    try {
+      return PlayMessages.list(r.getResultJson());
+    } catch (IOException e) {
+      throw new ControllerLookup.Failure("lookup('" + plugin + "'): unreadable answer from the controller: "
+          + e.getMessage());
+    }
+  }
+
+  @Override
+  public Answer includeVars(Map<String, Object> args, String roleDir) throws InterruptedException {
+    PlayCallResult r = sink.call(work, PlayCall.newBuilder().setIncludeVars(IncludeVarsCall.newBuilder()
+        .setArgsJson(PlayMessages.json(args)).setRoleDir(roleDir)));
+    return answer(r);
+  }
+
+  @Override
+  public Answer fetch(int taskId, String src, String dest, boolean flat, boolean check, byte[] content)
+      throws InterruptedException {
+    PlayCallResult r = sink.call(work, PlayCall.newBuilder().setFetch(FetchCall.newBuilder().setSrc(src).setDest(dest)
+        .setFlat(flat).setCheckMode(check).setContent(ByteString.copyFrom(content)).setTaskId(taskId)));
+    return answer(r);
+  }
+
+  private static Answer answer(PlayCallResult r) {
+    if (!r.getError().isEmpty()) {
+      return Answer.failed(r.getError());
+    }
+    return new Answer(PlayMessages.map(r.getResultJson()), r.getSecretsList());
   }
 }

@@ -126,6 +126,8 @@ final class PlayOutput {
         if (!hadItems && diff && !json) {
           diffs(list(r.getDiffsJson()));
         }
+        // As ansible-playbook: a result's warnings (a module's, an errors=warn lookup's) before its line.
+        listOf(result.get("warnings")).forEach(w -> line("[WARNING]: " + w));
         switch (r.getStatus()) {
           case OK -> line("ok: [" + host + "]" + message(result));
           case CHANGED -> line("changed: [" + host + "]" + message(result));
@@ -192,7 +194,8 @@ final class PlayOutput {
 
   /** Whether a result may hold a message {@link #message} prints; false for most module results. */
   static boolean mayHaveMessage(ByteString resultJson) {
-    return resultJson.toStringUtf8().contains("\"msg\"");
+    String text = resultJson.toStringUtf8();
+    return text.contains("\"msg\"") || text.contains("\"warnings\"");
   }
 
   /** A debug-like message ({@code msg} and nothing else worth showing) is shown as ansible-playbook shows debug's. */

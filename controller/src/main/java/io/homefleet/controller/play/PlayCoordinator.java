@@ -15,6 +15,7 @@ import io.homefleet.playbook.inventory.InventoryException;
 import io.homefleet.playbook.model.Play;
 import io.homefleet.playbook.model.Serial;
 import io.homefleet.playbook.compile.ControllerLookups;
+import io.homefleet.playbook.compile.IncludeVars;
 import io.homefleet.playbook.parse.LoadedPlaybook;
 import io.homefleet.playbook.parse.PlaybookException;
 import io.homefleet.playbook.parse.PlaybookLoader;
@@ -199,6 +200,9 @@ public final class PlayCoordinator {
   private volatile String localhostAgent;
   /** The controller lookups of the runs in progress, by run id. */
   private final Map<String, ControllerLookups> controllerLookups = new ConcurrentHashMap<>();
+  /** The vault passwords of each run in progress, for include_vars during its plays. */
+  private final Map<String, Vault> vaults = new ConcurrentHashMap<>();
+  private final Fetches fetches;
 
   /**
    * @param storedFacts a host's facts as the agent last reported them, as Ansible names them
@@ -217,6 +221,7 @@ public final class PlayCoordinator {
     this.dispatcher = dispatcher;
     this.lanes = lanes;
     this.delegations = new Delegations(dispatcher);
+    this.fetches = new Fetches(store.file().toAbsolutePath().getParent().resolve("fetched"));
     this.storedFacts = storedFacts;
     this.clock = clock;
   }
@@ -277,6 +282,7 @@ public final class PlayCoordinator {
     ActiveRun run = new ActiveRun(runId, listener, spec.queueFor(), new SecretMask(secrets));
     runs.put(runId, run);
     controllerLookups.put(runId, lookups);
+    vaults.put(runId, vault);
     List<String> warnings = loaded.warnings().stream().map(Diagnostic::toString).toList();
     emit(run, l -> l.runStarted(runId, warnings));
     Inventory inv = inventory;
@@ -399,10 +405,12 @@ public final class PlayCoordinator {
     writes.submit(s -> s.runs().finishRun(run.id, state, now), () -> {
       runs.remove(run.id);
       controllerLookups.remove(run.id);
+      vaults.remove(run.id);
       run.listener.finished(state, totals);
     }, () -> {
       runs.remove(run.id);
       controllerLookups.remove(run.id);
+      vaults.remove(run.id);
     });
     log.info("run {} {}", run.id, state);
   }
@@ -762,9 +770,40 @@ public final class PlayCoordinator {
           .computeIfAbsent(facts.getKey(), k -> new ConcurrentHashMap<>()).putAll(facts.getValue()));
     } else if (call instanceof Calls.RunOnce o) {
       hp.batch.runOnce(host, o, reply);
+    } else if (call instanceof Calls.Lookup l) {
+      reply.accept(lookup(hp, l));
+    } else if (call instanceof Calls.IncludeVars v) {
+      reply.accept(includeVars(hp, v));
+    } else if (call instanceof Calls.Fetch f) {
+      reply.accept(Calls.Answer.module(call, fetches.write(host, f), List.of()));
     } else {
       hp.batch.throttle(host, (Calls.Throttle) call, reply);
     }
+  }
+
+  /** A controller lookup during the play, with the run's tree and inventory; its Failure's message as the error. */
+  private Calls.Answer lookup(HostPlay hp, Calls.Lookup l) {
+    ControllerLookups lookups = controllerLookups.get(hp.run.id);
+    if (lookups == null) {
+      return Calls.Answer.error(l, "run " + hp.run.id + " has ended");
+    }
+    try {
+      return Calls.Answer.values(l, lookups.lookup(l.plugin(), l.terms(), l.keywords(), l.roleDir()));
+    } catch (io.homefleet.playbook.template.ControllerLookup.Failure e) {
+      return Calls.Answer.error(l, e.getMessage());
+    }
+  }
+
+  /** include_vars: the run's tree read with its vault; the decrypted values join the run's mask. */
+  private Calls.Answer includeVars(HostPlay hp, Calls.IncludeVars v) {
+    ControllerLookups lookups = controllerLookups.get(hp.run.id);
+    Vault vault = vaults.get(hp.run.id);
+    if (lookups == null || vault == null) {
+      return Calls.Answer.error(v, "run " + hp.run.id + " has ended");
+    }
+    IncludeVars.Result r = new IncludeVars(lookups, vault).include(v.args(), v.roleDir());
+    hp.run.mask.add(r.secrets());
+    return Calls.Answer.module(v, r.result(), r.secrets());
   }
 
   /** Whether {@code taskId} is a task this coordinator sent for a delegate_to. */

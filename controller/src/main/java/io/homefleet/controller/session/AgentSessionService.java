@@ -11,6 +11,7 @@ import io.homefleet.playbook.plan.TaskRef;
 import io.homefleet.proto.Structs;
 import io.homefleet.proto.v1.DelegateCall;
 import io.homefleet.proto.v1.PlanTaskRef;
+import io.homefleet.proto.v1.FetchCall;
 import io.homefleet.proto.v1.PlayCall;
 import io.homefleet.proto.v1.PlayCallResult;
 import io.homefleet.proto.v1.PlayEvent;
@@ -271,6 +272,16 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
           c.getThrottle().getLimit(), false);
       case RELEASE -> new Calls.Throttle(c.getAssignmentId(), c.getCallId(), c.getRelease().getTaskId(),
           c.getRelease().getLimit(), true);
+      case LOOKUP -> new Calls.Lookup(c.getAssignmentId(), c.getCallId(), c.getLookup().getPlugin(),
+          list(c.getLookup().getTermsJson().toByteArray()), map(c.getLookup().getKeywordsJson().toByteArray()),
+          c.getLookup().getRoleDir());
+      case INCLUDE_VARS -> new Calls.IncludeVars(c.getAssignmentId(), c.getCallId(),
+          map(c.getIncludeVars().getArgsJson().toByteArray()), c.getIncludeVars().getRoleDir());
+      case FETCH -> {
+        FetchCall f = c.getFetch();
+        yield new Calls.Fetch(c.getAssignmentId(), c.getCallId(), f.getTaskId(), f.getSrc(), f.getDest(), f.getFlat(),
+            f.getCheckMode(), f.getContent().toByteArray());
+      }
       case KIND_NOT_SET -> null;
     };
     if (call == null) {
@@ -279,7 +290,8 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
     }
     plays.call(host, call, a -> stream.send(ControllerMessage.newBuilder().setPlayCallResult(PlayCallResult.newBuilder()
         .setAssignmentId(a.assignmentId()).setCallId(a.callId()).setError(a.error()).setStatus(status(a.status()))
-        .setResultJson(ByteString.copyFrom(json(a.result()))).setRunHere(a.runHere()).setIgnored(a.ignored()))
+        .setResultJson(ByteString.copyFrom(json(a.values() != null ? a.values() : a.result()))).setRunHere(a.runHere())
+        .setIgnored(a.ignored()).addAllSecrets(a.secrets()))
         .build()));
   }
 
@@ -349,18 +361,6 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
     };
   }
 
-  private static Map<String, Object> map(byte[] json) {
-    if (json.length == 0) {
-      return Map.of();
-    }
-    try {
-      Map<String, Object> m = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
-      return m == null ? Map.of() : m;
-    } catch (IOException e) {
-      return Map.of("msg", "unreadable result from the agent: " + e.getMessage());
-    }
-  }
-
   private static List<Object> list(byte[] json) {
     if (json.length == 0) {
       return List.of();
@@ -370,6 +370,18 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
       return l == null ? List.of() : l;
     } catch (IOException e) {
       return List.of();
+    }
+  }
+
+  private static Map<String, Object> map(byte[] json) {
+    if (json.length == 0) {
+      return Map.of();
+    }
+    try {
+      Map<String, Object> m = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
+      return m == null ? Map.of() : m;
+    } catch (IOException e) {
+      return Map.of("msg", "unreadable result from the agent: " + e.getMessage());
     }
   }
 

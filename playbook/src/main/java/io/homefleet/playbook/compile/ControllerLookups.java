@@ -520,7 +520,7 @@ public final class ControllerLookups implements ControllerLookup {
    * Ansible's find_file_in_search_path: in the role (its {@code subdir}, then itself), then in the
    * playbook's directory the same way; the tree path of the first that exists, or null.
    */
-  private String find(String subdir, String name, String roleDir) {
+  String find(String subdir, String name, String roleDir) {
     if (name.startsWith("/") || name.startsWith("~")) {
       return null;
     }
@@ -551,12 +551,12 @@ public final class ControllerLookups implements ControllerLookup {
     return roleDir.isEmpty() ? List.of("") : List.of(roleDir, "");
   }
 
-  private static String join(String a, String b) {
+  static String join(String a, String b) {
     return a.isEmpty() ? b : b.isEmpty() ? a : a + "/" + b;
   }
 
   /** The path with . and .. folded, or null when it leaves the tree. */
-  private static String normalize(String path) {
+  static String normalize(String path) {
     Path p = Path.of(path.isEmpty() ? "." : path).normalize();
     String s = p.toString();
     return s.startsWith("..") ? null : s.equals(".") ? "" : s;

@@ -165,8 +165,8 @@ final class LookupFolding {
     try {
       results = lookups.lookup(plugin, splice(positional), keywords, roleDir);
     } catch (ControllerLookup.Failure e) {
-      if (errors == null || "strict".equals(String.valueOf(errors))) {
-        return null; // the host asks again and fails the task then, as Ansible fails it
+      if (errors == null || !"ignore".equals(String.valueOf(errors))) {
+        return null; // the host asks again and fails the task (or warns) then, as Ansible does
       }
       return wantlist ? "[]" : "none";
     }

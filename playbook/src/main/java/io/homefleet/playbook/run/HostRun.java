@@ -337,6 +337,14 @@ final class HostRun {
     }
     List<Object> diffs = diff && !noLog ? tasks.diffs(r.result()) : List.of();
     Map<String, Object> shown = noLog ? tasks.censor(r.result()) : r.result();
+    List<String> warnings = calls instanceof MaskedCalls m ? m.drainWarnings() : List.of();
+    if (!warnings.isEmpty() && !noLog) {
+      // Shown as Ansible shows them, not registered: Ansible's warnings go to its display only.
+      shown = new LinkedHashMap<>(shown);
+      List<Object> all = new java.util.ArrayList<>(shown.get("warnings") instanceof List<?> l ? l : List.of());
+      all.addAll(warnings);
+      shown.put("warnings", all);
+    }
     listener.taskFinished(new TaskResult(ref, r.status(), ignore, shown, diffs));
     if (r.status() == TaskStatus.FAILED && !ignore) {
       Map<String, Object> failedTask = new LinkedHashMap<>();

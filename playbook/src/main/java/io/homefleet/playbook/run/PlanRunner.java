@@ -3,11 +3,13 @@ package io.homefleet.playbook.run;
 import io.homefleet.playbook.plan.HostPlan;
 import io.homefleet.playbook.plan.PlanException;
 import io.homefleet.playbook.plan.PlayRecap;
+import io.homefleet.playbook.template.ControllerLookup;
 import io.homefleet.playbook.template.Templar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -93,10 +95,34 @@ public final class PlanRunner {
         ? Resumption.RunState.decode(resumption.resumeFrom().get()) : null;
     writeBundle(plan, bundleDir, bundleWriter);
     SecretMask mask = new SecretMask(plan.secrets());
-    PlayRecap recap = mask.recap(new HostRun(templar, plan, bundleDir.toAbsolutePath().normalize(), invoker,
-        mask.around(listener), calls, resumption, from).play());
+    MaskedCalls masked = new MaskedCalls(calls, mask);
+    // Without a controller a controller lookup keeps failing as "needs the controller" whatever its errors=.
+    Templar engine = calls == PlayCalls.ALONE ? templar : templar.withControllerLookup(new ControllerLookup() {
+      @Override
+      public List<Object> lookup(String plugin, List<Object> terms, Map<String, Object> keywords, String roleDir) {
+        return PlanRunner.lookup(masked, plugin, terms, keywords, roleDir);
+      }
+
+      @Override
+      public void warn(String message) {
+        masked.warn(message);
+      }
+    });
+    PlayRecap recap = mask.recap(new HostRun(engine, plan, bundleDir.toAbsolutePath().normalize(), invoker,
+        mask.around(listener), masked, resumption, from).play());
     listener.playFinished(recap);
     return recap;
+  }
+
+  private static List<Object> lookup(PlayCalls calls, String plugin, List<Object> terms, Map<String, Object> keywords,
+      String roleDir) {
+    try {
+      return calls.lookup(plugin, terms, keywords, roleDir);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      // Not a lookup Failure: errors=ignore must not turn a cancelled play into an empty value.
+      throw new IllegalStateException("lookup('" + plugin + "') cancelled", e);
+    }
   }
 
   /** Writes the plan's files under {@code dir}, leaving files that already hold the same bytes. */

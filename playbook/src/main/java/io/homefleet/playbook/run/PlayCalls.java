@@ -2,12 +2,15 @@ package io.homefleet.playbook.run;
 
 import io.homefleet.playbook.plan.ModuleResult;
 import io.homefleet.playbook.plan.TaskStatus;
+import io.homefleet.playbook.template.ControllerLookup;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * What a host's run asks the controller while a play runs, for the keywords that involve other
- * hosts: {@code delegate_to}, {@code run_once} and {@code throttle}. The agent's play worker
+ * hosts or the controller's machine: {@code delegate_to}, {@code run_once}, {@code throttle}, the
+ * controller's lookups, {@code include_vars} and {@code fetch}. The agent's play worker
  * answers through the session (the controller knows the batch and reaches the other agents);
  * {@link #ALONE} is a run with no controller behind it.
  */
@@ -45,6 +48,48 @@ public interface PlayCalls {
 
   /** Waits for one of the task's {@code throttle} slots; closing the result gives it back. */
   AutoCloseable throttle(int taskId, int limit) throws InterruptedException;
+
+  /**
+   * A lookup Ansible runs on the controller ({@link ControllerLookup#NAMES}) whose arguments
+   * needed this host's variables, answered by the run's controller.
+   *
+   * @throws ControllerLookup.Failure when the lookup failed there (the caller applies {@code errors=})
+   */
+  default List<Object> lookup(String plugin, List<Object> terms, Map<String, Object> keywords, String roleDir)
+      throws InterruptedException {
+    throw new IllegalStateException("lookup('" + plugin + "') runs on the controller, and this run has none to ask");
+  }
+
+  /**
+   * include_vars: the controller reads the files {@code args} name (templated) from the run's
+   * playbook tree, as Ansible's action plugin does, and returns the module's result.
+   */
+  default Answer includeVars(Map<String, Object> args, String roleDir) throws InterruptedException {
+    return Answer.failed("include_vars needs the controller (this run has none)");
+  }
+
+  /** fetch: the controller writes {@code content} (the host's file {@code src}) under {@code dest} on its machine. */
+  default Answer fetch(int taskId, String src, String dest, boolean flat, boolean check, byte[] content)
+      throws InterruptedException {
+    return Answer.failed("fetch needs the controller (this run has none)");
+  }
+
+  /**
+   * The controller's answer for include_vars and fetch.
+   *
+   * @param result the module's result as register stores it
+   * @param secrets vault values in {@code result}, masked in what the host reports
+   */
+  record Answer(Map<String, Object> result, List<String> secrets) {
+    public Answer {
+      result = result == null ? Map.of() : result;
+      secrets = secrets == null ? List.of() : List.copyOf(secrets);
+    }
+
+    public static Answer failed(String msg) {
+      return new Answer(Map.of("failed", true, "msg", msg), List.of());
+    }
+  }
 
   /**
    * The controller's answer for a {@code run_once} task.

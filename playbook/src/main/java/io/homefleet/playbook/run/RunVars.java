@@ -32,6 +32,8 @@ final class RunVars {
   private final Map<Map<String, Object>, Set<String>> lazyKeys = new IdentityMap();
   /** {@code set_fact} values and registered results. */
   private final Map<String, Object> facts = new LinkedHashMap<>();
+  /** What include_vars read, at its own level below set_fact's; replaced, not changed, as lazyKeys caches by identity. */
+  private Map<String, Object> included = Map.of();
   /** Facts modules returned, keys without {@code ansible_}. */
   private final Map<String, Object> ansibleFacts = new LinkedHashMap<>();
   /** Facts a module returned without the {@code ansible_} prefix ({@code getent_passwd}): variables by that name. */
@@ -61,6 +63,13 @@ final class RunVars {
 
   void setAll(Map<String, Object> values) {
     facts.putAll(values);
+  }
+
+  /** Variables include_vars read, for the rest of the play at {@link Precedence#INCLUDE_VARS}. */
+  void include(Map<String, Object> values) {
+    Map<String, Object> all = new LinkedHashMap<>(included);
+    all.putAll(values);
+    included = Collections.unmodifiableMap(all);
   }
 
   /**
@@ -149,6 +158,10 @@ final class RunVars {
           }
         }
         case INCLUDE_PARAMS -> frames.forEach(frame -> layer(v, lazy, frame));
+        case INCLUDE_VARS -> {
+          layer(v, lazy, plan.vars().getOrDefault(level, Map.of()));
+          layer(v, lazy, included);
+        }
         default -> layer(v, lazy, plan.vars().getOrDefault(level, Map.of()));
       }
     }

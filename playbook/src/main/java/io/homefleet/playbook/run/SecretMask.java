@@ -24,16 +24,31 @@ public final class SecretMask {
   /** Shorter values are not masked: masking "on" or "1" everywhere would garble every result. */
   public static final int MIN_LENGTH = 4;
 
-  private final List<String> secrets;
+  // Replaced, never changed, so that readers on other threads see one whole list.
+  private volatile List<String> secrets;
 
   public SecretMask(Collection<String> secrets) {
-    this.secrets = secrets.stream().filter(s -> s.length() >= MIN_LENGTH)
+    this.secrets = sorted(secrets);
+  }
+
+  private static List<String> sorted(Collection<String> secrets) {
+    return secrets.stream().filter(s -> s.length() >= MIN_LENGTH)
         .sorted(Comparator.comparingInt(String::length).reversed()).distinct().toList();
   }
 
-  /** {@code next}, hearing every event masked; {@code next} itself when there is nothing to mask. */
+  /** Masks {@code more} too from now on: vault values the controller answered during the play (include_vars). */
+  public synchronized void add(Collection<String> more) {
+    if (more.isEmpty()) {
+      return;
+    }
+    List<String> all = new ArrayList<>(secrets);
+    all.addAll(more);
+    secrets = sorted(all);
+  }
+
+  /** {@code next}, hearing every event masked (with the secrets known when each event comes). */
   public PlanListener around(PlanListener next) {
-    return secrets.isEmpty() ? next : new Masked(next);
+    return new Masked(next);
   }
 
   /** A recap with its carried facts masked. */

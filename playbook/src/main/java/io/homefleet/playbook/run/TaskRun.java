@@ -33,6 +33,8 @@ final class TaskRun {
   private static final int DEFAULT_POLL = 15;
   private static final String CENSORED =
       "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+  /** The biggest file fetch takes: it crosses the session in one message, which the controller caps at 16 MiB. */
+  static final long FETCH_MAX_BYTES = 8L << 20;
   private static final Set<String> SHIPS_FILES = Set.of("copy", "template", "unarchive", "script");
 
   private final Templar templar;
@@ -232,6 +234,12 @@ final class TaskRun {
       variables.setAll(LogicActions.factsSet(r));
       return r;
     }
+    if (t.module().equals("include_vars")) {
+      return includeVars(args, vars);
+    }
+    if (t.module().equals("fetch")) {
+      return fetch(t, args, vars, check);
+    }
     String delegateTo;
     boolean delegateFacts;
     try {
@@ -257,6 +265,97 @@ final class TaskRun {
       vars.putAll(variables.learnFacts(got));
     }
     return r;
+  }
+
+  /** include_vars: the controller reads the files; they are this host's variables at include_vars level from here on. */
+  private ModuleResult includeVars(Map<String, Object> args, Map<String, Object> vars) throws InterruptedException {
+    PlayCalls.Answer a = calls.includeVars(args, roleDir(vars));
+    ModuleResult r = ModuleResult.of(a.result());
+    if (r.status() == TaskStatus.FAILED || !(a.result().get("ansible_facts") instanceof Map<?, ?> got)) {
+      return r;
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    // hash_behaviour=merge combines with the values the host already has, which only the host knows.
+    boolean merge = "merge".equals(args.get("hash_behaviour"));
+    got.forEach((k, v) -> values.put(String.valueOf(k), merge ? mergeHash(vars.get(String.valueOf(k)), v) : v));
+    variables.include(values);
+    Map<String, Object> result = new LinkedHashMap<>(a.result());
+    result.put("ansible_facts", values);
+    if (a.result().get("ansible_included_var_files") instanceof List<?> files) {
+      // The controller names them in the playbook's tree; here that tree is the bundle (playbook_dir).
+      result.put("ansible_included_var_files", files.stream().map(f -> bundleDir.resolve(String.valueOf(f)).toString())
+          .toList());
+    }
+    return new ModuleResult(r.status(), result);
+  }
+
+  /** Ansible's merge_hash: dictionaries merged key by key, recursively; anything else replaced. */
+  private static Object mergeHash(Object old, Object now) {
+    if (!(old instanceof Map<?, ?> a) || !(now instanceof Map<?, ?> b)) {
+      return now;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    a.forEach((k, v) -> out.put(String.valueOf(k), v));
+    b.forEach((k, v) -> out.put(String.valueOf(k), mergeHash(out.get(String.valueOf(k)), v)));
+    return out;
+  }
+
+  /** The task's role directory relative to the playbook's ({@code roles/web}), empty outside roles. */
+  private String roleDir(Map<String, Object> vars) {
+    Object role = vars.get("role_path");
+    if (role == null) {
+      return "";
+    }
+    Path r = Path.of(role.toString()).normalize();
+    return r.startsWith(bundleDir) ? bundleDir.relativize(r).toString() : "";
+  }
+
+  /**
+   * fetch: this host reads the file and the controller writes it on its machine. As Ansible's
+   * action plugin, check mode skips it.
+   */
+  private ModuleResult fetch(PlanTask t, Map<String, Object> args, Map<String, Object> vars, boolean check)
+      throws InterruptedException {
+    if (check) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("changed", false);
+      r.put("skipped", true);
+      r.put("msg", "check mode not (yet) supported for this module");
+      return new ModuleResult(TaskStatus.SKIPPED, r);
+    }
+    if (!(args.get("src") instanceof String src) || !(args.get("dest") instanceof String dest)) {
+      return ModuleResult.failed("src and dest are required");
+    }
+    boolean failOnMissing = !args.containsKey("fail_on_missing") || Templar.truthy(args.get("fail_on_missing"));
+    Path file = Path.of(System.getProperty("user.home")).resolve(src);
+    Map<String, Object> r = new LinkedHashMap<>();
+    if (Files.isDirectory(file)) {
+      r.put("changed", false);
+      r.put("failed", failOnMissing);
+      r.put("msg", "remote file is a directory, fetch cannot work on directories"
+          + (failOnMissing ? "" : ", not transferring, ignored"));
+      return ModuleResult.of(r);
+    }
+    if (!Files.isRegularFile(file)) {
+      r.put("changed", false);
+      r.put("file", src);
+      r.put("msg", "the remote file does not exist, not transferring, ignored");
+      r.put("failed", failOnMissing);
+      return ModuleResult.of(r);
+    }
+    byte[] content;
+    try {
+      long size = Files.size(file);
+      if (size > FETCH_MAX_BYTES) {
+        return ModuleResult.failed(t.location() + ": fetch: " + src + " is " + size + " bytes; fetch takes files up to "
+            + (FETCH_MAX_BYTES >> 20) + " MiB (for bigger ones use synchronize or a shell task with scp)");
+      }
+      content = Files.readAllBytes(file);
+    } catch (java.io.IOException e) {
+      return ModuleResult.failed("Failed to fetch the file: " + e.getMessage());
+    }
+    boolean flat = Templar.truthy(args.get("flat"));
+    return ModuleResult.of(calls.fetch(t.id(), src, dest, flat, false, content).result());
   }
 
   /** The host a task is delegated to, empty when it runs here (no delegate_to, or this host's own name). */

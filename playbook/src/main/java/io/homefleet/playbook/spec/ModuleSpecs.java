@@ -235,6 +235,16 @@ public final class ModuleSpecs {
           ArgSpec.of("that", LIST).mandatory(), ArgSpec.of("fail_msg", RAW).aliases("msg"),
           ArgSpec.of("success_msg", RAW), ArgSpec.of("quiet", BOOL)),
       ModuleSpec.builtin("fail", ArgSpec.of("msg", RAW)),
+      // include_vars and fetch run on the host's play worker, which asks the controller (PlayCalls).
+      ModuleSpec.builtin("include_vars",
+          ArgSpec.of("_raw_params", STR), ArgSpec.of("file", PATH), ArgSpec.of("dir", PATH), ArgSpec.of("name", STR),
+          ArgSpec.of("depth", INT), ArgSpec.of("files_matching", STR), ArgSpec.of("ignore_files", LIST),
+          ArgSpec.of("extensions", LIST), ArgSpec.of("ignore_unknown_extensions", BOOL),
+          ArgSpec.of("hash_behaviour", STR).choices("replace", "merge"))
+          .withFreeForm("_raw_params"),
+      ModuleSpec.builtin("fetch",
+          ArgSpec.of("src", PATH).mandatory(), ArgSpec.of("dest", PATH).mandatory(), ArgSpec.of("flat", BOOL),
+          ArgSpec.of("fail_on_missing", BOOL), ArgSpec.of("validate_checksum", BOOL)),
       ModuleSpec.builtin("setup",
           ArgSpec.of("gather_subset", LIST), ArgSpec.of("gather_timeout", INT), ArgSpec.of("filter", LIST),
           ArgSpec.of("fact_path", PATH)));

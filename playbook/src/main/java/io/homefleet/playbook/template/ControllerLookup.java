@@ -32,6 +32,9 @@ public interface ControllerLookup {
    */
   List<Object> lookup(String plugin, List<Object> terms, Map<String, Object> keywords, String roleDir);
 
+  /** A lookup with {@code errors=warn} failed with {@code message}: Ansible shows it as a warning. */
+  default void warn(String message) {}
+
   /** A lookup that failed the way Ansible's plugin would (a missing file, a failed command). */
   final class Failure extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -89,7 +89,9 @@ public final class Lookups {
         if (errors.equals("strict")) {
           throw new LookupException(e.getMessage(), e);
         }
-        // Ansible shows errors=warn's message as a warning; a render has no warning channel, so both are quiet here.
+        if (errors.equals("warn")) {
+          controller(name).warn(e.getMessage());
+        }
         return wantlist ? new ArrayList<>() : null;
       }
       results = finish(plugin, results, keywords);

@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
  * #COMMAND_LINE} (connection options such as {@code -u} are not variables here), {@link
  * #PLAYBOOK_GROUP_VARS_ALL}, {@link #PLAYBOOK_GROUP_VARS} and {@link #PLAYBOOK_HOST_VARS}
  * (group_vars/host_vars beside the playbook are not read), {@link #VARS_PROMPT} (plays run
- * unattended), {@link #INCLUDE_VARS} (no include_vars module yet).
+ * unattended); {@link #INCLUDE_VARS} is filled on the host, during the play.
  */
 public enum Precedence {
   /** 1: command line values such as {@code -u}; not variables in homefleet. */
@@ -54,7 +54,7 @@ public enum Precedence {
   BLOCK_VARS(16),
   /** 17: a task's {@code vars:}. */
   TASK_VARS(17),
-  /** 18: {@code include_vars}; no such module yet. */
+  /** 18: {@code include_vars}: what it read, set on the host during the play (RunVars). */
   INCLUDE_VARS(18),
   /** 19: {@code set_fact} and {@code register} results, of this play and the plays before. */
   SET_FACTS(19),

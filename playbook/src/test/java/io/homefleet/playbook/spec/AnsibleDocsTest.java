@@ -31,7 +31,7 @@ class AnsibleDocsTest {
   private static final Path MODULES = Path.of(System.getProperty("homefleet.ansible.modules",
       "/usr/lib/python3/dist-packages/ansible/modules"));
   /** Options Ansible documents that are not arguments: the free form's name, set_fact's keys. */
-  private static final Set<String> PSEUDO = Set.of("free_form", "key_value");
+  private static final Set<String> PSEUDO = Set.of("free_form", "free-form", "key_value");
   /** Arguments in later ansible-core releases than Debian 12's 2.14, which homefleet takes too. */
   private static final Set<String> NEWER = Set.of("command.expand_argument_vars", "blockinfile.append_newline",
       "blockinfile.prepend_newline", "group.force", "group.gid_min", "group.gid_max", "user.password_expire_warn",
