@@ -205,6 +205,14 @@ class ConformanceIT {
           return new Fixture(Map.of("name", "Europe/Berlin"), tree(tzRoot.resolve("etc")), Optional.empty(), Map.of(),
               () -> exec("rm", "-rf", tzRoot.toString()));
         }));
+    Path clockRoot = tempDir("hf-hwclock-root");
+    c.add(new Case("timezone: hwclock in /etc/default/rcS and /etc/adjtime under a stand-in root",
+        new TimezoneModule(clockRoot), dir -> {
+          write(clockRoot.resolve("etc/default/rcS"), "UTC=yes\n");
+          write(clockRoot.resolve("etc/adjtime"), "0.0 0 0.0\n0\nUTC\n");
+          return new Fixture(Map.of("hwclock", "local"), tree(clockRoot.resolve("etc")), Optional.empty(), Map.of(),
+              () -> exec("rm", "-rf", clockRoot.toString()));
+        }));
     c.add(new Case("cron: a job in a cron_file", new CronModule(), dir -> new Fixture(
         Map.of("name", "nightly backup", "minute", "0", "hour", "3", "job", "/usr/local/bin/backup",
             "cron_file", dir.resolve("hf-backup").toString(), "user", "root"), tree(dir))));
