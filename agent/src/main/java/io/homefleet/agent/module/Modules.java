@@ -25,6 +25,7 @@ import io.homefleet.agent.module.logic.FailModule;
 import io.homefleet.agent.module.logic.SetFactModule;
 import io.homefleet.agent.module.hostname.HostnameModule;
 import io.homefleet.agent.module.modprobe.ModprobeModule;
+import io.homefleet.agent.module.mount.MountModule;
 import io.homefleet.agent.module.packages.PackageFactsModule;
 import io.homefleet.agent.module.packages.PackageModule;
 import io.homefleet.agent.module.setup.SetupModule;
@@ -62,7 +63,7 @@ public final class Modules {
         new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(),
         new PauseModule(), new WaitForModule(),
         new PackageModule(), new ScriptModule(), new ServiceFactsModule(),
-        new PackageFactsModule())) {
+        new PackageFactsModule(), new MountModule())) {
       m.put(mod.name(), mod);
     }
     return m;
