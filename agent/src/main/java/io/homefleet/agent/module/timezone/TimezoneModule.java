@@ -93,6 +93,8 @@ public final class TimezoneModule implements StateModule {
     if (before.equals(planned)) {
       return Plan.inSync(data);
     }
+    // The collection returns its diff with every change, --diff or not, so a registered result has it.
+    data.put("diff", Map.of("before", before, "after", planned));
     Diff diff = new Diff(before, planned, "", "");
     return new Plan.Drift(diff, data, () -> {
       List<String> msg = new ArrayList<>();
