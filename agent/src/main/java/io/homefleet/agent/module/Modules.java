@@ -25,6 +25,7 @@ import io.homefleet.agent.module.logic.FailModule;
 import io.homefleet.agent.module.logic.SetFactModule;
 import io.homefleet.agent.module.hostname.HostnameModule;
 import io.homefleet.agent.module.modprobe.ModprobeModule;
+import io.homefleet.agent.module.mount.MountModule;
 import io.homefleet.agent.module.packages.PackageFactsModule;
 import io.homefleet.agent.module.packages.PackageModule;
 import io.homefleet.agent.module.setup.SetupModule;
@@ -32,6 +33,7 @@ import io.homefleet.agent.module.sysctl.SysctlModule;
 import io.homefleet.agent.module.timezone.TimezoneModule;
 import io.homefleet.agent.module.systemd.ServiceFactsModule;
 import io.homefleet.agent.module.systemd.SystemdModule;
+import io.homefleet.agent.module.uri.UriModule;
 import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
@@ -62,7 +64,7 @@ public final class Modules {
         new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(),
         new PauseModule(), new WaitForModule(),
         new PackageModule(), new ScriptModule(), new ServiceFactsModule(),
-        new PackageFactsModule())) {
+        new PackageFactsModule(), new MountModule(), new UriModule())) {
       m.put(mod.name(), mod);
     }
     return m;

@@ -22,6 +22,7 @@ import io.homefleet.agent.module.hostname.HostnameModule;
 import io.homefleet.agent.module.modprobe.ModprobeModule;
 import io.homefleet.agent.module.packages.PackageModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
+import io.homefleet.agent.module.mount.MountModule;
 import io.homefleet.agent.module.timezone.TimezoneModule;
 import io.homefleet.agent.module.user.AuthorizedKeyModule;
 import io.homefleet.agent.module.user.GroupModule;
@@ -205,6 +206,19 @@ class ConformanceIT {
           return new Fixture(Map.of("name", "Europe/Berlin"), tree(tzRoot.resolve("etc")), Optional.empty(), Map.of(),
               () -> exec("rm", "-rf", tzRoot.toString()));
         }));
+    Path clockRoot = tempDir("hf-hwclock-root");
+    c.add(new Case("timezone: hwclock in /etc/default/rcS and /etc/adjtime under a stand-in root",
+        new TimezoneModule(clockRoot), dir -> {
+          write(clockRoot.resolve("etc/default/rcS"), "UTC=yes\n");
+          write(clockRoot.resolve("etc/adjtime"), "0.0 0 0.0\n0\nUTC\n");
+          return new Fixture(Map.of("hwclock", "local"), tree(clockRoot.resolve("etc")), Optional.empty(), Map.of(),
+              () -> exec("rm", "-rf", clockRoot.toString()));
+        }));
+    c.add(new Case("mount: present in an fstab of the test's own (nothing mounted)", new MountModule(), dir -> {
+      Path fstab = write(dir.resolve("fstab"), "# fstab\n/dev/sda1 / ext4 defaults 0 1\n");
+      return new Fixture(Map.of("path", dir.resolve("mnt/data dir").toString(), "src", "/dev/sdb1", "fstype", "ext4",
+          "opts", "noatime", "state", "present", "fstab", fstab.toString()), tree(dir));
+    }));
     c.add(new Case("cron: a job in a cron_file", new CronModule(), dir -> new Fixture(
         Map.of("name", "nightly backup", "minute", "0", "hour", "3", "job", "/usr/local/bin/backup",
             "cron_file", dir.resolve("hf-backup").toString(), "user", "root"), tree(dir))));

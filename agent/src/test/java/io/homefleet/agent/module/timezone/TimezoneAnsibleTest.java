@@ -14,15 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code timezone} beside community.general's on this host, in check mode only (the build host's
- * zone is never changed): the current zone unchanged, another a change with the same diff, an
- * unknown one a failure.
+ * zone and clock are never changed): the current zone unchanged, another a change with the same
+ * diff, an unknown one a failure, and hwclock (alone, with name, by its alias) with the same diff.
  */
 class TimezoneAnsibleTest {
   @Test
   void checkMode_agreesWithCommunityGeneralTimezone(@TempDir Path tmp) throws Exception {
     String current = Files.readString(Path.of("/etc/timezone")).strip();
     List<Map<String, Object>> cases = List.of(Map.of("name", current), Map.of("name", "Europe/Berlin"),
-        Map.of("name", "Mars/Olympus"));
+        Map.of("name", "Mars/Olympus"), Map.of("hwclock", "UTC"), Map.of("hwclock", "local", "name", current),
+        Map.of("rtc", "local"));
     List<Map<String, Object>> theirs = AnsibleOracle.run(tmp,
         cases.stream().map(c -> new AnsibleOracle.Task("community.general.timezone", c)).toList(), true, true);
     for (int i = 0; i < cases.size(); i++) {

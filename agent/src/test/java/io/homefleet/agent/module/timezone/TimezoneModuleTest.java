@@ -63,9 +63,44 @@ class TimezoneModuleTest {
   }
 
   @Test
-  void unknownZone_andHwclock_fail() {
+  void unknownZone_fails() {
     assertThatThrownBy(() -> run("Mars/Olympus", true)).hasMessageContaining("given timezone \"Mars/Olympus\" is not available");
-    assertThatThrownBy(() -> Run.of(new TimezoneModule(root), Map.of("hwclock", "UTC")).go())
-        .hasMessageContaining("hwclock is not supported");
+  }
+
+  @Test
+  void hwclock_writesRcSAndAdjtime_andReadsAdjtimeWhenRcSAgrees() throws Exception {
+    Files.createDirectories(root.resolve("etc/default"));
+    Files.writeString(root.resolve("etc/default/rcS"), "# rcS\nUTC=yes\nUTC = no\n");
+    Files.writeString(root.resolve("etc/adjtime"), "0.5 1700000000 0.0\n1700000000\nUTC\n");
+    Outcome same = Run.of(new TimezoneModule(root), Map.of("hwclock", "UTC")).check().diff().go();
+    assertThat(same.status()).isEqualTo(Outcome.Status.OK);
+
+    Outcome check = Run.of(new TimezoneModule(root), Map.of("hwclock", "local", "name", "Etc/UTC")).check().diff().go();
+    assertThat(check.data().get("diff")).isEqualTo(Map.of("before", Map.of("hwclock", "UTC", "name", "Etc/UTC"),
+        "after", Map.of("hwclock", "local", "name", "Etc/UTC")));
+    assertThat(root.resolve("etc/default/rcS")).hasContent("# rcS\nUTC=yes\nUTC = no");
+
+    Outcome o = Run.of(new TimezoneModule(root), Map.of("hwclock", "local")).go();
+    assertThat(o.data()).containsEntry("msg", "Added 1 line and deleted 2 line(s) on /etc/default/rcS\n"
+        + "executed `/usr/sbin/hwclock --systohc --localtime`");
+    assertThat(Files.readString(root.resolve("etc/default/rcS"))).isEqualTo("# rcS\nUTC=no\n");
+    assertThat(Files.readString(root.resolve("etc/adjtime"))).isEqualTo("0.5 1700000000 0.0\n1700000000\nLOCAL\n");
+    assertThat(Run.of(new TimezoneModule(root), Map.of("hwclock", "local")).go().status()).isEqualTo(Outcome.Status.OK);
+
+    // rcS right but adjtime saying otherwise is still a drift, as the collection reads both.
+    Files.writeString(root.resolve("etc/adjtime"), "0.0 0 0.0\n0\nUTC\n");
+    Outcome drift = Run.of(new TimezoneModule(root), Map.of("hwclock", "local")).check().diff().go();
+    assertThat(drift.data().get("diff")).isEqualTo(Map.of("before", Map.of("hwclock", "UTC"), "after",
+        Map.of("hwclock", "local")));
+  }
+
+  @Test
+  void hwclock_withoutRcS_isNotApplicable_andMakesBothFiles() throws Exception {
+    Outcome check = Run.of(new TimezoneModule(root), Map.of("hwclock", "UTC")).check().diff().go();
+    assertThat(check.data().get("diff")).isEqualTo(Map.of("before", Map.of("hwclock", "n/a"), "after",
+        Map.of("hwclock", "UTC")));
+    Run.of(new TimezoneModule(root), Map.of("hwclock", "UTC")).go();
+    assertThat(Files.readString(root.resolve("etc/default/rcS"))).isEqualTo("UTC=yes\n");
+    assertThat(Files.readString(root.resolve("etc/adjtime"))).isEqualTo("0.0 0 0.0\n0\nUTC\n");
   }
 }
