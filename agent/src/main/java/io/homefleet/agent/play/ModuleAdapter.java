@@ -41,11 +41,19 @@ final class ModuleAdapter implements ModuleInvoker {
   private final Supplier<Templar> templar;
   private final AsyncJobs jobs;
 
-  /** Modules that only start a program: run as another user, the program is (setpriv). */
-  private static final Set<String> RUN_AS_GIVEN = Set.of("command", "shell", "raw", "setup");
-  /** Modules whose Ansible counterpart needs its action plugin on the controller: not run as another user. */
-  private static final Set<String> ACTION_PLUGINS = Set.of("copy", "template", "unarchive", "script", "assemble",
-      "fetch", "include_vars", "pause", "reboot", "wait_for", "get_url", "uri");
+  /**
+   * Modules that only start a program (run as another user, the program is: setpriv), or touch no
+   * file of the host (pause runs on Ansible's controller, whoever the task becomes).
+   */
+  private static final Set<String> RUN_AS_GIVEN = Set.of("command", "shell", "raw", "setup", "script", "pause");
+  /** Why a module does not run as another user yet: its Ansible counterpart's action plugin does the work as that user. */
+  private static final Map<String, String> ACTION_PLUGINS = Map.of(
+      "fetch", "Ansible's fetch reads the file as that user and copies it to the controller, and homefleet's reads it"
+          + " as the agent's user",
+      "include_vars", "Ansible reads the vars file on its controller, and homefleet's include_vars as the agent's user",
+      "reboot", "Ansible's reboot runs the shutdown command as that user (through sudo), and homefleet's as the agent's"
+          + " user",
+      "uri", "Ansible's uri writes dest and reads src as that user, and homefleet's as the agent's user");
 
   ModuleAdapter(Map<String, Module> modules, String runId, String assignmentId, Path workDir, Path bundleDir,
       Supplier<Templar> templar, AsyncJobs jobs) {
@@ -76,17 +84,20 @@ final class ModuleAdapter implements ModuleInvoker {
       return AsyncJobs.status(args, user);
     }
     Module m = Modules.find(modules, module);
+    String why = ACTION_PLUGINS.get(m == null ? module.replaceFirst("^ansible\\.(builtin|legacy)\\.", "") : m.name());
+    if (user.isPresent() && why != null) {
+      return ModuleResult.failed(context.location() + ": " + module + " as '" + context.user() + "' (become_user,"
+          + " remote_user or ansible_user; not the agent's user) is not supported yet: " + why + ". Run it without"
+          + " become and set owner/group, or as command as that user");
+    }
     if (m == null) {
       return ModuleResult.failed(context.location() + ": this agent has no module '" + module + "' (it has: "
           + String.join(", ", new TreeSet<>(modules.keySet())) + ")");
     }
     if (user.isPresent() && !RUN_AS_GIVEN.contains(m.name()) && !(m instanceof AnsibleModule)) {
       // Another user's files are made by that user's own process: Ansible's module, run as that user.
-      if (ACTION_PLUGINS.contains(m.name())) {
-        return ModuleResult.failed(context.location() + ": " + m.name() + " as another user ('" + context.user()
-            + "') is not supported yet: run it as root and set owner/group, or use command as that user");
-      }
-      m = new AnsibleModule("ansible.builtin." + m.name());
+      m = BecomeTransfer.MODULES.contains(m.name()) ? new BecomeTransfer(m.name())
+          : new AnsibleModule("ansible.builtin." + m.name());
     }
     // Task copies its arguments with Map.copyOf, which refuses nulls; a null argument means "not given".
     Map<String, Object> given = new LinkedHashMap<>();
