@@ -7,8 +7,8 @@ import io.homefleet.agent.exec.Task;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.exec.TaskSink;
+import io.homefleet.agent.module.AsUser;
 import io.homefleet.agent.module.Modules;
-import io.homefleet.agent.module.ansible.AnsibleModule;
 import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.playbook.run.InvocationContext;
 import io.homefleet.playbook.run.ModuleInvoker;
@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
@@ -40,20 +39,6 @@ final class ModuleAdapter implements ModuleInvoker {
   private final Path bundleDir;
   private final Supplier<Templar> templar;
   private final AsyncJobs jobs;
-
-  /**
-   * Modules that only start a program (run as another user, the program is: setpriv), or touch no
-   * file of the host (pause runs on Ansible's controller, whoever the task becomes).
-   */
-  private static final Set<String> RUN_AS_GIVEN = Set.of("command", "shell", "raw", "setup", "script", "pause");
-  /** Why a module does not run as another user yet: its Ansible counterpart's action plugin does the work as that user. */
-  private static final Map<String, String> ACTION_PLUGINS = Map.of(
-      "fetch", "Ansible's fetch reads the file as that user and copies it to the controller, and homefleet's reads it"
-          + " as the agent's user",
-      "include_vars", "Ansible reads the vars file on its controller, and homefleet's include_vars as the agent's user",
-      "reboot", "Ansible's reboot runs the shutdown command as that user (through sudo), and homefleet's as the agent's"
-          + " user",
-      "uri", "Ansible's uri writes dest and reads src as that user, and homefleet's as the agent's user");
 
   ModuleAdapter(Map<String, Module> modules, String runId, String assignmentId, Path workDir, Path bundleDir,
       Supplier<Templar> templar, AsyncJobs jobs) {
@@ -84,20 +69,18 @@ final class ModuleAdapter implements ModuleInvoker {
       return AsyncJobs.status(args, user);
     }
     Module m = Modules.find(modules, module);
-    String why = ACTION_PLUGINS.get(m == null ? module.replaceFirst("^ansible\\.(builtin|legacy)\\.", "") : m.name());
-    if (user.isPresent() && why != null) {
-      return ModuleResult.failed(context.location() + ": " + module + " as '" + context.user() + "' (become_user,"
-          + " remote_user or ansible_user; not the agent's user) is not supported yet: " + why + ". Run it without"
-          + " become and set owner/group, or as command as that user");
+    Optional<String> refused = user.isEmpty() ? Optional.empty()
+        : AsUser.refused(m == null ? module : m.name(), context.user());
+    if (refused.isPresent()) {
+      return ModuleResult.failed(context.location() + ": " + refused.get());
     }
     if (m == null) {
       return ModuleResult.failed(context.location() + ": this agent has no module '" + module + "' (it has: "
           + String.join(", ", new TreeSet<>(modules.keySet())) + ")");
     }
-    if (user.isPresent() && !RUN_AS_GIVEN.contains(m.name()) && !(m instanceof AnsibleModule)) {
+    if (user.isPresent()) {
       // Another user's files are made by that user's own process: Ansible's module, run as that user.
-      m = BecomeTransfer.MODULES.contains(m.name()) ? new BecomeTransfer(m.name())
-          : new AnsibleModule("ansible.builtin." + m.name());
+      m = AsUser.as(m);
     }
     // Task copies its arguments with Map.copyOf, which refuses nulls; a null argument means "not given".
     Map<String, Object> given = new LinkedHashMap<>();

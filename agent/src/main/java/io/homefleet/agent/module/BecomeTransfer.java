@@ -1,4 +1,4 @@
-package io.homefleet.agent.play;
+package io.homefleet.agent.module;
 
 import io.homefleet.agent.exec.Account;
 import io.homefleet.agent.exec.Args;
