@@ -236,7 +236,7 @@ public final class AgentMain {
           SessionTelemetry sessionTelemetry = new SessionTelemetry(new BasicSamples(
               java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")), SessionTelemetry.DEFAULT_INTERVAL, clock);
           SessionClient client = new SessionClient(cfg, ids, channels::session, collector::collect, clock, timer, status, version(),
-              modules, Modules::ansible, moduleRuns, journal, sessionTelemetry);
+              modules, Modules::ansible, io.homefleet.agent.module.AsUser::forUser, moduleRuns, journal, sessionTelemetry);
           java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();

@@ -29,6 +29,7 @@ public final class Executor implements AutoCloseable {
 
   private final Map<String, Module> modules;
   private final Function<String, Module> others;
+  private final java.util.function.BiFunction<Module, String, Module> asUser;
   private final TaskSink sink;
   private final Path workDir;
   private final ExecutorService pool;
@@ -49,6 +50,16 @@ public final class Executor implements AutoCloseable {
   /** @param others the module for a name {@code modules} does not know (Ansible's own), or null */
   public Executor(Map<String, Module> modules, Function<String, Module> others, int maxConcurrent, TaskSink sink,
       Path workDir) {
+    this(modules, others, (m, user) -> m, maxConcurrent, sink, workDir);
+  }
+
+  /**
+   * @param asUser the module that does a module's work for a task that runs as another user (a
+   *     delegated become task), given the user's name
+   */
+  public Executor(Map<String, Module> modules, Function<String, Module> others,
+      java.util.function.BiFunction<Module, String, Module> asUser, int maxConcurrent, TaskSink sink, Path workDir) {
+    this.asUser = asUser;
     this.modules = Map.copyOf(modules);
     this.others = others;
     this.sink = sink;
@@ -75,12 +86,35 @@ public final class Executor implements AutoCloseable {
 
   /** Queues {@code task} whose {@code src=} files are in {@code bundleDir}; false for a duplicate id. */
   public boolean submit(Task task, Optional<Path> bundleDir) {
+    return submit(task, bundleDir, "");
+  }
+
+  /** Queues {@code task} to run as {@code user} (empty: the agent's own); false for a duplicate id. */
+  public boolean submit(Task task, Optional<Path> bundleDir, String user) {
     if (seen.putIfAbsent(task.id(), Boolean.TRUE) != null) {
       log.info("task {} was already received; duplicate ignored", task.id());
       return false;
     }
+    // Only a delegated become task names a user; getent answers at once.
+    Optional<Account> found = Optional.empty();
+    if (!user.isEmpty()) {
+      try {
+        found = Account.lookup(user);
+      } catch (TaskException e) {
+        log.warn("task {}: cannot look up user {}: {}", task.id(), user, e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     TaskContext ctx = new TaskContext(task, sink, LoggerFactory.getLogger("homefleet.task." + task.module()), workDir,
-        bundleDir, templar);
+        bundleDir, templar, found.filter(a -> a.uid() != Account.selfUid()));
+    if (!user.isEmpty() && found.isEmpty()) {
+      running.put(task.id(), ctx);
+      pool.execute(() -> refuse(task, ctx, "the task runs as '" + user + "' (become_user, remote_user or"
+          + " ansible_user), and this host has no such user (getent passwd " + user + " found none): create it"
+          + " first, or name a user the host has"));
+      return true;
+    }
     running.put(task.id(), ctx);
     pool.execute(() -> execute(task, ctx));
     return true;
@@ -103,6 +137,9 @@ public final class Executor implements AutoCloseable {
         .map(ModuleSpec::name).orElse(task.module()));
     if (module == null) {
       module = others.apply(task.module());
+    }
+    if (module != null && ctx.account().isPresent()) {
+      module = asUser.apply(module, ctx.account().get().name());
     }
     try {
       if (module == null) {
@@ -130,6 +167,15 @@ public final class Executor implements AutoCloseable {
     }
     ctx.finish();
     sink.finished(task, outcome, started, System.currentTimeMillis());
+  }
+
+  /** Ends {@code task} failed with {@code msg}, before any module ran. */
+  private void refuse(Task task, TaskContext ctx, String msg) {
+    long started = System.currentTimeMillis();
+    sink.started(task, started);
+    running.remove(task.id());
+    ctx.finish();
+    sink.finished(task, Outcome.failed(msg), started, System.currentTimeMillis());
   }
 
   private static final class Memo implements Supplier<Templar> {

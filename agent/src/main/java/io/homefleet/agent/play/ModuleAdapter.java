@@ -7,8 +7,8 @@ import io.homefleet.agent.exec.Task;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.exec.TaskSink;
+import io.homefleet.agent.module.AsUser;
 import io.homefleet.agent.module.Modules;
-import io.homefleet.agent.module.ansible.AnsibleModule;
 import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.playbook.run.InvocationContext;
 import io.homefleet.playbook.run.ModuleInvoker;
@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
@@ -40,12 +39,6 @@ final class ModuleAdapter implements ModuleInvoker {
   private final Path bundleDir;
   private final Supplier<Templar> templar;
   private final AsyncJobs jobs;
-
-  /** Modules that only start a program: run as another user, the program is (setpriv). */
-  private static final Set<String> RUN_AS_GIVEN = Set.of("command", "shell", "raw", "setup");
-  /** Modules whose Ansible counterpart needs its action plugin on the controller: not run as another user. */
-  private static final Set<String> ACTION_PLUGINS = Set.of("copy", "template", "unarchive", "script", "assemble",
-      "fetch", "include_vars", "pause", "reboot", "wait_for", "get_url", "uri");
 
   ModuleAdapter(Map<String, Module> modules, String runId, String assignmentId, Path workDir, Path bundleDir,
       Supplier<Templar> templar, AsyncJobs jobs) {
@@ -76,17 +69,18 @@ final class ModuleAdapter implements ModuleInvoker {
       return AsyncJobs.status(args, user);
     }
     Module m = Modules.find(modules, module);
+    Optional<String> refused = user.isEmpty() ? Optional.empty()
+        : AsUser.refused(m == null ? module : m.name(), context.user());
+    if (refused.isPresent()) {
+      return ModuleResult.failed(context.location() + ": " + refused.get());
+    }
     if (m == null) {
       return ModuleResult.failed(context.location() + ": this agent has no module '" + module + "' (it has: "
           + String.join(", ", new TreeSet<>(modules.keySet())) + ")");
     }
-    if (user.isPresent() && !RUN_AS_GIVEN.contains(m.name()) && !(m instanceof AnsibleModule)) {
+    if (user.isPresent()) {
       // Another user's files are made by that user's own process: Ansible's module, run as that user.
-      if (ACTION_PLUGINS.contains(m.name())) {
-        return ModuleResult.failed(context.location() + ": " + m.name() + " as another user ('" + context.user()
-            + "') is not supported yet: run it as root and set owner/group, or use command as that user");
-      }
-      m = new AnsibleModule("ansible.builtin." + m.name());
+      m = AsUser.as(m);
     }
     // Task copies its arguments with Map.copyOf, which refuses nulls; a null argument means "not given".
     Map<String, Object> given = new LinkedHashMap<>();

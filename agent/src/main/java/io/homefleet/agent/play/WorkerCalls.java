@@ -43,7 +43,7 @@ final class WorkerCalls implements PlayCalls {
     PlayCallResult r = sink.call(work, PlayCall.newBuilder().setDelegate(DelegateCall.newBuilder().setHost(host)
         .setModule(d.module()).setArgsJson(PlayMessages.json(d.args())).setCheckMode(context.checkMode())
         .setDiff(context.diff()).putAllEnvironment(context.environment()).setTaskId(taskId)
-        .setDelegateFacts(delegateFacts)));
+        .setDelegateFacts(delegateFacts).setUser(context.user())));
     if (!r.getError().isEmpty()) {
       return ModuleResult.failed(context.location() + ": delegate_to " + host + ": " + r.getError());
     }

@@ -90,6 +90,7 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
   public SessionClient(AgentConfig config, IdentityStore identities, SessionChannels channels, Supplier<HostFacts> facts,
       Clock clock, ScheduledExecutorService timer, AgentStatus status, String version,
       Map<String, io.homefleet.agent.exec.Module> modules, Function<String, io.homefleet.agent.exec.Module> others,
+      java.util.function.BiFunction<io.homefleet.agent.exec.Module, String, io.homefleet.agent.exec.Module> asUser,
       ModuleRuns.Listener moduleRuns, Journal journal, SessionTelemetry telemetry) {
     this.journal = journal;
     this.moduleRuns = moduleRuns;
@@ -102,7 +103,7 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
     this.timer = timer;
     this.status = status;
     this.version = version;
-    this.executor = new Executor(modules, others, config.maxConcurrentTasks(), this, config.stateDir());
+    this.executor = new Executor(modules, others, asUser, config.maxConcurrentTasks(), this, config.stateDir());
     this.plays = new PlayWorkers(PlayWorkers.command(config.stateDir()), this, timer, config.playWorkerIdle());
     this.outbox = new Outbox(journal, clock, config.stateDir(), this::send);
     this.renewal = new Renewal(config, identities, clock, timer, this::reconnectIfRenewedAndIdle);
@@ -273,7 +274,7 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
               if (outbox.admit(a.getTaskId(), Journal.Kind.TASK, a.getRunId(), 0)) {
                 executor.submit(new Task(a.getTaskId(), a.getRunId(), a.getModule(), Structs.toMap(a.getArgs()),
                     Duration.ofSeconds(a.getTimeoutSeconds()), a.getCheckMode(), a.getDiff(), Map.of(),
-                    a.getEnvironmentMap()));
+                    a.getEnvironmentMap()), java.util.Optional.empty(), a.getUser());
               }
             }
             case PLAY -> {

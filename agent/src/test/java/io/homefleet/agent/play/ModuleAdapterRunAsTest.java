@@ -66,6 +66,66 @@ class ModuleAdapterRunAsTest {
   }
 
   @Test
+  void copyTemplateUnarchive_asAnotherUser_writeWhatThatUserOwns_andFailWhereItCannotWrite() throws Exception {
+    ModuleAdapter a = adapter(new AsyncJobs());
+    Path home = Path.of("/home", USER);
+    Path bundle = tmp.resolve("bundle");
+    Files.writeString(bundle.resolve("motd.j2"), "hello {{ who }}\n");
+    Files.writeString(bundle.resolve("plain.txt"), "plain\n");
+    Files.createDirectories(bundle.resolve("tree/sub"));
+    Files.writeString(bundle.resolve("tree/sub/leaf"), "leaf\n");
+    run("tar", "-C", bundle.resolve("tree").toString(), "-czf", bundle.resolve("t.tgz").toString(), "sub");
+    InvocationContext asUser = new InvocationContext(false, false, Map.of("who", "world"), Map.of(), "tasks/0",
+        "p.yml:3:7", USER, 0, 0);
+
+    ModuleResult content = a.invoke("copy", Map.of("content", "x\n", "dest", home + "/c.txt"), asUser);
+    ModuleResult file = a.invoke("copy", Map.of("src", bundle.resolve("plain.txt").toString(), "dest", home + "/"),
+        asUser);
+    ModuleResult tree = a.invoke("copy", Map.of("src", bundle.resolve("tree").toString(), "dest", home + "/"), asUser);
+    ModuleResult template = a.invoke("template", Map.of("src", bundle.resolve("motd.j2").toString(), "dest",
+        home + "/motd"), asUser);
+    ModuleResult unarchive = a.invoke("unarchive", Map.of("src", bundle.resolve("t.tgz").toString(), "dest",
+        home.toString()), asUser);
+
+    for (ModuleResult r : List.of(content, file, tree, template, unarchive)) {
+      assertThat(r.status()).as(r.result().toString()).isEqualTo(TaskStatus.CHANGED);
+    }
+    assertThat(Files.readString(home.resolve("motd"))).isEqualTo("hello world\n");
+    for (String made : List.of("c.txt", "plain.txt", "tree/sub/leaf", "motd", "sub/leaf")) {
+      assertThat(Files.getOwner(home.resolve(made), LinkOption.NOFOLLOW_LINKS).getName()).as(made).isEqualTo(USER);
+    }
+    assertThat(a.invoke("template", Map.of("src", bundle.resolve("motd.j2").toString(), "dest", home + "/motd"),
+        asUser).status()).as("a second run changes nothing").isEqualTo(TaskStatus.OK);
+    assertThat(a.invoke("copy", Map.of("content", "x\n", "dest", home.toString()), asUser).result())
+        .containsEntry("msg", "can not use content with a dir as dest");
+    ModuleResult denied = a.invoke("copy", Map.of("content", "x\n", "dest", tmp.resolve("not-theirs").toString()),
+        asUser);
+    assertThat(denied.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(tmp.resolve("not-theirs")).doesNotExist();
+  }
+
+  @Test
+  void scriptAndPause_asAnotherUser_runAsThatUser() throws Exception {
+    Path script = tmp.resolve("bundle/who.sh");
+    Files.createDirectories(script.getParent());
+    Files.writeString(script, "#!/bin/sh\nid -un\n");
+    ModuleAdapter a = adapter(new AsyncJobs());
+    ModuleResult r = a.invoke("script", Map.of("_raw_params", "who.sh", "_script_file", script.toString()),
+        as(USER, 0, 0));
+    assertThat(r.status()).as(r.result().toString()).isEqualTo(TaskStatus.CHANGED);
+    assertThat(String.valueOf(r.result().get("stdout")).strip()).isEqualTo(USER);
+    assertThat(a.invoke("pause", Map.of("seconds", 0), as(USER, 0, 0)).status()).isNotEqualTo(TaskStatus.FAILED);
+  }
+
+  @Test
+  void fetch_asAnotherUser_failsSayingWhichUserAndWhy() throws Exception {
+    ModuleResult r = adapter(new AsyncJobs()).invoke("fetch", Map.of("src", "/etc/hostname", "dest", "/tmp/x"),
+        as(USER, 0, 0));
+    assertThat(r.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(String.valueOf(r.result().get("msg"))).contains("fetch as '" + USER + "'", "reads the file as that user");
+  }
+
+  @Test
   void unknownUser_failsNamingIt() throws Exception {
     ModuleResult r = adapter(new AsyncJobs()).invoke("command", Map.of("_raw_params", "true"),
         as("nosuchuser-hf", 0, 0));

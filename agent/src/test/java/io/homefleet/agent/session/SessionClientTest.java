@@ -184,7 +184,7 @@ class SessionClientTest {
     server = InProcessServerBuilder.forName(name).addService(controller).build().start();
     client = new SessionClient(cfg, new IdentityStore(cfg), (km, ca) -> InProcessChannelBuilder.forName(name).build(),
         FactsCollector.system()::collect, Clock.systemUTC(), timer, new AgentStatus(cfg.stateDir()), "test",
-        Modules.builtin(), Modules::ansible, (module, result, nanos) -> { }, Journal.open(cfg.stateDir()), null);
+        Modules.builtin(), Modules::ansible, io.homefleet.agent.module.AsUser::forUser, (module, result, nanos) -> { }, Journal.open(cfg.stateDir()), null);
     SessionClient c = client;
     running = CompletableFuture.supplyAsync(() -> {
       try {

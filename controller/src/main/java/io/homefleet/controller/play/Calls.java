@@ -16,8 +16,8 @@ public final class Calls {
 
   /** Run {@code module} on {@code host} for the asking host's task. */
   public record Delegate(String assignmentId, long callId, int taskId, String host, String module,
-      Map<String, Object> args, boolean check, boolean diff, Map<String, String> environment, boolean delegateFacts)
-      implements Call {}
+      Map<String, Object> args, boolean check, boolean diff, Map<String, String> environment, boolean delegateFacts,
+      String user) implements Call {}
 
   /** May the asking host run the run_once task {@code taskId}, or what did the host that ran it get? */
   public record RunOnce(String assignmentId, long callId, int taskId) implements Call {}

@@ -51,7 +51,7 @@ final class Delegations {
     String taskId = PREFIX + call.assignmentId() + "-" + seq.incrementAndGet();
     pending.put(taskId, new Pending(runId, asker, target, call, reply, facts));
     if (!dispatcher.delegate(target, new PlayDispatcher.DelegatedTask(taskId, runId, call.module(), call.args(),
-        call.check(), call.diff(), call.environment()))) {
+        call.check(), call.diff(), call.environment(), call.user()))) {
       Pending p = pending.remove(taskId);
       if (p != null) {
         reply.accept(Calls.Answer.error(call, target + " disconnected before the task was sent"));

@@ -17,7 +17,7 @@ public interface PlayDispatcher {
 
   /** A delegated task: a module with the arguments the delegating host templated. */
   record DelegatedTask(String taskId, String runId, String module, java.util.Map<String, Object> args, boolean check,
-      boolean diff, java.util.Map<String, String> environment) {}
+      boolean diff, java.util.Map<String, String> environment, String user) {}
 
   /**
    * One host's plan for one play.

@@ -265,7 +265,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
         DelegateCall d = c.getDelegate();
         yield new Calls.Delegate(c.getAssignmentId(), c.getCallId(), d.getTaskId(), d.getHost(), d.getModule(),
             map(d.getArgsJson().toByteArray()), d.getCheckMode(), d.getDiff(), d.getEnvironmentMap(),
-            d.getDelegateFacts());
+            d.getDelegateFacts(), d.getUser());
       }
       case RUN_ONCE -> new Calls.RunOnce(c.getAssignmentId(), c.getCallId(), c.getRunOnce().getTaskId());
       case THROTTLE -> new Calls.Throttle(c.getAssignmentId(), c.getCallId(), c.getThrottle().getTaskId(),

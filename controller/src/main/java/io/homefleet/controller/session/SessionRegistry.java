@@ -157,7 +157,7 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
   @Override
   public boolean delegate(String host, PlayDispatcher.DelegatedTask task) {
     return assign(host, assignment(task.taskId(), task.runId(), task.module(), task.args(), task.check())
-        .setDiff(task.diff()).putAllEnvironment(task.environment()));
+        .setDiff(task.diff()).putAllEnvironment(task.environment()).setUser(task.user()));
   }
 
   @Override

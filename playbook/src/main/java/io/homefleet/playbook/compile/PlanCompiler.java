@@ -191,6 +191,11 @@ public final class PlanCompiler {
       return new Ctx(when, tags, vars, env, ignoreErrors, checkMode, diff, noLog, index, delegated, runAs);
     }
 
+    /** These keywords with another's become and remote_user: a role's handlers inherit only those from the role. */
+    Ctx runningAs(RunAs given) {
+      return new Ctx(when, tags, vars, env, ignoreErrors, checkMode, diff, noLog, scope, delegated, given);
+    }
+
     PlanDelegation delegation() {
       return new PlanDelegation(delegated.delegateTo().orElse(""), flag(delegated.delegateFacts(), ""),
           flag(delegated.runOnce(), ""), delegated.throttle().orElse(null));
@@ -343,7 +348,7 @@ public final class PlanCompiler {
       out.addAll(list(role.tasks(), inRole, path));
       if (rolesWithHandlers.add(role.bundleDir() + "\0" + role.name())) {
         for (Handler h : role.handlers()) {
-          handlerSources.add(new HandlerSource(h, Ctx.ROOT.withScope(scope)));
+          handlerSources.add(new HandlerSource(h, Ctx.ROOT.withScope(scope).runningAs(inRole.runAs)));
         }
       }
       return out;

@@ -40,8 +40,11 @@ import java.util.Optional;
  * {@code PlanCompilerTest} holds the two to the same plans.
  */
 public final class PlanCodec {
-  /** The plan format this code writes and reads. */
-  public static final int FORMAT = 2;
+  /**
+   * The plan format this code writes and reads: 3 since tasks carry who they run as (RunAs), which
+   * an older agent would ignore and run the task as its own user.
+   */
+  public static final int FORMAT = 3;
 
   private static final String UNSAFE_KEY = JsonValues.UNSAFE_KEY;
   private static final JsonFactory JSON = new JsonFactory();

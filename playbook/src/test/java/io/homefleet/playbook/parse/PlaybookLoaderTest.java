@@ -102,6 +102,15 @@ class PlaybookLoaderTest {
   }
 
   @Test
+  void load_asyncStatus_isNative_soSyntaxCheckListsNoPythonModule() throws Exception {
+    fx.file("p.yml", play("- async_status: jid=1.2\n- ansible.builtin.async_status: {jid: '1.2', mode: cleanup}\n"));
+    LoadedPlaybook pb = fx.load("p.yml");
+    List<Task> tasks = pb.playbook().plays().get(0).tasks().stream().map(Task.class::cast).toList();
+    assertThat(tasks).extracting(Task::module).containsExactly("async_status", "async_status");
+    assertThat(pb.notes()).isEmpty();
+  }
+
+  @Test
   void load_anActionPluginWithoutANativeModule_isRefusedWithTheReason() {
     fx.file("p.yml", play("- add_host: name=x\n"));
     assertThat(fx.errors("p.yml")).containsExactly("p.yml:3:7: 'ansible.builtin.add_host' is an Ansible action plugin: "

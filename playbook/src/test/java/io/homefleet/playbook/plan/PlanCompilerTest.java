@@ -275,7 +275,7 @@ class PlanCompilerTest {
   @Test
   void codec_decode_ignoresUnknownFields_andReadsTheKindWherever() throws Exception {
     String json = """
-        {"format":2,"play":"p","location":"l","fromANewerController":{"x":[1,2]},
+        {"format":3,"play":"p","location":"l","fromANewerController":{"x":[1,2]},
          "items":[{"id":3,"path":"tasks/0","name":"n","location":"site.yml:3:5","module":"ping",
                    "args":{"data":{"__ansible_unsafe":"{{ x }}"},"n":2.5},"k":"task","later":true}]}""";
 
@@ -297,6 +297,10 @@ class PlanCompilerTest {
     assertThatThrownBy(() -> PlanCodec.decode("{\"format\":99,\"play\":\"p\",\"location\":\"l\"}"
         .getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(PlanException.class).hasMessageContaining("plan format 99");
+    // Format 2 had no RunAs: an agent of that format would run a become task as itself.
+    assertThatThrownBy(() -> PlanCodec.decode("{\"format\":2,\"play\":\"p\",\"location\":\"l\"}"
+        .getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(PlanException.class).hasMessageContaining("plan format 2 is not the one this agent reads (3)");
   }
 
   @Test

@@ -64,4 +64,22 @@ class RunAsTest {
     assertThat(calls.get(5).poll()).isEqualTo(15);
     assertThat(calls.get(0).async()).isZero();
   }
+
+  @Test
+  void compile_handlers_inheritThePlaysAndTheirRolesBecome_asAnsible() throws Exception {
+    f.file("roles/web/tasks/main.yml", "- {name: t, ping: , notify: role h}\n");
+    f.file("roles/web/handlers/main.yml", "- {name: role h, ping: }\n- {name: own, ping: , become_user: bob}\n");
+    f.play("""
+          remote_user: deploy
+          roles:
+            - role: web
+              become: true
+              become_user: alice
+          handlers:
+            - {name: play h, ping: }
+        """);
+    List<RunAs> handlers = f.compile(0).handlers().stream().map(h -> h.task().runAs()).toList();
+    assertThat(handlers).containsExactlyInAnyOrder(new RunAs("true", "alice", "", "", "deploy", "", ""),
+        new RunAs("true", "bob", "", "", "deploy", "", ""), new RunAs("", "", "", "", "deploy", "", ""));
+  }
 }

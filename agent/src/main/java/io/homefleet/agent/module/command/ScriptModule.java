@@ -75,10 +75,16 @@ public final class ScriptModule implements Module {
     }
     Path tmp = null;
     try {
-      tmp = Files.createTempDirectory(ctx.workDir(), "script-");
+      // The play's work dir is the agent's alone: a script run as another user gets a directory that user owns.
+      tmp = ctx.account().isEmpty() ? Files.createTempDirectory(ctx.workDir(), "script-")
+          : Files.createTempDirectory("script-");
       Path copy = tmp.resolve(source.getFileName().toString());
       Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
       Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwx------"));
+      if (ctx.account().isPresent()) {
+        ctx.account().get().own(tmp);
+        ctx.account().get().own(copy);
+      }
       // As Ansible: every occurrence of the script's name in the line becomes the copy's path.
       String command = line.replace(first, copy.toString());
       String exec = a.str("executable").orElse("");
