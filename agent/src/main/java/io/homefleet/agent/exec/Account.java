@@ -48,6 +48,27 @@ public record Account(String name, int uid, int gid, Path home, String shell) {
     return p.exitValue() == 0 ? parse(out.lines().findFirst().orElse("")) : Optional.empty();
   }
 
+  /**
+   * The user a task named runs as: empty for none named or the agent's own user, null when the
+   * host has no such user ({@link #noSuchUser} says so).
+   */
+  public static Optional<Account> forTask(String name) throws TaskException, InterruptedException {
+    if (name.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Account> a = lookup(name);
+    if (a.isEmpty()) {
+      return null;
+    }
+    return a.get().uid() == selfUid() ? Optional.empty() : a;
+  }
+
+  /** A task's failure when the host has no user {@code name}. */
+  public static String noSuchUser(String name) {
+    return "the task runs as '" + name + "' (become_user, remote_user or ansible_user), and this host has no such user"
+        + " (getent passwd " + name + " found none): create it first, or name a user the host has";
+  }
+
   /** One line of passwd(5). */
   static Optional<Account> parse(String line) {
     String[] f = line.split(":", -1);

@@ -96,23 +96,19 @@ public final class Executor implements AutoCloseable {
       return false;
     }
     // Only a delegated become task names a user; getent answers at once.
-    Optional<Account> found = Optional.empty();
-    if (!user.isEmpty()) {
-      try {
-        found = Account.lookup(user);
-      } catch (TaskException e) {
-        log.warn("task {}: cannot look up user {}: {}", task.id(), user, e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    Optional<Account> found = null;
+    try {
+      found = Account.forTask(user);
+    } catch (TaskException e) {
+      log.warn("task {}: cannot look up user {}: {}", task.id(), user, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     TaskContext ctx = new TaskContext(task, sink, LoggerFactory.getLogger("homefleet.task." + task.module()), workDir,
-        bundleDir, templar, found.filter(a -> a.uid() != Account.selfUid()));
-    if (!user.isEmpty() && found.isEmpty()) {
+        bundleDir, templar, found == null ? Optional.empty() : found);
+    if (found == null) {
       running.put(task.id(), ctx);
-      pool.execute(() -> refuse(task, ctx, "the task runs as '" + user + "' (become_user, remote_user or"
-          + " ansible_user), and this host has no such user (getent passwd " + user + " found none): create it"
-          + " first, or name a user the host has"));
+      pool.execute(() -> refuse(task, ctx, Account.noSuchUser(user)));
       return true;
     }
     running.put(task.id(), ctx);

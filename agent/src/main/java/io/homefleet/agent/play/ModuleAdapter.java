@@ -56,14 +56,12 @@ final class ModuleAdapter implements ModuleInvoker {
       throws InterruptedException {
     Optional<Account> user;
     try {
-      user = account(context.user());
+      user = Account.forTask(context.user());
     } catch (TaskException e) {
       return ModuleResult.failed(context.location() + ": " + e.getMessage());
     }
     if (!context.user().isEmpty() && user == null) {
-      return ModuleResult.failed(context.location() + ": the task runs as '" + context.user() + "' (become_user, "
-          + "remote_user or ansible_user), and this host has no such user (getent passwd " + context.user()
-          + " found none): create it first, or name a user the host has");
+      return ModuleResult.failed(context.location() + ": " + Account.noSuchUser(context.user()));
     }
     if (AsyncJobs.STATUS.contains(module)) {
       return AsyncJobs.status(args, user);
@@ -128,18 +126,6 @@ final class ModuleAdapter implements ModuleInvoker {
 
   /** A module's result, and whether it was stopped at its time limit. */
   private record Ran(ModuleResult result, boolean timedOut) {}
-
-  /** The user to run as: empty for the agent's own, null when there is no such user. */
-  private static Optional<Account> account(String name) throws TaskException, InterruptedException {
-    if (name.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<Account> a = Account.lookup(name);
-    if (a.isEmpty()) {
-      return null;
-    }
-    return a.get().uid() == Account.selfUid() ? Optional.empty() : a;
-  }
 
   private Ran run(Module m, Map<String, Object> given, InvocationContext context, Optional<Account> user,
       Duration timeout) throws InterruptedException {
