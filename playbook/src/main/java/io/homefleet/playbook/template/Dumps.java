@@ -11,12 +11,13 @@ import java.util.regex.Pattern;
  * so {@code to_json}, {@code to_nice_json}, {@code to_yaml} and {@code to_nice_yaml} produce the
  * same files Ansible does (keys sorted where Ansible sorts them, PyYAML's indentless sequences).
  */
-final class Dumps {
+public final class Dumps {
   private Dumps() {}
 
   // ---- JSON ----
 
-  static String json(Object v, int indent, boolean sortKeys, String itemSeparator) {
+  /** Python's {@code json.dumps(v, indent=indent, sort_keys=sortKeys, separators=(itemSeparator, ": "))}; indent -1: none. */
+  public static String json(Object v, int indent, boolean sortKeys, String itemSeparator) {
     StringBuilder out = new StringBuilder();
     json(out, v, indent, sortKeys, itemSeparator, 0);
     return out.toString();

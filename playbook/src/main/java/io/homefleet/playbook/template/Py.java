@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * across Java's number types, ordering, iteration. Filters and tests share it so that they agree
  * with each other and with Ansible.
  */
-final class Py {
+public final class Py {
   private Py() {}
 
   /** Strings as Jinjava may hand them over (plain or {@link SafeString}). */
@@ -73,7 +73,7 @@ final class Py {
   }
 
   /** Python's {@code str()}: True/False/None, lists and dicts in Python's repr. */
-  static String str(Object v) {
+  public static String str(Object v) {
     if (v instanceof Undefined u) {
       throw u.error();
     }

@@ -7,6 +7,8 @@ import io.homefleet.agent.exec.Outcome;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.module.file.AtomicFiles;
+import io.homefleet.playbook.template.Dumps;
+import io.homefleet.playbook.template.Py;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpCookie;
@@ -96,7 +98,7 @@ public final class UriModule implements Module {
     Object body = a.raw("body").orElse(null);
     String text = null;
     if (bodyFormat.equals("json")) {
-      text = body == null || body instanceof String ? (String) body : PythonJson.dumps(body);
+      text = body == null || body instanceof String ? (String) body : Dumps.json(body, -1, false, ", ");
       if (!typed) {
         headers.put("Content-Type", "application/json");
       }
@@ -106,7 +108,7 @@ public final class UriModule implements Module {
         headers.put("Content-Type", "application/x-www-form-urlencoded");
       }
     } else if (body != null) {
-      text = body instanceof String s ? s : PythonJson.dumps(body);
+      text = body instanceof String s ? s : Dumps.json(body, -1, false, ", ");
       // urllib gives a request with a body this type when the task names none.
       if (!typed) {
         headers.put("Content-Type", "application/x-www-form-urlencoded");
@@ -307,7 +309,7 @@ public final class UriModule implements Module {
       List<?> values = p.getValue() instanceof List<?> l ? l : List.of(p.getValue());
       for (Object v : values) {
         if (v != null && !"\0none".equals(v)) {
-          out.add(quotePlus(PythonJson.text(p.getKey())) + "=" + quotePlus(PythonJson.text(v)));
+          out.add(quotePlus(Py.str(p.getKey())) + "=" + quotePlus(Py.str(v)));
         }
       }
     }
