@@ -9,7 +9,9 @@ import io.homefleet.playbook.plan.PlanTask;
 import io.homefleet.playbook.plan.TaskRef;
 import io.homefleet.playbook.plan.TaskStatus;
 import io.homefleet.playbook.source.Unsafe;
+import io.homefleet.playbook.template.CollectionFilters;
 import io.homefleet.playbook.template.DataLookups;
+import io.homefleet.playbook.template.Lookups;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.playbook.template.TemplateException;
 import java.nio.file.Files;
@@ -269,7 +271,7 @@ final class TaskRun {
 
   /** include_vars: the controller reads the files; they are this host's variables at include_vars level from here on. */
   private ModuleResult includeVars(Map<String, Object> args, Map<String, Object> vars) throws InterruptedException {
-    PlayCalls.Answer a = calls.includeVars(args, roleDir(vars));
+    PlayCalls.Answer a = calls.includeVars(args, Lookups.roleDir(vars.get("role_path"), bundleDir));
     ModuleResult r = ModuleResult.of(a.result());
     if (r.status() == TaskStatus.FAILED || !(a.result().get("ansible_facts") instanceof Map<?, ?> got)) {
       return r;
@@ -277,7 +279,8 @@ final class TaskRun {
     Map<String, Object> values = new LinkedHashMap<>();
     // hash_behaviour=merge combines with the values the host already has, which only the host knows.
     boolean merge = "merge".equals(args.get("hash_behaviour"));
-    got.forEach((k, v) -> values.put(String.valueOf(k), merge ? mergeHash(vars.get(String.valueOf(k)), v) : v));
+    got.forEach((k, v) -> values.put(String.valueOf(k), merge && vars.get(String.valueOf(k)) instanceof Map<?, ?> old
+        && v instanceof Map<?, ?> now ? CollectionFilters.mergeHash(old, now) : v));
     variables.include(values);
     Map<String, Object> result = new LinkedHashMap<>(a.result());
     result.put("ansible_facts", values);
@@ -287,27 +290,6 @@ final class TaskRun {
           .toList());
     }
     return new ModuleResult(r.status(), result);
-  }
-
-  /** Ansible's merge_hash: dictionaries merged key by key, recursively; anything else replaced. */
-  private static Object mergeHash(Object old, Object now) {
-    if (!(old instanceof Map<?, ?> a) || !(now instanceof Map<?, ?> b)) {
-      return now;
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    a.forEach((k, v) -> out.put(String.valueOf(k), v));
-    b.forEach((k, v) -> out.put(String.valueOf(k), mergeHash(out.get(String.valueOf(k)), v)));
-    return out;
-  }
-
-  /** The task's role directory relative to the playbook's ({@code roles/web}), empty outside roles. */
-  private String roleDir(Map<String, Object> vars) {
-    Object role = vars.get("role_path");
-    if (role == null) {
-      return "";
-    }
-    Path r = Path.of(role.toString()).normalize();
-    return r.startsWith(bundleDir) ? bundleDir.relativize(r).toString() : "";
   }
 
   /**

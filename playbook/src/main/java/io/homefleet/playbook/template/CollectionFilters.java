@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Filters on lists and dicts: combine, dict2items, zip, flatten, set theory, sort, map, select... */
-final class CollectionFilters {
+public final class CollectionFilters {
   private CollectionFilters() {}
 
   static List<AnsibleFilter> all() {
@@ -180,6 +180,13 @@ final class CollectionFilters {
       }
       merge(out, m, recursive, listMerge);
     }
+    return out;
+  }
+
+  /** Ansible's merge_hash ({@code combine(recursive=True)}): {@code now}'s keys over {@code old}'s, dicts merged key by key. */
+  public static Map<Object, Object> mergeHash(Map<?, ?> old, Map<?, ?> now) {
+    Map<Object, Object> out = new LinkedHashMap<>(old);
+    merge(out, now, true, "replace");
     return out;
   }
 

@@ -200,13 +200,17 @@ public final class Lookups {
 
   /** The task's role directory relative to the playbook's ({@code roles/web}), from role_path and playbook_dir. */
   private static String roleDir() {
-    Object role = variable("role_path");
     Object book = variable("playbook_dir");
-    if (role == null || book == null) {
+    return roleDir(variable("role_path"), book == null ? null : Path.of(book.toString()));
+  }
+
+  /** {@code rolePath} relative to {@code playbookDir} ({@code roles/web}); empty outside roles (either null). */
+  public static String roleDir(Object rolePath, Path playbookDir) {
+    if (rolePath == null || playbookDir == null) {
       return "";
     }
-    Path r = Path.of(role.toString());
-    Path b = Path.of(book.toString());
+    Path r = Path.of(rolePath.toString()).normalize();
+    Path b = playbookDir.normalize();
     return r.startsWith(b) ? b.relativize(r).toString() : "";
   }
 
