@@ -37,6 +37,21 @@ public final class SecureFiles {
 
   private SecureFiles() {}
 
+  /**
+   * A file name for {@code id} (an assignment's, from the controller): every character outside
+   * {@code [A-Za-z0-9._-]} replaced by '_', so no '/' makes it more than one entry of its directory.
+   */
+  public static String safeName(String id) {
+    StringBuilder out = new StringBuilder(id.length());
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+          || c == '-';
+      out.append(ok ? c : '_');
+    }
+    return out.toString();
+  }
+
   public static void writePrivate(Path target, String content) throws IOException {
     write(target, content.getBytes(StandardCharsets.UTF_8), OWNER_ONLY);
   }

@@ -114,7 +114,7 @@ public final class PlayExecutor implements AutoCloseable {
     if (queued.remove(work.assignmentId()) == null) {
       return; // cancelled while queued, and reported then
     }
-    Path dir = playsDir.resolve(safe(work.assignmentId()));
+    Path dir = playsDir.resolve(SecureFiles.safeName(work.assignmentId()));
     long started = System.currentTimeMillis();
     Runnable report;
     boolean cutShort = false;
@@ -191,18 +191,6 @@ public final class PlayExecutor implements AutoCloseable {
   private static void writeBundleFile(Path target, byte[] content) throws IOException {
     SecureFiles.createPrivateDirectories(target.getParent());
     SecureFiles.writePrivateInPlace(target, content);
-  }
-
-  /** The id with every character outside {@code [A-Za-z0-9._-]} replaced by '_' (no regex compiled per play). */
-  static String safe(String id) {
-    StringBuilder out = new StringBuilder(id.length());
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-          || c == '-';
-      out.append(ok ? c : '_');
-    }
-    return out.toString();
   }
 
   private static void deleteQuietly(Path dir) {

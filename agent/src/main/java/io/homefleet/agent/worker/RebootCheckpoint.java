@@ -66,7 +66,9 @@ public record RebootCheckpoint(String assignmentId, String runId, int playIndex,
 
   /** Where the checkpoint of {@code assignmentId} lives. */
   public static Path file(Path stateDir, String assignmentId) {
-    return stateDir.resolve(DIR).resolve(safe(assignmentId));
+    String name = SecureFiles.safeName(assignmentId);
+    // Nor a leading '.': "." and ".." would name the directory itself or its parent.
+    return stateDir.resolve(DIR).resolve(name.startsWith(".") ? "_" + name.substring(1) : name);
   }
 
   /** When the reboot's time is up (Unix milliseconds). */
@@ -177,18 +179,6 @@ public record RebootCheckpoint(String assignmentId, String runId, int playIndex,
     byte[] b = new byte[n];
     in.readFully(b);
     return b;
-  }
-
-  /** The id with every character outside {@code [A-Za-z0-9._-]} replaced by '_', as the play's work dir. */
-  private static String safe(String id) {
-    StringBuilder out = new StringBuilder(id.length());
-    for (char c : id.toCharArray()) {
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-          || c == '-';
-      out.append(ok ? c : '_');
-    }
-    String s = out.toString();
-    return s.startsWith(".") ? "_" + s.substring(1) : s;
   }
 
   @Override

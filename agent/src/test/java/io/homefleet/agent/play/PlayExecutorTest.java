@@ -10,6 +10,7 @@ import io.homefleet.playbook.plan.TaskRef;
 import io.homefleet.playbook.plan.TaskResult;
 import io.homefleet.playbook.plan.TaskStatus;
 import io.homefleet.playbook.template.Templar;
+import io.homefleet.pki.SecureFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -111,8 +112,8 @@ class PlayExecutorTest {
 
   @Test
   void safe_keepsLettersDigitsDotsDashesUnderscores_andReplacesTheRest() {
-    assertThat(PlayExecutor.safe("run-1.a_B")).isEqualTo("run-1.a_B");
-    assertThat(PlayExecutor.safe("../etc/passwd x:é")).isEqualTo(".._etc_passwd_x__");
+    assertThat(SecureFiles.safeName("run-1.a_B")).isEqualTo("run-1.a_B");
+    assertThat(SecureFiles.safeName("../etc/passwd x:é")).isEqualTo(".._etc_passwd_x__");
   }
 
   @Test
