@@ -61,7 +61,8 @@ final class Fetches {
       Files.createDirectories(dest.getParent());
       Files.write(dest, f.content());
       byte[] written = Files.readAllBytes(dest);
-      if (!remote.equals(hex("SHA-1", written))) {
+      String checksum = hex("SHA-1", written);
+      if (!remote.equals(checksum)) {
         r.put("file", f.src());
         r.put("dest", dest.toString());
         return failed(r, "checksum mismatch");
@@ -70,7 +71,7 @@ final class Fetches {
       r.put("md5sum", hex("MD5", written));
       r.put("dest", dest.toString());
       r.put("remote_md5sum", null);
-      r.put("checksum", hex("SHA-1", written));
+      r.put("checksum", checksum);
       r.put("remote_checksum", remote);
       return r;
     } catch (IOException e) {

@@ -172,9 +172,15 @@ public final class PlayCoordinator {
     final SecretMask mask;
     /** Facts delegated tasks returned for their delegated hosts (delegate_facts), for the plays after. */
     final Map<String, Map<String, Object>> delegatedFacts = new ConcurrentHashMap<>();
+    /** The run's controller lookups and vault passwords, for its plans and its hosts' calls during the plays. */
+    final ControllerLookups lookups;
+    final Vault vault;
 
-    ActiveRun(String id, PlayListener listener, Duration queueFor, SecretMask mask) {
+    ActiveRun(String id, PlayListener listener, Duration queueFor, SecretMask mask, ControllerLookups lookups,
+        Vault vault) {
       this.mask = mask;
+      this.lookups = lookups;
+      this.vault = vault;
       this.id = id;
       this.listener = listener;
       this.queueFor = queueFor;
@@ -198,10 +204,6 @@ public final class PlayCoordinator {
   private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
   private final Delegations delegations;
   private volatile String localhostAgent;
-  /** The controller lookups of the runs in progress, by run id. */
-  private final Map<String, ControllerLookups> controllerLookups = new ConcurrentHashMap<>();
-  /** The vault passwords of each run in progress, for include_vars during its plays. */
-  private final Map<String, Vault> vaults = new ConcurrentHashMap<>();
   private final Fetches fetches;
 
   /**
@@ -279,10 +281,8 @@ public final class PlayCoordinator {
     store.runs().insertRun(new Records.Run(runId, "play", spec.displayName(), "play", json(options), "running", requestedBy,
         now, Optional.empty()), List.of());
     Set<String> secrets = vault.revealed();
-    ActiveRun run = new ActiveRun(runId, listener, spec.queueFor(), new SecretMask(secrets));
+    ActiveRun run = new ActiveRun(runId, listener, spec.queueFor(), new SecretMask(secrets), lookups, vault);
     runs.put(runId, run);
-    controllerLookups.put(runId, lookups);
-    vaults.put(runId, vault);
     List<String> warnings = loaded.warnings().stream().map(Diagnostic::toString).toList();
     emit(run, l -> l.runStarted(runId, warnings));
     Inventory inv = inventory;
@@ -404,13 +404,9 @@ public final class PlayCoordinator {
     long now = clock.millis();
     writes.submit(s -> s.runs().finishRun(run.id, state, now), () -> {
       runs.remove(run.id);
-      controllerLookups.remove(run.id);
-      vaults.remove(run.id);
       run.listener.finished(state, totals);
     }, () -> {
       runs.remove(run.id);
-      controllerLookups.remove(run.id);
-      vaults.remove(run.id);
     });
     log.info("run {} {}", run.id, state);
   }
@@ -468,7 +464,7 @@ public final class PlayCoordinator {
     try {
       EnumMap<Precedence, Map<String, Object>> vars = vars(inventory, play, host, playHosts, batch, setFacts, gathered,
           options);
-      HostPlan plan = PlanCompiler.compile(loaded, hp.playIndex, vars, options, controllerLookups.get(hp.run.id));
+      HostPlan plan = PlanCompiler.compile(loaded, hp.playIndex, vars, options, hp.run.lookups);
       bytes = PlanCodec.encode(plan);
       hp.reboots = RebootWait.tasks(plan);
     } catch (RuntimeException e) {
@@ -588,7 +584,7 @@ public final class PlayCoordinator {
    * empty once the run has ended.
    */
   public java.util.Optional<ControllerLookups> controllerLookups(String runId) {
-    return java.util.Optional.ofNullable(controllerLookups.get(runId));
+    return java.util.Optional.ofNullable(runs.get(runId)).map(r -> r.lookups);
   }
 
   /**
@@ -783,12 +779,11 @@ public final class PlayCoordinator {
 
   /** A controller lookup during the play, with the run's tree and inventory; its Failure's message as the error. */
   private Calls.Answer lookup(HostPlay hp, Calls.Lookup l) {
-    ControllerLookups lookups = controllerLookups.get(hp.run.id);
-    if (lookups == null) {
+    if (!runs.containsKey(hp.run.id)) {
       return Calls.Answer.error(l, "run " + hp.run.id + " has ended");
     }
     try {
-      return Calls.Answer.values(l, lookups.lookup(l.plugin(), l.terms(), l.keywords(), l.roleDir()));
+      return Calls.Answer.values(l, hp.run.lookups.lookup(l.plugin(), l.terms(), l.keywords(), l.roleDir()));
     } catch (io.homefleet.playbook.template.ControllerLookup.Failure e) {
       return Calls.Answer.error(l, e.getMessage());
     }
@@ -796,12 +791,10 @@ public final class PlayCoordinator {
 
   /** include_vars: the run's tree read with its vault; the decrypted values join the run's mask. */
   private Calls.Answer includeVars(HostPlay hp, Calls.IncludeVars v) {
-    ControllerLookups lookups = controllerLookups.get(hp.run.id);
-    Vault vault = vaults.get(hp.run.id);
-    if (lookups == null || vault == null) {
+    if (!runs.containsKey(hp.run.id)) {
       return Calls.Answer.error(v, "run " + hp.run.id + " has ended");
     }
-    IncludeVars.Result r = new IncludeVars(lookups, vault).include(v.args(), v.roleDir());
+    IncludeVars.Result r = new IncludeVars(hp.run.lookups, hp.run.vault).include(v.args(), v.roleDir());
     hp.run.mask.add(r.secrets());
     return Calls.Answer.module(v, r.result(), r.secrets());
   }
