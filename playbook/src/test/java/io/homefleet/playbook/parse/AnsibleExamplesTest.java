@@ -43,7 +43,6 @@ class AnsibleExamplesTest {
    * (one that passes, or fails for another reason, is reported, so the list stays true).
    */
   private static final Map<String, String> EXPECTED_TO_FAIL = Map.ofEntries(
-      // delegate_to: each agent runs its own tasks; there is no "run this on another host".
       // A local src: given as an absolute path (/srv/myfiles/foo.conf, /mine/ntp.conf, /etc/foo.conf,
       // /mytemplates/foo.j2, /tmp/foo.zip without remote_src) is outside the bundle.
       Map.entry("copy: Copy file with owner and permissions", ABSOLUTE),

@@ -6,6 +6,7 @@ import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.exec.Outcome;
 import io.homefleet.agent.exec.TaskContext;
 import io.homefleet.agent.exec.TaskException;
+import io.homefleet.agent.module.ansible.AnsibleModule;
 import io.homefleet.agent.module.file.AtomicFiles;
 import io.homefleet.playbook.template.Dumps;
 import io.homefleet.playbook.template.Py;
@@ -53,6 +54,7 @@ import javax.net.ssl.X509TrustManager;
 public final class UriModule implements Module {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CHARSET = Pattern.compile("charset=\"?([^\";\\s]+)", Pattern.CASE_INSENSITIVE);
+  private static final List<String> PYTHON_ONLY = List.of("unix_socket", "client_cert", "client_key", "src");
   private static final List<String> JSON_CANDIDATES = List.of("json", "javascript");
   private static final Map<Integer, String> REASONS = Map.ofEntries(Map.entry(200, "OK"), Map.entry(201, "Created"),
       Map.entry(202, "Accepted"), Map.entry(204, "No Content"), Map.entry(301, "Moved Permanently"),
@@ -73,22 +75,20 @@ public final class UriModule implements Module {
     if (ctx.checkMode()) {
       return Outcome.of(Outcome.Status.SKIPPED, "remote module (uri) does not support check mode");
     }
-    for (String refused : List.of("unix_socket", "client_cert", "client_key", "src")) {
-      if (a.has(refused)) {
-        throw a.error(refused + " is not supported by homefleet's native uri yet; use ansible.builtin.uri "
-            + "through Ansible's own module (the fully qualified name with ansible-core on the host) or drop it");
-      }
+    String bodyFormat = a.choice("body_format", "raw", "form-urlencoded", "json", "raw", "form-multipart")
+        .toLowerCase(Locale.ROOT);
+    if (a.has("src") && !a.bool("remote_src", false)) {
+      throw a.error("src without remote_src: true names a playbook file, which Ansible's action plugin uploads; "
+          + "give a path on the host with remote_src: true, or the file as body: \"{{ lookup('file', 'NAME') }}\"");
+    }
+    if (PYTHON_ONLY.stream().anyMatch(a::has) || bodyFormat.equals("form-multipart")) {
+      // What the native module does not do, Ansible's own does on the host (a python start, ~120 ms).
+      return new AnsibleModule("ansible.builtin.uri").run(raw, ctx);
     }
     String url = a.required("url");
     String method = a.str("method", "GET").toUpperCase(Locale.ROOT);
     if (!method.matches("[A-Z]+")) {
       return Outcome.failed("Parameter 'method' needs to be a single word in uppercase, like GET or POST.");
-    }
-    String bodyFormat = a.choice("body_format", "raw", "form-urlencoded", "json", "raw", "form-multipart")
-        .toLowerCase(Locale.ROOT);
-    if (bodyFormat.equals("form-multipart")) {
-      throw a.error("body_format: form-multipart is not supported by homefleet's native uri yet; "
-          + "use raw with your own multipart body or Ansible's own module");
     }
     Map<String, String> headers = new LinkedHashMap<>();
     for (Map.Entry<String, Object> h : a.dict("headers").entrySet()) {

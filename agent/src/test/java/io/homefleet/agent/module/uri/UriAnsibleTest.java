@@ -50,8 +50,16 @@ class UriAnsibleTest {
   private void handle(HttpExchange ex) throws IOException {
     String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     String path = ex.getRequestURI().getPath();
+    String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+    java.util.regex.Matcher boundary = java.util.regex.Pattern.compile("boundary=\"?([^\";]+)")
+        .matcher(String.valueOf(contentType));
+    if (boundary.find()) {
+      // A multipart boundary is random per request; the parts around it are what must agree.
+      body = body.replace(boundary.group(1), "BOUNDARY");
+      contentType = contentType.replace(boundary.group(1), "BOUNDARY");
+    }
     synchronized (seen) {
-      seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " [" + ex.getRequestHeaders().getFirst("Content-Type")
+      seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " [" + contentType
           + "] [" + ex.getRequestHeaders().getFirst("Authorization") + "] [" + ex.getRequestHeaders().getFirst("X-Test")
           + "] " + body);
     }
@@ -146,6 +154,39 @@ class UriAnsibleTest {
       // Whole seconds on both sides; a loopback request takes well under one.
       assertThat(our.get("elapsed") == null).as("elapsed of %s", what).isEqualTo(their.get("elapsed") == null);
     }
+  }
+
+  @Test
+  void whatTheNativeModuleLacks_runsAnsiblesOwn_withItsRequestAndResult(@TempDir Path tmp) throws Exception {
+    Path upload = tmp.resolve("upload.txt");
+    Files.writeString(upload, "from the host\n");
+    List<Map<String, Object>> cases = List.of(
+        Map.of("url", base + "/json", "method", "POST", "body_format", "form-multipart",
+            "body", Map.of("name", "web1", "note", "a b")),
+        Map.of("url", base + "/json", "method", "PUT", "src", upload.toString(), "remote_src", true));
+    List<AnsibleOracle.Task> tasks = new ArrayList<>();
+    for (Map<String, Object> c : cases) {
+      tasks.add(new AnsibleOracle.Task("ansible.builtin.uri", c));
+    }
+    List<Map<String, Object>> theirs = AnsibleOracle.run(tmp, tasks, false, false);
+    List<String> theirRequests = List.copyOf(seen);
+    seen.clear();
+    List<Map<String, Object>> ours = new ArrayList<>();
+    for (Map<String, Object> c : cases) {
+      ours.add(run(c));
+    }
+    assertThat(seen).as("the requests the server saw").isEqualTo(theirRequests).hasSize(2);
+    assertThat(seen.get(0)).contains("multipart/form-data", "name=\"name\"", "web1");
+    assertThat(seen.get(1)).contains("from the host");
+    for (int i = 0; i < ours.size(); i++) {
+      for (String k : List.of("changed", "failed", "status", "url", "msg", "json", "content_type")) {
+        assertThat(ours.get(i).get(k)).as("%s of %s", k, cases.get(i)).isEqualTo(theirs.get(i).get(k));
+      }
+    }
+
+    Map<String, Object> playFile = run(Map.of("url", base + "/json", "src", "files/body.json"));
+    assertThat(playFile).containsEntry("failed", true);
+    assertThat((String) playFile.get("msg")).contains("remote_src: true", "lookup('file'");
   }
 
   private static Map<String, Object> run(Map<String, Object> args) throws Exception {
