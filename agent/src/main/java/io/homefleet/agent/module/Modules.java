@@ -2,7 +2,9 @@ package io.homefleet.agent.module;
 
 import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.module.ansible.AnsibleModule;
+import io.homefleet.agent.module.apt.AptKeyModule;
 import io.homefleet.agent.module.apt.AptModule;
+import io.homefleet.agent.module.apt.AptRepositoryModule;
 import io.homefleet.agent.module.archive.UnarchiveModule;
 import io.homefleet.agent.module.command.CommandModule;
 import io.homefleet.agent.module.command.ScriptModule;
@@ -64,7 +66,7 @@ public final class Modules {
         new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(),
         new PauseModule(), new WaitForModule(),
         new PackageModule(), new ScriptModule(), new ServiceFactsModule(),
-        new PackageFactsModule(), new MountModule(), new UriModule())) {
+        new PackageFactsModule(), new MountModule(), new UriModule(), new AptRepositoryModule(), new AptKeyModule())) {
       m.put(mod.name(), mod);
     }
     return m;

@@ -24,8 +24,12 @@ public final class AnsibleOracle {
 
   private AnsibleOracle() {}
 
-  /** One task: the module's name and its arguments. */
-  public record Task(String module, Map<String, Object> args) {}
+  /** One task: the module's name, its arguments and (if any) its {@code environment:}. */
+  public record Task(String module, Map<String, Object> args, Map<String, String> environment) {
+    public Task(String module, Map<String, Object> args) {
+      this(module, args, Map.of());
+    }
+  }
 
   /** The result of each task, as {@code register:} would hold it (without Ansible's {@code _ansible_*} keys). */
   @SuppressWarnings("unchecked")
@@ -38,6 +42,9 @@ public final class AnsibleOracle {
       t.put("name", "t" + i);
       t.put(tasks.get(i).module(), tasks.get(i).args());
       t.put("ignore_errors", true);
+      if (!tasks.get(i).environment().isEmpty()) {
+        t.put("environment", tasks.get(i).environment());
+      }
       list.add(t);
     }
     Map<String, Object> play = new LinkedHashMap<>();

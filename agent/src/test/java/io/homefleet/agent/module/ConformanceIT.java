@@ -7,7 +7,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.exec.Outcome;
 import io.homefleet.agent.exec.StateModule;
+import io.homefleet.agent.module.apt.AptKeyModule;
 import io.homefleet.agent.module.apt.AptModule;
+import io.homefleet.agent.module.apt.AptRepositoryModule;
 import io.homefleet.agent.module.archive.UnarchiveModule;
 import io.homefleet.agent.module.copy.CopyModule;
 import io.homefleet.agent.module.copy.TemplateModule;
@@ -218,6 +220,26 @@ class ConformanceIT {
       Path fstab = write(dir.resolve("fstab"), "# fstab\n/dev/sda1 / ext4 defaults 0 1\n");
       return new Fixture(Map.of("path", dir.resolve("mnt/data dir").toString(), "src", "/dev/sdb1", "fstype", "ext4",
           "opts", "noatime", "state", "present", "fstab", fstab.toString()), tree(dir));
+    }));
+    Path aptRoot = tempDir("hf-apt-repository");
+    c.add(new Case("apt_repository: a source re-enabled in an apt tree of its own (APT_CONFIG; no cache update)",
+        new AptRepositoryModule(Optional.of(aptRoot.resolve("apt.conf"))), dir -> {
+          write(aptRoot.resolve("apt.conf"), "Dir::Etc \"" + aptRoot.resolve("etc") + "\";\n");
+          Files.createDirectories(aptRoot.resolve("etc/sources.list.d"));
+          write(aptRoot.resolve("etc/sources.list"), "#deb http://a.example.invalid/debian bookworm main\n");
+          return new Fixture(Map.of("repo", "deb http://a.example.invalid/debian bookworm main", "update_cache", false),
+              tree(aptRoot));
+        }));
+    c.add(new Case("apt_key: a throw-away key into a keyring of its own", new AptKeyModule(), dir -> {
+      Path home = Files.createDirectories(dir.resolve(".work/gnupg"));
+      exec("chmod", "700", home.toString());
+      exec("gpg", "--homedir", home.toString(), "--batch", "--passphrase", "", "--quick-gen-key", "hf <t@example.invalid>",
+          "ed25519", "sign", "never");
+      Path key = dir.resolve(".work/key.asc");
+      assertThat(new ProcessBuilder("gpg", "--homedir", home.toString(), "--armor", "--export")
+          .redirectOutput(key.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor()).isZero();
+      Path keys = Files.createDirectories(dir.resolve("keys"));
+      return new Fixture(Map.of("file", key.toString(), "keyring", keys.resolve("test.gpg").toString()), tree(dir));
     }));
     c.add(new Case("cron: a job in a cron_file", new CronModule(), dir -> new Fixture(
         Map.of("name", "nightly backup", "minute", "0", "hour", "3", "job", "/usr/local/bin/backup",

@@ -205,7 +205,7 @@ public final class UriModule implements Module {
           .map(e -> e.getKey() + "=" + e.getValue()).toList()));
       resp.put("cookies", cookies);
     }
-    resp.put("msg", error ? "HTTP Error " + status + ": " + REASONS.getOrDefault(status, "")
+    resp.put("msg", error ? "HTTP Error " + status + ": " + reason(status)
         : "OK (" + r.headers().firstValue("content-length").orElse("unknown") + " bytes)");
     resp.put("status", status);
     resp.put("elapsed", elapsed);
@@ -321,8 +321,13 @@ public final class UriModule implements Module {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
   }
 
+  /** The reason phrase Python's http.client gives a status ('' for one it is not listed with here). */
+  public static String reason(int status) {
+    return REASONS.getOrDefault(status, "");
+  }
+
   /** TLS trust: the JDK's, a {@code ca_path} bundle's, or (validate_certs false) none checked. */
-  private static SSLContext ssl(Args a) throws TaskException {
+  public static SSLContext ssl(Args a) throws TaskException {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
       if (!a.bool("validate_certs", true)) {
