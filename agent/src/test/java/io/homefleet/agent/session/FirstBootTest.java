@@ -39,13 +39,7 @@ class FirstBootTest {
   @Test
   void await_waitsUntilTheEnrollFileAppears_sayingSoInTheStatus_thenReturnsItsConfig(@TempDir Path dir) throws Exception {
     Path cfg = Files.writeString(dir.resolve("agent.yaml"), "host: web-1\nstate_dir: ./state\n");
-    CompletableFuture<AgentConfig> done = CompletableFuture.supplyAsync(() -> {
-      try {
-        return FirstBoot.await(cfg, Duration.ofMillis(20));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<AgentConfig> done = awaitInBackground(cfg);
     Path status = AgentStatus.file(dir.resolve("state"));
     awaitStatus(status, "\"state\":\"waiting\"");
     assertThat(Files.readString(status)).contains("there is no enroll file " + dir.resolve("enroll.yaml"));
@@ -62,13 +56,7 @@ class FirstBootTest {
   void await_whenTheEnrollFileIsMalformed_saysWhatIsWrong_andWaitsForACorrectedOne(@TempDir Path dir) throws Exception {
     Path cfg = Files.writeString(dir.resolve("agent.yaml"), "host: web-1\nstate_dir: ./state\n");
     Path enroll = Files.writeString(dir.resolve("enroll.yaml"), ENROLL.replace(TOKEN, "hf1.nope"));
-    CompletableFuture<AgentConfig> done = CompletableFuture.supplyAsync(() -> {
-      try {
-        return FirstBoot.await(cfg, Duration.ofMillis(20));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<AgentConfig> done = awaitInBackground(cfg);
     Path status = AgentStatus.file(dir.resolve("state"));
     awaitStatus(status, "token: malformed enrollment token");
     Thread.sleep(200);
@@ -96,6 +84,17 @@ class FirstBootTest {
     String after = Files.readString(enroll);
     FirstBoot.retireToken(c, "web-1", Clock.systemUTC());
     assertThat(Files.readString(enroll)).isEqualTo(after);
+  }
+
+  /** {@link FirstBoot#await} on another thread, polling every 20 ms. */
+  private static CompletableFuture<AgentConfig> awaitInBackground(Path cfg) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return FirstBoot.await(cfg, Duration.ofMillis(20));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   private static void awaitStatus(Path status, String needle) throws Exception {
