@@ -17,6 +17,7 @@ import io.homefleet.agent.session.Backoff;
 import io.homefleet.agent.session.Channels;
 import io.homefleet.agent.session.Enroller;
 import io.homefleet.agent.session.EnrollmentProcess;
+import io.homefleet.agent.session.FirstBoot;
 import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.session.SessionClient;
 import io.homefleet.agent.telemetry.BasicSamples;
@@ -114,9 +115,22 @@ public final class AgentMain {
       try {
         return AgentConfig.load(config);
       } catch (ConfigException e) {
-        System.err.println("homefleet-agent: " + e.getMessage());
-        throw new Exit(EXIT_CONFIG);
+        throw configError(e);
       }
+    }
+
+    /** agent.yaml and the enroll file; a first boot without (a good) one is a {@link AgentConfig.Waiting}. */
+    AgentConfig.Loaded loadForFirstBoot() {
+      try {
+        return FirstBoot.check(config);
+      } catch (ConfigException e) {
+        throw configError(e);
+      }
+    }
+
+    static Exit configError(ConfigException e) {
+      System.err.println("homefleet-agent: " + e.getMessage());
+      return new Exit(EXIT_CONFIG);
     }
   }
 
@@ -181,7 +195,13 @@ public final class AgentMain {
     @Override
     public Integer call() throws Exception {
       return guarded(() -> {
-        AgentConfig cfg = load();
+        AgentConfig cfg;
+        try {
+          // A first boot without its enroll file waits here, quietly, until cloud-init writes it.
+          cfg = FirstBoot.await(config, FirstBoot.POLL);
+        } catch (ConfigException e) {
+          throw configError(e);
+        }
         StateDir.open(cfg.stateDir());
         Clock clock = Clock.systemUTC();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -200,9 +220,27 @@ public final class AgentMain {
           t.setDaemon(true);
           return t;
         });
-        if (!ids.hasIdentity()) {
+        while (!ids.hasIdentity()) {
           status.set(AgentStatus.State.ENROLLING, cfg.hostName(), cfg.controller(), "");
+          FirstBoot.keepTokenPrivate(cfg);
+          // Marked before the enrollment starts, so a file rewritten while it runs counts as new.
+          Object enrollFileMark = FirstBoot.mark(cfg.enrollFile());
           int rc = EnrollmentProcess.run(config);
+          if (rc == SessionClient.EXIT_REFUSED && FirstBoot.tokenIsFromEnrollFile(cfg)) {
+            // A refused token (expired, spent, another host's) from the enroll file is fixed by writing
+            // another one there: wait for that, as for a missing file, rather than stop the service.
+            String why = "the controller refused the token in " + cfg.enrollFile() + " (the line before says why);"
+                + " waiting for a new one there: 'homefleet token create --host " + cfg.hostName() + " --role ROLE'";
+            org.slf4j.LoggerFactory.getLogger(AgentMain.class).error("{}", why);
+            status.set(AgentStatus.State.WAITING, cfg.hostName(), cfg.controller(), why);
+            try {
+              cfg = FirstBoot.awaitChange(config, cfg.enrollFile(), enrollFileMark, FirstBoot.POLL);
+            } catch (ConfigException e) {
+              throw configError(e);
+            }
+            ids = new IdentityStore(cfg);
+            continue;
+          }
           if (rc != 0) {
             return rc;
           }
@@ -211,6 +249,8 @@ public final class AgentMain {
             return 1;
           }
         }
+        // The enrollment process removed it; this is for an agent that stopped between enrolling and that.
+        FirstBoot.retireToken(cfg, cfg.hostName(), clock);
         try (Channels channels = new Channels(cfg, clock, grpcExecutor)) {
           FactsCollector collector = FactsCollector.system();
           Journal journal;
@@ -279,18 +319,24 @@ public final class AgentMain {
         StateDir.open(cfg.stateDir());
         IdentityStore ids = new IdentityStore(cfg);
         if (ids.hasIdentity()) {
+          FirstBoot.retireToken(cfg, cfg.hostName(), Clock.systemUTC());
           System.out.println("already enrolled as " + IdentityStore.hostOf(ids.load()));
           return 0;
         }
         if (forAgent) {
           exitWhenStdinCloses();
+        } else {
+          FirstBoot.keepTokenPrivate(cfg);
         }
         java.util.concurrent.ExecutorService ex = Executors.newCachedThreadPool();
         try (Channels channels = new Channels(cfg, Clock.systemUTC(), ex)) {
           int rc = ensureIdentity(cfg, new Enroller(cfg, ids, channels, Clock.systemUTC()), ids,
               new AgentStatus(cfg.stateDir()), forAgent ? null : Duration.ofSeconds(timeoutSeconds));
-          if (rc == 0 && !forAgent) {
-            System.out.println("enrolled as " + cfg.hostName());
+          if (rc == 0) {
+            FirstBoot.retireToken(cfg, cfg.hostName(), Clock.systemUTC());
+            if (!forAgent) {
+              System.out.println("enrolled as " + cfg.hostName());
+            }
           }
           return rc;
         } finally {
@@ -317,7 +363,7 @@ public final class AgentMain {
     t.start();
   }
 
-  @Command(name = "status", description = "Show identity and health; exit 0 healthy, 3 expired, 5 refused/revoked, 1 not enrolled.")
+  @Command(name = "status", description = "Show identity and health; exit 0 healthy, 3 expired, 5 refused/revoked, 1 not enrolled (or waiting for the enroll file).")
   static final class StatusCmd extends ConfigOption implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -325,41 +371,29 @@ public final class AgentMain {
     @Override
     public Integer call() throws Exception {
       return guarded(() -> {
-        AgentConfig cfg = load();
-        IdentityStore ids = new IdentityStore(cfg);
+        AgentConfig.Loaded loaded = loadForFirstBoot();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("host", cfg.hostName());
-        m.put("controller", cfg.controller());
-        m.put("state_dir", cfg.stateDir().toString());
         int rc;
-        if (!ids.hasIdentity()) {
-          m.put("health", "not-enrolled");
-          m.put("message", cfg.token().isPresent() ? "has a token; 'homefleet-agent run' will enroll"
-              : "no identity and no token in " + cfg.source());
+        Path stateDir;
+        if (loaded instanceof AgentConfig.Waiting w) {
+          stateDir = w.stateDir();
+          m.put("host", w.host());
+          m.put("controller", "");
+          m.put("state_dir", stateDir.toString());
+          m.put("enroll_file", w.enrollFile().toString());
+          m.put("health", "waiting");
+          m.put("message", w.reason());
           rc = 1;
         } else {
-          try {
-            KeyMaterial km = ids.load();
-            Instant notAfter = km.leaf().getNotAfter().toInstant();
-            m.put("identity", IdentityStore.hostOf(km));
-            m.put("cert_serial", Certificates.serialHex(km.leaf()));
-            m.put("cert_not_after", notAfter.toString());
-            if (IdentityStore.expired(km, Instant.now())) {
-              m.put("health", "expired");
-              m.put("message", "certificate expired at " + notAfter + "; issue a new token with 'homefleet token create --host "
-                  + cfg.hostName() + " --role ROLE'");
-              rc = SessionClient.EXIT_EXPIRED;
-            } else {
-              m.put("health", "ok");
-              rc = 0;
-            }
-          } catch (IdentityException e) {
-            m.put("health", "broken");
-            m.put("message", e.getMessage());
-            rc = SessionClient.EXIT_REFUSED;
-          }
+          AgentConfig cfg = ((AgentConfig.Ready) loaded).config();
+          stateDir = cfg.stateDir();
+          m.put("host", cfg.hostName());
+          m.put("controller", cfg.controller());
+          m.put("state_dir", stateDir.toString());
+          m.put("enroll_file", cfg.enrollFile().toString());
+          rc = identityHealth(cfg, m);
         }
-        Path statusFile = AgentStatus.file(cfg.stateDir());
+        Path statusFile = AgentStatus.file(stateDir);
         if (Files.exists(statusFile)) {
           Map<?, ?> s = new ObjectMapper().readValue(statusFile.toFile(), Map.class);
           m.put("session", s);
@@ -376,6 +410,36 @@ public final class AgentMain {
         }
         return rc;
       });
+    }
+
+    /** The identity's part of the status into {@code m}; returns the exit code it implies. */
+    private static int identityHealth(AgentConfig cfg, Map<String, Object> m) {
+      IdentityStore ids = new IdentityStore(cfg);
+      if (!ids.hasIdentity()) {
+        // A whole config without an identity has a token (FirstBoot.check waits otherwise).
+        m.put("health", "not-enrolled");
+        m.put("message", "has a token; 'homefleet-agent run' will enroll");
+        return 1;
+      }
+      try {
+        KeyMaterial km = ids.load();
+        Instant notAfter = km.leaf().getNotAfter().toInstant();
+        m.put("identity", IdentityStore.hostOf(km));
+        m.put("cert_serial", Certificates.serialHex(km.leaf()));
+        m.put("cert_not_after", notAfter.toString());
+        if (IdentityStore.expired(km, Instant.now())) {
+          m.put("health", "expired");
+          m.put("message", "certificate expired at " + notAfter + "; issue a new token with 'homefleet token create --host "
+              + cfg.hostName() + " --role ROLE'");
+          return SessionClient.EXIT_EXPIRED;
+        }
+        m.put("health", "ok");
+        return 0;
+      } catch (IdentityException e) {
+        m.put("health", "broken");
+        m.put("message", e.getMessage());
+        return SessionClient.EXIT_REFUSED;
+      }
     }
   }
 

@@ -28,28 +28,66 @@ import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * The agent's configuration ({@code /etc/homefleet/agent.yaml}). Validated whole on load: a bad
- * file is refused with the field, the place and the fix, before anything is done.
+ * The agent's configuration ({@code /etc/homefleet/agent.yaml}), with the enroll file beside it
+ * ({@code enroll.yaml}, written by cloud-init on a VM's first boot) laid over it. Validated whole
+ * on load: a bad file is refused with the field, the place and the fix, before anything is done.
+ * The image's agent.yaml may name no controller at all: the enroll file brings the controller,
+ * the CA fingerprint, the token and the labels of the one VM it is written on.
+ *
+ * @param enrollFile where the enroll file is looked for (whether or not it exists)
+ * @param role the role the enroll file expects the controller to assign, if it names one
  */
 public record AgentConfig(Path source, String controller, String hostName, Optional<String> token,
     String caFingerprint, Path stateDir, Map<String, String> labels, Duration keepAliveTime,
     Duration keepAliveTimeout, Duration reconnectMax, int maxConcurrentTasks, Duration playWorkerIdle,
-    TelemetryConfig telemetry) {
+    TelemetryConfig telemetry, Path enrollFile, Optional<String> role) {
 
   public static final Path DEFAULT_FILE = Path.of("/etc/homefleet/agent.yaml");
+  /** The enroll file's name, looked for beside agent.yaml unless {@code enroll_file} says otherwise. */
+  public static final String ENROLL_FILE_NAME = "enroll.yaml";
 
   /** The file's fields as written; null where absent. */
   record Yaml(String controller, String host, String token, String tokenFile, String caFingerprint, String stateDir,
       Map<String, String> labels, String keepAliveTime, String keepAliveTimeout, String reconnectMax,
-      Integer maxConcurrentTasks, String playWorkerIdle, TelemetryConfig telemetry) {}
+      Integer maxConcurrentTasks, String playWorkerIdle, TelemetryConfig telemetry, String enrollFile) {
+    static final Yaml EMPTY = new Yaml(null, null, null, null, null, null, null, null, null, null, null, null,
+        TelemetryConfig.OFF, null);
+
+    /** These fields with the enroll file's laid over them: its values win, its labels are added. */
+    Yaml with(EnrollFile e) {
+      Map<String, String> merged = new LinkedHashMap<>(labels == null ? Map.of() : labels);
+      merged.putAll(e.labels());
+      boolean hasToken = e.token().isPresent();
+      return new Yaml(e.controller().orElse(controller), e.host().orElse(host), hasToken ? e.token().get() : token,
+          hasToken ? null : tokenFile, e.caFingerprint().orElse(caFingerprint), stateDir, merged, keepAliveTime,
+          keepAliveTimeout, reconnectMax, maxConcurrentTasks, playWorkerIdle, telemetry, enrollFile);
+    }
+  }
 
   private static final List<String> FIELDS = List.of("controller", "host", "token", "token_file", "ca_fingerprint",
       "state_dir", "labels", "keepalive_time", "keepalive_timeout", "reconnect_max", "max_concurrent_tasks", "play_worker_idle",
-      "telemetry");
+      "telemetry", "enroll_file");
+
+  /** What loading found: a configuration to run with, or a first boot that waits for its enroll file. */
+  public sealed interface Loaded permits Ready, Waiting {}
+
+  /** A whole configuration. */
+  public record Ready(AgentConfig config) implements Loaded {}
+
+  /**
+   * No configuration to run with yet: the enroll file is missing (and agent.yaml alone does not
+   * name a controller), or it is there but malformed, or there is nothing to enroll with.
+   *
+   * @param reason one line a person reads: the file, the field and the fix
+   * @param malformed true when the enroll file is there but wrong (an error, not the normal wait)
+   */
+  public record Waiting(Path stateDir, String host, Path enrollFile, String reason, boolean malformed)
+      implements Loaded {}
 
   public AgentConfig {
     labels = Map.copyOf(labels);
     java.util.Objects.requireNonNull(telemetry, "telemetry");
+    java.util.Objects.requireNonNull(enrollFile, "enrollFile");
   }
 
   public Path identityFile() {
@@ -60,15 +98,56 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     return stateDir.resolve("ca.crt");
   }
 
+  /** The whole configuration; a first boot still waiting for its enroll file is an error here, with the reason. */
   public static AgentConfig load(Path file) throws ConfigException {
+    Loaded l = loadForFirstBoot(file);
+    if (l instanceof Waiting w) {
+      throw new ConfigException(w.reason());
+    }
+    return ((Ready) l).config();
+  }
+
+  /**
+   * agent.yaml with the enroll file laid over it. An error in agent.yaml is thrown; a missing or
+   * malformed enroll file is a {@link Waiting}, since cloud-init may write (or rewrite) it later.
+   */
+  public static Loaded loadForFirstBoot(Path file) throws ConfigException {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(file + ": no such file (write one from docs/configuration.md, or pass --config FILE)");
     }
-    Yaml y = parse(file);
-    if (y == null) {
-      throw new ConfigException(file + ": the file is empty; it needs at least controller, ca_fingerprint and token");
+    Yaml parsed = parse(file);
+    Yaml y = parsed == null ? Yaml.EMPTY : parsed;
+    Path dir = file.toAbsolutePath().getParent();
+    Path enrollFile = dir.resolve(y.enrollFile() == null ? ENROLL_FILE_NAME : y.enrollFile());
+    Path stateDir = y.stateDir() == null ? Path.of("/var/lib/homefleet-agent") : dir.resolve(y.stateDir());
+    String host = y.host() == null || y.host().isBlank() ? systemHostName() : y.host().trim();
+    Optional<String> role = Optional.empty();
+    if (Files.exists(enrollFile)) {
+      EnrollFile e;
+      try {
+        e = EnrollFile.read(enrollFile);
+        if (e.controller().isEmpty() && y.controller() == null) {
+          throw new ConfigException(enrollFile + ": controller: missing; set it to the controller's HOST:PORT, e.g."
+              + " 'controller: 10.0.0.2:7443' (neither this file nor " + file + " names one)");
+        }
+        if (e.caFingerprint().isEmpty() && y.caFingerprint() == null) {
+          throw new ConfigException(enrollFile + ": ca_fingerprint: missing; set it to the fingerprint 'homefleet token"
+              + " create' prints, e.g. 'ca_fingerprint: \"sha256:FD:3E:...\"' (neither this file nor " + file
+              + " names one)");
+        }
+      } catch (ConfigException ex) {
+        return new Waiting(stateDir, host, enrollFile, ex.getMessage(), true);
+      }
+      y = y.with(e);
+      role = e.role();
+    } else if (y.controller() == null || y.caFingerprint() == null) {
+      String what = parsed == null ? "the file is empty" : (y.controller() == null ? "controller" : "ca_fingerprint")
+          + ": missing";
+      return new Waiting(stateDir, host, enrollFile, file + ": " + what + ", and there is no enroll file " + enrollFile
+          + " (cloud-init writes it on first boot: docs/configuration.md, \"First boot\"; without one, set"
+          + " 'controller: HOST:PORT' and 'ca_fingerprint' here)", false);
     }
-    return validate(file, y);
+    return new Ready(validate(file, y, enrollFile, role));
   }
 
   /**
@@ -77,6 +156,40 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
    * cost more memory than the rest of its configuration handling together.
    */
   private static Yaml parse(Path file) throws ConfigException {
+    MappingNode map = mapping(file);
+    if (map == null) {
+      return null;
+    }
+    Map<String, String> scalars = new LinkedHashMap<>();
+    Map<String, String> labels = null;
+    TelemetryConfig telemetry = null;
+    for (Map.Entry<String, Node> e : fields(file, map, FIELDS).entrySet()) {
+      String key = e.getKey();
+      if (key.equals("labels")) {
+        labels = labels(file, e.getValue());
+      } else if (key.equals("telemetry")) {
+        telemetry = TelemetryConfig.parse(file, e.getValue());
+      } else {
+        scalars.put(key, scalar(file, key, e.getValue()));
+      }
+    }
+    Integer max = null;
+    if (scalars.get("max_concurrent_tasks") != null) {
+      try {
+        max = Integer.valueOf(scalars.get("max_concurrent_tasks").trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(file + ": max_concurrent_tasks: '" + scalars.get("max_concurrent_tasks")
+            + "' is not a whole number (example: 'max_concurrent_tasks: 4')");
+      }
+    }
+    return new Yaml(scalars.get("controller"), scalars.get("host"), scalars.get("token"), scalars.get("token_file"),
+        scalars.get("ca_fingerprint"), scalars.get("state_dir"), labels, scalars.get("keepalive_time"),
+        scalars.get("keepalive_timeout"), scalars.get("reconnect_max"), max, scalars.get("play_worker_idle"),
+        telemetry == null ? TelemetryConfig.OFF : telemetry, scalars.get("enroll_file"));
+  }
+
+  /** The file's top-level mapping, null for an empty file; a YAML error names the file, line and column. */
+  static MappingNode mapping(Path file) throws ConfigException {
     Node root;
     try (Reader r = Files.newBufferedReader(file)) {
       // The composer alone: no object constructor (bean introspection, calendars, logging).
@@ -96,50 +209,39 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
       throw new ConfigException(at(file, root.getStartMark()) + "expected 'field: value' lines, found "
           + describe(root));
     }
-    Map<String, String> scalars = new LinkedHashMap<>();
-    Map<String, String> labels = null;
-    TelemetryConfig telemetry = null;
+    return map;
+  }
+
+  /** The mapping's fields by name, in file order; a name given twice or not in {@code known} is refused at its place. */
+  static Map<String, Node> fields(Path file, MappingNode map, List<String> known) throws ConfigException {
+    Map<String, Node> fields = new LinkedHashMap<>();
     for (NodeTuple t : map.getValue()) {
       if (!(t.getKeyNode() instanceof ScalarNode keyNode)) {
         throw new ConfigException(at(file, t.getKeyNode().getStartMark()) + "expected a field name");
       }
       String key = keyNode.getValue();
-      Node value = t.getValueNode();
-      if (scalars.containsKey(key) || (key.equals("labels") && labels != null)
-          || (key.equals("telemetry") && telemetry != null)) {
+      if (fields.containsKey(key)) {
         throw new ConfigException(at(file, keyNode.getStartMark()) + key + ": given twice; keep one");
       }
-      if (!FIELDS.contains(key)) {
+      if (!known.contains(key)) {
         throw new ConfigException(at(file, keyNode.getStartMark()) + "unknown field '" + key + "' (known fields: "
-            + String.join(", ", new TreeSet<>(FIELDS)) + ")");
+            + String.join(", ", new TreeSet<>(known)) + ")");
       }
-      if (key.equals("labels")) {
-        labels = labels(file, value);
-      } else if (key.equals("telemetry")) {
-        telemetry = TelemetryConfig.parse(file, value);
-      } else if (value instanceof ScalarNode sv) {
-        scalars.put(key, isNull(sv) ? null : sv.getValue());
-      } else {
-        throw new ConfigException(at(file, value.getStartMark()) + key + ": expected a single value, found "
-            + describe(value));
-      }
+      fields.put(key, t.getValueNode());
     }
-    Integer max = null;
-    if (scalars.get("max_concurrent_tasks") != null) {
-      try {
-        max = Integer.valueOf(scalars.get("max_concurrent_tasks").trim());
-      } catch (NumberFormatException e) {
-        throw new ConfigException(file + ": max_concurrent_tasks: '" + scalars.get("max_concurrent_tasks")
-            + "' is not a whole number (example: 'max_concurrent_tasks: 4')");
-      }
-    }
-    return new Yaml(scalars.get("controller"), scalars.get("host"), scalars.get("token"), scalars.get("token_file"),
-        scalars.get("ca_fingerprint"), scalars.get("state_dir"), labels, scalars.get("keepalive_time"),
-        scalars.get("keepalive_timeout"), scalars.get("reconnect_max"), max, scalars.get("play_worker_idle"),
-        telemetry == null ? TelemetryConfig.OFF : telemetry);
+    return fields;
   }
 
-  private static Map<String, String> labels(Path file, Node value) throws ConfigException {
+  /** A single value, null when written as null (or nothing). */
+  static String scalar(Path file, String key, Node value) throws ConfigException {
+    if (value instanceof ScalarNode sv) {
+      return isNull(sv) ? null : sv.getValue();
+    }
+    throw new ConfigException(at(file, value.getStartMark()) + key + ": expected a single value, found "
+        + describe(value));
+  }
+
+  static Map<String, String> labels(Path file, Node value) throws ConfigException {
     if (value instanceof ScalarNode sv && isNull(sv)) {
       return Map.of();
     }
@@ -175,28 +277,12 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     return mark == null ? file + ": " : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ";
   }
 
-  private static AgentConfig validate(Path file, Yaml y) throws ConfigException {
+  private static AgentConfig validate(Path file, Yaml y, Path enrollFile, Optional<String> role)
+      throws ConfigException {
     String where = file + ": ";
-    if (y.controller() == null || y.controller().isBlank()) {
-      throw new ConfigException(where + "controller: missing; set it to the controller's HOST:PORT, e.g. 'controller: 10.0.0.2:7443'");
-    }
-    String controller = y.controller().trim();
-    int colon = controller.lastIndexOf(':');
-    if (colon <= 0 || !controller.substring(colon + 1).matches("\\d{1,5}")
-        || Integer.parseInt(controller.substring(colon + 1)) > 65535) {
-      throw new ConfigException(where + "controller: '" + controller + "' is not HOST:PORT (example: 'controller: 10.0.0.2:7443')");
-    }
-    String fingerprint;
-    try {
-      fingerprint = Keys.normaliseFingerprint(y.caFingerprint());
-    } catch (PkiException e) {
-      throw new ConfigException(where + "ca_fingerprint: " + e.getMessage());
-    }
-    String host = y.host() == null || y.host().isBlank() ? systemHostName() : y.host().trim();
-    if (!Identity.isValidName(host)) {
-      throw new ConfigException(where + "host: '" + host + "' is not a valid host name (lower-case letters, digits, "
-          + "'.', '_', '-'; set 'host:' explicitly if the system host name does not fit)");
-    }
+    String controller = controller(where, y.controller());
+    String fingerprint = fingerprint(where, y.caFingerprint());
+    String host = host(where, y.host() == null || y.host().isBlank() ? systemHostName() : y.host());
     if (y.token() != null && y.tokenFile() != null) {
       throw new ConfigException(where + "token and token_file: set one of them, not both");
     }
@@ -209,10 +295,8 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
         throw new ConfigException(where + "token_file: cannot read " + tf + ": " + e.getMessage());
       }
     }
-    if (token.isPresent() && !token.get().isEmpty() && !EnrollmentTokens.wellFormed(token.get())) {
-      throw new ConfigException(where + (y.tokenFile() != null ? "token_file" : "token")
-          + ": malformed enrollment token: expected 'hf1.' followed by 43 base64url characters, as printed by"
-          + " 'homefleet token create'");
+    if (token.isPresent()) {
+      token(where, y.tokenFile() != null ? "token_file" : "token", token.get());
     }
     Path stateDir = y.stateDir() == null ? Path.of("/var/lib/homefleet-agent")
         : file.toAbsolutePath().getParent().resolve(y.stateDir());
@@ -229,7 +313,48 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
         y.labels() == null ? Map.of() : y.labels(), keepAlive,
         duration(where, "keepalive_timeout", y.keepAliveTimeout(), "10s"),
         duration(where, "reconnect_max", y.reconnectMax(), "60s"), max,
-        duration(where, "play_worker_idle", y.playWorkerIdle(), "30s"), y.telemetry());
+        duration(where, "play_worker_idle", y.playWorkerIdle(), "30s"), y.telemetry(), enrollFile, role);
+  }
+
+  /** {@code value} as HOST:PORT, trimmed; {@code where} is the message's start (the file). */
+  static String controller(String where, String value) throws ConfigException {
+    if (value == null || value.isBlank()) {
+      throw new ConfigException(where + "controller: missing; set it to the controller's HOST:PORT, e.g. 'controller: 10.0.0.2:7443'");
+    }
+    String controller = value.trim();
+    int colon = controller.lastIndexOf(':');
+    if (colon <= 0 || !controller.substring(colon + 1).matches("\\d{1,5}")
+        || Integer.parseInt(controller.substring(colon + 1)) > 65535) {
+      throw new ConfigException(where + "controller: '" + controller + "' is not HOST:PORT (example: 'controller: 10.0.0.2:7443')");
+    }
+    return controller;
+  }
+
+  /** The CA fingerprint in its one written form ({@code sha256:AB:CD:...}). */
+  static String fingerprint(String where, String value) throws ConfigException {
+    try {
+      return Keys.normaliseFingerprint(value);
+    } catch (PkiException e) {
+      throw new ConfigException(where + "ca_fingerprint: " + e.getMessage());
+    }
+  }
+
+  static String host(String where, String value) throws ConfigException {
+    String host = value.trim();
+    if (!Identity.isValidName(host)) {
+      throw new ConfigException(where + "host: '" + host + "' is not a valid host name (lower-case letters, digits, "
+          + "'.', '_', '-'; set 'host:' explicitly if the system host name does not fit)");
+    }
+    return host;
+  }
+
+  /** Refuses a token that is not one 'homefleet token create' prints; an empty one is no token. */
+  static void token(String where, String field, String token) throws ConfigException {
+    if (!token.isEmpty() && !EnrollmentTokens.wellFormed(token)) {
+      throw new ConfigException(where + field
+          + ": malformed enrollment token: expected 'hf1.' followed by 43 base64url characters, as printed by"
+          + " 'homefleet token create'");
+    }
   }
 
   static Duration duration(String where, String field, String value, String dflt) throws ConfigException {
@@ -247,7 +372,7 @@ public record AgentConfig(Path source, String controller, String hostName, Optio
     };
   }
 
-  private static String systemHostName() {
+  static String systemHostName() {
     try {
       String h = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
       int dot = h.indexOf('.');

@@ -44,7 +44,8 @@ public final class Enroller {
   public void enrollOnce() throws IdentityException {
     String token = config.token().orElseThrow(() -> new IdentityException(IdentityException.Kind.LOCAL,
         "this agent has no identity yet and " + config.source() + " has no token: mint one with "
-            + "'homefleet token create --host " + config.hostName() + " --role ROLE' and set 'token:' (or 'token_file:')"));
+            + "'homefleet token create --host " + config.hostName() + " --role ROLE' and write it as 'token:' into "
+            + config.enrollFile() + " (or set 'token:' or 'token_file:' in " + config.source() + ")"));
     KeyPair keys;
     PinnedServerTrustManager trust;
     try {
@@ -85,6 +86,11 @@ public final class Enroller {
       identities.saveEnrolled(keys.getPrivate(), cert, ca);
       log.info("enrolled as {} (role {}); certificate valid until {}", r.getHostName(), r.getRole(),
           cert.getNotAfter().toInstant());
+      // The token decides the role (the host cannot choose it); a different one in the enroll file is a mistake to show.
+      config.role().filter(expected -> !expected.equals(r.getRole())).ifPresent(expected -> log.warn(
+          "{} expects role '{}' but the controller assigned '{}' (the token's role, which holds); to change it, revoke"
+              + " this host and enroll it with a token minted with --role {}", config.enrollFile(), expected,
+          r.getRole(), expected));
     } catch (StatusRuntimeException e) {
       throw classify(e);
     } catch (PkiException e) {

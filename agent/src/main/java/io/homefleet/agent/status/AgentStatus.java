@@ -18,8 +18,11 @@ import org.slf4j.LoggerFactory;
 public final class AgentStatus {
   private static final Logger log = LoggerFactory.getLogger(AgentStatus.class);
 
-  /** Health states; everything but CONNECTED and CONNECTING needs a person. */
-  public enum State { STARTING, ENROLLING, CONNECTING, CONNECTED, EXPIRED, REVOKED, REFUSED, STOPPED }
+  /**
+   * Health states; everything but CONNECTED, CONNECTING and WAITING needs a person. WAITING is a
+   * first boot without its enroll file yet (or with a malformed one; the message says which).
+   */
+  public enum State { STARTING, WAITING, ENROLLING, CONNECTING, CONNECTED, EXPIRED, REVOKED, REFUSED, STOPPED }
 
   /** Hears every state change (telemetry counts sessions with it); must be quick and must not throw. */
   @FunctionalInterface
