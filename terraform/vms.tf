@@ -8,6 +8,9 @@ locals {
   # The roles whose templates have a desktop (packer/ makes them with one).
   desktop_roles = ["sandbox", "workstation"]
 
+  # TerraformSizingIT evaluates enroll_yaml and user_data too: object constructors whose bare
+  # keys have distinct values, yamlencode (its YAML read back, not compared byte for byte).
+
   # /etc/homefleet/enroll.yaml as the agent reads it on first boot (docs/operations.md): it
   # enrolls with the token, then removes it from the file. yamlencode quotes every value, so no
   # label can break the YAML.

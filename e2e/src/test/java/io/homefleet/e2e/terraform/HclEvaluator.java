@@ -1,11 +1,14 @@
 package io.homefleet.e2e.terraform;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,7 @@ import java.util.TreeMap;
 final class HclEvaluator {
   // Terraform computes with 512-bit floats; 34 decimal digits decide every floor and ceil here.
   private static final MathContext MATH = MathContext.DECIMAL128;
+  private static final YAMLMapper YAML = new YAMLMapper();
 
   private final TerraformFiles files;
   private final Map<String, Object> variables;
@@ -159,6 +163,8 @@ final class HclEvaluator {
         return bool(eval(children.get(0), scope), "? :") ? eval(children.get(1), scope) : eval(children.get(2), scope);
       case "for":
         return forExpression(meta, children, scope);
+      case "object":
+        return object(meta, children, scope);
       case "":
         // Parentheses: a node of no type around its one child.
         if (children.size() == 1) {
@@ -175,10 +181,41 @@ final class HclEvaluator {
     return switch (meta.path("type").asText()) {
       case "number" -> new BigDecimal(v);
       case "bool" -> Boolean.valueOf(v);
-      case "string" -> v;
+      // A template's literal part comes as its source text, escapes and all.
+      case "string" -> unescape(v);
       case "dynamic" -> null;
       default -> throw unsupported("literal of type " + meta.path("type").asText());
     };
+  }
+
+  /** HCL's escapes in a quoted string's literal part: \\n \\r \\t \\" \\\\ \\uNNNN \\UNNNNNNNN, $${ and %%{. */
+  private static String unescape(String source) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < source.length(); i++) {
+      char c = source.charAt(i);
+      if (c == '\\' && i + 1 < source.length()) {
+        char e = source.charAt(++i);
+        switch (e) {
+          case 'n' -> sb.append('\n');
+          case 'r' -> sb.append('\r');
+          case 't' -> sb.append('\t');
+          case '"' -> sb.append('"');
+          case '\\' -> sb.append('\\');
+          case 'u', 'U' -> {
+            int len = e == 'u' ? 4 : 8;
+            sb.appendCodePoint(Integer.parseInt(source.substring(i + 1, i + 1 + len), 16));
+            i += len;
+          }
+          default -> throw new IllegalArgumentException("unknown escape \\" + e + " in \"" + source + "\"");
+        }
+      } else if ((c == '$' || c == '%') && source.startsWith(c + "" + c + "{", i)) {
+        sb.append(c).append('{');
+        i += 2;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 
   /** The value a traversal's first steps name. */
@@ -273,6 +310,40 @@ final class HclEvaluator {
       case "logicalOr" -> bool(l, "||") || bool(r, "||");
       default -> throw unsupported("operator " + op);
     };
+  }
+
+  /**
+   * An object constructor. Its children come in pairs, key then value, in source order; a bare
+   * name as key comes as an empty node, so its name is found in {@code meta.items} (key source to
+   * value source) by its value's source text, which must then be unique.
+   */
+  private Object object(JsonNode meta, List<JsonNode> children, Map<String, Object> scope) {
+    Map<String, Object> out = new TreeMap<>();
+    Set<String> taken = new HashSet<>();
+    for (int i = 0; i + 1 < children.size(); i += 2) {
+      JsonNode keyNode = children.get(i);
+      JsonNode valueNode = children.get(i + 1);
+      String key;
+      if (keyNode.path("children").size() > 0) {
+        // A quoted key, or an expression in parentheses.
+        key = text(eval(keyNode.path("children").get(0), scope));
+      } else {
+        String source = valueNode.path("meta").path("value").asText();
+        List<String> names = new ArrayList<>();
+        meta.path("items").properties().forEach(e -> {
+          if (e.getValue().asText().equals(source) && e.getKey().matches("[A-Za-z_][A-Za-z0-9_-]*") && !taken.contains(e.getKey())) {
+            names.add(e.getKey());
+          }
+        });
+        if (names.size() != 1) {
+          throw unsupported("an object whose bare keys " + names + " have the same value '" + source + "'");
+        }
+        key = names.get(0);
+      }
+      taken.add(key);
+      out.put(key, eval(valueNode, scope));
+    }
+    return out;
   }
 
   private Object forExpression(JsonNode meta, List<JsonNode> children, Map<String, Object> scope) {
@@ -405,6 +476,13 @@ final class HclEvaluator {
         }
         return all;
       }
+      case "yamlencode":
+        // The same document as Terraform's, though not byte for byte: Jackson's YAML style.
+        try {
+          return YAML.writeValueAsString(one(args, name));
+        } catch (JsonProcessingException e) {
+          throw new IllegalArgumentException("yamlencode(): " + e.getOriginalMessage(), e);
+        }
       case "join": {
         arity(args, 2, name);
         List<String> parts = new ArrayList<>();

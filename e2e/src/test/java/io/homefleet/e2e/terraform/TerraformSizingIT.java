@@ -3,6 +3,7 @@ package io.homefleet.e2e.terraform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -145,6 +146,36 @@ class TerraformSizingIT {
         "templates: node pve needs exactly one VM template named homefleet-batch; build it with packer/ "
             + "(packer/README.md) or set templates.",
         "enroll_tokens: no enrollment token for dev-1; mint them with terraform/mint-tokens (README.md) and plan again.");
+  }
+
+  @Test
+  void userData_writesTheEnrollmentFile_withTheVmsOwnToken() throws Exception {
+    Plan plan = plan(Map.of("ssh_authorized_keys", List.of("ssh-ed25519 AAAAC3Nza admin@lab"),
+        "labels", Map.of("site", "home")), node("pve", 4, 16 * GIB, 3 * GIB / 2, "0.05"), templates(), List.of());
+
+    // The snippet resource's own data, for the instance dev-1, as cloud-init would get it.
+    JsonNode file = files.blocks("resource").get("proxmox_virtual_environment_file.user_data").value();
+    String userData = (String) plan.evaluator().value(file.get("source_raw").get(0).get("data"),
+        Map.of("each", Map.of("key", "dev-1", "value", "dev")));
+
+    assertThat(userData).startsWith("#cloud-config\n");
+    YAMLMapper yaml = new YAMLMapper();
+    JsonNode cloudConfig = yaml.readTree(userData);
+    assertThat(cloudConfig.get("hostname").asText()).isEqualTo("dev-1");
+    assertThat(cloudConfig.get("users").get(1).get("ssh_authorized_keys").get(0).asText())
+        .isEqualTo("ssh-ed25519 AAAAC3Nza admin@lab");
+    JsonNode write = cloudConfig.get("write_files").get(0);
+    assertThat(write.get("path").asText()).isEqualTo("/etc/homefleet/enroll.yaml");
+    assertThat(write.get("permissions").asText()).isEqualTo("0600");
+    assertThat(write.get("owner").asText()).isEqualTo("root:root");
+    // What the agent reads on first boot: exactly these five fields.
+    JsonNode enroll = yaml.readTree(write.get("content").asText());
+    assertThat(enroll.get("controller").asText()).isEqualTo("controller.lab:7443");
+    assertThat(enroll.get("token").asText()).isEqualTo("hf1.token-for-dev-1");
+    assertThat(enroll.get("ca_fingerprint").asText()).isEqualTo("sha256:" + "AB:".repeat(31) + "AB");
+    assertThat(enroll.get("role").asText()).isEqualTo("dev");
+    assertThat(yaml.convertValue(enroll.get("labels"), Map.class)).isEqualTo(Map.of("site", "home", "environment", "dev"));
+    assertThat(enroll.size()).isEqualTo(5);
   }
 
   // --- the plan of one scenario ----------------------------------------------------------------
