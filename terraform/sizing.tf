@@ -22,11 +22,11 @@ locals {
 
   # The data source's lists run in parallel, one entry per node. An unknown node_name is refused
   # by the preflight checks in checks.tf, with the names of the nodes there are.
-  node_known = contains(data.proxmox_virtual_environment_nodes.all.names, var.node_name)
-  node_index = local.node_known ? index(data.proxmox_virtual_environment_nodes.all.names, var.node_name) : 0
+  node_known  = contains(data.proxmox_virtual_environment_nodes.all.names, var.node_name)
+  node_index  = local.node_known ? index(data.proxmox_virtual_environment_nodes.all.names, var.node_name) : 0
   node_online = local.node_known && data.proxmox_virtual_environment_nodes.all.online[local.node_index]
-  node_cpus  = data.proxmox_virtual_environment_nodes.all.cpu_count[local.node_index]
-  node_busy  = data.proxmox_virtual_environment_nodes.all.cpu_utilization[local.node_index]
+  node_cpus   = data.proxmox_virtual_environment_nodes.all.cpu_count[local.node_index]
+  node_busy   = data.proxmox_virtual_environment_nodes.all.cpu_utilization[local.node_index]
   # memory_available is the node's total memory (the API's maxmem), memory_used what is in use now.
   node_memory_mib = floor(data.proxmox_virtual_environment_nodes.all.memory_available[local.node_index] / local.mib)
   used_memory_mib = ceil(data.proxmox_virtual_environment_nodes.all.memory_used[local.node_index] / local.mib)

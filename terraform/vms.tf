@@ -68,9 +68,9 @@ resource "proxmox_virtual_environment_vm" "fleet" {
   node_name   = var.node_name
   description = "homefleet ${each.value} VM (terraform/ of the homefleet repository)"
   # Proxmox keeps tags sorted and once each; the same here, or every plan would show a change.
-  tags        = sort(distinct(["homefleet", each.value, var.sizing[each.value].environment]))
-  on_boot     = true
-  started     = true
+  tags    = sort(distinct(["homefleet", each.value, var.sizing[each.value].environment]))
+  on_boot = true
+  started = true
 
   clone {
     vm_id        = one(local.template_ids[each.value])
