@@ -103,6 +103,11 @@ final class Fleet implements AutoCloseable {
     return exec(cmd, Duration.ofSeconds(90));
   }
 
+  /** Any command run as this fleet's operator (its CLI home), in the fleet's directory: scripts that call the CLI. */
+  Result asOperator(Duration timeout, List<String> cmd) throws IOException, InterruptedException {
+    return exec(cmd, timeout);
+  }
+
   private Result exec(List<String> cmd, Duration timeout) throws IOException, InterruptedException {
     return run(operator(cmd), dir, timeout);
   }

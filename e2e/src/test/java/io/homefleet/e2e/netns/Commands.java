@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs short commands (ip, tc, the CLI) to completion with a bound on their time. */
-final class Commands {
+public final class Commands {
   private Commands() {}
 
-  static CommandResult run(Duration timeout, String... command) {
+  public static CommandResult run(Duration timeout, String... command) {
     return run(timeout, List.of(command), Map.of());
   }
 
@@ -22,7 +22,7 @@ final class Commands {
    * Runs {@code command} with {@code env} added to this JVM's environment. Output goes through
    * temporary files rather than pipes so that a chatty command can never block on a full pipe.
    */
-  static CommandResult run(Duration timeout, List<String> command, Map<String, String> env) {
+  public static CommandResult run(Duration timeout, List<String> command, Map<String, String> env) {
     long start = System.nanoTime();
     Path out = null;
     Path err = null;
