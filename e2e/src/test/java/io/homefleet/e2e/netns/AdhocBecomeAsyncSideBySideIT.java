@@ -24,9 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -b}, {@code --become-user}, {@code -B}/{@code -P} and {@code -m async_status} on one
  * network-namespace host (a user the test creates): the users the modules ran as, the started
  * job, what async_status reads and removes, a polled job and one past its limit must be equal.
+ * Then a play with {@code uri} as that user, run by both tools: the same end state and recap.
  */
 class AdhocBecomeAsyncSideBySideIT {
   private static final String USER = "hfadhoc";
+  /** The uri case's web server, on the host's own loopback (its namespace is the test's). */
+  private static final int PORT = 18080;
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The fields both tools' results are compared on (Ansible adds timings and the invocation). */
   private static final List<String> COMPARED = List.of("status", "changed", "failed", "started", "finished", "rc",
@@ -97,8 +100,49 @@ class AdhocBecomeAsyncSideBySideIT {
       // No job id in it: ansible prints it in the command's form, and so does homefleet.
       assertThat(slow.homefleet().stdout().strip()).as(slow.both()).isEqualTo(slow.ansible().stdout().strip())
           .isEqualTo("sbs-h | FAILED | rc=-1 >>\nasync task did not complete within the requested time - 1s");
+
+      uriAsTheUser(tools, host, tmp);
     } finally {
       run(List.of("userdel", "--remove", USER));
+    }
+  }
+
+  /**
+   * Stretch of part 3: {@code uri} with {@code become_user}, in a play run by both tools, against a
+   * page served on the host's loopback: dest is the user's, a dest it cannot write fails.
+   */
+  private void uriAsTheUser(SideBySide tools, TestHost host, Path tmp) throws Exception {
+    for (Path p = Files.createDirectories(host.root().resolve("side-by-side")); p != null; p = p.getParent()) {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+      perms.add(PosixFilePermission.OTHERS_EXECUTE);
+      Files.setPosixFilePermissions(p, perms);
+    }
+    Path site = Files.createDirectories(tmp.resolve("site"));
+    Files.writeString(site.resolve("page.txt"), "served\n");
+    Path log = tmp.resolve("http.log");
+    Process server = new ProcessBuilder("ip", "netns", "exec", host.namespace(), "python3", "-m", "http.server",
+        String.valueOf(PORT), "--bind", "127.0.0.1", "--directory", site.toString()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    try {
+      Waits.until("the page is served", Duration.ofSeconds(15), Duration.ofMillis(200), server,
+          () -> Commands.run(Duration.ofSeconds(5), "ip", "netns", "exec", host.namespace(), "python3", "-c",
+              "import urllib.request; urllib.request.urlopen('http://127.0.0.1:" + PORT + "/page.txt')").ok(),
+          () -> Files.readString(log));
+      Path play = Files.createDirectories(tmp.resolve("pb")).resolve("become-uri.yml");
+      try (var in = getClass().getResourceAsStream("/side-by-side/become-uri.yml")) {
+        Files.writeString(play, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .replace("PORT", String.valueOf(PORT)));
+      }
+      SideBySide.Round round = tools.play(play).assertSame();
+      assertThat(round.homefleet().exitCode()).as(round.homefleet().all()).isZero();
+      assertThat(round.homefleetRecap()).containsEntry("failed", 0).containsEntry("ignored", 1);
+      assertThat(round.homefleetState().get("/u/page.txt")).contains(USER + ":" + USER, "served");
+      assertThat(round.homefleetState().get("/got")).contains("status=200", "content=served", "path=page.txt");
+      assertThat(round.homefleetState()).containsEntry("/denied", "file rw-r--r-- root:root \"failed=True\"")
+          .containsEntry("/locked", "dir rwxr-xr-x root:root").doesNotContainKey("/locked/not-theirs.txt");
+    } finally {
+      server.destroy();
+      server.waitFor();
     }
   }
 
