@@ -33,6 +33,8 @@ public final class Executor implements AutoCloseable {
   private final TaskSink sink;
   private final Path workDir;
   private final ExecutorService pool;
+  /** The ad-hoc runs' async jobs, made when a task first is one (it loads the JSON codec). */
+  private AsyncJobs jobs;
   /** One engine for every task, made when a task first needs it (most ad-hoc runs never do). */
   private final Supplier<Templar> templar = new Memo();
   private final Map<String, TaskContext> running = new ConcurrentHashMap<>();
@@ -91,6 +93,28 @@ public final class Executor implements AutoCloseable {
 
   /** Queues {@code task} to run as {@code user} (empty: the agent's own); false for a duplicate id. */
   public boolean submit(Task task, Optional<Path> bundleDir, String user) {
+    return submit(task, bundleDir, user, Async.NONE);
+  }
+
+  /**
+   * An ad-hoc task's {@code -B SECONDS -P POLL} (Ansible's {@code async}/{@code poll}); {@link #NONE}
+   * when it has none.
+   */
+  public record Async(int seconds, int poll) {
+    public static final Async NONE = new Async(0, 0);
+
+    public Async {
+      if (seconds < 0 || poll < 0) {
+        throw new IllegalArgumentException("async and poll must not be negative: " + seconds + ", " + poll);
+      }
+    }
+  }
+
+  /**
+   * Queues {@code task} to run as {@code user} (empty: the agent's own) and, with {@code async}
+   * seconds, as Ansible's async task ({@link AsyncJobs}); false for a duplicate id.
+   */
+  public boolean submit(Task task, Optional<Path> bundleDir, String user, Async async) {
     if (seen.putIfAbsent(task.id(), Boolean.TRUE) != null) {
       log.info("task {} was already received; duplicate ignored", task.id());
       return false;
@@ -112,7 +136,7 @@ public final class Executor implements AutoCloseable {
       return true;
     }
     running.put(task.id(), ctx);
-    pool.execute(() -> execute(task, ctx));
+    pool.execute(() -> execute(task, ctx, async));
     return true;
   }
 
@@ -124,10 +148,18 @@ public final class Executor implements AutoCloseable {
     }
   }
 
-  private void execute(Task task, TaskContext ctx) {
+  private void execute(Task task, TaskContext ctx, Async async) {
     long started = System.currentTimeMillis();
     sink.started(task, started);
     Outcome outcome;
+    if (AsyncJobs.STATUS.contains(task.module())) {
+      // The play's own async_status: the job files are the same, whoever started the job.
+      outcome = asyncStatus(task, ctx);
+      running.remove(task.id());
+      ctx.finish();
+      sink.finished(task, outcome, started, System.currentTimeMillis());
+      return;
+    }
     // FQCNs and other names (ansible.builtin.copy, systemd_service) resolve through the shared specs.
     Module module = modules.get(ModuleSpecs.find(task.module())
         .map(ModuleSpec::name).orElse(task.module()));
@@ -143,6 +175,8 @@ public final class Executor implements AutoCloseable {
             + String.join(", ", new java.util.TreeSet<>(modules.keySet())) + ")");
       } else if (ctx.cancelled()) {
         outcome = Outcome.of(Outcome.Status.CANCELLED, "cancelled before it started");
+      } else if (async.seconds() > 0) {
+        outcome = runAsync(module, task, ctx, async);
       } else {
         outcome = module.run(task.args(), ctx);
       }
@@ -163,6 +197,63 @@ public final class Executor implements AutoCloseable {
     }
     ctx.finish();
     sink.finished(task, outcome, started, System.currentTimeMillis());
+  }
+
+  private synchronized AsyncJobs jobs() {
+    if (jobs == null) {
+      jobs = new AsyncJobs();
+    }
+    return jobs;
+  }
+
+  /** {@code -m async_status -a 'jid=J [mode=cleanup]'}: the arguments as Ansible's parse_kv reads them. */
+  private static Outcome asyncStatus(Task task, TaskContext ctx) {
+    Map<String, Object> args = new LinkedHashMap<>(task.args());
+    if (args.remove("_raw_params") instanceof String line) {
+      try {
+        args.putAll(io.homefleet.playbook.source.KeyValueArgs.keyValues(line));
+      } catch (IllegalArgumentException e) {
+        return Outcome.failed("async_status: " + e.getMessage() + " (give the arguments as jid=JID mode=status|cleanup)");
+      }
+    }
+    try {
+      Args.of("async_status", args);
+    } catch (TaskException e) {
+      return Outcome.failed(e.getMessage());
+    }
+    return AsyncJobs.outcome(AsyncJobs.status(args, ctx.account()));
+  }
+
+  /**
+   * {@code -B}/{@code -P}: the module under {@link AsyncJobs}, as a play's async task runs. A
+   * background job ({@code -P 0}) gets a context of its own, with the job's time limit and no
+   * output stream: the task has ended (with the started-job result) before the job does.
+   */
+  private Outcome runAsync(Module module, Task task, TaskContext ctx, Async async)
+      throws InterruptedException, TaskException {
+    AsyncJobs.Body body = limit -> {
+      TaskContext c = ctx;
+      if (async.poll() == 0) {
+        Task job = new Task(task.id(), task.runId(), task.module(), task.args(), limit, task.checkMode(), task.diff(),
+            task.vars(), task.environment());
+        c = new TaskContext(job, TaskSink.NONE, ctx.log(), workDir, ctx.bundleDir(), templar, ctx.account());
+      }
+      Outcome o;
+      try {
+        o = module.run(task.args(), c);
+      } catch (TaskException e) {
+        o = Outcome.failed(e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("module {} crashed in async job of task {}", task.module(), task.id(), e);
+        o = Outcome.failed("module " + task.module() + " failed unexpectedly: " + e);
+      }
+      return new AsyncJobs.Ran(AsyncJobs.result(o), o.status() == Outcome.Status.TIMED_OUT);
+    };
+    try {
+      return AsyncJobs.outcome(jobs().run(async.seconds(), async.poll(), ctx.account(), body));
+    } catch (java.io.IOException e) {
+      throw new TaskException(task.module(), "cannot start the async job: " + e.getMessage());
+    }
   }
 
   /** Ends {@code task} failed with {@code msg}, before any module ran. */

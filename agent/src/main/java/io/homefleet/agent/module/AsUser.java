@@ -28,8 +28,7 @@ public final class AsUser {
           + " as the agent's user",
       "include_vars", "Ansible reads the vars file on its controller, and homefleet's include_vars as the agent's user",
       "reboot", "Ansible's reboot runs the shutdown command as that user (through sudo), and homefleet's as the agent's"
-          + " user",
-      "uri", "Ansible's uri writes dest and reads src as that user, and homefleet's as the agent's user");
+          + " user");
 
   private AsUser() {}
 

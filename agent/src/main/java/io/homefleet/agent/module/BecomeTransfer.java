@@ -23,16 +23,17 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * {@code copy}, {@code template} and {@code unarchive} as another (non-root) user, the way
- * ansible-core 2.14's action plugins run them under become: the file from the playbook (or the
- * rendered template, or {@code content}) is put in a private temporary directory that user owns,
- * then Ansible's module of that name runs as that user with {@code src} pointing there. So what
- * it writes is made by that user's process and owned by it, and a path it cannot write fails as
- * under Ansible.
+ * {@code copy}, {@code template}, {@code unarchive} and {@code uri} as another (non-root) user,
+ * the way ansible-core 2.14's action plugins run them under become: the file from the playbook (or
+ * the rendered template, or {@code content}) is put in a private temporary directory that user
+ * owns, then Ansible's module of that name runs as that user with {@code src} pointing there. So
+ * what it writes (and, for uri, its {@code dest}, {@code ca_path}, {@code client_cert} and
+ * {@code client_key}) is that user's process's, and a path it cannot write or read fails as under
+ * Ansible. A uri without {@code src} has nothing to stage: its module runs as that user at once.
  */
 final class BecomeTransfer implements Module {
   /** The modules this stands in for under become; their Ansible counterparts are action plugins. */
-  static final Set<String> MODULES = Set.of("copy", "template", "unarchive");
+  static final Set<String> MODULES = Set.of("copy", "template", "unarchive", "uri");
 
   /** Arguments only the action plugins read ({@code _create_remote_copy_args} and unarchive's). */
   private static final List<String> ACTION_ONLY = List.of("content", "decrypt", "local_follow");
@@ -68,7 +69,8 @@ final class BecomeTransfer implements Module {
       args.remove("copy");
     }
     boolean remote = Args.of(module, args).bool("remote_src", false)
-        || (module.equals("unarchive") && String.valueOf(args.get("src")).contains("://"));
+        || (module.equals("unarchive") && String.valueOf(args.get("src")).contains("://"))
+        || (module.equals("uri") && !a.has("src"));
     AnsibleModule ansible = new AnsibleModule("ansible.builtin." + module);
     if (remote) {
       return ansible.run(args, ctx);

@@ -1,6 +1,8 @@
 package io.homefleet.agent.play;
 
 import io.homefleet.agent.exec.Account;
+import io.homefleet.agent.exec.AsyncJobs;
+import io.homefleet.agent.exec.AsyncJobs.Ran;
 import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.exec.Outcome;
 import io.homefleet.agent.exec.Task;
@@ -13,7 +15,6 @@ import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.playbook.run.InvocationContext;
 import io.homefleet.playbook.run.ModuleInvoker;
 import io.homefleet.playbook.plan.ModuleResult;
-import io.homefleet.playbook.plan.TaskStatus;
 import io.homefleet.playbook.template.Templar;
 import io.homefleet.pki.SecureFiles;
 import java.nio.file.Path;
@@ -90,42 +91,13 @@ final class ModuleAdapter implements ModuleInvoker {
     if (context.async() <= 0) {
       return run(m, given, context, user, Duration.ZERO).result();
     }
-    String jid = AsyncJobs.newJid();
-    Path file = AsyncJobs.file(user, jid);
-    Duration limit = Duration.ofSeconds(context.async());
-    if (context.poll() > 0) {
-      Ran ran = run(m, given, context, user, limit);
-      if (ran.timedOut()) {
-        try {
-          AsyncJobs.write(file, AsyncJobs.timeoutEntry(), user);
-        } catch (java.io.IOException e) {
-          LoggerFactory.getLogger(ModuleAdapter.class).warn("async job {}: cannot write {}: {}", jid, file,
-              e.getMessage());
-        }
-        return AsyncJobs.timedOut(jid, file, context.async());
-      }
-      return AsyncJobs.finished(ran.result(), jid, file);
-    }
     Module job = m;
     try {
-      jobs.start(jid, file, user, () -> {
-        try {
-          Ran ran = run(job, given, context, user, limit);
-          return ran.timedOut() ? AsyncJobs.timeoutEntry() : ran.result().result();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return AsyncJobs.timeoutEntry();
-        }
-      });
+      return jobs.run(context.async(), context.poll(), user, limit -> run(job, given, context, user, limit));
     } catch (java.io.IOException e) {
-      return ModuleResult.failed(context.location() + ": cannot start the async job: cannot write " + file + ": "
-          + e.getMessage());
+      return ModuleResult.failed(context.location() + ": cannot start the async job: " + e.getMessage());
     }
-    return AsyncJobs.started(jid, file);
   }
-
-  /** A module's result, and whether it was stopped at its time limit. */
-  private record Ran(ModuleResult result, boolean timedOut) {}
 
   private Ran run(Module m, Map<String, Object> given, InvocationContext context, Optional<Account> user,
       Duration timeout) throws InterruptedException {
@@ -155,13 +127,7 @@ final class ModuleAdapter implements ModuleInvoker {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedException("play cancelled");
     }
-    TaskStatus status = switch (o.status()) {
-      case OK -> TaskStatus.OK;
-      case CHANGED -> TaskStatus.CHANGED;
-      case SKIPPED -> TaskStatus.SKIPPED;
-      case FAILED, TIMED_OUT, CANCELLED -> TaskStatus.FAILED;
-    };
-    return new Ran(new ModuleResult(status, o.registered()), o.status() == Outcome.Status.TIMED_OUT);
+    return new Ran(AsyncJobs.result(o), o.status() == Outcome.Status.TIMED_OUT);
   }
 
   /** A module call as the delegated host gets it. */

@@ -1,5 +1,6 @@
 package io.homefleet.agent.play;
 
+import io.homefleet.agent.exec.AsyncJobs;
 import io.homefleet.agent.exec.Module;
 import io.homefleet.agent.worker.RebootCheckpoint;
 import io.homefleet.playbook.plan.HostPlan;

@@ -274,7 +274,8 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
               if (outbox.admit(a.getTaskId(), Journal.Kind.TASK, a.getRunId(), 0)) {
                 executor.submit(new Task(a.getTaskId(), a.getRunId(), a.getModule(), Structs.toMap(a.getArgs()),
                     Duration.ofSeconds(a.getTimeoutSeconds()), a.getCheckMode(), a.getDiff(), Map.of(),
-                    a.getEnvironmentMap()), java.util.Optional.empty(), a.getUser());
+                    a.getEnvironmentMap()), java.util.Optional.empty(), a.getUser(),
+                    new Executor.Async(a.getAsyncSeconds(), a.getPollSeconds()));
               }
             }
             case PLAY -> {

@@ -15,7 +15,7 @@ class ModulesTest {
     for (String name : modules.keySet()) {
       assertThat(ModuleSpecs.find(name)).as("spec for %s", name).get().extracting(ModuleSpec::name).isEqualTo(name);
     }
-    // async_status is answered by the play worker itself (play.AsyncJobs), from the task user's job files;
+    // async_status is answered by exec.AsyncJobs (plays and ad-hoc runs), from the task user's job files;
     // reboot is each play's own (play.RebootModule), since it saves and resumes that play;
     // include_vars and fetch are the play's calls to the controller (playbook.run.PlayCalls).
     assertThat(ModuleSpecs.all().stream().map(ModuleSpec::name)

@@ -1,5 +1,6 @@
 package io.homefleet.agent.play;
 
+import io.homefleet.agent.exec.AsyncJobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homefleet.agent.module.Modules;

@@ -2,6 +2,7 @@ package io.homefleet.controller.cli;
 
 import io.grpc.StatusRuntimeException;
 import io.homefleet.controller.config.Durations;
+import io.homefleet.proto.Structs;
 import io.homefleet.proto.v1.AdhocRequest;
 import io.homefleet.proto.v1.HostEvent;
 import io.homefleet.proto.v1.RunEvent;
@@ -59,8 +60,34 @@ final class RunCommand implements Callable<Integer> {
       + "follow it with 'homefleet runs show ID', stop it with 'homefleet runs cancel ID'.")
   boolean detach;
 
-  @Override
-  public Integer call() {
+  @Option(names = {"-b", "--become"}, description = "Run the module as --become-user (default: root), as "
+      + "ansible's -b.")
+  boolean become;
+
+  @Option(names = "--become-user", paramLabel = "USER", description = "The user -b runs the module as "
+      + "(default: root).")
+  String becomeUser;
+
+  @Option(names = "--become-method", paramLabel = "METHOD", description = {"sudo or su, accepted as ansible's: "
+      + "both mean the same here, since the agent starts the module as the user itself (no sudo, no password)."})
+  String becomeMethod;
+
+  @Option(names = {"-B", "--background"}, paramLabel = "SECONDS", description = "Run the module as an async job "
+      + "with this time limit, as ansible's -B.")
+  Integer background;
+
+  @Option(names = {"-P", "--poll"}, paramLabel = "POLL", description = {"With -B: 0 returns each host's started "
+      + "job at once (read it later with -m async_status -a jid=JID); more than 0 waits for the job's end "
+      + "(default: 15, as ansible's)."})
+  Integer poll;
+
+  /** Ansible's become methods that start a program as another user; the agent does that itself. */
+  private static final java.util.Set<String> BECOME_METHODS = java.util.Set.of("sudo", "su");
+  /** Ansible's -P when -B is given without it. */
+  private static final int DEFAULT_POLL = 15;
+
+  /** The request the options describe; a {@link CliException} (exit 2) naming the option for a bad one. */
+  AdhocRequest request() {
     int seconds;
     try {
       seconds = (int) Durations.parse(timeout).toSeconds();
@@ -73,15 +100,68 @@ final class RunCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(2, "--queue-for: " + e.getMessage());
     }
+    if (becomeUser != null && !become) {
+      // ansible ignores --become-user without -b; here the agent's user is root, so that would run it as root.
+      throw new CliException(2, "--become-user " + becomeUser + " needs -b/--become (without it the module would run "
+          + "as the agent's user): add -b");
+    }
+    if (becomeUser != null && becomeUser.isBlank()) {
+      throw new CliException(2, "--become-user: give a user name, e.g. --become-user postgres");
+    }
+    if (becomeMethod != null && !BECOME_METHODS.contains(becomeMethod)) {
+      throw new CliException(2, "--become-method " + becomeMethod + ": use sudo or su (the agent starts the module as "
+          + "the user itself, so both mean the same; other methods are not supported)");
+    }
+    int asyncSeconds = 0;
+    int pollSeconds = 0;
+    if (background != null) {
+      if (background <= 0) {
+        throw new CliException(2, "-B " + background + ": give the job's time limit in seconds, more than 0 (e.g. -B 3600)");
+      }
+      if (poll != null && poll < 0) {
+        throw new CliException(2, "-P " + poll + ": give 0 (return at once) or the seconds between polls");
+      }
+      if (check) {
+        throw new CliException(2, "-C/--check and -B cannot be used together: check mode and async cannot be used "
+            + "on the same task (as in ansible)");
+      }
+      if (spec.commandLine().getParseResult().hasMatchedOption("--timeout")) {
+        throw new CliException(2, "--timeout and -B both set the task's time limit: give one (with -B the job "
+            + "stops after -B seconds)");
+      }
+      asyncSeconds = background;
+      pollSeconds = poll == null ? DEFAULT_POLL : poll;
+    } else if (poll != null) {
+      throw new CliException(2, "-P " + poll + " needs -B SECONDS (the async job's time limit), as ansible's -P");
+    }
+    return AdhocRequest.newBuilder().setTarget(target).setModule(module).setRawArgs(args).setTimeoutSeconds(seconds)
+        .setCheckMode(check).setQueueForSeconds(queueSeconds).setDetach(detach)
+        .setBecomeUser(become ? (becomeUser == null ? "root" : becomeUser) : "")
+        .setAsyncSeconds(asyncSeconds).setPollSeconds(pollSeconds).build();
+  }
+
+  /** Whether results carry what the user needs from the module's data: a job's id and state. */
+  private boolean showsData() {
+    return background != null || shortName(module).equals("async_status");
+  }
+
+  /** The modules ansible prints in the command's form ({@code C.MODULE_NO_JSON}). */
+  private static final java.util.Set<String> COMMANDS = java.util.Set.of("command", "shell", "raw");
+
+  private static String shortName(String module) {
+    return module.replaceFirst("^ansible\\.(builtin|legacy)\\.", "");
+  }
+
+  @Override
+  public Integer call() {
+    AdhocRequest request = request();
     HomefleetMain root = (HomefleetMain) spec.root().userObject();
     PrintWriter out = spec.commandLine().getOut();
     Map<String, Map<String, Object>> results = new LinkedHashMap<>();
     String runId = "";
     try (OperatorClient client = new OperatorClient(root.cliHome())) {
       try {
-        Iterator<RunEvent> events = client.streaming().runAdhoc(AdhocRequest.newBuilder().setTarget(target)
-            .setModule(module).setRawArgs(args).setTimeoutSeconds(seconds).setCheckMode(check)
-            .setQueueForSeconds(queueSeconds).setDetach(detach).build());
+        Iterator<RunEvent> events = client.streaming().runAdhoc(request);
         while (events.hasNext()) {
           RunEvent ev = events.next();
           runId = ev.getRunId();
@@ -131,8 +211,27 @@ final class RunCommand implements Callable<Integer> {
       anyFailed |= r.getStatus() == TaskStatus.FAILED || r.getStatus() == TaskStatus.TIMED_OUT
           || r.getStatus() == TaskStatus.CANCELLED;
       anyUnreachable |= r.getStatus() == TaskStatus.UNREACHABLE || r.getStatus() == TaskStatus.EXPIRED;
-      results.put(h.getHost(), resultMap(r));
-      if (!json) {
+      Map<String, Object> m = resultMap(r);
+      if (r.hasData() && !r.getData().getFieldsMap().isEmpty()) {
+        m.put("data", Structs.toMap(r.getData()));
+      }
+      results.put(h.getHost(), m);
+      if (json) {
+        return;
+      }
+      if (showsData() && r.hasData() && (r.getStatus() == TaskStatus.OK || r.getStatus() == TaskStatus.CHANGED
+          || r.getStatus() == TaskStatus.FAILED)) {
+        Map<String, Object> shown = registered(r);
+        if (COMMANDS.contains(shortName(module)) && !shown.containsKey("ansible_job_id")) {
+          // ansible's minimal callback: a command's result without a job id (one past its -B) in the command's form.
+          out.println(h.getHost() + " | " + r.getStatus().name() + " | rc=" + r.getRc() + " >>\n" + r.getStdout()
+              + r.getStderr() + r.getMsg());
+        } else {
+          out.println(h.getHost() + " | " + r.getStatus().name() + (r.getStatus() == TaskStatus.FAILED ? "!" : "")
+              + " => " + Json.write(shown));
+        }
+        out.flush();
+      } else {
         printResult(out, h.getHost(), r);
       }
     }
@@ -161,6 +260,27 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     out.flush();
+  }
+
+  /**
+   * A job's result as ansible prints it ({@code HOST | CHANGED => {...}}): what a play's register
+   * would hold, in key order, without {@code failed} unless it failed.
+   */
+  static Map<String, Object> registered(TaskResult r) {
+    Map<String, Object> m = new java.util.TreeMap<>(
+        io.homefleet.controller.session.AgentSessionService.registered(r));
+    if (Boolean.FALSE.equals(m.get("failed"))) {
+      m.remove("failed");
+    }
+    if (r.getRc() == -1 && r.getStdout().isEmpty() && r.getStderr().isEmpty()) {
+      // -1 is "no rc": a started job or async_status has none, and no output of its own.
+      for (String k : java.util.List.of("rc", "stdout", "stderr", "stdout_lines", "stderr_lines")) {
+        if (!Structs.toMap(r.getData()).containsKey(k)) {
+          m.remove(k);
+        }
+      }
+    }
+    return m;
   }
 
   static Map<String, Object> resultMap(TaskResult r) {

@@ -175,6 +175,10 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       args.put("_raw_params", request.getRawArgs());
     }
     Duration timeout = Duration.ofSeconds(request.getTimeoutSeconds() == 0 ? 600 : request.getTimeoutSeconds());
+    if (request.getAsyncSeconds() > 0 && request.getPollSeconds() > 0) {
+      // A polled async task ends at its async limit (Ansible's "did not complete within the requested time").
+      timeout = Duration.ofSeconds(request.getAsyncSeconds());
+    }
     String[] runId = {""};
     boolean detach = request.getDetach();
     RunListener listener = new RunListener() {
@@ -253,7 +257,8 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
     };
     try {
       runs.start(new RunCoordinator.AdhocSpec(request.getTarget(), adhocModule(request.getModule()), args, timeout,
-          request.getCheckMode(), Duration.ofSeconds(request.getQueueForSeconds())),
+          request.getCheckMode(), Duration.ofSeconds(request.getQueueForSeconds()), request.getBecomeUser(),
+          request.getAsyncSeconds(), request.getPollSeconds()),
           CallerContext.PRINCIPAL.get(), listener);
     } catch (UnknownTargetException e) {
       out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
@@ -346,8 +351,13 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       case CANCELLED -> TaskStatus.CANCELLED;
       case EXPIRED -> TaskStatus.EXPIRED;
     };
-    return TaskResult.newBuilder().setStatus(status).setRc(o.rc()).setStdout(o.stdout()).setStderr(o.stderr())
-        .setMsg(o.msg()).setStartedUnixMillis(o.startedMillis()).setFinishedUnixMillis(o.finishedMillis()).build();
+    TaskResult.Builder b = TaskResult.newBuilder().setStatus(status).setRc(o.rc()).setStdout(o.stdout())
+        .setStderr(o.stderr()).setMsg(o.msg()).setStartedUnixMillis(o.startedMillis())
+        .setFinishedUnixMillis(o.finishedMillis());
+    if (!o.data().isEmpty()) {
+      b.setData(Structs.toStruct(o.data()));
+    }
+    return b.build();
   }
 
   @Override

@@ -50,15 +50,25 @@ public final class RunCoordinator {
 
   /**
    * What to run where. {@code queueFor}: how long a task may wait for an offline host to come
-   * back before it expires; zero means an offline host is unreachable at once.
+   * back before it expires; zero means an offline host is unreachable at once. {@code becomeUser}:
+   * who the module runs as on each host (empty: the agent's own user). {@code asyncSeconds} and
+   * {@code pollSeconds}: Ansible's {@code -B}/{@code -P} (0 seconds: not async).
    */
   public record AdhocSpec(String target, String module, Map<String, Object> args, Duration timeout, boolean checkMode,
-      Duration queueFor) {
+      Duration queueFor, String becomeUser, int asyncSeconds, int pollSeconds) {
     public AdhocSpec {
       args = Map.copyOf(args);
       if (queueFor.isNegative()) {
         throw new IllegalArgumentException("the queue time must not be negative");
       }
+      if (asyncSeconds < 0 || pollSeconds < 0) {
+        throw new IllegalArgumentException("async and poll must not be negative");
+      }
+    }
+
+    public AdhocSpec(String target, String module, Map<String, Object> args, Duration timeout, boolean checkMode,
+        Duration queueFor) {
+      this(target, module, args, timeout, checkMode, queueFor, "", 0, 0);
     }
 
     public AdhocSpec(String target, String module, Map<String, Object> args, Duration timeout, boolean checkMode) {
@@ -78,6 +88,9 @@ public final class RunCoordinator {
     final RunListener listener;
     final String module;
     final Map<String, Object> args;
+    final String user;
+    final int asyncSeconds;
+    final int pollSeconds;
     int open;
     int ok;
     int changed;
@@ -88,11 +101,15 @@ public final class RunCoordinator {
     /** Outcomes committed in the current group-commit batch, not yet told to the listener. Guarded by this. */
     List<RunListener.HostResult> announced = new ArrayList<>();
 
-    ActiveRun(String id, RunListener listener, String module, Map<String, Object> args) {
+    ActiveRun(String id, RunListener listener, String module, Map<String, Object> args, String user,
+        int asyncSeconds, int pollSeconds) {
       this.id = id;
       this.listener = listener;
       this.module = module;
       this.args = args;
+      this.user = user;
+      this.asyncSeconds = asyncSeconds;
+      this.pollSeconds = pollSeconds;
     }
   }
 
@@ -220,7 +237,8 @@ public final class RunCoordinator {
     long timeoutAt = now + spec.timeout().plus(GRACE).toMillis();
     List<Pending> created = new ArrayList<>();
     List<Task> tasks = new ArrayList<>();
-    ActiveRun run = new ActiveRun(runId, listener, spec.module(), spec.args());
+    ActiveRun run = new ActiveRun(runId, listener, spec.module(), spec.args(), spec.becomeUser(), spec.asyncSeconds(),
+        spec.pollSeconds());
     // Outside the coordinator's lock: the lanes are claimed (a free lane of a ready host at once,
     // so that the task is written as sent in the run's own transaction), then the run is written.
     for (Host h : hosts) {
@@ -251,7 +269,7 @@ public final class RunCoordinator {
     try {
       // May fail (a full disk): nothing is registered or sent then, and the caller gets the error.
       store.runs().insertRun(new Run(runId, "adhoc", spec.target(), spec.module(), json(spec.args()), "running", requestedBy,
-          now, Optional.empty()), tasks);
+          now, Optional.empty(), spec.becomeUser(), spec.asyncSeconds(), spec.pollSeconds()), tasks);
     } catch (RuntimeException e) {
       created.stream().filter(p -> p.ticket != null).forEach(p -> hostLanes.release(p.ticket));
       throw e;
@@ -327,7 +345,7 @@ public final class RunCoordinator {
 
   private boolean send(Pending p) {
     return dispatcher.dispatch(p.host, new TaskSpec(p.taskId, p.run.id, p.run.module, p.run.args, p.timeoutSeconds,
-        p.checkMode));
+        p.checkMode, p.run.user, p.run.asyncSeconds, p.run.pollSeconds));
   }
 
   /**
@@ -339,7 +357,8 @@ public final class RunCoordinator {
     long now = clock.millis();
     Map<String, ActiveRun> byRun = new HashMap<>();
     for (Run r : store.runs().openAdhocRuns()) {
-      ActiveRun run = new ActiveRun(r.id(), RunListener.NONE, r.module(), args(r.args()));
+      ActiveRun run = new ActiveRun(r.id(), RunListener.NONE, r.module(), args(r.args()), r.becomeUser(),
+          r.asyncSeconds(), r.pollSeconds());
       for (Task t : store.runs().tasks(r.id())) {
         if (t.finishedAt().isPresent()) {
           count(run, TaskOutcome.Status.valueOf(t.state().toUpperCase(java.util.Locale.ROOT)));

@@ -1,8 +1,12 @@
 package io.homefleet.controller.run;
 
-/** A host's final result for one task. */
+/**
+ * A host's final result for one task. {@code data}: the module's other return values (an async
+ * job's {@code ansible_job_id}, ...), passed to whoever watches the run; the store keeps the
+ * fields before it only.
+ */
 public record TaskOutcome(Status status, int rc, String stdout, String stderr, String msg, long startedMillis,
-    long finishedMillis) {
+    long finishedMillis, java.util.Map<String, Object> data) {
 
   /** Ansible's vocabulary of per-host outcomes, plus the states only a controller can see. */
   public enum Status {
@@ -22,6 +26,14 @@ public record TaskOutcome(Status status, int rc, String stdout, String stderr, S
     stdout = stdout == null ? "" : stdout;
     stderr = stderr == null ? "" : stderr;
     msg = msg == null ? "" : msg;
+    // Values may be null (Ansible's None), which Map.copyOf refuses.
+    data = data == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
+  }
+
+  /** An outcome with no return values beyond its output. */
+  public TaskOutcome(Status status, int rc, String stdout, String stderr, String msg, long startedMillis,
+      long finishedMillis) {
+    this(status, rc, stdout, stderr, msg, startedMillis, finishedMillis, java.util.Map.of());
   }
 
   /** An outcome decided by the controller without the agent's word (offline, lost, timed out). */

@@ -297,9 +297,10 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
 
   /**
    * An agent's task result as register stores it, as the agent's Outcome.registered() makes it in
-   * a play: the return values, the flags, and a command's output fields.
+   * a play: the return values, the flags, and a command's output fields. The CLI prints an
+   * ad-hoc async job's result with it.
    */
-  static Map<String, Object> registered(TaskResult r) {
+  public static Map<String, Object> registered(TaskResult r) {
     Map<String, Object> data = Structs.toMap(r.getData());
     Map<String, Object> out = new LinkedHashMap<>(data);
     out.put("changed", r.getStatus() == TaskStatus.CHANGED);
@@ -397,7 +398,7 @@ public final class AgentSessionService extends AgentSessionGrpc.AgentSessionImpl
       case FAILED, TASK_STATUS_UNSPECIFIED, UNRECOGNIZED -> TaskOutcome.Status.FAILED;
     };
     return new TaskOutcome(status, r.getRc(), r.getStdout(), r.getStderr(), r.getMsg(), r.getStartedUnixMillis(),
-        r.getFinishedUnixMillis());
+        r.getFinishedUnixMillis(), r.hasData() ? Structs.toMap(r.getData()) : Map.of());
   }
 
   /** Through the group commit: a session's end must not wait for the store either. */

@@ -128,7 +128,8 @@ public final class SessionRegistry implements AgentDispatcher, PlayDispatcher {
   @Override
   public boolean dispatch(String host, TaskSpec task) {
     return assign(host, assignment(task.taskId(), task.runId(), task.module(), task.args(), task.checkMode())
-        .setTimeoutSeconds(task.timeoutSeconds()));
+        .setTimeoutSeconds(task.timeoutSeconds()).setUser(task.user()).setAsyncSeconds(task.asyncSeconds())
+        .setPollSeconds(task.pollSeconds()));
   }
 
   private static TaskAssignment.Builder assignment(String taskId, String runId, String module, Map<String, Object> args,

@@ -28,7 +28,7 @@ import java.util.Optional;
 final class Database implements AutoCloseable {
   /** Migrations in order; append, never edit a released one. */
   private static final List<String> MIGRATIONS = List.of("V1__initial.sql", "V2__play_runs.sql", "V3__state.sql",
-      "V4__delivery.sql");
+      "V4__delivery.sql", "V5__adhoc_become_async.sql");
 
   private final Connection db;
   private final Path file;

@@ -31,9 +31,20 @@ public final class Records {
   public record IssuedCertificate(String serial, String identity, Optional<String> host, String publicKeyHash,
       long notBefore, long notAfter, String pem, long issuedAt) {}
 
-  /** An ad-hoc (later: playbook) run. */
+  /**
+   * An ad-hoc or playbook run. {@code becomeUser}, {@code asyncSeconds}, {@code pollSeconds}: an
+   * ad-hoc run's {@code --become-user} (empty: the agent's own user) and {@code -B}/{@code -P} (0:
+   * not async).
+   */
   public record Run(String id, String kind, String target, String module, String args, String state,
-      String requestedBy, long createdAt, Optional<Long> finishedAt) {}
+      String requestedBy, long createdAt, Optional<Long> finishedAt, String becomeUser, int asyncSeconds,
+      int pollSeconds) {
+    /** A run as the agent's own user, not async. */
+    public Run(String id, String kind, String target, String module, String args, String state, String requestedBy,
+        long createdAt, Optional<Long> finishedAt) {
+      this(id, kind, target, module, args, state, requestedBy, createdAt, finishedAt, "", 0, 0);
+    }
+  }
 
   /**
    * One host's part of a run. {@code expiresAt}: until when a task not yet sent may wait for its

@@ -27,8 +27,10 @@ public final class RunStore {
   public void insertRun(Run run, List<Task> tasks) {
     db.inTransaction("insert run " + run.id(), () -> {
       db.update("insert run",
-          "INSERT INTO runs(id, kind, target, module, args, state, requested_by, created_at) VALUES (?,?,?,?,?,?,?,?)",
-          run.id(), run.kind(), run.target(), run.module(), run.args(), run.state(), run.requestedBy(), run.createdAt());
+          "INSERT INTO runs(id, kind, target, module, args, state, requested_by, created_at, become_user, async_s, poll_s)"
+              + " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+          run.id(), run.kind(), run.target(), run.module(), run.args(), run.state(), run.requestedBy(), run.createdAt(),
+          run.becomeUser(), run.asyncSeconds(), run.pollSeconds());
       for (Task t : tasks) {
         db.update("insert task", "INSERT INTO tasks(id, run_id, host, state, msg, timeout_s, check_mode, expires_at) "
             + "VALUES (?,?,?,?,?,?,?,?)", t.id(), t.runId(), t.host(), t.state(), t.msg(), t.timeoutSeconds(),
@@ -203,7 +205,7 @@ public final class RunStore {
   private static Run run(ResultSet rs) throws SQLException {
     return new Run(rs.getString("id"), rs.getString("kind"), rs.getString("target"), rs.getString("module"),
         rs.getString("args"), rs.getString("state"), rs.getString("requested_by"), rs.getLong("created_at"),
-        optLong(rs, "finished_at"));
+        optLong(rs, "finished_at"), rs.getString("become_user"), rs.getInt("async_s"), rs.getInt("poll_s"));
   }
 
   private static Task task(ResultSet rs) throws SQLException {

@@ -102,6 +102,20 @@ class RunCoordinatorTest {
         Duration.ofSeconds(60)).startSweep();
   }
 
+  /** The controller stopped and started again on the same store (its hosts not back yet): the recovered coordinator. */
+  private RunCoordinator restarted(ScheduledExecutorService timer2) {
+    timer.shutdownNow();
+    writes.close();
+    store.close();
+    agents.online.clear();
+    store = Store.open(dir);
+    writes = new GroupCommit(store);
+    RunCoordinator again = new RunCoordinator(store, writes, agents, new HostLanes(agents::isOnline),
+        Clock.systemUTC(), timer2, Duration.ofSeconds(60)).startSweep();
+    assertThat(again.recover()).isEqualTo(1);
+    return again;
+  }
+
   private static TaskOutcome outcome(TaskOutcome.Status status) {
     long now = System.currentTimeMillis();
     return new TaskOutcome(status, 0, "hello\n", "", "", now, now);
@@ -191,22 +205,40 @@ class RunCoordinatorTest {
     TaskSpec task = agents.sent.poll(5, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(5)).until(() -> stateOf(id, "web-1").equals("sent"));
     // The controller stops: a new coordinator over the same store, the host not back yet.
-    timer.shutdownNow();
-    writes.close();
-    store.close();
-    agents.online.clear();
     ScheduledExecutorService timer2 = Executors.newSingleThreadScheduledExecutor();
     try {
-      store = Store.open(dir);
-      writes = new GroupCommit(store);
-      RunCoordinator again = new RunCoordinator(store, writes, agents, new HostLanes(agents::isOnline),
-          Clock.systemUTC(), timer2, Duration.ofSeconds(60)).startSweep();
-      assertThat(again.recover()).isEqualTo(1);
+      RunCoordinator again = restarted(timer2);
       agents.online.add("web-1");
       again.connected("web-1", Set.of(task.taskId()));
       again.result("web-1", task.taskId(), outcome(TaskOutcome.Status.OK), () -> { });
       await().atMost(Duration.ofSeconds(5)).until(() -> store.runs().run(id).orElseThrow().state().equals("succeeded"));
       assertThat(stateOf(id, "web-1")).isEqualTo("ok");
+    } finally {
+      timer2.shutdownNow();
+    }
+  }
+
+  @Test
+  void becomeUserAndAsync_goWithTheTask_andAgainAfterARestart() throws Exception {
+    RunCoordinator runs = coordinator();
+    agents.online.add("web-1");
+    String id = runs.start(new AdhocSpec("web-1", "command", Map.of("_raw_params", "id -un"), Duration.ofSeconds(30),
+        false, Duration.ofMinutes(5), "postgres", 600, 0), "alice", RunListener.NONE);
+    TaskSpec task = agents.sent.poll(5, TimeUnit.SECONDS);
+    assertThat(task).isNotNull();
+    assertThat(List.of(task.user(), task.asyncSeconds(), task.pollSeconds())).containsExactly("postgres", 600, 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> stateOf(id, "web-1").equals("sent"));
+    ScheduledExecutorService timer2 = Executors.newSingleThreadScheduledExecutor();
+    try {
+      RunCoordinator again = restarted(timer2);
+      agents.online.add("web-1");
+      // Back without the task (it never reached the agent): it goes out again, as the same user and job.
+      again.connected("web-1", Set.of());
+      TaskSpec resent = agents.sent.poll(5, TimeUnit.SECONDS);
+      assertThat(resent).isNotNull();
+      assertThat(resent.taskId()).isEqualTo(task.taskId());
+      assertThat(List.of(resent.user(), resent.asyncSeconds(), resent.pollSeconds()))
+          .containsExactly("postgres", 600, 0);
     } finally {
       timer2.shutdownNow();
     }

@@ -23,14 +23,14 @@ class StoreTest {
   @Test
   void open_appliesMigrationsOnce_andStateSurvivesReopen(@TempDir Path dir) {
     try (Store s = Store.open(dir)) {
-      assertThat(s.schemaVersion()).isEqualTo(4);
+      assertThat(s.schemaVersion()).isEqualTo(5);
       s.enrollment().insertToken(token("h1", "web-1"));
       assertThat(s.enrollment().consumeTokenAndEnroll(token("h1", "web-1"), "pk", cert("aa", "web-1"), 100))
           .contains(List.of());
     }
     assertThat(dir.resolve(Store.FILE_NAME)).exists();
     try (Store s = Store.open(dir)) {
-      assertThat(s.schemaVersion()).isEqualTo(4);
+      assertThat(s.schemaVersion()).isEqualTo(5);
       assertThat(s.hosts().host("web-1")).hasValueSatisfying(h -> {
         assertThat(h.role()).isEqualTo("dev");
         assertThat(h.labels()).containsEntry("k", "v");

@@ -85,6 +85,29 @@ final class SideBySide {
         state(ansibleRoot));
   }
 
+  /** One ad-hoc module run by both tools: {@code homefleet run HOST ARGS} and {@code ansible HOST ARGS}. */
+  record AdHoc(CommandResult homefleet, CommandResult ansible) {
+    /** Both runs, for assertion messages. */
+    String both() {
+      return homefleet.all() + "\n----- ansible -----\n" + ansible.all();
+    }
+  }
+
+  /**
+   * Runs one module on the host with {@code homefleet run} and with Debian's {@code ansible}
+   * (connection local, inside the host's namespace), with the same arguments after the host name
+   * ({@code -b}, {@code --become-user}, {@code -B}, {@code -P}, {@code -m}, {@code -a}).
+   */
+  AdHoc adhoc(String... args) {
+    List<String> hf = new ArrayList<>(List.of("run", host.name()));
+    hf.addAll(List.of(args));
+    CommandResult homefleet = controller.cli(hf.toArray(String[]::new));
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace(), "/usr/bin/ansible", host.name(),
+        "-i", work.resolve("ansible-inventory.yml").toString()));
+    cmd.addAll(List.of(args));
+    return new AdHoc(homefleet, Commands.run(Duration.ofSeconds(120), cmd, ansibleEnv(work)));
+  }
+
   /** ansible-playbook's environment: its config, temp dirs and HOME under {@code work}, no colours, no retry files. */
   static Map<String, String> ansibleEnv(Path work) {
     Map<String, String> env = new LinkedHashMap<>();

@@ -1,13 +1,13 @@
-package io.homefleet.agent.play;
+package io.homefleet.agent.exec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.homefleet.agent.exec.Account;
 import io.homefleet.playbook.plan.ModuleResult;
 import io.homefleet.playbook.plan.TaskStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,22 +22,31 @@ import org.slf4j.LoggerFactory;
  * Async tasks ({@code async:}/{@code poll:}) and {@code async_status}, with Ansible's job files:
  * {@code ~/.ansible_async/JID} of the user the task runs as, {@code {"started": 1, "finished": 0,
  * "ansible_job_id": JID}} while it runs, the module's result when it ends, Ansible's watchdog's
- * {@code {"msg": "Timeout exceeded", "failed": true}} when its time limit passes. A background
- * job ({@code poll: 0}) runs on a thread of the play worker, which outlives the play; the worker
- * waits for its jobs before it exits ({@link #awaitAll}).
+ * {@code {"msg": "Timeout exceeded", "failed": true}} when its time limit passes. One
+ * implementation for plays (the play worker's ModuleAdapter) and ad-hoc runs ({@link Executor}):
+ * a background job ({@code poll: 0}) runs on a daemon thread of the process that started it,
+ * which outlives the task; the play worker waits for its jobs before it exits ({@link #awaitAll}),
+ * the agent keeps them while it runs.
  */
-final class AsyncJobs {
+public final class AsyncJobs {
   /** The names {@code async_status} is written as. */
-  static final Set<String> STATUS = Set.of("async_status", "ansible.builtin.async_status",
+  public static final Set<String> STATUS = Set.of("async_status", "ansible.builtin.async_status",
       "ansible.legacy.async_status");
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * Made when a job first needs them: the resident agent asks {@link #STATUS} of every ad-hoc
+   * task, and should load no JSON codec for that.
+   */
+  private static final class Lazy {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final SecureRandom RANDOM = new SecureRandom();
+  }
 
   private final Set<Thread> running = ConcurrentHashMap.newKeySet();
 
   /** A job's id as Ansible's async_wrapper makes it: {@code j}, a random number, the worker's pid. */
   static String newJid() {
-    return "j" + (RANDOM.nextLong() & Long.MAX_VALUE) % 1_000_000_000_000L + "." + ProcessHandle.current().pid();
+    return "j" + (Lazy.RANDOM.nextLong() & Long.MAX_VALUE) % 1_000_000_000_000L + "." + ProcessHandle.current().pid();
   }
 
   /** The job file of {@code jid} for the task's user (the agent's own when empty). */
@@ -112,17 +121,111 @@ final class AsyncJobs {
         running.remove(Thread.currentThread());
       }
     }, "homefleet-async-" + jid);
+    // The agent's exit does not wait for a job; the play worker waits for its jobs itself (awaitAll).
+    t.setDaemon(true);
     running.add(t);
     t.start();
   }
 
+  /** One run of a task's module within its time limit: its result, and whether the limit stopped it. */
+  public record Ran(ModuleResult result, boolean timedOut) {}
+
+  /** Runs the task's module once, stopping it at {@code limit}. */
+  @FunctionalInterface
+  public interface Body {
+    Ran run(Duration limit) throws InterruptedException;
+  }
+
+  /**
+   * A task under {@code async: seconds}: with {@code poll > 0} it runs here and returns the
+   * module's result with the job's fields (or Ansible's failure past its limit); with {@code poll:
+   * 0} it starts in the background and returns the started-job result at once, the job file
+   * recording its end for {@code async_status}.
+   *
+   * @param user the task's user (whose {@code ~/.ansible_async} holds the job file); empty: the process's own
+   * @throws IOException when a background job's file cannot be written (nothing was started)
+   */
+  public ModuleResult run(int seconds, int poll, Optional<Account> user, Body body)
+      throws InterruptedException, IOException {
+    String jid = newJid();
+    Path file = file(user, jid);
+    Duration limit = Duration.ofSeconds(seconds);
+    if (poll > 0) {
+      Ran ran = body.run(limit);
+      if (ran.timedOut()) {
+        try {
+          write(file, timeoutEntry(), user);
+        } catch (IOException e) {
+          LoggerFactory.getLogger(AsyncJobs.class).warn("async job {}: cannot write {}: {}", jid, file, e.getMessage());
+        }
+        return timedOut(jid, file, seconds);
+      }
+      return finished(ran.result(), jid, file);
+    }
+    try {
+      start(jid, file, user, () -> {
+        try {
+          Ran ran = body.run(limit);
+          return ran.timedOut() ? timeoutEntry() : ran.result().result();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return timeoutEntry();
+        }
+      });
+    } catch (IOException e) {
+      throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+    return started(jid, file);
+  }
+
+  /** A module's outcome as a play's result: what {@code register} stores, with the play's four statuses. */
+  public static ModuleResult result(Outcome o) {
+    TaskStatus status = switch (o.status()) {
+      case OK -> TaskStatus.OK;
+      case CHANGED -> TaskStatus.CHANGED;
+      case SKIPPED -> TaskStatus.SKIPPED;
+      case FAILED, TIMED_OUT, CANCELLED -> TaskStatus.FAILED;
+    };
+    return new ModuleResult(status, o.registered());
+  }
+
+  /**
+   * A job's result as an ad-hoc task's outcome: {@code rc}, {@code stdout}, {@code stderr} and
+   * {@code msg} in their fields (a finished command job's output reads as the command's), every
+   * other field in the data. An empty output stays in the data too: the outcome's fields cannot
+   * tell it from none, and Ansible shows it (a cleanup's {@code stdout: ""}).
+   */
+  public static Outcome outcome(ModuleResult r) {
+    Map<String, Object> data = new LinkedHashMap<>(r.result());
+    Object rc = data.remove("rc");
+    Object stdout = "".equals(data.get("stdout")) ? "" : data.remove("stdout");
+    Object stderr = "".equals(data.get("stderr")) ? "" : data.remove("stderr");
+    if (!"".equals(data.get("stdout"))) {
+      data.remove("stdout_lines");
+    }
+    if (!"".equals(data.get("stderr"))) {
+      data.remove("stderr_lines");
+    }
+    Object msg = data.remove("msg");
+    Outcome.Status status = switch (r.status()) {
+      case OK -> Outcome.Status.OK;
+      case CHANGED -> Outcome.Status.CHANGED;
+      case SKIPPED -> Outcome.Status.SKIPPED;
+      case FAILED -> Outcome.Status.FAILED;
+    };
+    // -1: the result has no rc (a started job, async_status), as the controller's own outcomes write it.
+    int code = rc instanceof Number n ? n.intValue() : -1;
+    return new Outcome(status, code, stdout == null ? "" : String.valueOf(stdout),
+        stderr == null ? "" : String.valueOf(stderr), msg == null ? "" : String.valueOf(msg), data, false, false);
+  }
+
   /** Jobs still running. */
-  int runningCount() {
+  public int runningCount() {
     return running.size();
   }
 
   /** Waits for every background job to end. */
-  void awaitAll() throws InterruptedException {
+  public void awaitAll() throws InterruptedException {
     for (Thread t : List.copyOf(running)) {
       t.join();
     }
@@ -138,7 +241,7 @@ final class AsyncJobs {
       }
     }
     Path tmp = dir.resolve(file.getFileName() + ".tmp");
-    Files.write(tmp, JSON.writeValueAsBytes(data));
+    Files.write(tmp, Lazy.JSON.writeValueAsBytes(data));
     if (user.isPresent()) {
       user.get().own(tmp);
     }
@@ -146,7 +249,7 @@ final class AsyncJobs {
   }
 
   /** {@code async_status}: a job's state ({@code mode: status}) or its file removed ({@code mode: cleanup}). */
-  static ModuleResult status(Map<String, Object> args, Optional<Account> user) {
+  public static ModuleResult status(Map<String, Object> args, Optional<Account> user) {
     Object jidArg = args.get("jid");
     if (jidArg == null || String.valueOf(jidArg).isBlank()) {
       return ModuleResult.failed("async_status needs jid: the ansible_job_id an async task registered");
@@ -174,12 +277,17 @@ final class AsyncJobs {
       r.put("erased", file.toString());
       r.put("finished", 0);
       r.put("started", 0);
+      // Ansible's cleanup result carries an empty output too.
+      r.put("stderr", "");
+      r.put("stderr_lines", List.of());
+      r.put("stdout", "");
+      r.put("stdout_lines", List.of());
       return new ModuleResult(TaskStatus.OK, r);
     }
     Map<String, Object> data;
     try {
       @SuppressWarnings("unchecked")
-      Map<String, Object> read = JSON.readValue(Files.readAllBytes(file), Map.class);
+      Map<String, Object> read = Lazy.JSON.readValue(Files.readAllBytes(file), Map.class);
       data = read;
     } catch (IOException e) {
       // Not written whole yet: the job is running.
