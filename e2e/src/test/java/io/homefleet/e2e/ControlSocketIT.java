@@ -37,7 +37,9 @@ class ControlSocketIT {
   @Test
   void controlSocket_servesTheOperatorCli_onlyToItsOwner_andSurvivesAKill(@TempDir Path tmp) throws Exception {
     // Every directory on the way traversable by anyone: only the socket's own mode keeps other users out.
-    for (Path d = tmp; d != null && d.startsWith(Path.of(System.getProperty("java.io.tmpdir"))); d = d.getParent()) {
+    // The temporary directory itself is left alone: a chmod there would drop /tmp's sticky bit for everyone.
+    Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
+    for (Path d = tmp; d != null && d.startsWith(tmpdir) && !d.equals(tmpdir); d = d.getParent()) {
       Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     Path fleetDir = Files.createDirectories(tmp.resolve("fleet"));

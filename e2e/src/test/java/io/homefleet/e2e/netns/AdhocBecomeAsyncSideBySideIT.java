@@ -48,8 +48,10 @@ class AdhocBecomeAsyncSideBySideIT {
       // The test user must reach ansible's module files: the temporary directories above them are the test's alone.
       for (Path p = work; p != null; p = p.getParent()) {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-        perms.add(PosixFilePermission.OTHERS_EXECUTE);
-        Files.setPosixFilePermissions(p, perms);
+        // Only where it is missing: a chmod of /tmp itself would drop its sticky bit (Java has no such bit).
+        if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
+          Files.setPosixFilePermissions(p, perms);
+        }
       }
       run(List.of("chmod", "1777", work.resolve("ansible-tmp").toString()));
 
@@ -114,8 +116,10 @@ class AdhocBecomeAsyncSideBySideIT {
   private void uriAsTheUser(SideBySide tools, TestHost host, Path tmp) throws Exception {
     for (Path p = Files.createDirectories(host.root().resolve("side-by-side")); p != null; p = p.getParent()) {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-      perms.add(PosixFilePermission.OTHERS_EXECUTE);
-      Files.setPosixFilePermissions(p, perms);
+      // Only where it is missing: a chmod of /tmp itself would drop its sticky bit (Java has no such bit).
+      if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
+        Files.setPosixFilePermissions(p, perms);
+      }
     }
     Path site = Files.createDirectories(tmp.resolve("site"));
     Files.writeString(site.resolve("page.txt"), "served\n");

@@ -104,8 +104,10 @@ class Become2SideBySideIT {
   private static void openToOthers(Path dir) throws IOException {
     for (Path p = dir; p != null; p = p.getParent()) {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-      perms.add(PosixFilePermission.OTHERS_EXECUTE);
-      Files.setPosixFilePermissions(p, perms);
+      // Only where it is missing: a chmod of /tmp itself would drop its sticky bit (Java has no such bit).
+      if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
+        Files.setPosixFilePermissions(p, perms);
+      }
     }
   }
 

@@ -42,8 +42,10 @@ class BecomeAsyncSideBySideIT {
       Files.createDirectories(host.root().resolve("side-by-side"));
       for (Path p = host.root().resolve("side-by-side"); p != null; p = p.getParent()) {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-        perms.add(PosixFilePermission.OTHERS_EXECUTE);
-        Files.setPosixFilePermissions(p, perms);
+        // Only where it is missing: a chmod of /tmp itself would drop its sticky bit (Java has no such bit).
+        if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
+          Files.setPosixFilePermissions(p, perms);
+        }
       }
       // ansible-playbook's module temp dir, made by root: become to hftest writes in it, as in /tmp.
       run(List.of("chmod", "1777", tmp.resolve("side-by-side/ansible-tmp").toString()));
