@@ -321,7 +321,7 @@ class DebPackagesIT {
     return r.exitCode() != 0 || s.startsWith("unknown ok not-installed") ? "" : s;
   }
 
-  private static Path built(String pkg) throws IOException {
+  static Path built(String pkg) throws IOException {
     List<Path> debs;
     try (Stream<Path> s = Files.list(TARGET)) {
       debs = s.filter(p -> p.getFileName().toString().startsWith(pkg + "_") && p.toString().endsWith("_all.deb"))

@@ -48,6 +48,11 @@ public final class TestHost {
     this.dir = dir;
   }
 
+  /** The run this host belongs to (DebianRoot starts its processes through it). */
+  TestHosts run() {
+    return run;
+  }
+
   /** The host's name (the agent enrolls with it). */
   public String name() {
     return name;
