@@ -7,12 +7,10 @@ import io.homefleet.e2e.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,13 +44,7 @@ class AdhocBecomeAsyncSideBySideIT {
       Path work = tmp.resolve("side-by-side");
       SideBySide tools = new SideBySide(controller, host, work);
       // The test user must reach ansible's module files: the temporary directories above them are the test's alone.
-      for (Path p = work; p != null; p = p.getParent()) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-        // Only where it is missing: a chmod of /tmp itself would drop its sticky bit (Java has no such bit).
-        if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
-          Files.setPosixFilePermissions(p, perms);
-        }
-      }
+      SideBySide.openToOthers(work);
       run(List.of("chmod", "1777", work.resolve("ansible-tmp").toString()));
 
       SideBySide.AdHoc root = tools.adhoc("-b", "-m", "command", "-a", "id -un");
@@ -114,13 +106,7 @@ class AdhocBecomeAsyncSideBySideIT {
    * page served on the host's loopback: dest is the user's, a dest it cannot write fails.
    */
   private void uriAsTheUser(SideBySide tools, TestHost host, Path tmp) throws Exception {
-    for (Path p = Files.createDirectories(host.root().resolve("side-by-side")); p != null; p = p.getParent()) {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-      // Only where it is missing: a chmod of /tmp itself would drop its sticky bit (Java has no such bit).
-      if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
-        Files.setPosixFilePermissions(p, perms);
-      }
-    }
+    SideBySide.openToOthers(Files.createDirectories(host.root().resolve("side-by-side")));
     Path site = Files.createDirectories(tmp.resolve("site"));
     Files.writeString(site.resolve("page.txt"), "served\n");
     Path log = tmp.resolve("http.log");

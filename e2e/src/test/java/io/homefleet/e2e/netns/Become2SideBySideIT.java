@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +40,7 @@ class Become2SideBySideIT {
       controller.awaitStatus(Duration.ofSeconds(90), "online", "sbs-b2");
       SideBySide tools = new SideBySide(controller, host, tmp.resolve("side-by-side"));
       Files.createDirectories(host.root().resolve("side-by-side"));
-      openToOthers(host.root().resolve("side-by-side"));
+      SideBySide.openToOthers(host.root().resolve("side-by-side"));
       // ansible-playbook's module temp dir, made by root: become to hftest writes in it, as in /tmp.
       run(List.of("chmod", "1777", tmp.resolve("side-by-side/ansible-tmp").toString()));
 
@@ -84,7 +82,7 @@ class Become2SideBySideIT {
           tmp.resolve("side-by-side"), Map.of("bdl-1", Map.of("other", "bdl-2"), "bdl-2", Map.of("other", "bdl-1")));
       for (TestHost h : net.hosts()) {
         Files.createDirectories(h.root().resolve("side-by-side"));
-        openToOthers(h.root().resolve("side-by-side"));
+        SideBySide.openToOthers(h.root().resolve("side-by-side"));
       }
       run(List.of("chmod", "1777", tmp.resolve("side-by-side/ansible-tmp").toString()));
 
@@ -97,17 +95,6 @@ class Become2SideBySideIT {
       tools.play(pb).assertSame();
     } finally {
       run(List.of("userdel", "--remove", USER));
-    }
-  }
-
-  /** The test user must reach the trees: the temporary directories above them are the test's alone. */
-  private static void openToOthers(Path dir) throws IOException {
-    for (Path p = dir; p != null; p = p.getParent()) {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-      // Only where it is missing: a chmod of /tmp itself would drop its sticky bit (Java has no such bit).
-      if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
-        Files.setPosixFilePermissions(p, perms);
-      }
     }
   }
 

@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,13 +38,7 @@ class BecomeAsyncSideBySideIT {
       tools.ansibleConfig("async_dir = /root/.ansible_async\n");
       // The test user must reach its trees: the temporary directories above them are the test's alone.
       Files.createDirectories(host.root().resolve("side-by-side"));
-      for (Path p = host.root().resolve("side-by-side"); p != null; p = p.getParent()) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-        // Only where it is missing: a chmod of /tmp itself would drop its sticky bit (Java has no such bit).
-        if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
-          Files.setPosixFilePermissions(p, perms);
-        }
-      }
+      SideBySide.openToOthers(host.root().resolve("side-by-side"));
       // ansible-playbook's module temp dir, made by root: become to hftest writes in it, as in /tmp.
       run(List.of("chmod", "1777", tmp.resolve("side-by-side/ansible-tmp").toString()));
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,6 +111,20 @@ final class SideBySide {
   }
 
   /** ansible-playbook's environment: its config, temp dirs and HOME under {@code work}, no colours, no retry files. */
+  /**
+   * Gives others execute on {@code dir} and every directory above it that lacks it, so a become
+   * user can reach the trees a test made under its own temporary directories. Only where missing:
+   * a chmod of /tmp itself would drop its sticky bit (Java's permission set has no such bit).
+   */
+  static void openToOthers(Path dir) throws IOException {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+      if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
+        Files.setPosixFilePermissions(p, perms);
+      }
+    }
+  }
+
   static Map<String, String> ansibleEnv(Path work) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("ANSIBLE_CONFIG", work.resolve("ansible.cfg").toString());

@@ -126,20 +126,13 @@ class UriAnsibleTest {
         Map.of("url", "http://127.0.0.1:1/refused"),
         Map.of("url", base + "/plain", "creates", tmp.toString()),
         Map.of("url", base + "/plain", "removes", tmp.resolve("nothing").toString()));
-    List<AnsibleOracle.Task> tasks = new ArrayList<>();
-    for (Map<String, Object> c : cases) {
-      tasks.add(new AnsibleOracle.Task("ansible.builtin.uri", c));
-    }
-    tasks.add(new AnsibleOracle.Task("ansible.builtin.uri", Map.of("url", base + "/plain",
-        "dest", tmp.resolve("ansible/got.txt").toString())));
-    List<Map<String, Object>> theirs = AnsibleOracle.run(tmp, tasks, false, false);
+    List<Map<String, Object>> theirCases = new ArrayList<>(cases);
+    theirCases.add(Map.of("url", base + "/plain", "dest", tmp.resolve("ansible/got.txt").toString()));
+    List<Map<String, Object>> theirs = ansibles(tmp, theirCases);
     List<String> theirRequests = List.copyOf(seen);
     seen.clear();
 
-    List<Map<String, Object>> ours = new ArrayList<>();
-    for (Map<String, Object> c : cases) {
-      ours.add(run(c));
-    }
+    List<Map<String, Object>> ours = ours(cases);
     ours.add(run(Map.of("url", base + "/plain", "dest", tmp.resolve("hf/got.txt").toString())));
     assertThat(seen).as("the requests the server saw").isEqualTo(theirRequests);
     assertThat(tmp.resolve("hf/got.txt")).hasContent("hello");
@@ -164,17 +157,10 @@ class UriAnsibleTest {
         Map.of("url", base + "/json", "method", "POST", "body_format", "form-multipart",
             "body", Map.of("name", "web1", "note", "a b")),
         Map.of("url", base + "/json", "method", "PUT", "src", upload.toString(), "remote_src", true));
-    List<AnsibleOracle.Task> tasks = new ArrayList<>();
-    for (Map<String, Object> c : cases) {
-      tasks.add(new AnsibleOracle.Task("ansible.builtin.uri", c));
-    }
-    List<Map<String, Object>> theirs = AnsibleOracle.run(tmp, tasks, false, false);
+    List<Map<String, Object>> theirs = ansibles(tmp, cases);
     List<String> theirRequests = List.copyOf(seen);
     seen.clear();
-    List<Map<String, Object>> ours = new ArrayList<>();
-    for (Map<String, Object> c : cases) {
-      ours.add(run(c));
-    }
+    List<Map<String, Object>> ours = ours(cases);
     assertThat(seen).as("the requests the server saw").isEqualTo(theirRequests).hasSize(2);
     assertThat(seen.get(0)).contains("multipart/form-data", "name=\"name\"", "web1");
     assertThat(seen.get(1)).contains("from the host");
@@ -187,6 +173,24 @@ class UriAnsibleTest {
     Map<String, Object> playFile = run(Map.of("url", base + "/json", "src", "files/body.json"));
     assertThat(playFile).containsEntry("failed", true);
     assertThat((String) playFile.get("msg")).contains("remote_src: true", "lookup('file'");
+  }
+
+  /** Each case's result from Ansible's uri module, in one play. */
+  private static List<Map<String, Object>> ansibles(Path tmp, List<Map<String, Object>> cases) throws Exception {
+    List<AnsibleOracle.Task> tasks = new ArrayList<>();
+    for (Map<String, Object> c : cases) {
+      tasks.add(new AnsibleOracle.Task("ansible.builtin.uri", c));
+    }
+    return AnsibleOracle.run(tmp, tasks, false, false);
+  }
+
+  /** Each case's result from homefleet's uri module. */
+  private static List<Map<String, Object>> ours(List<Map<String, Object>> cases) throws Exception {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> c : cases) {
+      out.add(run(c));
+    }
+    return out;
   }
 
   private static Map<String, Object> run(Map<String, Object> args) throws Exception {
