@@ -261,7 +261,7 @@ public final class AgentMain {
                 + " (the state dir must be writable by the agent and have free space)");
             return EXIT_CONFIG;
           }
-          Map<String, io.homefleet.agent.exec.Module> modules = Modules.builtin();
+          Map<String, io.homefleet.agent.exec.Module> modules = Modules.builtin(cfg.stateDir());
           ModuleRuns.Listener moduleRuns = (module, result, nanos) -> { };
           if (telemetry != null) {
             telemetry.start(timer);
