@@ -82,10 +82,16 @@ public final class ResticCheckModule implements Module {
     if (maxAge != null && (newest == 0 || now - newest > maxAge.toMillis())) {
       return Outcome.failed("backups of " + restic.shown() + " have stopped: "
           + (newest == 0 ? "the repository has no snapshot"
-              : "its newest snapshot is " + Duration.ofMillis(now - newest).toMinutes() + " minutes old")
+              : "its newest snapshot is " + ago(Duration.ofMillis(now - newest)) + " old")
           + ", more than max_age " + a.str("max_age").get() + "; look at the backup schedule's last runs", data);
     }
     return Outcome.result(false, "no errors in " + restic.shown() + " (" + snaps.size() + " snapshot(s))", data);
+  }
+
+  /** An age in the unit a person reads best: seconds, minutes, hours, then days. */
+  static String ago(Duration d) {
+    long s = d.toSeconds();
+    return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s < 172_800 ? s / 3600 + "h" : s / 86_400 + "d";
   }
 
   /** {@code 90s}, {@code 30m}, {@code 26h}, {@code 2d}, {@code 1w}. */
