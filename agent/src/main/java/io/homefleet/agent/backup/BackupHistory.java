@@ -63,16 +63,18 @@ public final class BackupHistory {
    * @param canary the last canary restore, or null
    * @param canarySnapshot the snapshot the recorded files belong to
    * @param recorded the files the last backup recorded for canaries
+   * @param maxAgeMillis the age past which the newest good snapshot counts as stale (the last
+   *     backup's {@code max_age}); 0 when none was given
    */
   public record Entry(String repository, List<Backup> backups, long newestGoodMillis, Canary canary,
-      String canarySnapshot, List<Recorded> recorded) {
+      String canarySnapshot, List<Recorded> recorded, long maxAgeMillis) {
     public Entry {
       backups = backups == null ? List.of() : List.copyOf(backups);
       recorded = recorded == null ? List.of() : List.copyOf(recorded);
     }
 
     static Entry empty(String repository) {
-      return new Entry(repository, List.of(), 0, null, null, List.of());
+      return new Entry(repository, List.of(), 0, null, null, List.of(), 0);
     }
 
     public Optional<Backup> last() {
@@ -112,8 +114,8 @@ public final class BackupHistory {
    * Records a backup. A good one moves the newest good snapshot to {@code snapshotMillis} and,
    * when {@code recorded} is given, replaces the canary files; a failed one keeps both.
    */
-  public synchronized Entry backup(String repository, Backup b, long snapshotMillis, List<Recorded> recorded)
-      throws IOException {
+  public synchronized Entry backup(String repository, Backup b, long snapshotMillis, List<Recorded> recorded,
+      long maxAgeMillis) throws IOException {
     Entry e = find(repository).orElse(Entry.empty(repository));
     List<Backup> backups = new ArrayList<>();
     backups.add(b);
@@ -121,7 +123,7 @@ public final class BackupHistory {
     long good = b.ok() ? Math.max(e.newestGoodMillis(), snapshotMillis) : e.newestGoodMillis();
     boolean replace = b.ok() && !recorded.isEmpty();
     Entry next = new Entry(repository, backups, good, e.canary(), replace ? b.snapshotId() : e.canarySnapshot(),
-        replace ? recorded : e.recorded());
+        replace ? recorded : e.recorded(), maxAgeMillis);
     write(repository, next);
     return next;
   }
@@ -131,14 +133,15 @@ public final class BackupHistory {
     Entry e = find(repository).orElse(Entry.empty(repository));
     if (newestSnapshotMillis > e.newestGoodMillis()) {
       write(repository, new Entry(repository, e.backups(), newestSnapshotMillis, e.canary(), e.canarySnapshot(),
-          e.recorded()));
+          e.recorded(), e.maxAgeMillis()));
     }
   }
 
   /** Records a canary restore. */
   public synchronized void canary(String repository, Canary c) throws IOException {
     Entry e = find(repository).orElse(Entry.empty(repository));
-    write(repository, new Entry(repository, e.backups(), e.newestGoodMillis(), c, e.canarySnapshot(), e.recorded()));
+    write(repository, new Entry(repository, e.backups(), e.newestGoodMillis(), c, e.canarySnapshot(), e.recorded(),
+        e.maxAgeMillis()));
   }
 
   private void write(String repository, Entry e) throws IOException {

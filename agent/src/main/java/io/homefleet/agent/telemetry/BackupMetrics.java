@@ -53,6 +53,8 @@ final class BackupMetrics {
     gauge(MetricNames.BACKUP_SNAPSHOT_AGE, "Age of the repository's newest good snapshot (alert when it grows past "
         + "the backup interval)", "seconds", repo,
         e -> e.newestGoodMillis() <= 0 ? Double.NaN : (clock.millis() - e.newestGoodMillis()) / 1000.0);
+    gauge(MetricNames.BACKUP_MAX_AGE, "The age past which the newest snapshot counts as stale (the backup's max_age)",
+        "seconds", repo, e -> e.maxAgeMillis() <= 0 ? Double.NaN : e.maxAgeMillis() / 1000.0);
     gauge(MetricNames.BACKUP_CANARY_SUCCESS, "1 when the last canary restore from the repository matched, else 0",
         null, repo, e -> e.canary() == null ? Double.NaN : e.canary().ok() ? 1.0 : 0.0);
     gauge(MetricNames.BACKUP_CANARY_AGE, "Seconds since the last canary restore from the repository", "seconds", repo,

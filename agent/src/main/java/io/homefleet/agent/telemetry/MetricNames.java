@@ -109,6 +109,8 @@ public final class MetricNames {
   public static final String BACKUP_LAST_ADDED = "homefleet.backup.last.added.bytes";
   /** Gauge, seconds: the age of the newest good snapshot (the one to alert on). */
   public static final String BACKUP_SNAPSHOT_AGE = "homefleet.backup.snapshot.age.seconds";
+  /** Gauge, seconds: the backup's {@code max_age}, past which the newest snapshot is stale. */
+  public static final String BACKUP_MAX_AGE = "homefleet.backup.max.age.seconds";
   /** Gauge: 1 when the last canary restore matched, else 0. */
   public static final String BACKUP_CANARY_SUCCESS = "homefleet.backup.canary.success";
   /** Gauge, seconds: since the last canary restore. */

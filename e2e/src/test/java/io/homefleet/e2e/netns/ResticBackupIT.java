@@ -45,8 +45,8 @@ class ResticBackupIT {
       TestHost nas = net.host("nas-1");
       // The namespace has ports of its own: a fixed one is free.
       int metricsPort = 9464;
-      controller.enroll(host, "batch", Map.of("suite", "restic"),
-          "telemetry:\n  prometheus: 127.0.0.1:" + metricsPort + "\n  host_metrics: false\n");
+      String telemetry = "telemetry:\n  prometheus: 127.0.0.1:" + metricsPort + "\n  host_metrics: false\n";
+      controller.enroll(host, "batch", Map.of("suite", "restic"), telemetry);
       Sftp sftp = Sftp.start(nas, tmp.resolve("sshd"));
       controller.awaitStatus(Duration.ofSeconds(90), "online", "bk-1");
       phases.done("namespaces, sshd on nas-1, controller, agent online");
@@ -151,11 +151,41 @@ class ResticBackupIT {
       assertThat(gauge(m, "homefleet_backup_last_success", full.resolve("repo").toString())).isEqualTo(0.0);
       assertThat(gauge(m, "homefleet_backup_last_success", "sftp:root@" + nas.address() + ":" + sftpRepo))
           .isEqualTo(1.0);
+      assertThat(gauge(m, "homefleet_backup_max_age_seconds", "sftp:root@" + nas.address() + ":" + sftpRepo))
+          .isEqualTo(1.0);
       assertThat(gauge(m, "homefleet_backup_canary_success", local.toString())).isEqualTo(0.0);
       assertThat(gauge(m, "homefleet_backup_canary_age_seconds", local.toString())).isBetween(0.0, 120.0);
       assertThat(gauge(m, "homefleet_backup_last_added_bytes", local.toString())).isPositive();
       assertThat(run.stdout() + scrape.stdout()).doesNotContain("correct horse");
       phases.done("metrics");
+
+      // homefleet status: the agent's next telemetry (2 s after it reconnects) carries the backup states.
+      String agentYaml = Files.readString(host.agentConfig());
+      String fingerprint = agentYaml.replaceAll("(?s).*ca_fingerprint: \"([^\"]+)\".*", "$1");
+      host.stopAgent();
+      host.startAgent(controller.address(), null, fingerprint, Map.of("suite", "restic"), telemetry);
+      String sftpShown = "sftp:root@" + nas.address() + ":" + sftpRepo;
+      JsonNode[] backups = {null};
+      io.homefleet.e2e.Waits.until("bk-1's backups in homefleet status", Duration.ofSeconds(60),
+          Duration.ofMillis(500), null, () -> {
+            CommandResult st = controller.cli("status", "--json");
+            for (JsonNode h : JSON.readTree(st.stdout()).path("hosts")) {
+              if (h.path("host").asText().equals("bk-1") && h.path("backups").size() == 3) {
+                backups[0] = h.path("backups");
+                return true;
+              }
+            }
+            return false;
+          }, controller::logs);
+      Map<String, String> states = new java.util.TreeMap<>();
+      backups[0].forEach(b -> states.put(b.path("repository").asText(), b.path("state").asText()));
+      assertThat(states).containsEntry(local.toString(), "failed").containsEntry(full.resolve("repo").toString(),
+          "failed").containsEntry(sftpShown, "stale");
+      CommandResult table = controller.cli("status");
+      assertThat(table.stdout()).contains("BACKUP HOST").containsPattern("bk-1 +FAILED .*" + local)
+          .containsPattern("bk-1 +STALE .*\\(max 1s\\) +" + java.util.regex.Pattern.quote(sftpShown));
+      System.out.println(table.stdout());
+      phases.done("homefleet status");
     } finally {
       Commands.run(Duration.ofSeconds(10), "umount", "-l", full.toString());
     }

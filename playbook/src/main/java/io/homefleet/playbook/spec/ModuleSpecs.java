@@ -284,7 +284,7 @@ public final class ModuleSpecs {
           ArgSpec.of("host", STR), ArgSpec.of("init", BOOL), ArgSpec.of("keep_last", INT),
           ArgSpec.of("keep_hourly", INT), ArgSpec.of("keep_daily", INT), ArgSpec.of("keep_weekly", INT),
           ArgSpec.of("keep_monthly", INT), ArgSpec.of("keep_yearly", INT), ArgSpec.of("prune", BOOL),
-          ArgSpec.of("canary_files", LIST))),
+          ArgSpec.of("canary_files", LIST), ArgSpec.of("max_age", STR))),
       ModuleSpec.homefleet("restic_restore", restic(
           ArgSpec.of("target", PATH).mandatory(), ArgSpec.of("snapshot", STR), ArgSpec.of("include", LIST),
           ArgSpec.of("exclude", LIST), ArgSpec.of("verify", BOOL), ArgSpec.of("host", STR),

@@ -67,6 +67,7 @@ public final class ResticBackupModule implements Module {
       }
     }
     boolean prune = a.bool("prune", true);
+    long maxAge = a.str("max_age").isPresent() ? ResticCheckModule.age(a, a.str("max_age").get()).toMillis() : 0;
     boolean init = a.bool("init", false);
     List<String> canaryFiles = a.list("canary_files");
     for (String f : canaryFiles) {
@@ -130,7 +131,7 @@ public final class ResticBackupModule implements Module {
           : restic.failure("back up to", r);
       if (!check) {
         record(restic, new BackupHistory.Backup(System.currentTimeMillis(), false,
-            summary == null ? "" : summary.path("snapshot_id").asText(""), 0, 0, 0, msg), started, List.of());
+            summary == null ? "" : summary.path("snapshot_id").asText(""), 0, 0, 0, msg), started, List.of(), maxAge);
       }
       data.put("stderr_tail", r.stderr().lines().filter(l -> !l.isBlank()).reduce((x, y) -> y).orElse(""));
       return Outcome.failed(msg, data);
@@ -177,7 +178,8 @@ public final class ResticBackupModule implements Module {
         if (!check) {
           record(restic, new BackupHistory.Backup(System.currentTimeMillis(), false,
               String.valueOf(data.get("snapshot_id")), summary.path("data_added").asLong(),
-              summary.path("files_new").asLong(), summary.path("files_changed").asLong(), msg), started, recorded);
+              summary.path("files_new").asLong(), summary.path("files_changed").asLong(), msg), started, recorded,
+              maxAge);
         }
         return Outcome.failed(msg, data);
       }
@@ -189,15 +191,15 @@ public final class ResticBackupModule implements Module {
     }
     record(restic, new BackupHistory.Backup(System.currentTimeMillis(), true, String.valueOf(data.get("snapshot_id")),
         summary.path("data_added").asLong(), summary.path("files_new").asLong(),
-        summary.path("files_changed").asLong(), ""), started, recorded);
+        summary.path("files_changed").asLong(), ""), started, recorded, maxAge);
     return Outcome.result(true, "snapshot " + data.get("snapshot_id") + " of " + paths.size() + " path(s) in "
         + restic.shown() + ", " + data.get("data_added") + " bytes added", data);
   }
 
-  private void record(Restic restic, BackupHistory.Backup b, long snapshotMillis, List<BackupHistory.Recorded> files)
-      throws TaskException {
+  private void record(Restic restic, BackupHistory.Backup b, long snapshotMillis, List<BackupHistory.Recorded> files,
+      long maxAge) throws TaskException {
     try {
-      history.backup(restic.shown(), b, snapshotMillis, files);
+      history.backup(restic.shown(), b, snapshotMillis, files, maxAge);
     } catch (IOException e) {
       throw new TaskException(name(), "the backup ran (" + (b.ok() ? "snapshot " + b.snapshotId() : b.msg())
           + ") but its record in " + history.dir() + " could not be written: " + e.getMessage());
