@@ -159,6 +159,26 @@ class ResticBackupIT {
       assertThat(run.stdout() + scrape.stdout()).doesNotContain("correct horse");
       phases.done("metrics");
 
+      // The lab's backup role (playbooks/backup.yml, then backup-canary.yml), a vault-style password value.
+      Path lab = Path.of(System.getProperty("homefleet.root", "..")).toAbsolutePath().normalize().resolve("playbooks");
+      Path roleInv = tmp.resolve("role-inventory.yml");
+      Path roleRepo = repos.resolve("role");
+      Files.writeString(roleInv, "all:\n  children:\n    batch:\n      hosts:\n        bk-1:\n"
+          + "          backup_install_restic: false\n          backup_repository: " + roleRepo + "\n"
+          + "          backup_password: role-secret-pw-18\n          backup_paths: [" + small + "]\n");
+      CommandResult role = controller.cli("play", lab.resolve("backup.yml").toString(), "-i", roleInv.toString());
+      System.out.println(role.stdout());
+      assertThat(role.exitCode()).as(role.all()).isZero();
+      assertThat(recap(role.stdout(), "bk-1")).contains("changed=2", "failed=0");
+      assertThat(small.resolve(".homefleet-backup-canary")).exists();
+      CommandResult canary = controller.cli("play", lab.resolve("backup-canary.yml").toString(), "-i",
+          roleInv.toString());
+      System.out.println(canary.stdout());
+      assertThat(canary.exitCode()).as(canary.all()).isZero();
+      assertThat(recap(canary.stdout(), "bk-1")).contains("ok=2", "failed=0");
+      assertThat(role.all() + canary.all()).doesNotContain("role-secret-pw-18");
+      phases.done("the backup role and its canary");
+
       // homefleet status: the agent's next telemetry (2 s after it reconnects) carries the backup states.
       String agentYaml = Files.readString(host.agentConfig());
       String fingerprint = agentYaml.replaceAll("(?s).*ca_fingerprint: \"([^\"]+)\".*", "$1");
@@ -170,7 +190,7 @@ class ResticBackupIT {
           Duration.ofMillis(500), null, () -> {
             CommandResult st = controller.cli("status", "--json");
             for (JsonNode h : JSON.readTree(st.stdout()).path("hosts")) {
-              if (h.path("host").asText().equals("bk-1") && h.path("backups").size() == 3) {
+              if (h.path("host").asText().equals("bk-1") && h.path("backups").size() == 4) {
                 backups[0] = h.path("backups");
                 return true;
               }
@@ -180,7 +200,7 @@ class ResticBackupIT {
       Map<String, String> states = new java.util.TreeMap<>();
       backups[0].forEach(b -> states.put(b.path("repository").asText(), b.path("state").asText()));
       assertThat(states).containsEntry(local.toString(), "failed").containsEntry(full.resolve("repo").toString(),
-          "failed").containsEntry(sftpShown, "stale");
+          "failed").containsEntry(sftpShown, "stale").containsEntry(roleRepo.toString(), "ok");
       CommandResult table = controller.cli("status");
       assertThat(table.stdout()).contains("BACKUP HOST").containsPattern("bk-1 +FAILED .*" + local)
           .containsPattern("bk-1 +STALE .*\\(max 1s\\) +" + java.util.regex.Pattern.quote(sftpShown));
