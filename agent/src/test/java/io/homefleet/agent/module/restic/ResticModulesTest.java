@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.homefleet.agent.backup.BackupHistory;
 import io.homefleet.agent.exec.Outcome;
-import io.homefleet.agent.exec.TaskException;
 import io.homefleet.agent.module.Run;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,7 +92,8 @@ class ResticModulesTest {
     vault.remove("password_file");
     vault.put("password", "s3cret-from-vault");
     Outcome masked = Run.of(new ResticBackupModule(history), vault).go();
-    assertThat(masked.msg()).contains("wrong password").doesNotContain("s3cret-from-vault");
+    assertThat(masked.msg()).contains("wrong password for the restic repository at " + repo
+        + ": the password given does not open it").doesNotContain("s3cret-from-vault");
     assertThat(masked.data().toString()).doesNotContain("s3cret-from-vault");
     BackupHistory.Entry e = history.find(repo.toString()).orElseThrow();
     assertThat(e.last().orElseThrow().ok()).isFalse();
