@@ -29,9 +29,12 @@ public final class BackupHistory {
   /** How many backups a repository's file keeps. */
   public static final int KEEP = 50;
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  /** Made at the first record read or written: the agent's telemetry holds a history on every host, most with no backups. */
+  private static final class Lazy {
+    static final ObjectMapper JSON = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  }
 
   private final Path dir;
 
@@ -148,12 +151,12 @@ public final class BackupHistory {
     if (!Files.isDirectory(dir)) {
       SecureFiles.createPrivateDirectories(dir);
     }
-    SecureFiles.writePrivate(file(repository), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(e));
+    SecureFiles.writePrivate(file(repository), Lazy.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(e));
   }
 
   private static Optional<Entry> read(Path f) throws IOException {
     try {
-      return Optional.of(JSON.readValue(Files.readAllBytes(f), Entry.class));
+      return Optional.of(Lazy.JSON.readValue(Files.readAllBytes(f), Entry.class));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }

@@ -35,12 +35,12 @@ class ModulesTest {
   }
 
   /**
-   * The resident agent builds every module at start, and must not load a JSON codec or the
-   * template engine for that: Jackson's ~400 classes stay in its metaspace for good (a module's
-   * static ObjectMapper once did that; bench/README.md, "The agent after work").
+   * The resident agent builds every module and its session telemetry at start, and must not load
+   * a JSON codec or the template engine for that: Jackson's ~400 classes stay in its metaspace for
+   * good (a module's static ObjectMapper once did that; bench/README.md, "The agent after work").
    */
   @Test
-  void buildingTheModules_loadsNoJsonCodecAndNoTemplateEngine() throws Exception {
+  void theAgentsStart_loadsNoJsonCodecAndNoTemplateEngine() throws Exception {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xshare:off", "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"), Build.class.getName())
         .redirectErrorStream(true).start();
@@ -54,10 +54,14 @@ class ModulesTest {
         .noneMatch(l -> l.contains("com.hubspot.jinjava."));
   }
 
-  /** The child JVM of the test above: builds the modules as AgentMain does, and exits. */
+  /** The child JVM of the test above: what AgentMain makes at start (modules, backup samples), then exits. */
   static final class Build {
-    public static void main(String[] args) {
-      System.out.println("modules: " + Modules.builtin().size());
+    public static void main(String[] args) throws java.io.IOException {
+      Path state = java.nio.file.Files.createTempDirectory("modules-test");
+      System.out.println("modules: " + Modules.builtin(state).size() + ", backup samples: "
+          + new io.homefleet.agent.telemetry.BackupSamples(new io.homefleet.agent.backup.BackupHistory(state),
+              java.time.Clock.systemUTC()).samples().size());
+      java.nio.file.Files.delete(state);
     }
   }
 }
