@@ -125,6 +125,14 @@ public final class ModuleSpecs {
       ModuleSpec.collection("community.general.modprobe",
           ArgSpec.of("name", STR).mandatory(), ArgSpec.of("state", STR).choices("absent", "present"),
           ArgSpec.of("params", STR), ArgSpec.of("persistent", STR).choices("disabled", "absent", "present")),
+      // homefleet's own (no Ansible module to match): a compose project by content hash, docs/modules.md.
+      new ModuleSpec("docker_compose", List.of("homefleet.fleet.docker_compose"), List.of(
+          ArgSpec.of("project_name", STR).mandatory(), ArgSpec.of("project_src", PATH),
+          ArgSpec.of("definition", DICT), ArgSpec.of("src", PATH), ArgSpec.of("template", PATH),
+          ArgSpec.of("files", LIST), ArgSpec.of("state", STR).choices("present", "absent", "restarted"),
+          ArgSpec.of("pull", STR).choices("always", "missing", "never"),
+          ArgSpec.of("tool", STR).choices("auto", "docker compose", "docker-compose", "podman-compose"),
+          ArgSpec.of("remove_volumes", BOOL)), Optional.empty(), false),
       ModuleSpec.builtin("hostname",
           ArgSpec.of("name", STR).mandatory(),
           ArgSpec.of("use", STR).choices("alpine", "debian", "freebsd", "generic", "macos", "macosx", "darwin",
