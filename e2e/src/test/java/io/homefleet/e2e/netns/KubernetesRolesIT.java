@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * playbooks/kubernetes.yml (and the docker role) run by real agents on two network-namespace
  * hosts, each chrooted in a {@link ScratchRoot} of its own: the files the roles write are real
  * and checked (containerd's config.toml with SystemdCgroup, the sysctl.d and modules-load.d
- * files, an fstab without swap, daemon.json, the apt sources); what would need a real node —
- * kubeadm, kubectl, systemctl, apt-get's installs, swapon/swapoff — are stand-ins on the PATH
+ * files, an fstab without swap, daemon.json, the apt sources, Uptime Kuma's compose file); what
+ * would need a real node — kubeadm, kubectl, docker, systemctl, apt-get's installs,
+ * swapon/swapoff — are stand-ins on the PATH
  * that record their calls. kubeadm's stand-in writes the files kubeadm would (admin.conf and
  * kubelet.conf on init, kubelet.conf on join) and prints a join command with a token and CA
  * hash of its own making, so the test can see the second host join with exactly the first
@@ -110,20 +111,33 @@ class KubernetesRolesIT {
       }
       phases.done("second run: nothing");
 
-      // The docker role on the first host: daemon.json from the variables, the service enabled.
+      // The docker role and the first compose service on the first host: daemon.json from the
+      // variables, the service enabled, Uptime Kuma's project written and brought up once.
       // A directory of its own: homefleet uploads the playbook's whole directory.
       Path dockerDir = Files.createDirectories(tmp.resolve("dockerplay/roles"));
       Path dockerPlay = Files.writeString(dockerDir.resolveSibling("docker.yml"),
-          "- hosts: " + CP + "\n  roles:\n    - docker\n");
-      assertThat(Commands.run(Duration.ofSeconds(10), List.of("cp", "-r", Launchers.ROOT.resolve("playbooks/roles/docker")
-          .toString(), dockerDir.resolve("docker").toString()), java.util.Map.of()).ok()).isTrue();
+          "- hosts: " + CP + "\n  roles:\n    - docker\n    - uptime_kuma\n");
+      for (String role : List.of("docker", "uptime_kuma")) {
+        assertThat(Commands.run(Duration.ofSeconds(10), List.of("cp", "-r", Launchers.ROOT.resolve("playbooks/roles/"
+            + role).toString(), dockerDir.resolve(role).toString()), java.util.Map.of()).ok()).isTrue();
+      }
       CommandResult docker = controller.cli("play", dockerPlay.toString(), "-i", inv.toString());
       assertThat(docker.exitCode()).as(docker.all()).isZero();
       assertThat(cpRoot.file("/etc/docker/daemon.json")).hasContent("{\n    \"live-restore\": true,\n"
           + "    \"log-driver\": \"journald\"\n}"); // to_nice_json sorts the keys, as Ansible's does
       assertThat(Files.readAllLines(cpRoot.file(CALLS))).anyMatch(c -> c.matches("apt-get -y .* install docker.io"
           + " docker-compose")).contains("systemctl enable docker", "systemctl restart docker");
-      phases.done("docker role");
+      assertThat(cpRoot.file("/srv/compose/uptime-kuma/compose.yaml")).content()
+          .contains("image: louislam/uptime-kuma:1", "\"0.0.0.0:3001:3001\"", "/srv/compose/uptime-kuma/data:/app/data");
+      assertThat(cpRoot.file("/srv/compose/uptime-kuma/data")).isDirectory();
+      String up = "docker compose -p uptime-kuma -f /srv/compose/uptime-kuma/compose.yaml up -d --remove-orphans"
+          + " --pull missing";
+      assertThat(Files.readAllLines(cpRoot.file(CALLS))).containsOnlyOnce(up);
+      CommandResult dockerAgain = controller.cli("play", dockerPlay.toString(), "-i", inv.toString());
+      assertThat(dockerAgain.exitCode()).as(dockerAgain.all()).isZero();
+      assertThat(changed(dockerAgain.stdout(), CP)).as(dockerAgain.stdout()).isZero();
+      assertThat(Files.readAllLines(cpRoot.file(CALLS))).containsOnlyOnce(up);
+      phases.done("docker and uptime_kuma roles, twice");
     }
   }
 
@@ -150,6 +164,8 @@ class KubernetesRolesIT {
         + "join)\n  mkdir -p /etc/kubernetes\n  echo 'stand-in kubelet.conf' > /etc/kubernetes/kubelet.conf ;;\n"
         + "esac\n");
     r.standIn("kubectl", "#!/bin/sh\n" + log);
+    // docker: `docker compose version` succeeds, so docker_compose picks compose v2.
+    r.standIn("docker", "#!/bin/sh\n" + log);
     // systemctl: units are loaded; enable/start/restart are remembered so `show` reports them.
     r.standIn("systemctl", "#!/bin/sh\n" + log + "s=/var/lib/standin\ncase \"$1\" in\n"
         + "show)\n  echo LoadState=loaded\n  echo \"ActiveState=$(cat $s/$2.active 2>/dev/null || echo inactive)\"\n"
