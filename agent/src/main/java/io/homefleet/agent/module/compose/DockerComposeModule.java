@@ -93,7 +93,8 @@ public final class DockerComposeModule implements StateModule {
     data.put("project_src", dir.toString());
     data.put("state", state);
     if (state.equals("absent")) {
-      if (!Files.exists(dir)) {
+      // Gone once this module's files are: data the services left in the directory stays, and is no drift.
+      if (!Files.exists(dir.resolve(COMPOSE_FILE)) && !Files.exists(dir.resolve(STAMP))) {
         return Plan.inSync(data);
       }
       Diff diff = Diff.attrs(project, Map.of("project", project, "state", "present"),
