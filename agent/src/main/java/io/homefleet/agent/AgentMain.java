@@ -2,6 +2,7 @@ package io.homefleet.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.homefleet.agent.backup.BackupHistory;
 import io.homefleet.agent.config.AgentConfig;
 import io.homefleet.agent.config.ConfigException;
 import io.homefleet.agent.config.StateDir;
@@ -20,6 +21,7 @@ import io.homefleet.agent.session.EnrollmentProcess;
 import io.homefleet.agent.session.FirstBoot;
 import io.homefleet.agent.journal.Journal;
 import io.homefleet.agent.session.SessionClient;
+import io.homefleet.agent.telemetry.BackupSamples;
 import io.homefleet.agent.telemetry.BasicSamples;
 import io.homefleet.agent.telemetry.SessionTelemetry;
 import io.homefleet.pki.Certificates;
@@ -30,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -261,7 +264,7 @@ public final class AgentMain {
                 + " (the state dir must be writable by the agent and have free space)");
             return EXIT_CONFIG;
           }
-          Map<String, io.homefleet.agent.exec.Module> modules = Modules.builtin();
+          Map<String, io.homefleet.agent.exec.Module> modules = Modules.builtin(cfg.stateDir());
           ModuleRuns.Listener moduleRuns = (module, result, nanos) -> { };
           if (telemetry != null) {
             telemetry.start(timer);
@@ -273,8 +276,14 @@ public final class AgentMain {
           // figures under Micrometer's names and memory from /proc/meminfo (docs/telemetry.md, "The fleet
           // endpoint"), read without Micrometer. The full host set stays on the agent's own /metrics and
           // InfluxDB push.
-          SessionTelemetry sessionTelemetry = new SessionTelemetry(new BasicSamples(
-              java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/")), SessionTelemetry.DEFAULT_INTERVAL, clock);
+          BasicSamples basic = new BasicSamples(java.nio.file.Path.of("/proc/meminfo"), new java.io.File("/"));
+          // The backup figures too, so that 'homefleet status' can show a failed or stale backup.
+          BackupSamples backups = new BackupSamples(new BackupHistory(cfg.stateDir()), clock);
+          SessionTelemetry sessionTelemetry = new SessionTelemetry(() -> {
+            List<io.homefleet.proto.v1.MetricSample> all = new java.util.ArrayList<>(basic.samples());
+            all.addAll(backups.samples());
+            return all;
+          }, SessionTelemetry.DEFAULT_INTERVAL, clock);
           SessionClient client = new SessionClient(cfg, ids, channels::session, collector::collect, clock, timer, status, version(),
               modules, Modules::ansible, io.homefleet.agent.module.AsUser::forUser, moduleRuns, journal, sessionTelemetry);
           java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);

@@ -31,6 +31,11 @@ import io.homefleet.agent.module.modprobe.ModprobeModule;
 import io.homefleet.agent.module.mount.MountModule;
 import io.homefleet.agent.module.packages.PackageFactsModule;
 import io.homefleet.agent.module.packages.PackageModule;
+import io.homefleet.agent.backup.BackupHistory;
+import io.homefleet.agent.module.restic.ResticBackupModule;
+import io.homefleet.agent.module.restic.ResticCanaryModule;
+import io.homefleet.agent.module.restic.ResticCheckModule;
+import io.homefleet.agent.module.restic.ResticRestoreModule;
 import io.homefleet.agent.module.setup.SetupModule;
 import io.homefleet.agent.module.sysctl.SysctlModule;
 import io.homefleet.agent.module.timezone.TimezoneModule;
@@ -44,6 +49,7 @@ import io.homefleet.agent.module.wait.PauseModule;
 import io.homefleet.agent.module.wait.WaitForModule;
 import io.homefleet.playbook.spec.ModuleSpec;
 import io.homefleet.playbook.spec.ModuleSpecs;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +62,15 @@ import java.util.Map;
 public final class Modules {
   private Modules() {}
 
+  /** The packaged agent's state directory, for callers that have no configuration (tests, tools). */
+  private static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/homefleet-agent");
+
   public static Map<String, Module> builtin() {
+    return builtin(DEFAULT_STATE_DIR);
+  }
+
+  /** The modules, those that keep records on the host (restic's) keeping them in {@code stateDir}. */
+  public static Map<String, Module> builtin(Path stateDir) {
     Map<String, Module> m = new LinkedHashMap<>();
     for (Module mod : List.of(CommandModule.command(), CommandModule.shell(), new PingModule(), new FileModule(),
         new CopyModule(), new TemplateModule(), new LineInFileModule(), new BlockInFileModule(), new ReplaceModule(),
@@ -69,6 +83,11 @@ public final class Modules {
         new PackageModule(), new ScriptModule(), new ServiceFactsModule(),
         new PackageFactsModule(), new MountModule(), new UriModule(), new AptRepositoryModule(), new AptKeyModule(),
         new DockerComposeModule())) {
+      m.put(mod.name(), mod);
+    }
+    BackupHistory backups = new BackupHistory(stateDir);
+    for (Module mod : List.<Module>of(new ResticBackupModule(backups), new ResticRestoreModule(),
+        new ResticCheckModule(backups), new ResticCanaryModule(backups))) {
       m.put(mod.name(), mod);
     }
     return m;

@@ -60,7 +60,7 @@ public final class PlayWorkerMain {
   /** Serves {@code in} until it ends; returns the exit code. */
   static int serve(InputStream in, OutputStream out, Path stateDir) {
     Output output = new Output(out);
-    Map<String, Module> modules = ModuleRuns.observed(Modules.builtin(), output::moduleRun);
+    Map<String, Module> modules = ModuleRuns.observed(Modules.builtin(stateDir), output::moduleRun);
     PlayExecutor plays = new PlayExecutor(modules, output, stateDir, Templar::new);
     try {
       WorkerInput msg;

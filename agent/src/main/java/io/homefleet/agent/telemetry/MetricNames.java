@@ -29,6 +29,8 @@ public final class MetricNames {
   /** tasks: ok, changed, failed, skipped, timed_out, cancelled. */
   public static final String TAG_RESULT = "result";
   public static final String TAG_VERSION = "version";
+  /** backups: the restic repository (a path or URL, without credentials). */
+  public static final String TAG_REPOSITORY = "repository";
 
   // ------------------------------------------------------------------ host: /proc/stat
   /** Counter, seconds: CPU time by {@link #TAG_MODE}, all CPUs together. */
@@ -97,4 +99,20 @@ public final class MetricNames {
   public static final String AGENT_TELEMETRY_CPU = "homefleet.agent.telemetry.cpu.seconds";
   /** Gauge, bytes: the agent process's resident set (VmRSS in /proc/self/status). */
   public static final String AGENT_RESIDENT = "homefleet.agent.process.resident.bytes";
+
+  // ------------------------------------------------------------------ backups (BackupHistory, by TAG_REPOSITORY)
+  /** Gauge, seconds since the epoch: when the last backup ended. */
+  public static final String BACKUP_LAST_TIME = "homefleet.backup.last.time.seconds";
+  /** Gauge: 1 when the last backup succeeded, else 0. */
+  public static final String BACKUP_LAST_SUCCESS = "homefleet.backup.last.success";
+  /** Gauge, bytes: what the last successful backup added to the repository. */
+  public static final String BACKUP_LAST_ADDED = "homefleet.backup.last.added.bytes";
+  /** Gauge, seconds: the age of the newest good snapshot (the one to alert on). */
+  public static final String BACKUP_SNAPSHOT_AGE = "homefleet.backup.snapshot.age.seconds";
+  /** Gauge, seconds: the backup's {@code max_age}, past which the newest snapshot is stale. */
+  public static final String BACKUP_MAX_AGE = "homefleet.backup.max.age.seconds";
+  /** Gauge: 1 when the last canary restore matched, else 0. */
+  public static final String BACKUP_CANARY_SUCCESS = "homefleet.backup.canary.success";
+  /** Gauge, seconds: since the last canary restore. */
+  public static final String BACKUP_CANARY_AGE = "homefleet.backup.canary.age.seconds";
 }

@@ -54,6 +54,7 @@ public final class Telemetry implements Exporters {
   private final Optional<InfluxPush> influx;
   private final Optional<HostMetrics> host;
   private final AgentMetrics agent;
+  private final BackupMetrics backups;
   private final IdentityCache identity;
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -77,6 +78,9 @@ public final class Telemetry implements Exporters {
     identity = new IdentityCache(new IdentityStore(config), config.identityFile());
     agent = new AgentMetrics(registry, version, identity::certificate, java.time.Clock.systemUTC(),
         proc.resolve("self/status"));
+    backups = new BackupMetrics(new io.homefleet.agent.backup.BackupHistory(config.stateDir()), registry,
+        java.time.Clock.systemUTC());
+    backups.refresh();
     host = t.hostMetrics() ? Optional.of(new HostMetrics(proc, registry, System::nanoTime)) : Optional.empty();
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
@@ -147,6 +151,7 @@ public final class Telemetry implements Exporters {
     long cpu = threads.getCurrentThreadCpuTime();
     try {
       host.ifPresent(HostMetrics::refresh);
+      backups.refresh();
       prometheus.scrape(out, MetricsEndpoint.CONTENT_TYPE);
     } finally {
       account(cpu);
@@ -158,6 +163,7 @@ public final class Telemetry implements Exporters {
     long cpu = threads.getCurrentThreadCpuTime();
     try {
       host.ifPresent(HostMetrics::refresh);
+      backups.refresh();
       influx.ifPresent(InfluxPush::publishNow);
     } catch (RuntimeException e) {
       log.warn("telemetry push failed: {}", e.toString());

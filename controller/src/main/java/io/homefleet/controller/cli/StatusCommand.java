@@ -2,6 +2,7 @@ package io.homefleet.controller.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.homefleet.proto.v1.BackupState;
 import io.homefleet.proto.v1.ConvergenceRecord;
 import io.homefleet.proto.v1.GetStatusRequest;
 import io.homefleet.proto.v1.HostConvergence;
@@ -79,6 +80,20 @@ final class StatusCommand implements Callable<Integer> {
     if (r.getHostsCount() == 0) {
       out.println("(no hosts enrolled)");
     }
+    if (r.getHostsList().stream().anyMatch(h -> h.getBackupsCount() > 0)) {
+      // From each online host's latest telemetry: what its backup records say (docs/backups.md).
+      out.println();
+      out.printf("%-20s %-14s %-10s %-12s %s%n", "BACKUP HOST", "STATE", "LAST", "SNAPSHOT AGE", "REPOSITORY");
+      for (HostConvergence h : r.getHostsList()) {
+        for (BackupState b : h.getBackupsList()) {
+          out.printf("%-20s %-14s %-10s %-12s %s%n", h.getHost(), b.getState().equals("ok") ? "ok"
+              : b.getState().toUpperCase(java.util.Locale.ROOT), Times.ago(b.getLastUnixMillis(), now),
+              b.getSnapshotAgeSeconds() < 0 ? "-" : age(b.getSnapshotAgeSeconds())
+                  + (b.getMaxAgeSeconds() > 0 ? " (max " + age(b.getMaxAgeSeconds()) + ")" : ""),
+              b.getRepository());
+        }
+      }
+    }
     if (r.getSchedulesCount() > 0) {
       out.println();
       out.printf("%-20s %-12s %-16s %-26s %-10s %-10s %s%n", "SCHEDULE", "GROUP", "WHEN", "WHAT", "LAST", "STATE",
@@ -91,6 +106,12 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** An age in seconds the way a person reads it: 45s, 12m, 26h, 3d. */
+  static String age(long seconds) {
+    return seconds < 120 ? seconds + "s" : seconds < 7200 ? seconds / 60 + "m"
+        : seconds < 172_800 ? seconds / 3600 + "h" : seconds / 86_400 + "d";
   }
 
   static String in(long millis, long now) {
@@ -137,6 +158,17 @@ final class StatusCommand implements Callable<Integer> {
       history.add(cm);
     }
     m.put("history", history);
+    List<Object> backups = new ArrayList<>();
+    for (BackupState b : h.getBackupsList()) {
+      Map<String, Object> bm = new LinkedHashMap<>();
+      bm.put("repository", b.getRepository());
+      bm.put("state", b.getState());
+      bm.put("last", Times.iso(b.getLastUnixMillis()));
+      bm.put("snapshot_age_seconds", b.getSnapshotAgeSeconds());
+      bm.put("max_age_seconds", b.getMaxAgeSeconds());
+      backups.add(bm);
+    }
+    m.put("backups", backups);
     return m;
   }
 

@@ -11,8 +11,11 @@ import io.homefleet.controller.state.StateTree;
 import io.homefleet.controller.store.Records;
 import io.homefleet.controller.store.StateRecords;
 import io.homefleet.controller.store.Store;
+import io.homefleet.controller.telemetry.Backups;
+import io.homefleet.controller.telemetry.FleetTelemetry;
 import io.homefleet.proto.v1.ApplyStateRequest;
 import io.homefleet.proto.v1.ApplyStateResponse;
+import io.homefleet.proto.v1.BackupState;
 import io.homefleet.proto.v1.ConvergenceRecord;
 import io.homefleet.proto.v1.GetStateRequest;
 import io.homefleet.proto.v1.GetStatusRequest;
@@ -44,12 +47,14 @@ public final class StateRpc {
   private final Converger converger;
   private final SessionRegistry sessions;
   private final Store store;
+  private final FleetTelemetry fleet;
 
-  public StateRpc(DesiredState state, Converger converger, SessionRegistry sessions, Store store) {
+  public StateRpc(DesiredState state, Converger converger, SessionRegistry sessions, Store store, FleetTelemetry fleet) {
     this.state = state;
     this.converger = converger;
     this.sessions = sessions;
     this.store = store;
+    this.fleet = fleet;
   }
 
   void apply(ApplyStateRequest request, String by, StreamObserver<ApplyStateResponse> out) {
@@ -149,6 +154,13 @@ public final class StateRpc {
       h.last().ifPresent(l -> hb.setVersion(l.version()).setLastUnixMillis(l.finishedAt().orElse(l.startedAt()))
           .setLastRunId(l.runId()).setMsg(l.msg()).setChanged(l.changed()));
       h.next().ifPresent(n -> hb.setNextUnixMillis(n.toEpochMilli()));
+      fleet.latest(h.host()).ifPresent(t -> {
+        for (Backups.State bs : Backups.of(t)) {
+          hb.addBackups(BackupState.newBuilder().setRepository(bs.repository()).setState(bs.state())
+              .setLastUnixMillis(bs.lastUnixMillis()).setSnapshotAgeSeconds(bs.snapshotAgeSeconds())
+              .setMaxAgeSeconds(bs.maxAgeSeconds()));
+        }
+      });
       for (StateRecords.Convergence c : h.history()) {
         ConvergenceRecord.Builder cb = ConvergenceRecord.newBuilder().setRunId(c.runId()).setVersion(c.version())
             .setMode(c.mode()).setStatus(c.status()).setAtUnixMillis(c.finishedAt().orElse(c.startedAt()))

@@ -164,7 +164,7 @@ public final class ControllerServer implements AutoCloseable {
         .build();
     AuthInterceptor auth = new AuthInterceptor(ca.certificate(), revocations, store, clock);
     OperatorService operator = new OperatorService(store, sessions, runs, plays, authority, revocations, clock,
-        new StateRpc(state, converger, sessions, store), fleet);
+        new StateRpc(state, converger, sessions, store, fleet), fleet);
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(config.listenHost(),
         config.listenPort()));
     LongAdder accepted = new LongAdder();

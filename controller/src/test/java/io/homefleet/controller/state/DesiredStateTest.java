@@ -209,7 +209,8 @@ class DesiredStateTest {
     StateConfig c = state.current().orElseThrow().checkout().config();
     assertThat(a.files()).isEqualTo(files.size());
     assertThat(c.site()).isEqualTo("site.yml");
-    assertThat(c.schedules()).extracting(StateConfig.Schedule::name).containsExactly("sandbox-wipe", "services-backup");
+    assertThat(c.schedules()).extracting(StateConfig.Schedule::name).containsExactly("sandbox-wipe", "services-backup",
+        "batch-backup", "backup-canary");
     assertThat(c.convergence().modeFor(List.of("all", "workstation"))).isEqualTo(StateConfig.Mode.REPORT);
     assertThat(c.convergence().modeFor(List.of("all", "prod"))).isEqualTo(StateConfig.Mode.ENFORCE);
   }

@@ -145,8 +145,13 @@ public final class TestController implements AutoCloseable {
 
   /** Mints a token for the host and starts its agent inside its namespace, pointed at this controller. */
   public Process enroll(TestHost host, String role, Map<String, String> labels) {
+    return enroll(host, role, labels, "");
+  }
+
+  /** {@link #enroll(TestHost, String, Map)} with more of agent.yaml ({@code telemetry:}) at its end. */
+  public Process enroll(TestHost host, String role, Map<String, String> labels, String moreYaml) {
     Enrollment e = token(host.name(), role);
-    return host.startAgent(address, e.token(), e.caFingerprint(), labels);
+    return host.startAgent(address, e.token(), e.caFingerprint(), labels, moreYaml);
   }
 
   /**

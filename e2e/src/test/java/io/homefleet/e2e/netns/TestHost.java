@@ -124,6 +124,12 @@ public final class TestHost {
    * @param labels extra labels
    */
   public Process startAgent(String controller, String token, String caFingerprint, Map<String, String> labels) {
+    return startAgent(controller, token, caFingerprint, labels, "");
+  }
+
+  /** {@link #startAgent(String, String, String, Map)} with more of agent.yaml ({@code telemetry:}) at its end. */
+  public Process startAgent(String controller, String token, String caFingerprint, Map<String, String> labels,
+      String moreYaml) {
     if (agent != null && agent.isAlive()) {
       throw new IllegalStateException("an agent already runs on " + name);
     }
@@ -144,6 +150,7 @@ public final class TestHost {
         .append("reconnect_max: 2s\n")
         .append("labels:\n");
     all.forEach((k, v) -> yaml.append("  ").append(k).append(": \"").append(v).append("\"\n"));
+    yaml.append(moreYaml);
     try {
       Files.createDirectories(dir);
       Files.writeString(agentConfig(), yaml);

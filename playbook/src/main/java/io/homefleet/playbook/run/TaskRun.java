@@ -643,11 +643,13 @@ final class TaskRun {
     if (value instanceof Number n) {
       return n.doubleValue();
     }
-    if (value == null) {
+    String text = value == null ? "" : String.valueOf(value).strip();
+    if (text.isEmpty()) {
+      // Most tasks give no async or poll; an exception thrown for each costs more than the rest of its bookkeeping.
       return dflt;
     }
     try {
-      return Double.parseDouble(String.valueOf(value).strip());
+      return Double.parseDouble(text);
     } catch (NumberFormatException e) {
       return dflt;
     }

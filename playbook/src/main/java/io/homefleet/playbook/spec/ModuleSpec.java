@@ -53,6 +53,19 @@ public record ModuleSpec(String name, List<String> aliases, List<ArgSpec> args, 
         Optional.empty(), false);
   }
 
+  /**
+   * A module of homefleet's own, with no Ansible counterpart ({@code restic_backup}): its short
+   * name and {@code homefleet.builtin.NAME}.
+   */
+  public static ModuleSpec homefleet(String name, ArgSpec... args) {
+    return new ModuleSpec(name, List.of("homefleet.builtin." + name), List.of(args), Optional.empty(), false);
+  }
+
+  /** Whether this is a module of homefleet's own, which Ansible's documentation does not describe. */
+  public boolean homefleetOwn() {
+    return !aliases.isEmpty() && aliases.get(0).startsWith("homefleet.");
+  }
+
   /** The collection a module comes from ({@code ansible.posix}), or empty for ansible-core's own. */
   public Optional<String> collection() {
     return aliases.isEmpty() || aliases.get(0).startsWith("ansible.builtin.") ? Optional.empty()

@@ -126,13 +126,13 @@ public final class ModuleSpecs {
           ArgSpec.of("name", STR).mandatory(), ArgSpec.of("state", STR).choices("absent", "present"),
           ArgSpec.of("params", STR), ArgSpec.of("persistent", STR).choices("disabled", "absent", "present")),
       // homefleet's own (no Ansible module to match): a compose project by content hash, docs/modules.md.
-      new ModuleSpec("docker_compose", List.of("homefleet.fleet.docker_compose"), List.of(
+      ModuleSpec.homefleet("docker_compose",
           ArgSpec.of("project_name", STR).mandatory(), ArgSpec.of("project_src", PATH),
           ArgSpec.of("definition", DICT), ArgSpec.of("src", PATH), ArgSpec.of("template", PATH),
           ArgSpec.of("files", LIST), ArgSpec.of("state", STR).choices("present", "absent", "restarted"),
           ArgSpec.of("pull", STR).choices("always", "missing", "never"),
           ArgSpec.of("tool", STR).choices("auto", "docker compose", "docker-compose", "podman-compose"),
-          ArgSpec.of("remove_volumes", BOOL)), Optional.empty(), false),
+          ArgSpec.of("remove_volumes", BOOL)),
       ModuleSpec.builtin("hostname",
           ArgSpec.of("name", STR).mandatory(),
           ArgSpec.of("use", STR).choices("alpine", "debian", "freebsd", "generic", "macos", "macosx", "darwin",
@@ -285,7 +285,23 @@ public final class ModuleSpecs {
           ArgSpec.of("fail_on_missing", BOOL), ArgSpec.of("validate_checksum", BOOL)),
       ModuleSpec.builtin("setup",
           ArgSpec.of("gather_subset", LIST), ArgSpec.of("gather_timeout", INT), ArgSpec.of("filter", LIST),
-          ArgSpec.of("fact_path", PATH)));
+          ArgSpec.of("fact_path", PATH)),
+      // homefleet's own: restic backups (docs/backups.md). Every one takes the repository arguments.
+      ModuleSpec.homefleet("restic_backup", restic(
+          ArgSpec.of("paths", LIST).mandatory(), ArgSpec.of("excludes", LIST), ArgSpec.of("tags", LIST),
+          ArgSpec.of("host", STR), ArgSpec.of("init", BOOL), ArgSpec.of("keep_last", INT),
+          ArgSpec.of("keep_hourly", INT), ArgSpec.of("keep_daily", INT), ArgSpec.of("keep_weekly", INT),
+          ArgSpec.of("keep_monthly", INT), ArgSpec.of("keep_yearly", INT), ArgSpec.of("prune", BOOL),
+          ArgSpec.of("canary_files", LIST), ArgSpec.of("max_age", STR))),
+      ModuleSpec.homefleet("restic_restore", restic(
+          ArgSpec.of("target", PATH).mandatory(), ArgSpec.of("snapshot", STR), ArgSpec.of("include", LIST),
+          ArgSpec.of("exclude", LIST), ArgSpec.of("verify", BOOL), ArgSpec.of("host", STR),
+          ArgSpec.of("paths", LIST), ArgSpec.of("tags", LIST))),
+      ModuleSpec.homefleet("restic_check", restic(
+          ArgSpec.of("read_data", BOOL), ArgSpec.of("read_data_subset", STR), ArgSpec.of("max_age", STR))),
+      ModuleSpec.homefleet("restic_canary", restic(
+          ArgSpec.of("files", LIST), ArgSpec.of("snapshot", STR),
+          ArgSpec.of("against", STR).choices("recorded", "live"))));
 
   private static final Map<String, ModuleSpec> BY_NAME = index(ALL);
 
@@ -295,6 +311,15 @@ public final class ModuleSpecs {
     List<ArgSpec> args = new ArrayList<>(List.of(own));
     args.addAll(FILE_COMMON);
     return ModuleSpec.builtin(name, args.toArray(ArgSpec[]::new));
+  }
+
+  /** A restic module's own arguments and the repository's, which every restic module takes. */
+  private static ArgSpec[] restic(ArgSpec... own) {
+    List<ArgSpec> args = new ArrayList<>(List.of(own));
+    args.addAll(List.of(ArgSpec.of("repository", STR).mandatory().aliases("repo"), ArgSpec.of("password_file", PATH),
+        ArgSpec.of("password", STR), ArgSpec.of("ssh_key", PATH), ArgSpec.of("ssh_known_hosts", PATH),
+        ArgSpec.of("rest_username", STR), ArgSpec.of("rest_password", STR), ArgSpec.of("cache_dir", PATH)));
+    return args.toArray(ArgSpec[]::new);
   }
 
   private static Map<String, ModuleSpec> index(List<ModuleSpec> specs) {

@@ -41,10 +41,14 @@ public final class DockerComposeModule implements StateModule {
   static final String COMPOSE_FILE = "compose.yaml";
   /** Compose's own rule for project names (docker compose refuses anything else). */
   private static final Pattern PROJECT_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
-  private static final YAMLMapper YAML = YAMLMapper.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .build();
+
+  /** Jackson only when a definition is written: building the modules at agent start loads no JSON codec. */
+  private static final class Yaml {
+    static final YAMLMapper MAPPER = YAMLMapper.builder()
+        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+        .build();
+  }
 
   /** The compose tools this module drives, by the name {@code tool} takes. */
   enum Tool {
@@ -180,7 +184,7 @@ public final class DockerComposeModule implements StateModule {
           throw a.error("definition has no services: it is the compose file itself ({services: {NAME: {image: ...}}})");
         }
         try {
-          text = YAML.writeValueAsString(def);
+          text = Yaml.MAPPER.writeValueAsString(def);
         } catch (JsonProcessingException e) {
           throw a.error("definition cannot be written as YAML: " + e.getOriginalMessage());
         }

@@ -52,7 +52,11 @@ import javax.net.ssl.X509TrustManager;
  * it as Ansible does.
  */
 public final class UriModule implements Module {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Made at the first JSON response: the resident agent builds every module and should load no JSON codec for that. */
+  private static final class Lazy {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
+
   private static final Pattern CHARSET = Pattern.compile("charset=\"?([^\";\\s]+)", Pattern.CASE_INSENSITIVE);
   private static final List<String> PYTHON_ONLY = List.of("unix_socket", "client_cert", "client_key", "src");
   private static final List<String> JSON_CANDIDATES = List.of("json", "javascript");
@@ -231,7 +235,7 @@ public final class UriModule implements Module {
     String content = new String(r.body(), charset);
     if (maybeJson) {
       try {
-        resp.put("json", JSON.readValue(content, Object.class));
+        resp.put("json", Lazy.JSON.readValue(content, Object.class));
       } catch (IOException ignored) {
         // Not JSON after all: Ansible then leaves json out too.
       }
