@@ -29,6 +29,21 @@ public final class Commands {
     }
   }
 
+  /**
+   * {@code name} in the task's PATH (its {@code environment} over the agent's), where the program
+   * a task starts should be looked for: a JVM looks programs up in its own PATH, not the child's.
+   */
+  public static java.util.Optional<java.nio.file.Path> onPath(TaskContext ctx, String name) {
+    String path = ctx.processBuilder(List.of(name)).environment().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (String dir : path.split(":")) {
+      java.nio.file.Path p = java.nio.file.Path.of(dir.isEmpty() ? "." : dir, name);
+      if (java.nio.file.Files.isExecutable(p) && !java.nio.file.Files.isDirectory(p)) {
+        return java.util.Optional.of(p);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   public static Result run(TaskContext ctx, List<String> argv) throws TaskException, InterruptedException {
     return run(ctx, argv, Map.of(), null);
   }

@@ -8,6 +8,7 @@ import io.homefleet.agent.module.apt.AptRepositoryModule;
 import io.homefleet.agent.module.archive.UnarchiveModule;
 import io.homefleet.agent.module.command.CommandModule;
 import io.homefleet.agent.module.command.ScriptModule;
+import io.homefleet.agent.module.compose.DockerComposeModule;
 import io.homefleet.agent.module.copy.CopyModule;
 import io.homefleet.agent.module.copy.TemplateModule;
 import io.homefleet.agent.module.cron.CronModule;
@@ -80,7 +81,8 @@ public final class Modules {
         new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(),
         new PauseModule(), new WaitForModule(),
         new PackageModule(), new ScriptModule(), new ServiceFactsModule(),
-        new PackageFactsModule(), new MountModule(), new UriModule(), new AptRepositoryModule(), new AptKeyModule())) {
+        new PackageFactsModule(), new MountModule(), new UriModule(), new AptRepositoryModule(), new AptKeyModule(),
+        new DockerComposeModule())) {
       m.put(mod.name(), mod);
     }
     BackupHistory backups = new BackupHistory(stateDir);

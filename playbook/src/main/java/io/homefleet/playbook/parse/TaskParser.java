@@ -734,6 +734,9 @@ final class TaskParser {
   // ---- local files (copy/template src)
 
   private Map<String, String> localFiles(String module, Map<String, Object> args, Location at, Scope scope) {
+    if (module.equals("docker_compose")) {
+      return composeFiles(args, at, scope);
+    }
     String subdir = LOCAL_SRC.get(module);
     // script names its file as the first word of its command line, not as src.
     Object named = module.equals("script") ? scriptFile(args) : args.get("src");
@@ -756,6 +759,21 @@ final class TaskParser {
       }
       return Map.of();
     }
+    Optional<Path> found = findFile(src, localCandidates(scope, subdir, src), at,
+        module.equals("script") ? "script" : "src", true);
+    if (found.isEmpty()) {
+      return Map.of();
+    }
+    s.addToBundle(found.get(), at);
+    if (module.equals("script")) {
+      args.put(SCRIPT_FILE, src);
+      return Map.of(SCRIPT_FILE, s.bundleKey(found.get()));
+    }
+    return Map.of("src", s.bundleKey(found.get()));
+  }
+
+  /** Where a local file is looked for, as Ansible does: the role's SUBDIR, the role, the task file's, the playbook's. */
+  private static List<Path> localCandidates(Scope scope, String subdir, String src) {
     List<Path> candidates = new ArrayList<>();
     scope.role().ifPresent(r -> {
       candidates.add(r.dir().resolve(subdir).resolve(src));
@@ -766,16 +784,37 @@ final class TaskParser {
     candidates.add(scope.fileDir().resolve(src));
     candidates.add(scope.playbookDir().resolve(subdir).resolve(src));
     candidates.add(scope.playbookDir().resolve(src));
-    Optional<Path> found = findFile(src, candidates, at, module.equals("script") ? "script" : "src", true);
-    if (found.isEmpty()) {
-      return Map.of();
+    return candidates;
+  }
+
+  /**
+   * docker_compose's bundle files, found as copy's and template's are: {@code src} (files/),
+   * {@code template} (templates/), and each of {@code files} (files/), which is rewritten in place
+   * to the files' places in the bundle (a list has no single bundle key). Templated names are left
+   * to the agent, which looks them up from the playbook's directory.
+   */
+  private Map<String, String> composeFiles(Map<String, Object> args, Location at, Scope scope) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String[] arg : new String[][] {{"src", "files"}, {"template", "templates"}}) {
+      if (args.get(arg[0]) instanceof String src && !src.isBlank() && !JinjaSyntax.isTemplate(src)) {
+        bundled(src, arg[1], arg[0], at, scope).ifPresent(key -> out.put(arg[0], key));
+      }
     }
-    s.addToBundle(found.get(), at);
-    if (module.equals("script")) {
-      args.put(SCRIPT_FILE, src);
-      return Map.of(SCRIPT_FILE, s.bundleKey(found.get()));
+    if (args.get("files") instanceof List<?> list) {
+      List<Object> keys = new ArrayList<>();
+      for (Object f : list) {
+        keys.add(f instanceof String name && !JinjaSyntax.isTemplate(name)
+            ? bundled(name, "files", "files", at, scope).orElse(name) : f);
+      }
+      args.put("files", keys);
     }
-    return Map.of("src", s.bundleKey(found.get()));
+    return out;
+  }
+
+  private Optional<String> bundled(String src, String subdir, String what, Location at, Scope scope) {
+    Optional<Path> found = findFile(src, localCandidates(scope, subdir, src), at, what, true);
+    found.ifPresent(p -> s.addToBundle(p, at));
+    return found.map(s::bundleKey);
   }
 
   /** The first word of script's command line, split as Python's shlex (quotes, backslashes), or null. */
