@@ -46,6 +46,7 @@ import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
 import io.homefleet.agent.module.wait.PauseModule;
 import io.homefleet.agent.module.wait.WaitForModule;
+import io.homefleet.agent.module.wipe.WipeModule;
 import io.homefleet.playbook.spec.ModuleSpec;
 import io.homefleet.playbook.spec.ModuleSpecs;
 import java.nio.file.Path;
@@ -80,7 +81,8 @@ public final class Modules {
         new ModprobeModule(), new AuthorizedKeyModule(), new HostnameModule(), new TimezoneModule(),
         new PauseModule(), new WaitForModule(),
         new PackageModule(), new ScriptModule(), new ServiceFactsModule(),
-        new PackageFactsModule(), new MountModule(), new UriModule(), new AptRepositoryModule(), new AptKeyModule())) {
+        new PackageFactsModule(), new MountModule(), new UriModule(), new AptRepositoryModule(), new AptKeyModule(),
+        new WipeModule(stateDir))) {
       m.put(mod.name(), mod);
     }
     BackupHistory backups = new BackupHistory(stateDir);
