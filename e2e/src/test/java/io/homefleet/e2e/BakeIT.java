@@ -61,9 +61,12 @@ class BakeIT {
       try (Stream<Path> keys = Files.list(root.file("/etc/ssh"))) {
         assertThat(keys.filter(p -> p.getFileName().toString().startsWith("ssh_host_"))).isEmpty();
       }
+      // Only the image's baseline, recorded last (the wipe module's manifest), no identity.
       try (Stream<Path> state = Files.list(root.file("/var/lib/homefleet-agent"))) {
-        assertThat(state).isEmpty();
+        assertThat(state.map(p -> p.getFileName().toString())).containsExactly("baseline");
       }
+      assertThat(root.file("/var/lib/homefleet-agent/baseline/manifest.json")).isRegularFile();
+      assertThat(provision.stdout()).contains("baseline: ").contains(" paths of /etc -> ");
       assertThat(root.file("/etc/homefleet/enroll.yaml")).doesNotExist();
 
       try (TestHosts net = TestHosts.create(tmp.resolve("net"), HOST);
