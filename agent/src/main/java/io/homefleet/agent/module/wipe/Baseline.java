@@ -129,7 +129,12 @@ public record Baseline(int version, String recordedAt, List<String> trees, Sorte
 
       @Override
       public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-        out.put(absolute(root, f), entry(f, objectsDir));
+        String abs = absolute(root, f);
+        if (objectsDir != null && abs.indexOf('\uFFFD') >= 0) {
+          // Recorded so, the name could never be matched or restored again.
+          throw new IOException(abs + ": a file name this JVM cannot decode" + WipeModule.encodingHint());
+        }
+        out.put(abs, entry(f, objectsDir));
         return FileVisitResult.CONTINUE;
       }
     });

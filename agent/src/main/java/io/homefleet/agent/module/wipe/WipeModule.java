@@ -155,8 +155,8 @@ public final class WipeModule implements StateModule {
     Changes c;
     try {
       c = Changes.of(b, root, dataPaths, keep);
-    } catch (IOException e) {
-      throw a.error("cannot compare this host with its baseline: " + e.getMessage());
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw a.error("cannot compare this host with its baseline: " + e.getMessage() + encodingHint());
     }
     if (c.packagesAdded().contains("homefleet-agent")) {
       throw a.error("the baseline " + manifest + " has no homefleet-agent package: it was recorded before the agent was"
@@ -381,11 +381,18 @@ public final class WipeModule implements StateModule {
       }
       Files.createDirectories(stateDir);
       SecureFiles.writePrivate(stateDir.resolve(STAMP), clock.instant().toString() + "\n");
-    } catch (IOException e) {
-      throw a.error("wipe stopped part-way: " + e.getMessage() + "; run it again to finish (it picks up from the host"
-          + " as it is)");
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      throw a.error("wipe stopped part-way: " + e.getMessage() + encodingHint() + "; run it again to finish (it picks"
+          + " up from the host as it is)");
     }
     return learnt;
+  }
+
+  /** Why a file name could not be read: the JVM decodes names in the locale's charset. */
+  static String encodingHint() {
+    String jnu = System.getProperty("sun.jnu.encoding", "");
+    return jnu.equalsIgnoreCase("UTF-8") ? "" : " (this JVM reads file names as " + jnu + ", not UTF-8: start the"
+        + " agent with LC_CTYPE=C.UTF-8, as /usr/bin/homefleet-agent does when no UTF-8 locale is set)";
   }
 
   /** Deletes what was added, then puts back the missing and changed paths, parents before children. */
