@@ -165,8 +165,12 @@ public record Baseline(int version, String recordedAt, List<String> trees, Sorte
     if (Files.exists(blob)) {
       return;
     }
-    Files.createDirectories(objectsDir);
+    // Private like the rest of the state dir: the copies include /etc/shadow.
+    io.homefleet.pki.SecureFiles.createPrivateDirectories(objectsDir);
     Path tmp = objectsDir.resolve(sha + ".gz.tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        io.homefleet.pki.SecureFiles.OWNER_ONLY));
     try (InputStream in = Files.newInputStream(file); OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp))) {
       in.transferTo(out);
     }
@@ -268,7 +272,7 @@ public record Baseline(int version, String recordedAt, List<String> trees, Sorte
 
   /** Writes the manifest atomically (0600: it lists the image's accounts and files). */
   public void write(Path manifest) throws IOException {
-    Files.createDirectories(manifest.toAbsolutePath().getParent());
+    io.homefleet.pki.SecureFiles.createPrivateDirectories(manifest.toAbsolutePath().getParent());
     io.homefleet.pki.SecureFiles.writePrivate(manifest, JSON.writeValueAsBytes(this));
   }
 

@@ -62,6 +62,8 @@ class BaselineTest {
     // The content is kept, compressed, once per distinct content.
     assertThat(new String(Baseline.content(dir.resolve("objects"), foo.sha256()), StandardCharsets.UTF_8))
         .isEqualTo("foo=1\n");
+    assertThat(Files.getPosixFilePermissions(dir.resolve("objects/" + foo.sha256() + ".gz")))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
   }
 
   @Test

@@ -209,6 +209,21 @@ class WipeModuleTest {
   }
 
   @Test
+  void regenerateHostKeys_removesTheOldKeys_andSshKeygenMakesNewOnes() throws Exception {
+    Files.createDirectories(root.resolve("etc/ssh"));
+    Files.writeString(root.resolve("etc/ssh/ssh_host_ed25519_key"), "old\n");
+    Files.writeString(root.resolve("etc/ssh/sshd_config"), "PermitRootLogin no\n");
+    // The root's own ssh-keygen is this machine's, run with -f ROOT as for an image.
+    Files.createDirectories(root.resolve("usr/bin"));
+    Files.createSymbolicLink(root.resolve("usr/bin/ssh-keygen"), Path.of("/usr/bin/ssh-keygen"));
+    Outcome o = run(Map.of("regenerate_host_keys", true, "exclude", List.of("/etc/ssh/sshd_config")), false);
+    assertThat(o.data()).as(o.msg()).containsEntry("host_keys", "regenerated (ssh-keygen -A)");
+    assertThat(Files.readString(root.resolve("etc/ssh/ssh_host_ed25519_key"))).startsWith("-----BEGIN OPENSSH PRIVATE KEY");
+    assertThat(root.resolve("etc/ssh/ssh_host_ed25519_key.pub")).exists();
+    assertThat(root.resolve("etc/ssh/sshd_config")).hasContent("PermitRootLogin no");
+  }
+
+  @Test
   void badDataPath_isAnErrorNamingTheArgument() {
     assertThatThrownBy(() -> run(Map.of("data_paths", List.of("/")), true))
         .hasMessageContaining("data_paths: '/' must be an absolute directory other than /");
