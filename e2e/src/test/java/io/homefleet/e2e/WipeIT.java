@@ -112,6 +112,11 @@ class WipeIT {
         assertThat(adhoc.exitCode()).as(adhoc.all()).isEqualTo(1);
         assertThat(adhoc.stderr()).contains("--confirm-wipe " + SANDBOX);
         assertThat(root.file("/srv/app/data.db")).exists();
+        // In check mode it needs none, and lists the same changes.
+        CommandResult adhocCheck = controller.cli("run", SANDBOX, "-m", "wipe", "-C");
+        assertThat(adhocCheck.exitCode()).as(adhocCheck.all()).isZero();
+        assertThat(adhocCheck.stdout()).contains(SANDBOX + " | CHANGED");
+        assertThat(root.file("/srv/app/data.db")).exists();
 
         Path play = Files.createDirectories(tmp.resolve("play"));
         copyTree(Fleet.ROOT.resolve("playbooks/roles/sandbox"), play.resolve("roles/sandbox"));
