@@ -42,13 +42,7 @@ class BakeIT {
       Files.createDirectories(root.file("/etc/ssh"));
       Files.writeString(root.file("/etc/ssh/ssh_host_ed25519_key"), "planted\n");
       Files.writeString(root.file("/etc/ssh/ssh_host_ed25519_key.pub"), "planted\n");
-      Path scripts = Files.createDirectories(root.file("/tmp/provision"));
-      for (String s : List.of("provision.sh", "bake-clean.sh")) {
-        Files.copy(Fleet.ROOT.resolve("packer/scripts/" + s), scripts.resolve(s));
-      }
-      Files.copy(deb, root.file("/tmp/" + deb.getFileName()));
-      CommandResult provision = root.run(Duration.ofMinutes(10), "/bin/sh", "/tmp/provision/provision.sh", "prod",
-          "/tmp/" + deb.getFileName());
+      CommandResult provision = root.provision(Fleet.ROOT.resolve("packer/scripts"), "prod", deb);
       assertThat(provision.exitCode()).as(provision.all()).isZero();
       assertThat(provision.stdout()).contains("provision: prod image ready");
       phases.done("provision.sh (apt install of the .deb, enable, bake-clean)");

@@ -55,13 +55,7 @@ class WipeIT {
     Path deb = DebPackagesIT.built("homefleet-agent");
     try (DebianRoot root = DebianRoot.copy(tmp.resolve("image"))) {
       phases.done("Debian 12 root (cache, or debootstrap + Java)");
-      Path scripts = Files.createDirectories(root.file("/tmp/provision"));
-      for (String s : List.of("provision.sh", "bake-clean.sh")) {
-        Files.copy(Fleet.ROOT.resolve("packer/scripts/" + s), scripts.resolve(s));
-      }
-      Files.copy(deb, root.file("/tmp/" + deb.getFileName()));
-      CommandResult provision = root.run(Duration.ofMinutes(10), "/bin/sh", "/tmp/provision/provision.sh", "dev",
-          "/tmp/" + deb.getFileName());
+      CommandResult provision = root.provision(Fleet.ROOT.resolve("packer/scripts"), "dev", deb);
       assertThat(provision.exitCode()).as(provision.all()).isZero();
       assertThat(provision.stdout()).contains("baseline: ");
       phases.done("provision.sh (the bake, with the baseline)");
