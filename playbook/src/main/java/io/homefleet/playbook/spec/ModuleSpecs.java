@@ -266,10 +266,10 @@ public final class ModuleSpecs {
           ArgSpec.of("success_msg", RAW), ArgSpec.of("quiet", BOOL)),
       ModuleSpec.builtin("fail", ArgSpec.of("msg", RAW)),
       // homefleet's own (no Ansible twin): back to the image's baseline (docs/modules.md, "wipe").
-      new ModuleSpec("wipe", List.of(), List.of(ArgSpec.of("baseline", PATH), ArgSpec.of("data_paths", LIST),
+      ModuleSpec.homefleet("wipe", ArgSpec.of("baseline", PATH), ArgSpec.of("data_paths", LIST),
           ArgSpec.of("exclude", LIST), ArgSpec.of("allowed_roles", LIST), ArgSpec.of("regenerate_machine_id", BOOL),
           ArgSpec.of("regenerate_host_keys", BOOL), ArgSpec.of("reenroll", BOOL), ArgSpec.of("enroll_file", PATH),
-          ArgSpec.of("every_days", INT)), java.util.Optional.empty(), false),
+          ArgSpec.of("every_days", INT)),
       // include_vars and fetch run on the host's play worker, which asks the controller (PlayCalls).
       ModuleSpec.builtin("include_vars",
           ArgSpec.of("_raw_params", STR), ArgSpec.of("file", PATH), ArgSpec.of("dir", PATH), ArgSpec.of("name", STR),
