@@ -150,8 +150,14 @@ public final class WipeModule implements StateModule {
     keepList.add(manifest.toAbsolutePath().getParent().toString());
     keepList.add(ctx.workDir().toAbsolutePath().toString());
     ctx.bundleDir().ifPresent(d -> keepList.add(d.toAbsolutePath().toString()));
-    keepList.addAll(a.list("exclude"));
-    Changes.Keep keep = Changes.Keep.of(keepList.stream().map(p -> inRoot(p)).toList());
+    for (String p : a.list("exclude")) {
+      if (!p.startsWith("/")) {
+        throw a.error("exclude: '" + p + "' must be an absolute path or glob, e.g. /etc/ssh/sshd_config");
+      }
+      keepList.add(p);
+    }
+    // A work dir of "/" would keep everything: only real subdirectories are kept.
+    Changes.Keep keep = Changes.Keep.of(keepList.stream().map(p -> inRoot(p)).filter(p -> !p.equals("/")).toList());
     Changes c;
     try {
       c = Changes.of(b, root, dataPaths, keep);

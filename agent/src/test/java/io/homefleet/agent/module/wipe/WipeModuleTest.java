@@ -228,5 +228,6 @@ class WipeModuleTest {
     assertThatThrownBy(() -> run(Map.of("data_paths", List.of("/")), true))
         .hasMessageContaining("data_paths: '/' must be an absolute directory other than /");
     assertThatThrownBy(() -> run(Map.of("data_paths", List.of("srv")), true)).hasMessageContaining("data_paths: 'srv'");
+    assertThatThrownBy(() -> run(Map.of("exclude", List.of("etc/x")), true)).hasMessageContaining("exclude: 'etc/x' must be");
   }
 }
