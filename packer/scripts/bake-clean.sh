@@ -71,10 +71,11 @@ done
 
 # The agent's identity, pinned CA, journal and status; the directory stays, root's alone, for
 # the agent to enroll into on first boot. The enroll file is each VM's own (cloud-init writes it).
+# The baseline (the image's manifest for the wipe module) is the image's, not a host's: it stays.
 if [ -d "$r/var/lib/homefleet-agent" ]; then
-  find "$r/var/lib/homefleet-agent" -mindepth 1 -delete
+  find "$r/var/lib/homefleet-agent" -mindepth 1 -maxdepth 1 -not -name baseline -exec rm -rf {} +
   chmod 0700 "$r/var/lib/homefleet-agent"
-  say "emptied $r/var/lib/homefleet-agent"
+  say "emptied $r/var/lib/homefleet-agent (its baseline/ kept)"
 fi
 if [ -e "$r/etc/homefleet/enroll.yaml" ]; then
   rm -f "$r/etc/homefleet/enroll.yaml"

@@ -66,4 +66,7 @@ esac
 systemctl enable homefleet-agent.service
 
 "$here/bake-clean.sh" --this-machine /
+# The clean image's manifest, last, so it is the image as every clone first boots it: the wipe
+# module (docs/modules.md, "wipe") returns a host to it. bake-clean keeps it on later runs.
+homefleet-agent baseline record
 echo "provision: $role image ready"

@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
 @Command(name = "homefleet-agent", mixinStandardHelpOptions = true, versionProvider = AgentMain.Version.class,
     description = "The homefleet agent: enrolls itself, keeps one session with the controller, runs tasks locally.",
     subcommands = {AgentMain.Run.class, AgentMain.Enroll.class, AgentMain.StatusCmd.class, AgentMain.FactsCmd.class,
-        CommandLine.HelpCommand.class})
+        AgentMain.BaselineCmd.class, CommandLine.HelpCommand.class})
 public final class AgentMain {
   static final int EXIT_CONFIG = 2;
   static final int EXIT_UNREACHABLE = 4;
@@ -459,6 +459,79 @@ public final class AgentMain {
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
           .writeValueAsString(FactsCollector.system().collect()));
       return 0;
+    }
+  }
+
+  @Command(name = "baseline", description = "The clean image's manifest, which the wipe module returns a host to.",
+      subcommands = {BaselineRecord.class, CommandLine.HelpCommand.class})
+  static final class BaselineCmd implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(System.err);
+      return EXIT_CONFIG;
+    }
+  }
+
+  @Command(name = "record", description = {"Record this host as the clean baseline (run at image bake time): packages,"
+      + " enabled units, users, groups and a snapshot of the trees.", "Exit codes: 0 recorded, 2 bad option or"
+      + " config, 1 the host could not be read."})
+  static final class BaselineRecord extends ConfigOption implements Callable<Integer> {
+    @Option(names = "--tree", paramLabel = "DIR", description = "A tree to snapshot (content, mode, owner, links);"
+        + " repeat for more (default: /etc).")
+    java.util.List<String> trees;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "The manifest to write; the contents go into objects/"
+        + " beside it (default: STATE_DIR/baseline/manifest.json, STATE_DIR agent.yaml's state_dir).")
+    Path out;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", description = "Record the image mounted at DIR"
+        + " instead of this machine (default: ${DEFAULT-VALUE}).")
+    Path root;
+
+    @Override
+    public Integer call() throws Exception {
+      return guarded(() -> {
+        Path manifest = out;
+        if (manifest == null) {
+          Path stateDir;
+          if (!Files.exists(config)) {
+            stateDir = Path.of("/var/lib/homefleet-agent");
+          } else {
+            AgentConfig.Loaded loaded = loadForFirstBoot();
+            stateDir = loaded instanceof AgentConfig.Waiting w ? w.stateDir() : ((AgentConfig.Ready) loaded).config()
+                .stateDir();
+          }
+          manifest = io.homefleet.agent.module.wipe.Baseline.manifest(
+              io.homefleet.agent.module.wipe.WipeModule.baselineDir(stateDir));
+        }
+        java.util.List<String> recorded = trees == null || trees.isEmpty()
+            ? io.homefleet.agent.module.wipe.Baseline.DEFAULT_TREES : trees;
+        if (!Files.isDirectory(root)) {
+          System.err.println("homefleet-agent: --root " + root + ": no such directory; give the image's root");
+          return EXIT_CONFIG;
+        }
+        Path objects = manifest.toAbsolutePath().getParent().resolve("objects");
+        io.homefleet.agent.module.wipe.Baseline b;
+        try {
+          b = io.homefleet.agent.module.wipe.Baseline.record(root, recorded, objects, Instant.now());
+        } catch (IllegalArgumentException | java.nio.file.NoSuchFileException e) {
+          String why = e instanceof java.nio.file.NoSuchFileException n && n.getReason() != null ? n.getReason()
+              : e.getMessage();
+          System.err.println("homefleet-agent: " + why);
+          return EXIT_CONFIG;
+        } catch (java.io.IOException e) {
+          System.err.println("homefleet-agent: cannot record the baseline: " + e);
+          return 1;
+        }
+        b.write(manifest);
+        System.out.println("baseline: " + b.packages().size() + " packages, " + b.services().size() + " enabled units, "
+            + b.users().size() + " users, " + b.groups().size() + " groups, " + b.files().size() + " paths of "
+            + String.join(", ", recorded) + " -> " + manifest);
+        return 0;
+      });
     }
   }
 }

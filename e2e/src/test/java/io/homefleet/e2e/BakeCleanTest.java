@@ -44,6 +44,7 @@ class BakeCleanTest {
     file(root, "var/lib/homefleet-agent/ca.crt", "ca");
     file(root, "var/lib/homefleet-agent/status.json", "{}");
     file(root, "var/lib/homefleet-agent/plays/p1/bundle/site.yml", "- hosts: all\n");
+    file(root, "var/lib/homefleet-agent/baseline/manifest.json", "{}");
     file(root, "var/lib/cloud/instances/i-1/boot-finished", "");
     file(root, "var/lib/cloud/data/instance-id", "i-1");
     file(root, "var/log/cloud-init.log", "log");
@@ -68,7 +69,11 @@ class BakeCleanTest {
     assertThat(root.resolve("etc/homefleet/agent.yaml")).exists();
     assertThat(root.resolve("etc/homefleet/enroll.yaml")).doesNotExist();
     Path state = root.resolve("var/lib/homefleet-agent");
-    assertThat(state).isEmptyDirectory();
+    // The image's baseline (the wipe module's manifest) is the image's own: it stays, alone.
+    try (var left = Files.list(state)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("baseline");
+    }
+    assertThat(state.resolve("baseline/manifest.json")).hasContent("{}");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(state))).isEqualTo("rwx------");
     assertThat(root.resolve("var/lib/cloud")).isEmptyDirectory();
     assertThat(root.resolve("var/log/cloud-init.log")).doesNotExist();

@@ -42,13 +42,7 @@ class BakeIT {
       Files.createDirectories(root.file("/etc/ssh"));
       Files.writeString(root.file("/etc/ssh/ssh_host_ed25519_key"), "planted\n");
       Files.writeString(root.file("/etc/ssh/ssh_host_ed25519_key.pub"), "planted\n");
-      Path scripts = Files.createDirectories(root.file("/tmp/provision"));
-      for (String s : List.of("provision.sh", "bake-clean.sh")) {
-        Files.copy(Fleet.ROOT.resolve("packer/scripts/" + s), scripts.resolve(s));
-      }
-      Files.copy(deb, root.file("/tmp/" + deb.getFileName()));
-      CommandResult provision = root.run(Duration.ofMinutes(10), "/bin/sh", "/tmp/provision/provision.sh", "prod",
-          "/tmp/" + deb.getFileName());
+      CommandResult provision = root.provision(Fleet.ROOT.resolve("packer/scripts"), "prod", deb);
       assertThat(provision.exitCode()).as(provision.all()).isZero();
       assertThat(provision.stdout()).contains("provision: prod image ready");
       phases.done("provision.sh (apt install of the .deb, enable, bake-clean)");
@@ -61,9 +55,12 @@ class BakeIT {
       try (Stream<Path> keys = Files.list(root.file("/etc/ssh"))) {
         assertThat(keys.filter(p -> p.getFileName().toString().startsWith("ssh_host_"))).isEmpty();
       }
+      // Only the image's baseline, recorded last (the wipe module's manifest), no identity.
       try (Stream<Path> state = Files.list(root.file("/var/lib/homefleet-agent"))) {
-        assertThat(state).isEmpty();
+        assertThat(state.map(p -> p.getFileName().toString())).containsExactly("baseline");
       }
+      assertThat(root.file("/var/lib/homefleet-agent/baseline/manifest.json")).isRegularFile();
+      assertThat(provision.stdout()).contains("baseline: ").contains(" paths of /etc -> ");
       assertThat(root.file("/etc/homefleet/enroll.yaml")).doesNotExist();
 
       try (TestHosts net = TestHosts.create(tmp.resolve("net"), HOST);

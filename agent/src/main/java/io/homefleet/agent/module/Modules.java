@@ -47,6 +47,7 @@ import io.homefleet.agent.module.user.GroupModule;
 import io.homefleet.agent.module.user.UserModule;
 import io.homefleet.agent.module.wait.PauseModule;
 import io.homefleet.agent.module.wait.WaitForModule;
+import io.homefleet.agent.module.wipe.WipeModule;
 import io.homefleet.playbook.spec.ModuleSpec;
 import io.homefleet.playbook.spec.ModuleSpecs;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ public final class Modules {
         new PauseModule(), new WaitForModule(),
         new PackageModule(), new ScriptModule(), new ServiceFactsModule(),
         new PackageFactsModule(), new MountModule(), new UriModule(), new AptRepositoryModule(), new AptKeyModule(),
-        new DockerComposeModule())) {
+        new DockerComposeModule(), new WipeModule(stateDir))) {
       m.put(mod.name(), mod);
     }
     BackupHistory backups = new BackupHistory(stateDir);

@@ -247,6 +247,12 @@ public final class SessionClient implements TaskSink, PlayWorkers.Listener, Auto
           switch (msg.getKindCase()) {
             case WELCOME -> {
               role = msg.getWelcome().getRole();
+              try {
+                io.homefleet.agent.config.HostRole.write(config.stateDir(), role);
+              } catch (java.io.IOException e) {
+                // Only the wipe module reads it, and it refuses to run without it: a warning is enough here.
+                log.warn("cannot record the role {} in {}: {}", role, config.stateDir(), e.getMessage());
+              }
               int every = Math.max(1, msg.getWelcome().getHeartbeatSeconds());
               heartbeat[0] = timer.scheduleAtFixedRate(SessionClient.this::heartbeat, every, every, TimeUnit.SECONDS);
               if (telemetry != null) {

@@ -81,6 +81,10 @@ final class RunCommand implements Callable<Integer> {
       + "(default: 15, as ansible's)."})
   Integer poll;
 
+  @Option(names = "--confirm-wipe", paramLabel = "TARGET", description = {"With -m wipe (not in check mode): the "
+      + "TARGET again, to confirm that every host it matches is wiped back to its baseline."})
+  String confirmWipe;
+
   /** Ansible's become methods that start a program as another user; the agent does that itself. */
   private static final java.util.Set<String> BECOME_METHODS = java.util.Set.of("sudo", "su");
   /** Ansible's -P when -B is given without it. */
@@ -137,7 +141,8 @@ final class RunCommand implements Callable<Integer> {
     return AdhocRequest.newBuilder().setTarget(target).setModule(module).setRawArgs(args).setTimeoutSeconds(seconds)
         .setCheckMode(check).setQueueForSeconds(queueSeconds).setDetach(detach)
         .setBecomeUser(become ? (becomeUser == null ? "root" : becomeUser) : "")
-        .setAsyncSeconds(asyncSeconds).setPollSeconds(pollSeconds).build();
+        .setAsyncSeconds(asyncSeconds).setPollSeconds(pollSeconds)
+        .setConfirmWipe(confirmWipe == null ? "" : confirmWipe).build();
   }
 
   /** Whether results carry what the user needs from the module's data: a job's id and state. */

@@ -192,7 +192,8 @@ public final class Converger implements AutoCloseable {
     StateConfig.Mode mode = modeOf(host, checkout);
     try {
       PlayCoordinator.PlaySpec spec = new PlayCoordinator.PlaySpec(checkout.dir(), checkout.site(),
-          checkout.inventory(), host, List.of(), List.of(), mode == StateConfig.Mode.REPORT, true, Map.of(), List.of(),
+          checkout.inventory(), host, List.of(), List.of(), mode == StateConfig.Mode.REPORT, true, Map.of(),
+          checkout.rolesPath(),
           "state " + StateTree.shortVersion(c.version()) + " " + checkout.config().site() + " (converge " + host + ")",
           Duration.ZERO, vaultSecrets());
       String runId = plays.start(spec, REQUESTER, new Recorder(host, c.version(), mode, trigger));
@@ -365,7 +366,7 @@ public final class Converger implements AutoCloseable {
     PlayCoordinator.PlaySpec spec;
     try {
       spec = new PlayCoordinator.PlaySpec(checkout.dir(), checkout.playbookOf(s), checkout.inventory(), limit,
-          List.of(), List.of(), false, true, Map.of(), List.of(), "schedule " + s.name() + " (" + s.action().describe()
+          List.of(), List.of(), false, true, Map.of(), checkout.rolesPath(), "schedule " + s.name() + " (" + s.action().describe()
           + ", state " + StateTree.shortVersion(c.version()) + ")", Duration.ZERO, vaultSecrets());
     } catch (VaultException e) {
       log.error("schedule {} cannot start: {}", s.name(), e.getMessage());

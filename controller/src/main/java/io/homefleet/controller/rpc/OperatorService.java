@@ -170,6 +170,16 @@ public final class OperatorService extends OperatorGrpc.OperatorImplBase {
       out.onError(Status.INVALID_ARGUMENT.withDescription("a target is required (a host, a role, or 'all')").asRuntimeException());
       return;
     }
+    if (!request.getCheckMode() && ModuleSpecs.find(request.getModule()).filter(m -> m.name().equals("wipe")).isPresent()
+        && !request.getConfirmWipe().equals(request.getTarget())) {
+      // A wipe erases every host the target matches: the operator names them twice, as a typed
+      // confirmation. Check mode changes nothing and needs none.
+      out.onError(Status.FAILED_PRECONDITION.withDescription("an ad-hoc wipe returns every host '"
+          + request.getTarget() + "' matches to its baseline: repeat the target to confirm (--confirm-wipe "
+          + request.getTarget() + "), or look first with -C")
+          .asRuntimeException());
+      return;
+    }
     Map<String, Object> args = new HashMap<>(Structs.toMap(request.getArgs()));
     if (!request.getRawArgs().isBlank()) {
       args.put("_raw_params", request.getRawArgs());

@@ -37,6 +37,19 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
   }
 
   /** The playbook a schedule runs. */
+  /**
+   * The state directory's {@code roles/}, on the roles path of every playbook of the state: a
+   * schedule's playbook in maintenance/ finds the same roles site.yml does (as an ansible.cfg with
+   * {@code roles_path = roles} would make it for ansible-playbook).
+   */
+  public List<Path> rolesPath() {
+    return rolesPath(dir);
+  }
+
+  static List<Path> rolesPath(Path dir) {
+    return Files.isDirectory(dir.resolve("roles")) ? List.of(dir.resolve("roles")) : List.of();
+  }
+
   public Path playbookOf(StateConfig.Schedule s) {
     if (s.action() instanceof StateConfig.RunPlaybook p) {
       return dir.resolve(p.path());
@@ -105,7 +118,7 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
     if (yml == null) {
       warnings.add(StateConfig.FILE + ": not found; using the defaults (site.yml, inventory/, enforce every 30m)");
     }
-    PlaybookLoader loader = new PlaybookLoader(dir, List.of(), vault);
+    PlaybookLoader loader = new PlaybookLoader(dir, rolesPath(dir), vault);
     load(loader, dir, config.site(), "site", errors, warnings);
     if (config.inventory().isPresent()) {
       try {
@@ -140,7 +153,7 @@ public record StateCheckout(Path dir, StateConfig config, List<String> warnings)
         Path pb = generated.resolve("schedule-" + s.name() + ".yml");
         Files.writeString(pb, YAML.writeValueAsString(taskPlaybook(s, t)));
         try {
-          new PlaybookLoader(dir, List.of(), vault).load(pb);
+          new PlaybookLoader(dir, rolesPath(dir), vault).load(pb);
         } catch (PlaybookException e) {
           for (Diagnostic d : e.errors()) {
             errors.add(Diagnostic.error(s.location(), what + ": task: " + d.message()));

@@ -282,6 +282,24 @@ public final class DebianRoot implements AutoCloseable {
         + "is its package installed in the root?");
   }
 
+  /**
+   * The bake: {@code scripts}' provision.sh and bake-clean.sh (the repository's packer/scripts)
+   * and the agent's {@code deb} copied into the root's /tmp, then {@code provision.sh ROLE DEB}
+   * run in it, as every Packer role template does.
+   */
+  public CommandResult provision(Path scripts, String role, Path deb) {
+    try {
+      Path to = Files.createDirectories(file("/tmp/provision"));
+      for (String s : List.of("provision.sh", "bake-clean.sh")) {
+        Files.copy(scripts.resolve(s), to.resolve(s), StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.copy(deb, file("/tmp/" + deb.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return run(Duration.ofMinutes(10), "/bin/sh", "/tmp/provision/provision.sh", role, "/tmp/" + deb.getFileName());
+  }
+
   /** Removes the copy; refuses to when something is still mounted inside it. */
   @Override
   public void close() {

@@ -273,6 +273,11 @@ public final class ModuleSpecs {
           ArgSpec.of("that", LIST).mandatory(), ArgSpec.of("fail_msg", RAW).aliases("msg"),
           ArgSpec.of("success_msg", RAW), ArgSpec.of("quiet", BOOL)),
       ModuleSpec.builtin("fail", ArgSpec.of("msg", RAW)),
+      // homefleet's own (no Ansible twin): back to the image's baseline (docs/modules.md, "wipe").
+      ModuleSpec.homefleet("wipe", ArgSpec.of("baseline", PATH), ArgSpec.of("data_paths", LIST),
+          ArgSpec.of("exclude", LIST), ArgSpec.of("allowed_roles", LIST), ArgSpec.of("regenerate_machine_id", BOOL),
+          ArgSpec.of("regenerate_host_keys", BOOL), ArgSpec.of("reenroll", BOOL), ArgSpec.of("enroll_file", PATH),
+          ArgSpec.of("every_days", INT)),
       // include_vars and fetch run on the host's play worker, which asks the controller (PlayCalls).
       ModuleSpec.builtin("include_vars",
           ArgSpec.of("_raw_params", STR), ArgSpec.of("file", PATH), ArgSpec.of("dir", PATH), ArgSpec.of("name", STR),
