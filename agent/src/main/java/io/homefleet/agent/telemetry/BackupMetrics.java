@@ -42,23 +42,38 @@ final class BackupMetrics {
     }
   }
 
+  /** A figure of a repository's record at a time (Unix milliseconds); NaN when the record has none. */
+  interface Value {
+    double of(BackupHistory.Entry e, long nowMillis);
+  }
+
+  /** One backup figure; {@code session}: also sent to the controller ({@link BackupSamples}). */
+  record Figure(String name, String description, String unit, boolean session, Value value) {}
+
+  /** Every figure, the gauges' and the session's alike. */
+  static final List<Figure> FIGURES = List.of(
+      new Figure(MetricNames.BACKUP_LAST_TIME, "When the last backup to the repository ended (Unix time)", "seconds",
+          true, (e, now) -> e.last().map(b -> b.unixMillis() / 1000.0).orElse(Double.NaN)),
+      new Figure(MetricNames.BACKUP_LAST_SUCCESS, "1 when the last backup to the repository succeeded, else 0", null,
+          true, (e, now) -> e.last().map(b -> b.ok() ? 1.0 : 0.0).orElse(Double.NaN)),
+      new Figure(MetricNames.BACKUP_LAST_ADDED, "Bytes the last successful backup added to the repository", "bytes",
+          false, (e, now) -> e.backups().stream().filter(BackupHistory.Backup::ok).findFirst()
+              .map(b -> (double) b.dataAdded()).orElse(Double.NaN)),
+      new Figure(MetricNames.BACKUP_SNAPSHOT_AGE, "Age of the repository's newest good snapshot (alert when it grows "
+          + "past the backup interval)", "seconds", true,
+          (e, now) -> e.newestGoodMillis() <= 0 ? Double.NaN : (now - e.newestGoodMillis()) / 1000.0),
+      new Figure(MetricNames.BACKUP_MAX_AGE, "The age past which the newest snapshot counts as stale (the backup's "
+          + "max_age)", "seconds", true, (e, now) -> e.maxAgeMillis() <= 0 ? Double.NaN : e.maxAgeMillis() / 1000.0),
+      new Figure(MetricNames.BACKUP_CANARY_SUCCESS, "1 when the last canary restore from the repository matched, "
+          + "else 0", null, true, (e, now) -> e.canary() == null ? Double.NaN : e.canary().ok() ? 1.0 : 0.0),
+      new Figure(MetricNames.BACKUP_CANARY_AGE, "Seconds since the last canary restore from the repository",
+          "seconds", false,
+          (e, now) -> e.canary() == null ? Double.NaN : (now - e.canary().unixMillis()) / 1000.0));
+
   private void register(String repo) {
-    gauge(MetricNames.BACKUP_LAST_TIME, "When the last backup to the repository ended (Unix time)", "seconds", repo,
-        e -> e.last().map(b -> b.unixMillis() / 1000.0).orElse(Double.NaN));
-    gauge(MetricNames.BACKUP_LAST_SUCCESS, "1 when the last backup to the repository succeeded, else 0", null, repo,
-        e -> e.last().map(b -> b.ok() ? 1.0 : 0.0).orElse(Double.NaN));
-    gauge(MetricNames.BACKUP_LAST_ADDED, "Bytes the last successful backup added to the repository", "bytes", repo,
-        e -> e.backups().stream().filter(BackupHistory.Backup::ok).findFirst()
-            .map(b -> (double) b.dataAdded()).orElse(Double.NaN));
-    gauge(MetricNames.BACKUP_SNAPSHOT_AGE, "Age of the repository's newest good snapshot (alert when it grows past "
-        + "the backup interval)", "seconds", repo,
-        e -> e.newestGoodMillis() <= 0 ? Double.NaN : (clock.millis() - e.newestGoodMillis()) / 1000.0);
-    gauge(MetricNames.BACKUP_MAX_AGE, "The age past which the newest snapshot counts as stale (the backup's max_age)",
-        "seconds", repo, e -> e.maxAgeMillis() <= 0 ? Double.NaN : e.maxAgeMillis() / 1000.0);
-    gauge(MetricNames.BACKUP_CANARY_SUCCESS, "1 when the last canary restore from the repository matched, else 0",
-        null, repo, e -> e.canary() == null ? Double.NaN : e.canary().ok() ? 1.0 : 0.0);
-    gauge(MetricNames.BACKUP_CANARY_AGE, "Seconds since the last canary restore from the repository", "seconds", repo,
-        e -> e.canary() == null ? Double.NaN : (clock.millis() - e.canary().unixMillis()) / 1000.0);
+    for (Figure f : FIGURES) {
+      gauge(f.name(), f.description(), f.unit(), repo, e -> f.value().of(e, clock.millis()));
+    }
   }
 
   private void gauge(String name, String description, String unit, String repo,

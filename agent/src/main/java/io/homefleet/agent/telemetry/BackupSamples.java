@@ -2,7 +2,6 @@ package io.homefleet.agent.telemetry;
 
 import io.homefleet.agent.backup.BackupHistory;
 import io.homefleet.proto.v1.MetricSample;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,24 +26,13 @@ public final class BackupSamples implements SessionTelemetry.Source {
   @Override
   public List<MetricSample> samples() {
     List<MetricSample> out = new ArrayList<>();
-    if (!Files.isDirectory(history.dir())) {
-      return out;
-    }
     long now = clock.millis();
     for (BackupHistory.Entry e : history.all()) {
-      String repo = e.repository();
-      e.last().ifPresent(b -> {
-        add(out, MetricNames.BACKUP_LAST_SUCCESS, "", b.ok() ? 1 : 0, repo);
-        add(out, MetricNames.BACKUP_LAST_TIME, "seconds", b.unixMillis() / 1000.0, repo);
-      });
-      if (e.newestGoodMillis() > 0) {
-        add(out, MetricNames.BACKUP_SNAPSHOT_AGE, "seconds", (now - e.newestGoodMillis()) / 1000.0, repo);
-      }
-      if (e.maxAgeMillis() > 0) {
-        add(out, MetricNames.BACKUP_MAX_AGE, "seconds", e.maxAgeMillis() / 1000.0, repo);
-      }
-      if (e.canary() != null) {
-        add(out, MetricNames.BACKUP_CANARY_SUCCESS, "", e.canary().ok() ? 1 : 0, repo);
+      for (BackupMetrics.Figure f : BackupMetrics.FIGURES) {
+        double v = f.session() ? f.value().of(e, now) : Double.NaN;
+        if (!Double.isNaN(v)) {
+          add(out, f.name(), f.unit() == null ? "" : f.unit(), v, e.repository());
+        }
       }
     }
     return out;
