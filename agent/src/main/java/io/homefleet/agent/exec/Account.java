@@ -111,13 +111,21 @@ public record Account(String name, int uid, int gid, Path home, String shell) {
     }
   }
 
+  /** Read once (-1 until then): a process's uid does not change, and every task that names a user asks for it. */
+  private static volatile int selfUid = -1;
+
   /** The uid this process runs as. */
   public static int selfUid() {
-    try {
-      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    } catch (IOException | UnsupportedOperationException e) {
-      throw new IllegalStateException("cannot read this process's uid from /proc/self", e);
+    int uid = selfUid;
+    if (uid < 0) {
+      try {
+        uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      } catch (IOException | UnsupportedOperationException e) {
+        throw new IllegalStateException("cannot read this process's uid from /proc/self", e);
+      }
+      selfUid = uid;
     }
+    return uid;
   }
 
   /** {@code argv} started as this user: setpriv changes ids and groups, then executes it. */
